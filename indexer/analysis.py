@@ -1,0 +1,184 @@
+"""Text analysis shared by the indexer and retrieval.
+
+Documents and questions must always be analysed the same way, so both sides import
+this module: Unicode normalisation, the corpus's spelling variants, common Nynorsk
+forms, Norwegian stop words and the Snowball Norwegian stemmer.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+# Bump when tokenisation changes: the index stores it and is rebuilt on mismatch.
+ANALYSIS_VERSION = "1"
+
+# Characters that carry no text: soft hyphen, zero-width space/joiners, BOM, word joiner.
+_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"), None)
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+
+# Spelling variants found in the corpus itself (Helsefelleskapet, Helefellesskapet,
+# helsefellesskapt) all mean "helsefellesskap".
+_VARIANTS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"\bhel(?:se)?fel+es+kap(?=[a-zæøå]*)", re.IGNORECASE), "helsefellesskap"),
+    (re.compile(r"\bhelsefellesskapt\b", re.IGNORECASE), "helsefellesskapet"),
+    (re.compile(r"\bsamhandlings?koordinator", re.IGNORECASE), "samhandlingskoordinator"),
+]
+
+# Nynorsk (and a few dialect) forms mapped to the Bokmål the corpus is written in.
+NYNORSK: dict[str, str] = {
+    "kor": "hvor",
+    "kva": "hva",
+    "kven": "hvem",
+    "korleis": "hvordan",
+    "kvifor": "hvorfor",
+    "kvar": "hver",
+    "kvart": "hvert",
+    "ikkje": "ikke",
+    "eg": "jeg",
+    "dei": "de",
+    "møtest": "møtes",
+    "møtast": "møtes",
+    "utval": "utvalg",
+    "utvalet": "utvalget",
+    "utvala": "utvalgene",
+    "samarbeidsutval": "samarbeidsutvalg",
+    "samarbeidsutvalet": "samarbeidsutvalget",
+    "samarbeidsutvala": "samarbeidsutvalgene",
+    "sjukehus": "sykehus",
+    "sjukehuset": "sykehuset",
+    "sjukehusa": "sykehusene",
+    "helseføretak": "helseforetak",
+    "helseføretaket": "helseforetaket",
+    "føretak": "foretak",
+    "teneste": "tjeneste",
+    "tenesta": "tjenesten",
+    "tenester": "tjenester",
+    "tenestene": "tjenestene",
+    "kommunane": "kommunene",
+    "kommunar": "kommuner",
+    "kjerneverdiar": "kjerneverdier",
+    "brukar": "bruker",
+    "brukarar": "brukere",
+    "brukarrepresentant": "brukerrepresentant",
+    "brukarrepresentantar": "brukerrepresentanter",
+    "oppgåve": "oppgave",
+    "oppgåver": "oppgaver",
+    "oppgåvene": "oppgavene",
+    "gongar": "ganger",
+    "gong": "gang",
+    "årleg": "årlig",
+    "fagleg": "faglig",
+    "faglege": "faglige",
+    "skrøpelege": "skrøpelige",
+    "vere": "være",
+    "berre": "bare",
+    "mykje": "mye",
+    "fleire": "flere",
+    "heile": "hele",
+    "kjem": "kommer",
+    "sit": "sitter",
+    "avgjer": "avgjør",
+    "vedtek": "vedtar",
+    "handsamar": "behandler",
+    "handsame": "behandle",
+    "deltakarar": "deltakere",
+    "deltakar": "deltaker",
+    "leiar": "leder",
+    "nestleiar": "nestleder",
+    "verksemd": "virksomhet",
+    "verksemder": "virksomheter",
+    "innsatsområda": "innsatsområdene",
+    "lækjar": "lege",
+    "fastlegar": "fastleger",
+    "samansetjing": "sammensetning",
+    "samansett": "sammensatt",
+    "òg": "også",
+    "frå": "fra",
+    "eit": "et",
+    "ein": "en",
+    "ei": "en",
+    "noko": "noe",
+    "nokon": "noen",
+    "vert": "blir",
+    "vore": "vært",
+    "gjeld": "gjelder",
+}
+
+_WORD = re.compile(r"[0-9a-zæøåäöüéèáàóòôêçñ]+(?:[-'][0-9a-zæøåäöüéèáàóòôêçñ]+)*", re.IGNORECASE)
+
+
+def normalize_text(text: str) -> str:
+    """Normalise Unicode for display and storage: NFC, invisible characters removed,
+    odd spaces folded to a plain space, control characters dropped (newlines kept)."""
+    text = unicodedata.normalize("NFC", text)
+    text = text.translate(_INVISIBLE)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _CONTROL.sub("", text)
+    return _SPACES.sub(" ", text)
+
+
+def normalize_question(text: str) -> str:
+    """Normalise a question the way documents are normalised, on one line."""
+    return " ".join(normalize_text(text).split())
+
+
+def canonical_spelling(text: str) -> str:
+    """Map the corpus's spelling variants and Nynorsk word forms to Bokmål."""
+    for pattern, replacement in _VARIANTS:
+        text = pattern.sub(replacement, text)
+
+    def repl(match: re.Match[str]) -> str:
+        word = match.group(0)
+        lower = word.lower()
+        mapped = NYNORSK.get(lower)
+        if mapped is None and len(lower) > 7 and lower.endswith("ane"):
+            mapped = lower[:-3] + "ene"  # Nynorsk definite plural: kommunane -> kommunene
+        if mapped is None or mapped == lower:
+            return word
+        return mapped.capitalize() if word[:1].isupper() else mapped
+
+    return _WORD.sub(repl, text)
+
+
+@lru_cache(maxsize=1)
+def _stemmer():  # type: ignore[no-untyped-def]
+    import Stemmer
+
+    return Stemmer.Stemmer("norwegian")
+
+
+@lru_cache(maxsize=1)
+def stopwords() -> frozenset[str]:
+    from bm25s.stopwords import STOPWORDS_NORWEGIAN
+
+    # Question words carry no topic; "møtes" etc. do, so they are not stop words.
+    extra = {"hva", "hvem", "hvilke", "hvilken", "hvilket", "hvordan", "hvor", "når", "kor", "kva",
+             "kven", "korleis", "finnes", "står", "sier", "gjelder", "jf", "bl", "a", "f", "eks", "m", "fl"}
+    return frozenset(STOPWORDS_NORWEGIAN) | frozenset(extra)
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased word tokens after normalisation and spelling canonicalisation."""
+    text = canonical_spelling(normalize_text(text)).lower()
+    out: list[str] = []
+    for match in _WORD.finditer(text):
+        token = match.group(0)
+        out.append(token)
+        if "-" in token:  # "helse-" compounds: index the parts too
+            out.extend(part for part in token.split("-") if part)
+    return out
+
+
+def tokenize(text: str) -> list[str]:
+    """BM25 tokens: words without stop words, stemmed with Snowball Norwegian."""
+    stop = stopwords()
+    kept = [w for w in words(text) if w not in stop and (len(w) > 1 or w.isdigit())]
+    return list(_stemmer().stemWords(kept))
+
+
+def fold_for_match(text: str) -> str:
+    """Fold text for verbatim comparison: normalised, lower-case, one space between words."""
+    return " ".join(normalize_text(text).lower().split())

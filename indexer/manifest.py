@@ -1,0 +1,133 @@
+"""Corpus metadata (manifest.yaml) and the abbreviation glossary (glossary.yaml)."""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+log = logging.getLogger(__name__)
+
+KINDS = ("retningslinje", "strategi", "notat", "høringsinnspill", "samarbeidsavtale", "protokoll", "ukjent")
+STATUSES = ("gjeldende", "forslag", "innspill", "ukjent")
+
+
+class ManifestError(Exception):
+    """The manifest or glossary is malformed; the message is Norwegian."""
+
+
+@dataclass(frozen=True)
+class DocMeta:
+    id: str
+    file: str
+    title: str
+    region: str = "ukjent"
+    kind: str = "ukjent"
+    issued_by: str = ""
+    date: str = ""
+    status: str = "ukjent"
+    status_note: str = ""
+    url: str = ""
+    inferred: bool = False
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Region:
+    id: str
+    name: str
+    hospital: str = ""
+    bodies: tuple[str, ...] = ()
+
+
+@dataclass
+class Manifest:
+    documents: dict[str, DocMeta] = field(default_factory=dict)  # by file name
+    regions: dict[str, Region] = field(default_factory=dict)
+
+    def for_file(self, path: Path, first_line: str = "") -> DocMeta:
+        meta = self.documents.get(path.name)
+        if meta is not None:
+            return meta
+        log.warning("No manifest entry for %s: metadata inferred from the file", path.name)
+        title = " ".join(first_line.split())[:120] or path.stem.replace("-", " ").replace("_", " ")
+        return DocMeta(id=slug(path.stem), file=path.name, title=title, inferred=True)
+
+
+def slug(text: str) -> str:
+    text = text.lower().translate(str.maketrans({"æ": "ae", "ø": "o", "å": "a"}))
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-") or "dokument"
+
+
+def _read_yaml(path: Path) -> Any:
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        raise ManifestError(f"{path.name} er ikke gyldig YAML: {exc}") from exc
+
+
+def load_manifest(corpus_dir: Path) -> Manifest:
+    path = corpus_dir / "manifest.yaml"
+    if not path.exists():
+        log.warning("No manifest.yaml in %s: all metadata will be inferred", corpus_dir)
+        return Manifest()
+    data = _read_yaml(path)
+    manifest = Manifest()
+    for region_id, region in (data.get("regions") or {}).items():
+        manifest.regions[region_id] = Region(
+            id=region_id,
+            name=region.get("name", region_id),
+            hospital=region.get("hospital", ""),
+            bodies=tuple(region.get("bodies") or ()),
+        )
+    seen_ids: set[str] = set()
+    for entry in data.get("documents") or []:
+        try:
+            meta = DocMeta(**{k: str(v) for k, v in entry.items()})
+        except TypeError as exc:
+            raise ManifestError(f"manifest.yaml: ugyldig dokumentoppføring {entry!r}: {exc}") from exc
+        if meta.kind not in KINDS:
+            raise ManifestError(f"manifest.yaml: {meta.id} har ukjent kind «{meta.kind}» (tillatt: {', '.join(KINDS)})")
+        if meta.status not in STATUSES:
+            raise ManifestError(
+                f"manifest.yaml: {meta.id} har ukjent status «{meta.status}» (tillatt: {', '.join(STATUSES)})"
+            )
+        if meta.id in seen_ids:
+            raise ManifestError(f"manifest.yaml: dokument-id «{meta.id}» er brukt to ganger")
+        seen_ids.add(meta.id)
+        manifest.documents[meta.file] = meta
+    return manifest
+
+
+@dataclass(frozen=True)
+class Term:
+    abbr: str
+    expansion: str
+    variants: tuple[str, ...] = ()
+    region: str = ""
+
+
+def load_glossary(corpus_dir: Path) -> list[Term]:
+    path = corpus_dir / "glossary.yaml"
+    if not path.exists():
+        return []
+    terms = []
+    for entry in _read_yaml(path).get("terms") or []:
+        try:
+            terms.append(
+                Term(
+                    abbr=str(entry["abbr"]),
+                    expansion=str(entry["expansion"]),
+                    variants=tuple(str(v) for v in entry.get("variants") or ()),
+                    region=str(entry.get("region", "")),
+                )
+            )
+        except KeyError as exc:
+            raise ManifestError(f"glossary.yaml: oppføringen {entry!r} mangler {exc}") from exc
+    return terms

@@ -1,0 +1,184 @@
+"""The index on disk: a Chroma collection, a BM25 index, the passages and a params file.
+
+Each build writes a new *generation* directory; ``CURRENT`` names the one in use and is
+replaced atomically (``os.replace``) only after the generation is complete, so readers
+never see a half-built index and a crashed build leaves the previous one serving.
+
+    data/index/CURRENT               -> "gen-1732390000000000000"
+    data/index/gen-…/chroma/         Chroma PersistentClient (vectors + metadata)
+    data/index/gen-…/bm25/           bm25s index over the analysed passage texts
+    data/index/gen-…/passages.jsonl  passages with metadata, in BM25 row order
+    data/index/gen-…/params.json     versions and parameters; written last
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+log = logging.getLogger(__name__)
+
+COLLECTION = "hfa-passages"
+STORE_VERSION = "1"
+FILTER_FIELDS = ("region", "kind", "status", "doc_id")
+
+
+class StoreError(Exception):
+    """The index is missing, stale or unreadable; the message is Norwegian."""
+
+
+def chroma_settings() -> Any:
+    os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+    from chromadb.config import Settings as ChromaSettings
+
+    return ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+
+
+def open_collection(path: Path, create: bool) -> Any:
+    """Open the generation's Chroma collection. No embedding function is ever attached:
+    vectors always come from our embedder, never from Chroma's default model."""
+    import chromadb
+
+    client = chromadb.PersistentClient(path=str(path), settings=chroma_settings())
+    if create:
+        return client.get_or_create_collection(
+            COLLECTION, embedding_function=None, configuration={"hnsw": {"space": "cosine"}}
+        )
+    return client.get_collection(COLLECTION, embedding_function=None)
+
+
+def index_root(data_dir: Path) -> Path:
+    return data_dir / "index"
+
+
+def current_generation(data_dir: Path) -> Path | None:
+    pointer = index_root(data_dir) / "CURRENT"
+    try:
+        name = pointer.read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        return None
+    path = index_root(data_dir) / name
+    return path if (path / "params.json").exists() else None
+
+
+def read_params(generation: Path) -> dict[str, Any]:
+    return dict(json.loads((generation / "params.json").read_text(encoding="utf-8")))
+
+
+def write_generation(
+    data_dir: Path,
+    passages: list[dict[str, Any]],
+    vectors: np.ndarray,
+    tokens: list[list[str]],
+    params: dict[str, Any],
+) -> Path:
+    """Write a complete generation and make it current. ``passages[i]`` has vector
+    ``vectors[i]`` and BM25 tokens ``tokens[i]``."""
+    import bm25s
+    from llama_index.core.schema import TextNode
+    from llama_index.vector_stores.chroma import ChromaVectorStore
+
+    root = index_root(data_dir)
+    root.mkdir(parents=True, exist_ok=True)
+    generation = root / f"gen-{time.time_ns()}"
+    generation.mkdir()
+
+    collection = open_collection(generation / "chroma", create=True)
+    store = ChromaVectorStore(chroma_collection=collection)
+    nodes = []
+    for passage, vector in zip(passages, vectors, strict=True):
+        metadata = {key: passage[key] for key in (*FILTER_FIELDS, "row")}
+        nodes.append(
+            TextNode(
+                id_=passage["id"],
+                text=passage["text"],
+                metadata=metadata,
+                embedding=[float(x) for x in vector],
+                excluded_embed_metadata_keys=list(metadata),
+                excluded_llm_metadata_keys=list(metadata),
+            )
+        )
+    if nodes:
+        store.add(nodes)
+
+    retriever = bm25s.BM25()
+    # bm25s needs at least one token per document; an empty passage gets a placeholder.
+    retriever.index([t or ["\u2205"] for t in tokens] or [["\u2205"]], show_progress=False)
+    retriever.save(str(generation / "bm25"), show_progress=False)
+
+    with (generation / "passages.jsonl").open("w", encoding="utf-8") as handle:
+        for passage in passages:
+            handle.write(json.dumps(passage, ensure_ascii=False) + "\n")
+    (generation / "params.json").write_text(json.dumps(params, ensure_ascii=False, indent=2), encoding="utf-8")
+
+    pointer_tmp = root / f"CURRENT.{os.getpid()}.tmp"
+    pointer_tmp.write_text(generation.name, encoding="utf-8")
+    os.replace(pointer_tmp, root / "CURRENT")
+    _fsync_dir(root)
+    prune_generations(data_dir)
+    return generation
+
+
+def _fsync_dir(path: Path) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def prune_generations(data_dir: Path, keep: int = 2) -> None:
+    """Remove old and abandoned generations, keeping the current one and the one before
+    (a server that has not yet noticed the swap may still be reading it)."""
+    root = index_root(data_dir)
+    current = current_generation(data_dir)
+    generations = sorted((p for p in root.glob("gen-*") if p.is_dir()), key=lambda p: p.name)
+    complete = [p for p in generations if (p / "params.json").exists()]
+    keep_set = {p for p in complete[-keep:]} | ({current} if current else set())
+    for path in generations:
+        if path in keep_set:
+            continue
+        if not (path / "params.json").exists() and time.time() - path.stat().st_mtime < 3600:
+            continue  # maybe a build running in another process right now
+        shutil.rmtree(path, ignore_errors=True)
+
+
+@dataclass
+class IndexSnapshot:
+    """A loaded, read-only generation."""
+
+    path: Path
+    params: dict[str, Any]
+    passages: list[dict[str, Any]]
+    bm25: Any
+    vector_store: Any
+
+
+def load_generation(data_dir: Path) -> IndexSnapshot:
+    import bm25s
+    from llama_index.vector_stores.chroma import ChromaVectorStore
+
+    generation = current_generation(data_dir)
+    if generation is None:
+        raise StoreError("Fant ingen indeks. Kjør `hfa index` først.")
+    try:
+        params = read_params(generation)
+        with (generation / "passages.jsonl").open(encoding="utf-8") as handle:
+            passages = [json.loads(line) for line in handle if line.strip()]
+        bm25 = bm25s.BM25.load(str(generation / "bm25"))
+        store = ChromaVectorStore(chroma_collection=open_collection(generation / "chroma", create=False))
+    except (OSError, ValueError, KeyError) as exc:
+        log.exception("Could not load index generation %s", generation)
+        raise StoreError("Indeksen kunne ikke leses. Kjør `hfa index` på nytt.") from exc
+    return IndexSnapshot(generation, params, passages, bm25, store)
