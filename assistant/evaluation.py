@@ -203,7 +203,10 @@ def format_report(report: dict[str, Any]) -> str:
     hfa_metrics = report["hfa"]["metrics"]
     base_metrics = report.get("baseline", {}).get("metrics", {})
     for name, m in hfa_metrics.items():
-        line = f"{name:<22}{m['n']:>4}  {m['hit@1']:>6.2f} {m['hit@5']:>6.2f} {m['mrr@5']:>6.2f} {m['hit@4000chars']:>6.2f}"
+        line = (
+            f"{name:<22}{m['n']:>4}  {m['hit@1']:>6.2f} {m['hit@5']:>6.2f} "
+            f"{m['mrr@5']:>6.2f} {m['hit@4000chars']:>6.2f}"
+        )
         if name in base_metrics:
             b = base_metrics[name]
             line += f"   |        {b['hit@1']:>6.2f} {b['hit@5']:>5.2f} {b['mrr@5']:>5.2f} {b['hit@4000chars']:>5.2f}"
@@ -211,7 +214,8 @@ def format_report(report: dict[str, Any]) -> str:
     lines.append("")
     lines.append(
         f"hfa: {report['hfa']['passages']} passasjer, snitt {report['hfa']['avg_passage_chars']} tegn; "
-        f"søketid median {report['hfa']['latency'].get('median_ms')} ms, p95 {report['hfa']['latency'].get('p95_ms')} ms"
+        f"søketid median {report['hfa']['latency'].get('median_ms')} ms, "
+        f"p95 {report['hfa']['latency'].get('p95_ms')} ms"
     )
     if "baseline" in report:
         base = report["baseline"]

@@ -20,12 +20,32 @@ class Turn:
 
 # Bodies, documents and regions a conversation can be about, most specific first.
 _ANCHORS = [
-    r"Partnerskapsmøte\w*", r"Partnerskapet", r"SSU", r"Strategisk samarbeidsutvalg\w*", r"FSU\w*",
-    r"Faglig\w* samarbeidsutvalg\w*", r"PSU", r"Politisk samarbeidsutvalg\w*", r"ASU",
-    r"Administrativt samarbeidsutvalg\w*", r"fagråd\w*", r"sekretariat\w*", r"arbeidsutvalg\w*",
-    r"brukerutvalg\w*", r"strategi\w*", r"retningslinje \d+", r"retningslinje\w*", r"samarbeidsavtale\w*",
-    r"notat\w*", r"handlingsplan\w*", r"innsatsområde\w*", r"høringsinnspill\w*",
-    r"St\. Olav\w*", r"Trøndelag", r"Telemark", r"kommunedirektør\w*",
+    r"Partnerskapsmøte\w*",
+    r"Partnerskapet",
+    r"SSU",
+    r"Strategisk samarbeidsutvalg\w*",
+    r"FSU\w*",
+    r"Faglig\w* samarbeidsutvalg\w*",
+    r"PSU",
+    r"Politisk samarbeidsutvalg\w*",
+    r"ASU",
+    r"Administrativt samarbeidsutvalg\w*",
+    r"fagråd\w*",
+    r"sekretariat\w*",
+    r"arbeidsutvalg\w*",
+    r"brukerutvalg\w*",
+    r"strategi\w*",
+    r"retningslinje \d+",
+    r"retningslinje\w*",
+    r"samarbeidsavtale\w*",
+    r"notat\w*",
+    r"handlingsplan\w*",
+    r"innsatsområde\w*",
+    r"høringsinnspill\w*",
+    r"St\. Olav\w*",
+    r"Trøndelag",
+    r"Telemark",
+    r"kommunedirektør\w*",
 ]
 _ANCHOR_RE = re.compile(r"\b(?:" + "|".join(_ANCHORS) + r")", re.IGNORECASE)
 
@@ -35,8 +55,9 @@ _DEICTIC = re.compile(
     re.IGNORECASE,
 )
 _WHAT_ABOUT = re.compile(r"^\s*(?:og\s+)?(?:hva|kva)\s+med\s+(?P<topic>.+?)\s*\??\s*$", re.IGNORECASE)
-_BARE_WHY = re.compile(r"^\s*(?:og\s+)?(?:hvorfor|kvifor|hvordan|korleis)(?:\s+(?:det|da|det da))?\s*\??\s*$",
-                       re.IGNORECASE)
+_BARE_WHY = re.compile(
+    r"^\s*(?:og\s+)?(?:hvorfor|kvifor|hvordan|korleis)(?:\s+(?:det|da|det da))?\s*\??\s*$", re.IGNORECASE
+)
 _CITATION = re.compile(r"\s*\[\d+\]")
 
 

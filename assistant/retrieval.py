@@ -10,6 +10,7 @@ import logging
 import math
 import re
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,9 +18,9 @@ from typing import Any
 import numpy as np
 
 from assistant.errors import HfaError
-from indexer.analysis import canonical_spelling, normalize_question, tokenize
+from indexer.analysis import canonical_spelling, intent_terms, normalize_question, tokenize
 from indexer.embedders import Embedder, EmbedderError, make_embedder
-from indexer.manifest import Term, load_glossary
+from indexer.manifest import Region, Term, load_glossary, load_manifest
 from indexer.store import FILTER_FIELDS, IndexSnapshot, StoreError, current_generation, load_generation
 
 log = logging.getLogger(__name__)
@@ -120,13 +121,16 @@ class Retriever:
         fusion: str = "rrf",
         dense_weight: float = 0.5,
         candidates: int = 40,
+        region_boost: float = 0.15,
     ) -> None:
         self.data_dir = data_dir
         self.embedder = embedder
         self.fusion = fusion
         self.dense_weight = dense_weight
         self.candidates = candidates
+        self.region_boost = region_boost
         self.glossary = Glossary(load_glossary(corpus_dir))
+        self._region_patterns = _region_patterns(load_manifest(corpus_dir).regions)
         self._lock = threading.Lock()
         self._snapshot: IndexSnapshot | None = None
 
@@ -151,6 +155,7 @@ class Retriever:
             fusion=settings.fusion,
             dense_weight=settings.dense_weight,
             candidates=settings.candidates,
+            region_boost=settings.region_boost,
         )
 
     # -- index lifecycle -------------------------------------------------------------
@@ -206,8 +211,19 @@ class Retriever:
         if not allowed.any():
             return []
         dense = self._dense(snapshot, query_text, filters)
-        lexical = self._bm25(snapshot, query_text, allowed)
-        return self._fuse(snapshot, dense, lexical)[:k]
+        lexical = self._bm25(snapshot, " ".join([query_text, *intent_terms(question)]), allowed)
+        hits = self._fuse(snapshot, dense, lexical)
+        regions = self.regions_in(question)
+        if len(regions) == 1 and self.region_boost:
+            for hit in hits:  # a question about one region prefers that region's documents
+                if hit.passage["region"] in regions:
+                    hit.score *= 1.0 + self.region_boost
+            hits.sort(key=lambda h: (-h.score, h.passage["row"]))
+        return hits[:k]
+
+    def regions_in(self, question: str) -> set[str]:
+        """Regions (health communities) a question names, by the manifest's aliases."""
+        return {region for region, pattern in self._region_patterns.items() if pattern.search(question)}
 
     def _allowed_rows(self, snapshot: IndexSnapshot, filters: Filters) -> np.ndarray:
         active = filters.active()
@@ -271,10 +287,30 @@ class Retriever:
                     hit.score += 2 * w_dense / (RRF_K + hit.dense_rank + 1)
                 if hit.bm25_rank is not None:
                     hit.score += 2 * w_bm25 / (RRF_K + hit.bm25_rank + 1)
-        else:
-            top_bm25 = max((s for _, s in lexical), default=1.0) or 1.0
+        else:  # weighted sum of min-max normalised scores
+            dense_norm = _min_max([s for _, s in dense])
+            bm25_norm = _min_max([s for _, s in lexical])
             for hit in hits.values():
-                dense_part = hit.dense_score if hit.dense_score is not None else 0.0
-                bm25_part = (hit.bm25_score or 0.0) / top_bm25
+                dense_part = dense_norm(hit.dense_score)
+                bm25_part = bm25_norm(hit.bm25_score)
                 hit.score = w_dense * dense_part + w_bm25 * bm25_part
         return sorted(hits.values(), key=lambda h: (-h.score, h.passage["row"]))
+
+
+def _min_max(scores: list[float]) -> Callable[[float | None], float]:
+    """Map scores to [0, 1] over the candidate list; a missing score is 0."""
+    if not scores:
+        return lambda value: 0.0
+    low, high = min(scores), max(scores)
+    span = high - low or 1.0
+    return lambda value: 0.0 if value is None else (value - low) / span
+
+
+def _region_patterns(regions: dict[str, Region]) -> dict[str, re.Pattern[str]]:
+    patterns = {}
+    for region_id, region in regions.items():
+        names = [region.name, *region.aliases]
+        patterns[region_id] = re.compile(
+            r"(?<!\w)(?:" + "|".join(re.escape(n) for n in names if n) + r")(?!\w)", re.IGNORECASE
+        )
+    return patterns

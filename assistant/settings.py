@@ -30,7 +30,8 @@ class Settings(BaseSettings):
 
     search_k: int = Field(5, ge=1, le=50, description="Passages returned by default.")
     fusion: Literal["rrf", "weighted"] = Field("rrf", description="How dense and BM25 rankings are combined.")
-    dense_weight: float = Field(0.5, ge=0, le=1, description="Weight of the dense ranking in the fusion.")
+    dense_weight: float = Field(0.3, ge=0, le=1, description="Weight of the dense ranking in the fusion.")
+    region_boost: float = Field(0.15, ge=0, le=2, description="Score boost for the region a question names.")
     candidates: int = Field(40, ge=5, le=500, description="Candidates taken from each retriever before fusion.")
 
     host: str = Field("127.0.0.1", description="Address `hfa serve` listens on.")

@@ -12,7 +12,7 @@ import unicodedata
 from functools import lru_cache
 
 # Bump when tokenisation changes: the index stores it and is rebuilt on mismatch.
-ANALYSIS_VERSION = "1"
+ANALYSIS_VERSION = "2"
 
 # Characters that carry no text: soft hyphen, zero-width space/joiners, BOM, word joiner.
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"), None)
@@ -155,8 +155,31 @@ def stopwords() -> frozenset[str]:
     from bm25s.stopwords import STOPWORDS_NORWEGIAN
 
     # Question words carry no topic; "møtes" etc. do, so they are not stop words.
-    extra = {"hva", "hvem", "hvilke", "hvilken", "hvilket", "hvordan", "hvor", "når", "kor", "kva",
-             "kven", "korleis", "finnes", "står", "sier", "gjelder", "jf", "bl", "a", "f", "eks", "m", "fl"}
+    extra = {
+        "hva",
+        "hvem",
+        "hvilke",
+        "hvilken",
+        "hvilket",
+        "hvordan",
+        "hvor",
+        "når",
+        "kor",
+        "kva",
+        "kven",
+        "korleis",
+        "finnes",
+        "står",
+        "sier",
+        "gjelder",
+        "jf",
+        "bl",
+        "a",
+        "f",
+        "eks",
+        "m",
+        "fl",
+    }
     return frozenset(STOPWORDS_NORWEGIAN) | frozenset(extra)
 
 
@@ -172,10 +195,80 @@ def words(text: str) -> list[str]:
     return out
 
 
+# Parts of the corpus's many compounds ("sekretariatfunksjon", "partnerskapsmøtet"):
+# a word that contains one also yields the part, for documents and questions alike.
+COMPOUND_PARTS = (
+    "samarbeidsutvalg",
+    "samarbeid",
+    "utvalg",
+    "sekretariat",
+    "helsefellesskap",
+    "partnerskap",
+    "representant",
+    "samhandling",
+    "koordinator",
+    "kommune",
+    "sykehus",
+    "strategi",
+    "tjeneste",
+    "kompetanse",
+    "pasient",
+    "beredskap",
+    "tilskudd",
+    "avtale",
+    "fastlege",
+    "omsorg",
+    "direktør",
+    "klinikk",
+    "innsatsområde",
+    "forløp",
+    "møte",
+    "plan",
+    "budsjett",
+    "bruker",
+    "leder",
+)
+
+# What questions ask for, in the words the documents use for it. Added to the lexical
+# query only (the dense embedding already captures paraphrase).
+QUERY_INTENTS: list[tuple[re.Pattern[str], str]] = [
+    (
+        re.compile(r"\bhvem (?:sitter|deltar|er med|møter)\b|\bbestå\w* av\b|\bmedlem\w*|\brepresentert\b"),
+        "sammensetning",
+    ),
+    (re.compile(r"\bhvor ofte\b|\bhvor mange ganger\b|\bsamles\b|\bmøtefrekvens\b"), "møtes ganger årlig"),
+    (
+        re.compile(r"\bkoste\w*|\bkontingent\w*|\bbetale\w*|\bavgift\w*|\bmedlemskap\w*"),
+        "betaler årlig sum kroner budsjett",
+    ),
+    (re.compile(r"\bstemme\w*|\bavstemning\w*|\bflertall\w*|\buenig\w*"), "avstemming konsensus enighet"),
+    (re.compile(r"\bhvor lenge\b|\bperiode\b|\bfunksjonstid\b|\boppnevnt\b"), "år deltakelsen gjelder"),
+    (re.compile(r"\bhva gjør\b|\bansvar for\b"), "oppgaver"),
+    (re.compile(r"\bbeslutt\w*|\bvedta\w*|\bbestemme\w*|\bavgjør\w*"), "beslutter vedtak beslutning"),
+    (re.compile(r"\bverdier\b|\bholdning\w*"), "kjerneverdier"),
+    (re.compile(r"\bfinansier\w*|\bpenger\b|\bmidler\b"), "tilskudd midler økonomisk"),
+    (re.compile(r"\bfødende\b|\bfødsel\w*|\bgravid\w*"), "svangerskap føde barselomsorg"),
+    (re.compile(r"\bfaggruppe\w*"), "faglig samarbeidsutvalg"),
+    (re.compile(r"\btoppledelse\w*|\btoppleder\w*"), "toppnivå partnerskapsmøtet"),
+]
+
+
+def intent_terms(question: str) -> list[str]:
+    text = canonical_spelling(normalize_text(question)).lower()
+    return [terms for pattern, terms in QUERY_INTENTS if pattern.search(text)]
+
+
 def tokenize(text: str) -> list[str]:
-    """BM25 tokens: words without stop words, stemmed with Snowball Norwegian."""
+    """BM25 tokens: words without stop words, plus compound parts, stemmed with Snowball
+    Norwegian."""
     stop = stopwords()
-    kept = [w for w in words(text) if w not in stop and (len(w) > 1 or w.isdigit())]
+    kept: list[str] = []
+    for word in words(text):
+        if word in stop or (len(word) < 2 and not word.isdigit()):
+            continue
+        kept.append(word)
+        if len(word) > 7:
+            kept.extend(part for part in COMPOUND_PARTS if part in word and len(word) > len(part) + 2)
     return list(_stemmer().stemWords(kept))
 
 

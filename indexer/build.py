@@ -20,7 +20,7 @@ import numpy as np
 
 from indexer.analysis import ANALYSIS_VERSION, tokenize
 from indexer.cache import EmbeddingCache, content_key
-from indexer.chunking import CHUNKER_VERSION, chunk_lines, search_text
+from indexer.chunking import CHUNKER_VERSION, chunk_lines, lexical_text, search_text
 from indexer.clean import logical_lines
 from indexer.embedders import Embedder
 from indexer.loaders import SUPPORTED_SUFFIXES, LoadError, load_document
@@ -65,7 +65,8 @@ def corpus_files(corpus_dir: Path) -> list[Path]:
     if not corpus_dir.is_dir():
         raise BuildError(f"Fant ikke korpusmappen {corpus_dir}.")
     return sorted(
-        p for p in corpus_dir.rglob("*")
+        p
+        for p in corpus_dir.rglob("*")
         if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES and not p.name.startswith(".")
     )
 
@@ -102,6 +103,7 @@ def _passage_record(meta: DocMeta, passage: Any, row: int) -> dict[str, Any]:
         "section": passage.section,
         "section_number": passage.section_number,
         "section_path": passage.section_path,
+        "trail": passage.trail,
         "page": passage.page,
         "page_end": passage.page_end,
         "text": passage.text,
@@ -137,13 +139,17 @@ def build_index(
             report.documents, report.passages = len(files), old_count
             report.seconds = time.perf_counter() - started
             return report
-        changed = [k for k in ("store_version", "chunker_version", "analysis_version", "embedder", "versions")
-                   if old.get(k) != params.get(k)]
+        changed = [
+            k
+            for k in ("store_version", "chunker_version", "analysis_version", "embedder", "versions")
+            if old.get(k) != params.get(k)
+        ]
         if changed:
             report.rebuilt_reason = "endrede parametre: " + ", ".join(changed)
 
     records: list[dict[str, Any]] = []
     texts: list[str] = []
+    lexical: list[str] = []
     used_ids: set[str] = set()
     for path in files:
         try:
@@ -169,6 +175,7 @@ def build_index(
         for passage in passages:
             records.append(_passage_record(meta, passage, len(records)))
             texts.append(search_text(meta.title, passage))
+            lexical.append(lexical_text(meta.title, passage))
 
     keys = [content_key(embedder.name, text) for text in texts]
     data_dir.mkdir(parents=True, exist_ok=True)
@@ -195,7 +202,7 @@ def build_index(
     if not records:
         raise BuildError("Fant ingen dokumenter å indeksere i korpusmappen.")
     matrix = np.vstack([vectors_by_key[k] for k in keys]).astype(np.float32)
-    tokens = [tokenize(text) for text in texts]
+    tokens = [tokenize(text) for text in lexical]
     generation = write_generation(data_dir, records, matrix, tokens, params)
     report.generation = generation.name
     report.passages = len(records)

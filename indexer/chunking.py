@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 
 from indexer.clean import BULLET, HEADING, LEADIN, SUBHEADING, Line
 
-CHUNKER_VERSION = "1"
+CHUNKER_VERSION = "4"
 TARGET_CHARS = 850
 MAX_CHARS = 1000
+MIN_CHARS = 120  # a passage this short is merged with what follows rather than left alone
 LONG_HEADING = 100  # a "heading" longer than this is a numbered paragraph
 PREAMBLE = "Innledning"
 
@@ -31,6 +32,7 @@ class Passage:
     section_path: str  # "2 › 2.2"
     page: int
     page_end: int
+    trail: str = ""  # headings from the top: "2 Organisering … › 2.2 Strategisk samarbeidsutvalg (SSU)"
 
     @property
     def id(self) -> str:
@@ -53,6 +55,7 @@ class _Section:
     title: str
     path: list[str]
     lines: list[Line] = field(default_factory=list)
+    trail: str = ""
 
     @property
     def label(self) -> str:
@@ -84,7 +87,8 @@ def _sections(lines: list[Line]) -> list[_Section]:
         path_titles[line.number] = title
         parts = line.number.split(".")
         path = [".".join(parts[: i + 1]) for i in range(len(parts))]
-        section = _Section(line.number, title, path)
+        trail = " › ".join(f"{n} {path_titles[n]}" for n in path if n in path_titles)
+        section = _Section(line.number, title, path, trail=trail)
         if long_heading:  # the numbered paragraph's text is content, not just a title
             section.lines.append(Line("text", line.text, line.page))
         sections.append(section)
@@ -113,10 +117,10 @@ def _units(section: _Section) -> list[_Unit]:
             if units and units[-1].lines[-1].kind == BULLET and not pending:
                 units[-1].lines.append(line)
             else:
-                units.append(_Unit(pending + [line], label))
+                units.append(_Unit([*pending, line], label))
                 pending = []
             continue
-        units.append(_Unit(pending + [line], label))
+        units.append(_Unit([*pending, line], label))
         pending = []
     if pending:
         units.append(_Unit(pending, label))
@@ -153,14 +157,47 @@ def _split_long_unit(unit: _Unit) -> list[_Unit]:
         chunk: list[str] = []
         for sentence in sentences:
             if chunk and len(" ".join(chunk)) + len(sentence) + head_len > TARGET_CHARS:
-                result.append(_Unit([*head, Line(line.kind, " ".join(chunk), line.page)] if not result else
-                                    [Line(line.kind, " ".join(chunk), line.page)], unit.label))
+                result.append(
+                    _Unit(
+                        [*head, Line(line.kind, " ".join(chunk), line.page)]
+                        if not result
+                        else [Line(line.kind, " ".join(chunk), line.page)],
+                        unit.label,
+                    )
+                )
                 chunk = chunk[-1:] if len(chunk[-1]) < 300 else []
             chunk.append(sentence)
         if chunk:
-            result.append(_Unit([Line(line.kind, " ".join(chunk), line.page)] if result else
-                                [*head, Line(line.kind, " ".join(chunk), line.page)], unit.label))
+            result.append(
+                _Unit(
+                    [Line(line.kind, " ".join(chunk), line.page)]
+                    if result
+                    else [*head, Line(line.kind, " ".join(chunk), line.page)],
+                    unit.label,
+                )
+            )
     return result
+
+
+def _make_passage(doc_id: str, index: int, section: _Section, group: list[_Unit]) -> Passage:
+    labels = list(dict.fromkeys(u.label for u in group if u.label))
+    label = ", ".join(labels)
+    if section.number:
+        name = f"{section.label} › {label}" if label and label != section.label else section.label
+    else:  # before the first numbered heading: a sub-heading names the part best
+        name = label or section.label
+    pages = [line.page for unit in group for line in unit.lines]
+    return Passage(
+        doc_id=doc_id,
+        index=index,
+        text="\n".join(u.text for u in group),
+        section=name,
+        section_number=section.number,
+        section_path=" › ".join(section.path),
+        page=min(pages),
+        page_end=max(pages),
+        trail=f"{section.trail} › {label}" if section.trail and label else (section.trail or name),
+    )
 
 
 def chunk_lines(doc_id: str, lines: list[Line]) -> list[Passage]:
@@ -169,40 +206,25 @@ def chunk_lines(doc_id: str, lines: list[Line]) -> list[Passage]:
     for section in _sections(lines):
         units = [piece for unit in _units(section) for piece in _split_long_unit(unit)]
         group: list[_Unit] = []
-
-        def flush() -> None:
-            if not group:
-                return
-            label = group[0].label
-            if section.number:
-                name = f"{section.label} › {label}" if label and label != section.label else section.label
-            else:  # before the first numbered heading: a sub-heading names the part best
-                name = label or section.label
-            pages = [l.page for u in group for l in u.lines]
-            passages.append(
-                Passage(
-                    doc_id=doc_id,
-                    index=len(passages),
-                    text="\n".join(u.text for u in group),
-                    section=name,
-                    section_number=section.number,
-                    section_path=" › ".join(section.path),
-                    page=min(pages),
-                    page_end=max(pages),
-                )
-            )
-            group.clear()
-
         for unit in units:
-            size = sum(len(u.text) + 1 for u in group) + len(unit.text)
-            new_label = bool(group) and unit.label != group[-1].label and bool(unit.label)
-            if group and (size > TARGET_CHARS or (new_label and size > TARGET_CHARS // 2)):
-                flush()
+            current = sum(len(u.text) + 1 for u in group)
+            new_label = bool(group) and bool(unit.label) and unit.label != group[-1].label
+            if group and (current + len(unit.text) > TARGET_CHARS or (new_label and current >= MIN_CHARS)):
+                passages.append(_make_passage(doc_id, len(passages), section, group))
+                group = []
             group.append(unit)
-        flush()
+        if group:
+            passages.append(_make_passage(doc_id, len(passages), section, group))
     return passages
 
 
 def search_text(title: str, passage: Passage) -> str:
-    """The text that is embedded and BM25-indexed: title and section give context."""
-    return f"{title}\n{passage.section}\n{passage.text}"
+    """The text that is embedded: title and section headings give context."""
+    return f"{title}\n{passage.trail or passage.section}\n{passage.text}"
+
+
+def lexical_text(title: str, passage: Passage) -> str:
+    """The text that is BM25-indexed: like ``search_text`` with the section headings
+    counted twice, since in these documents a heading says most about its passage."""
+    trail = passage.trail or passage.section
+    return f"{title}\n{trail}\n{trail}\n{passage.text}"

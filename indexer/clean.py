@@ -23,9 +23,44 @@ _MD_HEADING = re.compile(r"^\s*(?P<hashes>#{1,6})\s+(?P<text>.+?)\s*#*\s*$")
 _SENTENCE_END = re.compile(r"[.!?:;»”\"]\s*$")
 # Words that cannot end a sentence: a line ending with one continues on the next.
 _OPEN_ENDINGS = {
-    "og", "i", "av", "til", "for", "med", "som", "på", "om", "en", "et", "ei", "det", "der", "de",
-    "den", "å", "at", "eller", "samt", "fra", "ved", "mellom", "under", "etter", "mot", "hos",
-    "innen", "enn", "men", "jf", "bl.a.", "f.eks.", "blant", "annet", "sin", "sitt", "sine",
+    "og",
+    "i",
+    "av",
+    "til",
+    "for",
+    "med",
+    "som",
+    "på",
+    "om",
+    "en",
+    "et",
+    "ei",
+    "det",
+    "der",
+    "de",
+    "den",
+    "å",
+    "at",
+    "eller",
+    "samt",
+    "fra",
+    "ved",
+    "mellom",
+    "under",
+    "etter",
+    "mot",
+    "hos",
+    "innen",
+    "enn",
+    "men",
+    "jf",
+    "bl.a.",
+    "f.eks.",
+    "blant",
+    "annet",
+    "sin",
+    "sitt",
+    "sine",
 }
 WRAP_WIDTH = 70  # extracted lines at least this long, without an ending, were wrapped
 
@@ -42,12 +77,9 @@ class Line:
 def _is_successor(candidate: list[int], current: list[int]) -> bool:
     """True if heading number `candidate` may follow `current` (siblings, first child,
     or the next sibling of an ancestor)."""
-    if candidate == current + [1]:
+    if candidate == [*current, 1]:
         return True
-    for depth in range(len(current), 0, -1):
-        if candidate == current[: depth - 1] + [current[depth - 1] + 1]:
-            return True
-    return False
+    return any(candidate == [*current[: depth - 1], current[depth - 1] + 1] for depth in range(len(current), 0, -1))
 
 
 def _looks_like_subheading(text: str) -> bool:
@@ -88,8 +120,8 @@ def _join(left: str, right: str) -> str:
 def logical_lines(pages: list[str], markdown: bool = False) -> list[Line]:
     """Clean pages into classified logical lines (see module doc)."""
     raw: list[tuple[str, int]] = []
-    for page_no, page in enumerate(pages, start=1):
-        for line in page.split("\n"):
+    for page_no, page_text in enumerate(pages, start=1):
+        for line in page_text.split("\n"):
             text = " ".join(line.split())
             if text:
                 raw.append((text, page_no))
@@ -115,13 +147,11 @@ def logical_lines(pages: list[str], markdown: bool = False) -> list[Line]:
         numbered = _NUMBERED.match(text)
         if numbered:
             parts = [int(p) for p in numbered.group("num").split(".")]
-            continues = previous is not None and previous.kind in (TEXT, BULLET, HEADING) and (
-                _ends_open(previous.text)
+            continues = (
+                previous is not None and previous.kind in (TEXT, BULLET, HEADING) and (_ends_open(previous.text))
             )
             title = numbered.group("text").strip()
-            skipped_one = (
-                len(parts) == 1 and parts[0] == current_number[0] + 2 and _looks_like_subheading(title)
-            )
+            skipped_one = len(parts) == 1 and parts[0] == current_number[0] + 2 and _looks_like_subheading(title)
             if (_is_successor(parts, current_number) or skipped_one) and not continues:
                 current_number = parts
                 lines.append(Line(HEADING, numbered.group("text").strip(), page, len(parts), ".".join(map(str, parts))))
@@ -145,9 +175,7 @@ def logical_lines(pages: list[str], markdown: bool = False) -> list[Line]:
                 join = False
             else:
                 join = not _SENTENCE_END.search(previous.text) and (
-                    starts_lower
-                    or _ends_open(previous.text)
-                    or (wrapped and not _looks_like_subheading(text))
+                    starts_lower or _ends_open(previous.text) or (wrapped and not _looks_like_subheading(text))
                 )
             if join:
                 previous.text = _join(previous.text, text)

