@@ -211,7 +211,10 @@ class Retriever:
         if not allowed.any():
             return []
         dense = self._dense(snapshot, query_text, filters)
-        lexical = self._bm25(snapshot, " ".join([query_text, *intent_terms(question)]), allowed)
+        # What the question asks for (composition, frequency, cost …) weighs double: it
+        # separates sections that share the same subject.
+        intents = intent_terms(question)
+        lexical = self._bm25(snapshot, " ".join([query_text, *intents, *intents]), allowed)
         hits = self._fuse(snapshot, dense, lexical)
         regions = self.regions_in(question)
         if len(regions) == 1 and self.region_boost:

@@ -80,6 +80,7 @@ NYNORSK: dict[str, str] = {
     "heile": "hele",
     "kjem": "kommer",
     "sit": "sitter",
+    "skriv": "skriver",
     "avgjer": "avgjør",
     "vedtek": "vedtar",
     "handsamar": "behandler",

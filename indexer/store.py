@@ -109,7 +109,7 @@ def write_generation(
     if nodes:
         store.add(nodes)
 
-    retriever = bm25s.BM25()
+    retriever = bm25s.BM25(k1=1.5, b=0.5)  # b < 0.75: long lists are not less relevant
     # bm25s needs at least one token per document; an empty passage gets a placeholder.
     retriever.index([t or ["\u2205"] for t in tokens] or [["\u2205"]], show_progress=False)
     retriever.save(str(generation / "bm25"), show_progress=False)

@@ -32,7 +32,10 @@ def test_pdf_keeps_page_numbers_and_drops_running_headers(tmp_path: Path) -> Non
     pdf = make_pdf(
         tmp_path / "avtale.pdf",
         [
-            ["1 Formål", "Avtalen skal bidra til gode pasientforløp for pasienter som trenger tjenester fra begge nivåer."],
+            [
+                "1 Formål",
+                "Avtalen skal bidra til gode pasientforløp for pasienter som trenger tjenester fra begge nivåer.",
+            ],
             ["2 Organisering", "Samarbeidsutvalget møtes seks ganger i året og ledes av kommunen."],
             ["3 Varighet", "Avtalen gjelder i fire år og kan sies opp med seks måneders varsel."],
         ],

