@@ -119,7 +119,7 @@ class Retriever:
         corpus_dir: Path,
         embedder: Embedder,
         fusion: str = "rrf",
-        dense_weight: float = 0.5,
+        dense_weight: float = 0.3,
         candidates: int = 40,
         region_boost: float = 0.15,
     ) -> None:

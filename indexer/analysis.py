@@ -129,7 +129,11 @@ def normalize_question(text: str) -> str:
 def canonical_spelling(text: str) -> str:
     """Map the corpus's spelling variants and Nynorsk word forms to Bokmål."""
     for pattern, replacement in _VARIANTS:
-        text = pattern.sub(lambda m, r=replacement: r.capitalize() if m.group(0)[0].isupper() else r, text)
+
+        def keep_case(match: re.Match[str], replacement: str = replacement) -> str:
+            return replacement.capitalize() if match.group(0)[0].isupper() else replacement
+
+        text = pattern.sub(keep_case, text)
 
     def repl(match: re.Match[str]) -> str:
         word = match.group(0)

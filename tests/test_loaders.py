@@ -64,25 +64,25 @@ def test_encrypted_pdf_is_reported_by_name(tmp_path: Path) -> None:
     path = tmp_path / "låst.pdf"
     with path.open("wb") as handle:
         writer.write(handle)
-    with pytest.raises(LoadError, match="låst.pdf.*kryptert"):
+    with pytest.raises(LoadError, match=r"låst\.pdf.*kryptert"):
         load_document(path)
 
 
 def test_broken_pdf_is_reported_by_name(tmp_path: Path) -> None:
     path = tmp_path / "ødelagt.pdf"
     path.write_bytes(b"%PDF-1.4\n1 0 obj << /Type /Catalog >>\nthis is not a pdf\n")
-    with pytest.raises(LoadError, match="ødelagt.pdf"):
+    with pytest.raises(LoadError, match=r"ødelagt\.pdf"):
         load_document(path)
 
 
 def test_binary_file_with_txt_name_and_empty_file(tmp_path: Path) -> None:
     binary = tmp_path / "bilde.txt"
     binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
-    with pytest.raises(LoadError, match="bilde.txt.*binær"):
+    with pytest.raises(LoadError, match=r"bilde\.txt.*binær"):
         load_document(binary)
     empty = tmp_path / "tom.txt"
     empty.write_text("   \n\n", encoding="utf-8")
-    with pytest.raises(LoadError, match="tom.txt.*tom"):
+    with pytest.raises(LoadError, match=r"tom\.txt.*tom"):
         load_document(empty)
 
 

