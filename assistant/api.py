@@ -68,13 +68,13 @@ def create_app(settings: Settings | None = None, retriever: Retriever | None = N
     @app.get("/v1/search", response_model=SearchResponse, responses=ERRORS, tags=["søk"])
     def search(
         q: Annotated[str, Query(description="Spørsmål eller søkeord", max_length=2000)],
-        k: Annotated[int, Query(ge=1, le=50, description="Antall treff")] = 5,
+        k: Annotated[int | None, Query(ge=1, le=50, description="Antall treff (standard HFA_SEARCH_K)")] = None,
         region: str | None = None,
         kind: str | None = None,
         status: str | None = None,
         doc_id: str | None = None,
     ) -> SearchResponse:
-        hits = get_retriever().search(q, k=k, filters=Filters(region, kind, status, doc_id))
+        hits = get_retriever().search(q, k=k or settings.search_k, filters=Filters(region, kind, status, doc_id))
         return SearchResponse(results=[SearchResult(**hit.public()) for hit in hits])
 
     return app

@@ -78,7 +78,8 @@ def cmd_search(args: argparse.Namespace) -> int:
     from assistant.retrieval import Retriever
 
     retriever = Retriever.from_settings(_settings())
-    hits = retriever.search(args.question, k=args.k, filters=_filters(args))
+    k = args.k or _settings().search_k
+    hits = retriever.search(args.question, k=k, filters=_filters(args))
     results = [hit.public() for hit in hits]
     if args.json:
         print(json.dumps({"results": results}, ensure_ascii=False, indent=2))
@@ -140,7 +141,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("search", help="søk etter passasjer")
     p.add_argument("question", help="spørsmål eller søkeord")
-    p.add_argument("-k", type=int, default=5, help="antall treff (standard 5)")
+    p.add_argument("-k", type=int, default=None, help="antall treff (standard HFA_SEARCH_K, 5)")
     p.add_argument("--json", action="store_true", help="resultat som JSON")
     _add_filter_args(p)
     p.set_defaults(func=cmd_search)

@@ -40,6 +40,7 @@ class GoldQuestion:
     evidence: list[str] = field(default_factory=list)
     key_facts: list[str] = field(default_factory=list)
     history: list[Turn] = field(default_factory=list)
+    split: str = "dev"  # "dev": used to choose parameters; "heldout": never tuned on
 
 
 def load_gold(path: Path | None = None) -> list[GoldQuestion]:
@@ -63,6 +64,7 @@ def load_gold(path: Path | None = None) -> list[GoldQuestion]:
                 evidence=[str(e) for e in item.get("evidence") or []],
                 key_facts=[str(k) for k in item.get("key_facts") or []],
                 history=history,
+                split=str(item.get("split", "dev")),
             )
         )
     return questions
@@ -108,6 +110,7 @@ def _by_category(rows: list[dict[str, Any]]) -> dict[str, dict[str, float]]:
     for row in rows:
         groups[f"type:{row['type']}"].append(row)
         groups[f"group:{row['group']}"].append(row)
+        groups[f"split:{row['split']}"].append(row)
     return {"all": _metrics(rows), **{k: _metrics(v) for k, v in sorted(groups.items())}}
 
 
@@ -127,6 +130,7 @@ def evaluate_system(
                 "id": q.id,
                 "type": q.type,
                 "group": q.group,
+                "split": q.split,
                 "query": query,
                 "rank": first_hit(texts[:5], q.evidence),
                 "in_budget": within_budget(texts, q.evidence),

@@ -21,6 +21,7 @@ def test_gold_set_covers_what_the_issue_asks_for() -> None:
     assert len(docs) == 5
     assert all(q.evidence and q.key_facts for q in questions if q.answerable)
     assert all(q.history for q in questions if q.type == "followup")
+    assert {q.split for q in questions} == {"dev", "heldout"}
 
 
 def test_hit_helpers() -> None:
@@ -52,3 +53,9 @@ def test_run_eval_writes_json_with_baseline(corpus_index: Path, tmp_path: Path) 
     assert "type:nynorsk" in saved["hfa"]["metrics"] and saved["baseline"]["passages"] > 0
     assert saved["baseline"]["avg_passage_chars"] > saved["hfa"]["avg_passage_chars"]
     assert report["delta_hit@1"] == saved["delta_hit@1"]
+
+
+def test_readme_documents_every_setting() -> None:
+    readme = (CORPUS.parent / "README.md").read_text(encoding="utf-8")
+    for name in Settings.model_fields:
+        assert f"`HFA_{name.upper()}`" in readme, f"HFA_{name.upper()} missing from README"
