@@ -93,6 +93,24 @@ def cmd_search(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_ask(args: argparse.Namespace) -> int:
+    from assistant.engine import Engine
+    from assistant.retrieval import Retriever
+
+    engine = Engine(Retriever.from_settings(_settings()))
+    result = engine.ask(args.question, filters=_filters(args))
+    if args.json:
+        print(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
+        return 0
+    print(result.answer)
+    if result.citations:
+        print("\nKilder:")
+        for c in result.citations:
+            quote = " ".join(c.quote.split())
+            print(f"[{c.id}] {c.title}, {c.section}, s. {c.page}: «{quote[:240]}{'…' if len(quote) > 240 else ''}»")
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -145,6 +163,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="resultat som JSON")
     _add_filter_args(p)
     p.set_defaults(func=cmd_search)
+
+    p = sub.add_parser("ask", help="still et spørsmål og få et svar med kilder")
+    p.add_argument("question", help="spørsmålet")
+    p.add_argument("--json", action="store_true", help="svar som JSON")
+    _add_filter_args(p)
+    p.set_defaults(func=cmd_ask)
 
     p = sub.add_parser("serve", help="start HTTP-API-et")
     p.add_argument("--host", default=None)

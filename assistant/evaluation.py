@@ -139,6 +139,58 @@ def evaluate_system(
     return rows, latencies
 
 
+def evaluate_answers(questions: list[GoldQuestion], engine: Any) -> tuple[dict[str, Any], list[float]]:
+    """Answer quality of the engine: key facts, found/refused, verbatim citations."""
+    from assistant.generators.citations import validate
+
+    rows, latencies = [], []
+    for q in questions:
+        started = time.perf_counter()
+        result = engine.ask(q.question, history=q.history)
+        latencies.append((time.perf_counter() - started) * 1000)
+        answer = fold_for_match(result.answer)
+        hits = engine.retriever.search(result.question, k=5) if result.citations else []
+        rows.append(
+            {
+                "id": q.id,
+                "type": q.type,
+                "split": q.split,
+                "answerable": q.answerable,
+                "found": result.found,
+                "key_facts": all(fold_for_match(f) in answer for f in q.key_facts) if q.answerable else None,
+                "cited": bool(result.citations),
+                "verbatim": validate_quotes(result, hits, validate),
+            }
+        )
+    answerable = [r for r in rows if r["answerable"]]
+    oos = [r for r in rows if not r["answerable"]]
+    found = [r for r in answerable if r["found"]]
+
+    def share(items: list[dict[str, Any]], key: str) -> float:
+        return round(sum(1 for r in items if r[key]) / max(1, len(items)), 4)
+
+    summary: dict[str, Any] = {
+        "key_fact_accuracy": share(answerable, "key_facts"),
+        "found_on_answerable": share(answerable, "found"),
+        "refused_out_of_scope": round(sum(1 for r in oos if not r["found"]) / max(1, len(oos)), 4),
+        "citations_verbatim": share(found, "verbatim"),
+        "answers_with_citation": share(found, "cited"),
+        "key_fact_accuracy_followups": share([r for r in answerable if r["type"] == "followup"], "key_facts"),
+        "misses": [r["id"] for r in answerable if not r["key_facts"]],
+        "wrongly_refused": [r["id"] for r in answerable if not r["found"]],
+        "wrongly_answered": [r["id"] for r in oos if r["found"]],
+    }
+    return summary, latencies
+
+
+def validate_quotes(result: Any, hits: list[Any], validate: Any) -> bool:
+    from assistant.generators.base import Draft
+
+    if not result.citations:
+        return True
+    return bool(validate(Draft(result.answer, result.citations), hits).ok)
+
+
 def _latency(latencies: list[float]) -> dict[str, float]:
     if not latencies:
         return {}
@@ -150,7 +202,11 @@ def _latency(latencies: list[float]) -> dict[str, float]:
 
 
 def run_eval(
-    settings: Any, questions_file: str | Path | None = None, baseline: bool = True, output: str | Path | None = None
+    settings: Any,
+    questions_file: str | Path | None = None,
+    baseline: bool = True,
+    output: str | Path | None = None,
+    answers: bool = True,
 ) -> dict[str, Any]:
     questions = load_gold(Path(questions_file) if questions_file else None)
     retriever = Retriever.from_settings(settings)
@@ -174,6 +230,11 @@ def run_eval(
             "misses": [r for r in rows if r["rank"] != 0],
         },
     }
+    if answers:
+        from assistant.engine import Engine
+
+        answer_metrics, answer_latencies = evaluate_answers(questions, Engine(retriever))
+        report["answers"] = {**answer_metrics, "latency": _latency(answer_latencies)}
     if baseline:
         from assistant.baseline import BaselineIndex
 
@@ -226,6 +287,14 @@ def format_report(report: dict[str, Any]) -> str:
         lines.append(
             f"baseline: {base['passages']} biter, snitt {base['avg_passage_chars']} tegn; "
             f"hit@1-forskjell {report['delta_hit@1']:+.2f}"
+        )
+    if "answers" in report:
+        a = report["answers"]
+        lines.append(
+            f"svar (ekstraktivt): nøkkelfakta {a['key_fact_accuracy']:.2f}, funnet {a['found_on_answerable']:.2f} "
+            f"av besvarbare, avvist {a['refused_out_of_scope']:.2f} utenfor dokumentene, ordrette sitater "
+            f"{a['citations_verbatim']:.2f}, med kilde {a['answers_with_citation']:.2f}; "
+            f"svartid median {a['latency'].get('median_ms')} ms, p95 {a['latency'].get('p95_ms')} ms"
         )
     lines.append(f"Rapport skrevet til {report.get('output')}")
     return "\n".join(lines)

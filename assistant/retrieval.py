@@ -124,6 +124,7 @@ class Retriever:
         region_boost: float = 0.15,
     ) -> None:
         self.data_dir = data_dir
+        self.corpus_dir = corpus_dir
         self.embedder = embedder
         self.fusion = fusion
         self.dense_weight = dense_weight

@@ -69,6 +69,14 @@ def main() -> None:
                 started = time.perf_counter()
                 retriever.search(question, k=5)
                 latencies.append((time.perf_counter() - started) * 1000)
+        from assistant.engine import Engine
+
+        engine = Engine(retriever)
+        ask_latencies = []
+        for question in questions:
+            started = time.perf_counter()
+            engine.ask(question)
+            ask_latencies.append((time.perf_counter() - started) * 1000)
         help_median, help_max = cli_startup()
         search_once = cli_search(data_dir)
 
@@ -79,6 +87,10 @@ def main() -> None:
     print(
         f"  warm search, {len(latencies)} queries    median {statistics.median(latencies):6.1f} ms"
         f"   p95 {percentile(latencies, 0.95):6.1f} ms   max {max(latencies):6.1f} ms"
+    )
+    print(
+        f"  warm ask (extractive), {len(ask_latencies)}  median {statistics.median(ask_latencies):6.1f} ms"
+        f"   p95 {percentile(ask_latencies, 0.95):6.1f} ms"
     )
     print(f"  `hfa --help` start-up       median {help_median:6.2f} s   max {help_max:6.2f} s")
     print(f"  `hfa search` one-shot       {search_once:6.2f} s (imports + model load + query)")

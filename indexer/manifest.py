@@ -51,6 +51,7 @@ class Region:
 class Manifest:
     documents: dict[str, DocMeta] = field(default_factory=dict)  # by file name
     regions: dict[str, Region] = field(default_factory=dict)
+    other_regions: tuple[str, ...] = ()  # areas the corpus holds no documents from
 
     def for_file(self, path: Path, first_line: str = "") -> DocMeta:
         meta = self.documents.get(path.name)
@@ -88,6 +89,7 @@ def load_manifest(corpus_dir: Path) -> Manifest:
             bodies=tuple(region.get("bodies") or ()),
             aliases=tuple(str(a) for a in region.get("aliases") or ()),
         )
+    manifest.other_regions = tuple(str(r) for r in data.get("other_regions") or ())
     seen_ids: set[str] = set()
     for entry in data.get("documents") or []:
         try:
@@ -114,6 +116,7 @@ class Term:
     expansion: str
     variants: tuple[str, ...] = ()
     region: str = ""
+    expand: bool = True  # spell out in answers (off for parts of names, e.g. "HF")
 
 
 def load_glossary(corpus_dir: Path) -> list[Term]:
@@ -129,6 +132,7 @@ def load_glossary(corpus_dir: Path) -> list[Term]:
                     expansion=str(entry["expansion"]),
                     variants=tuple(str(v) for v in entry.get("variants") or ()),
                     region=str(entry.get("region", "")),
+                    expand=bool(entry.get("expand", True)),
                 )
             )
         except KeyError as exc:

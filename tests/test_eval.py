@@ -53,6 +53,9 @@ def test_run_eval_writes_json_with_baseline(corpus_index: Path, tmp_path: Path) 
     assert "type:nynorsk" in saved["hfa"]["metrics"] and saved["baseline"]["passages"] > 0
     assert saved["baseline"]["avg_passage_chars"] > saved["hfa"]["avg_passage_chars"]
     assert report["delta_hit@1"] == saved["delta_hit@1"]
+    answers = saved["answers"]
+    assert answers["refused_out_of_scope"] == 1.0 and answers["citations_verbatim"] == 1.0
+    assert answers["found_on_answerable"] == 1.0 and answers["latency"]["median_ms"] > 0
 
 
 def test_readme_documents_every_setting() -> None:

@@ -1,0 +1,1 @@
+"""Answer generators: extractive (default) and LLM-backed, behind one interface."""

@@ -1,0 +1,120 @@
+"""The engine: extractive answers, citation validation, refusal."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from assistant.engine import Engine
+from assistant.followup import Turn
+from assistant.generators.base import Citation, Draft, Generator
+from assistant.generators.citations import validate
+from assistant.retrieval import Hit
+from indexer.analysis import fold_for_match
+from tests.conftest import CORPUS, hfa_command
+
+
+@pytest.fixture(scope="module")
+def engine(retriever) -> Engine:  # type: ignore[no-untyped-def]
+    return Engine(retriever)
+
+
+def assert_quotes_verbatim(result) -> None:  # type: ignore[no-untyped-def]
+    texts = [fold_for_match(p["text"]) for p in result.passages]
+    for citation in result.citations:
+        assert any(fold_for_match(citation.quote) in text for text in texts), citation.quote
+
+
+def test_short_cited_answer_with_region_and_expanded_abbreviation(engine: Engine) -> None:
+    result = engine.ask("Hvor ofte møtes SSU?")
+    assert result.found and "møtes fire ganger årlig" in result.answer
+    assert result.answer.startswith("Helsefellesskapet i Telemark:")
+    assert "SSU (strategisk samarbeidsutvalg)" in result.answer and "[1]" in result.answer
+    first = result.citations[0]
+    assert first.doc_id == "telemark-retningslinje-1" and first.page == 2 and first.section.startswith("2.2")
+    assert_quotes_verbatim(result)
+
+
+def test_who_sits_in_gets_the_list_itself(engine: Engine) -> None:
+    result = engine.ask("Hvem sitter i SSU?")
+    assert "- Kommunalsjefer helse og omsorg" in result.answer and "- Fagdirektør STHF" in result.answer
+    assert_quotes_verbatim(result)
+
+
+def test_documents_not_in_force_are_marked(engine: Engine) -> None:
+    memo = engine.ask("Hvem skriver under samarbeidsavtalen på vegne av kommunene?")
+    assert "Ordførerne underskriver" in memo.answer
+    assert "(forslag i notat til partnerskapsmøtet 1. mars 2024)" in memo.answer
+    reply = engine.ask("Hvilken rolle har statsforvalteren i Helsefellesskapet i Telemark?")
+    assert "(høringsinnspill, 2022)" in reply.answer
+
+
+def test_followup_uses_the_earlier_turns(engine: Engine) -> None:
+    history = [Turn("user", "Hvor ofte møtes SSU?"), Turn("assistant", "SSU møtes fire ganger årlig [1].")]
+    result = engine.ask("Hvem sitter i det utvalget?", history=history)
+    assert result.found and "Kommunalsjefer helse og omsorg" in result.answer
+
+
+def test_out_of_scope_is_refused_with_suggestions(engine: Engine) -> None:
+    result = engine.ask("Hvilken dose paracetamol kan jeg gi et barn på 20 kg?")
+    assert not result.found and not result.citations
+    assert result.answer.startswith("Jeg finner ikke svar på dette i dokumentene")
+    assert "Nærmeste avsnitt i dokumentene:" in result.answer and result.passages
+
+
+def test_a_region_without_documents_is_refused_plainly(engine: Engine) -> None:
+    result = engine.ask("Når er neste partnerskapsmøte i Helsefellesskapet i Agder?")
+    assert not result.found and "ingen dokumenter fra Agder" in result.answer
+
+
+def _hits(engine: Engine, question: str) -> list[Hit]:
+    return engine.retriever.search(question, k=5)
+
+
+def test_validation_catches_a_fabricated_quote_and_a_missing_citation(engine: Engine) -> None:
+    hits = _hits(engine, "Hvor ofte møtes SSU?")
+    p = hits[0].passage
+    real = Citation(1, p["doc_id"], p["title"], p["section"], p["page"], "møtes fire ganger årlig")
+    assert validate(Draft("SSU møtes fire ganger årlig [1].", [real]), hits).ok
+    fake = Citation(1, p["doc_id"], p["title"], p["section"], p["page"], "SSU møtes hver uke")
+    assert "not verbatim" in validate(Draft("SSU møtes hver uke [1].", [fake]), hits).problems[0]
+    assert "[2] has no citation" in validate(Draft("SSU møtes fire ganger årlig [2].", [real]), hits).problems[0]
+    assert "no citation markers" in validate(Draft("SSU møtes fire ganger årlig.", [real]), hits).problems[0]
+
+
+class _Fabricating(Generator):
+    """A generator that invents a quote, as a careless LLM might."""
+
+    def generate(self, question: str, hits: list[Hit]) -> Draft:
+        p = hits[0].passage
+        return Draft(
+            "SSU møtes hver mandag [1].",
+            [Citation(1, p["doc_id"], p["title"], p["section"], p["page"], "SSU møtes hver mandag")],
+        )
+
+
+def test_an_invalid_generated_answer_is_replaced_by_the_extractive_one(retriever) -> None:  # type: ignore[no-untyped-def]
+    engine = Engine(retriever, generator=_Fabricating())
+    result = engine.ask("Hvor ofte møtes SSU?")
+    assert "mandag" not in result.answer and "fire ganger årlig" in result.answer
+    assert_quotes_verbatim(result)
+
+
+def test_hfa_ask_json(corpus_index: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HFA_")}
+    env.update(HFA_DATA_DIR=str(corpus_index), HFA_CORPUS_DIR=str(CORPUS), HFA_LOG_LEVEL="WARNING")
+    out = subprocess.run(
+        [*hfa_command(), "ask", "Hvor ofte møtes SSU?", "--json"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    result = json.loads(out.stdout)
+    assert set(result) == {"answer", "found", "citations", "passages"} and result["found"]
+    assert set(result["citations"][0]) == {"id", "doc_id", "title", "section", "page", "quote", "url"}
