@@ -30,19 +30,11 @@ def _settings() -> Any:
 
 
 def cmd_index(args: argparse.Namespace) -> int:
+    from assistant.retrieval import embedder_from_settings
     from indexer.build import build_index
-    from indexer.embedders import make_embedder
 
     settings = _settings()
-    embedder = make_embedder(
-        settings.embed_backend,
-        settings.embed_model,
-        settings.embed_base_url,
-        settings.embed_api_key.get_secret_value(),
-        settings.embed_batch_size,
-        settings.embed_query_prefix,
-        settings.embed_passage_prefix,
-    )
+    embedder = embedder_from_settings(settings)
     report = build_index(
         settings.corpus_dir,
         settings.data_dir,

@@ -101,6 +101,19 @@ class Glossary:
         return expansion
 
 
+def embedder_from_settings(settings: Any) -> Embedder:
+    """The embedder the ``HFA_EMBED_*`` settings describe."""
+    return make_embedder(
+        settings.embed_backend,
+        settings.embed_model,
+        settings.embed_base_url,
+        settings.embed_api_key.get_secret_value(),
+        settings.embed_batch_size,
+        settings.embed_query_prefix,
+        settings.embed_passage_prefix,
+    )
+
+
 def validate_question(question: str) -> str:
     text = normalize_question(question or "")
     if not text:
@@ -138,15 +151,7 @@ class Retriever:
     @classmethod
     def from_settings(cls, settings: Any) -> Retriever:
         try:
-            embedder = make_embedder(
-                settings.embed_backend,
-                settings.embed_model,
-                settings.embed_base_url,
-                settings.embed_api_key.get_secret_value(),
-                settings.embed_batch_size,
-                settings.embed_query_prefix,
-                settings.embed_passage_prefix,
-            )
+            embedder = embedder_from_settings(settings)
         except EmbedderError as exc:
             raise HfaError(str(exc), 503) from exc
         return cls(
