@@ -74,7 +74,7 @@ class Engine:
         self.retriever = retriever
         manifest = load_manifest(retriever.corpus_dir)
         self.regions = dict(manifest.regions)
-        self.extractive = ExtractiveGenerator(retriever.glossary, self.regions)
+        self.extractive = ExtractiveGenerator(retriever.glossary, self.regions, idf=retriever.idf())
         self.generator = generator or self.extractive
         self._other_regions = [
             (name, re.compile(rf"(?<!\w){re.escape(name)}(?!\w)", re.IGNORECASE)) for name in manifest.other_regions

@@ -191,6 +191,24 @@ class Retriever:
             return False
         return True
 
+    def idf(self) -> Callable[[str], float]:
+        """Inverse document frequency of a BM25 token over the current passages."""
+        snapshot = self.snapshot()
+        cached = getattr(self, "_idf_cache", None)
+        if cached is None or cached[0] != snapshot.path:
+            counts: dict[str, int] = {}
+            for passage in snapshot.passages:
+                for token in set(tokenize(f"{passage.get('trail', '')} {passage['text']}")):
+                    counts[token] = counts.get(token, 0) + 1
+            total = len(snapshot.passages)
+
+            def weight(token: str) -> float:
+                return math.log((total + 1) / (counts.get(token, 0) + 0.5))
+
+            cached = (snapshot.path, weight)
+            self._idf_cache = cached
+        return cached[1]
+
     def known_values(self) -> dict[str, set[str]]:
         passages = self.snapshot().passages
         return {key: {str(p[key]) for p in passages} for key in FILTER_FIELDS}

@@ -10,6 +10,7 @@ its document is not in force. Abbreviations are spelled out the first time.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -30,7 +31,7 @@ LIST_QUESTION = re.compile(
 )
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÆØÅ«(])")
 _BULLET = re.compile(r"^(\s*)- (.*)$")
-MAX_SENTENCES = 2
+MAX_SENTENCES = 3
 MAX_PASSAGES = 3
 
 
@@ -53,34 +54,55 @@ def _units(rank: int, hit: Hit) -> list[_Unit]:
     units: list[_Unit] = []
     block: list[str] = []
     heading = ""
+    previous = ""
     for line in [*lines, ""]:
         if _BULLET.match(line):
+            if not block and previous and len(previous) <= 120 and not _BULLET.match(previous):
+                block.append(previous)  # the line that introduces the list belongs to it
+                heading = previous
             block.append(line)
+            previous = line
             continue
         if block:
             text = "\n".join(block)
             units.append(_Unit(rank, text, set(tokenize(heading + " " + text)), "list", heading))
             block = []
+            heading = ""
+        previous = line
         if not line.strip():
             continue
-        if len(line) <= 80 and not re.search(r"[.!?]$", line):
-            heading = line  # a sub-heading or lead-in introduces the list that follows
+        if line[:1].islower() and units and units[-1].kind == "sentence" and units[-1].hit_rank == rank:
+            # the line continues the sentence above (e.g. a date broken over two lines)
+            last = units[-1]
+            last.text = f"{last.text}\n{line}"
+            last.tokens |= set(tokenize(line))
+            continue
         for sentence in _SENTENCE_END.split(line):
-            if len(sentence) > 15:
+            if len(sentence) > 15 and (len(sentence) > 45 or sentence.rstrip().endswith((".", "!", "?"))):
                 units.append(_Unit(rank, sentence, set(tokenize(sentence)), "sentence"))
     return units
 
 
 class ExtractiveGenerator(Generator):
-    def __init__(self, glossary: Glossary, regions: dict[str, Region], texts: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        glossary: Glossary,
+        regions: dict[str, Region],
+        texts: dict[str, str] | None = None,
+        idf: Callable[[str], float] | None = None,
+    ) -> None:
         self.glossary = glossary
         self.regions = regions
         self.texts = texts or load_texts()
+        self.idf = idf or (lambda token: 1.0)
 
     def question_tokens(self, question: str) -> set[str]:
         expansion = self.glossary.expand(question)
         extra = " ".join([*expansion.added, *intent_terms(question)])
-        return set(tokenize(f"{canonical_spelling(question)} {extra}"))
+        wanted = set(tokenize(f"{canonical_spelling(question)} {extra}"))
+        # Naming the health community says where, not what: it must not pick the sentence.
+        background = set(tokenize("helsefellesskap " + " ".join(r.name for r in self.regions.values())))
+        return (wanted - background) or wanted
 
     def generate(self, question: str, hits: list[Hit]) -> Draft:
         top = hits[:MAX_PASSAGES]
@@ -90,31 +112,34 @@ class ExtractiveGenerator(Generator):
             return Draft(self.texts["refusal"], [], found=False)
         wants_list = bool(LIST_QUESTION.search(canonical_spelling(question)))
 
+        unit_weight = sum(self.idf(t) for t in wanted) / max(1, len(wanted))  # one "typical" word
+
         def score(unit: _Unit) -> float:
-            section = top[unit.hit_rank].passage.get("trail") or top[unit.hit_rank].passage["section"]
-            context = unit.tokens | (set(tokenize(section)) if unit.kind == "list" else set())
-            overlap = len(wanted & context)
-            prior = 1.5 / (unit.hit_rank + 1)
-            shape = 1.5 if wants_list == (unit.kind == "list") else 0.0
+            context = unit.tokens
+            if unit.kind == "list" and wants_list:  # the section names what the list is of
+                section = top[unit.hit_rank].passage.get("trail") or top[unit.hit_rank].passage["section"]
+                context = context | set(tokenize(section))
+            overlap = sum(self.idf(t) for t in wanted & context)
+            prior = unit_weight / (unit.hit_rank + 1)
+            shape = unit_weight if wants_list == (unit.kind == "list") else 0.0
             return overlap + prior + shape
 
         ranked = sorted(units, key=lambda u: (-score(u), u.hit_rank))
         best = ranked[0]
         chosen = [best]
         if best.kind == "sentence":
-            covered = wanted & best.tokens
             for unit in ranked[1:]:
                 if len(chosen) >= MAX_SENTENCES:
                     break
                 if (
                     unit.kind == "sentence"
                     and unit.hit_rank == best.hit_rank  # context from the same passage only
-                    and score(unit) >= 0.7 * score(best)
-                    and (wanted & unit.tokens) - covered
+                    and score(unit) >= 0.5 * score(best)
                     and unit.text not in best.text
                 ):
                     chosen.append(unit)
-                    covered |= unit.tokens
+            order = top[best.hit_rank].passage["text"]
+            chosen.sort(key=lambda u: order.find(u.text))  # in the document's own order
         return self._compose(chosen, top)
 
     # -- composing ------------------------------------------------------------------
@@ -123,23 +148,30 @@ class ExtractiveGenerator(Generator):
         numbers: dict[int, int] = {}
         parts: list[str] = []
         multi_region = len(self.regions) > 1
-        for unit in chosen:
-            hit = top[unit.hit_rank]
-            if unit.hit_rank not in numbers:
-                numbers[unit.hit_rank] = len(citations) + 1
-                citations.append(cite(numbers[unit.hit_rank], hit, unit.text))
+        groups: list[list[_Unit]] = []
+        for unit in chosen:  # sentences from one passage make one paragraph with one marker
+            if groups and groups[-1][0].hit_rank == unit.hit_rank and unit.kind == "sentence":
+                groups[-1].append(unit)
             else:
-                existing = citations[numbers[unit.hit_rank] - 1]
+                groups.append([unit])
+        for group in groups:
+            first = group[0]
+            hit = top[first.hit_rank]
+            if first.hit_rank not in numbers:
+                numbers[first.hit_rank] = len(citations) + 1
+                citations.append(cite(numbers[first.hit_rank], hit, first.text))
+            existing = citations[numbers[first.hit_rank] - 1]
+            for unit in group:
                 existing.quote = _join_quotes(hit.passage["text"], existing.quote, unit.text)
-            marker = f"[{numbers[unit.hit_rank]}]"
+            marker = f"[{numbers[first.hit_rank]}]"
             prefix = self._region_prefix(hit) if multi_region else ""
             status = self._status_mark(hit)
-            if unit.kind == "list":
+            if first.kind == "list":
                 intro = self.texts["list_intro"].format(section=hit.passage["section"], title=hit.passage["title"])
-                parts.append(f"{prefix}{intro}{' ' + status if status else ''}\n{unit.text} {marker}")
+                parts.append(f"{prefix}{intro}{' ' + status if status else ''}\n{first.text} {marker}")
             else:
-                sentence = unit.text.rstrip()
-                parts.append(f"{prefix}{sentence}{' ' + status if status else ''} {marker}")
+                text = " ".join(" ".join(u.text.split()) for u in group)
+                parts.append(f"{prefix}{text}{' ' + status if status else ''} {marker}")
         answer = self.expand_abbreviations("\n\n".join(parts))
         return Draft(answer, citations, found=True)
 
@@ -160,7 +192,8 @@ class ExtractiveGenerator(Generator):
         terms = {t.abbr: t for t in self.glossary.terms if t.expand and t.expansion.lower() not in text.lower()}
         if not terms:
             return text
-        pattern = re.compile(r"(?<![\w-])(" + "|".join(re.escape(a) for a in terms) + r")(?![\w-])")
+        # "(FSU)" already follows its expansion in the documents' own wording: leave it.
+        pattern = re.compile(r"(?<![\w(-])(" + "|".join(re.escape(a) for a in terms) + r")(?![\w)-])")
         done: set[str] = set()
 
         def replace(match: re.Match[str]) -> str:
