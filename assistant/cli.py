@@ -87,9 +87,8 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 def cmd_ask(args: argparse.Namespace) -> int:
     from assistant.engine import Engine
-    from assistant.retrieval import Retriever
 
-    engine = Engine(Retriever.from_settings(_settings()))
+    engine = Engine.from_settings(_settings())
     result = engine.ask(args.question, filters=_filters(args))
     if args.json:
         print(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))

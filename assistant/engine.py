@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from assistant.followup import Turn, standalone_question
-from assistant.generators.base import Citation, Generator
+from assistant.generators.base import Citation, Draft, Generator
 from assistant.generators.citations import validate
 from assistant.generators.extractive import ExtractiveGenerator
 from assistant.retrieval import Filters, Hit, Retriever, validate_question
@@ -80,9 +81,49 @@ class Engine:
             (name, re.compile(rf"(?<!\w){re.escape(name)}(?!\w)", re.IGNORECASE)) for name in manifest.other_regions
         ]
 
+    @classmethod
+    def from_settings(cls, settings: Any) -> Engine:
+        from assistant.generators.llm import LLMGenerator, make_llm
+
+        retriever = Retriever.from_settings(settings)
+        llm = make_llm(settings)
+        return cls(retriever, LLMGenerator(llm) if llm is not None else None)
+
     def ask(self, question: str, history: list[Turn] | None = None, filters: Filters | None = None) -> Result:
+        prepared = self._prepare(question, history, filters)
+        if isinstance(prepared, Result):
+            return prepared
+        standalone, hits, passages = prepared
+        return self._finish(self.generator.generate(standalone, hits), standalone, hits, passages)
+
+    def ask_stream(
+        self, question: str, history: list[Turn] | None = None, filters: Filters | None = None
+    ) -> Iterator[tuple[str, Any]]:
+        """("token", text) events while an LLM writes, then one ("final", Result). The
+        final answer is the validated one; it replaces the streamed text when the
+        model's citations did not hold."""
+        from assistant.generators.llm import LLMGenerator, parse_answer
+
+        prepared = self._prepare(question, history, filters)
+        if isinstance(prepared, Result):
+            yield "final", prepared
+            return
+        standalone, hits, passages = prepared
+        if not isinstance(self.generator, LLMGenerator):
+            yield "final", self._finish(self.generator.generate(standalone, hits), standalone, hits, passages)
+            return
+        pieces: list[str] = []
+        for token in self.generator.stream(standalone, hits):
+            pieces.append(token)
+            yield "token", token
+        draft = parse_answer("".join(pieces), hits[: self.generator.max_passages])
+        yield "final", self._finish(draft, standalone, hits, passages)
+
+    def _prepare(
+        self, question: str, history: list[Turn] | None, filters: Filters | None
+    ) -> Result | tuple[str, list[Hit], list[dict[str, Any]]]:
         question = validate_question(question)
-        standalone = standalone_question(question, history or [])
+        standalone = self.standalone(question, history or [])
         hits = self.retriever.search(standalone, k=ANSWER_K, filters=filters)
         passages = [hit.public() for hit in hits]
         elsewhere = self.uncovered_region(standalone)
@@ -92,8 +133,9 @@ class Engine:
             return Result(text, False, [], passages, standalone)
         if not self.answerable(standalone, hits):
             return self.refusal(standalone, hits, passages)
+        return standalone, hits, passages
 
-        draft = self.generator.generate(standalone, hits)
+    def _finish(self, draft: Draft, standalone: str, hits: list[Hit], passages: list[dict[str, Any]]) -> Result:
         if not draft.found:
             return self.refusal(standalone, hits, passages)
         check = validate(draft, hits)
@@ -106,6 +148,17 @@ class Engine:
             if not validate(draft, hits).ok:  # pragma: no cover - extractive quotes are verbatim
                 return self.refusal(standalone, hits, passages)
         return Result(draft.answer, True, draft.citations, passages, standalone)
+
+    def standalone(self, question: str, history: list[Turn]) -> str:
+        """Rule-based rewrite; with an LLM configured, the model rewrites follow-ups."""
+        from assistant.followup import is_followup
+        from assistant.generators.llm import LLMGenerator
+
+        if history and is_followup(question) and isinstance(self.generator, LLMGenerator):
+            rewritten = self.generator.rewrite(question, [(t.role, t.content) for t in history])
+            if rewritten:
+                return rewritten
+        return standalone_question(question, history)
 
     def uncovered_region(self, question: str) -> str:
         """The area a question names when the corpus has no documents from it."""

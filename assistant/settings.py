@@ -34,6 +34,15 @@ class Settings(BaseSettings):
     region_boost: float = Field(0.15, ge=0, le=2, description="Score boost for the region a question names.")
     candidates: int = Field(40, ge=5, le=500, description="Candidates taken from each retriever before fusion.")
 
+    llm_base_url: str = Field("", description="OpenAI-compatible LLM endpoint (vLLM, Ollama, llama.cpp server).")
+    llm_model: str = Field("", description="Model name at HFA_LLM_BASE_URL.")
+    llm_api_key: SecretStr = Field(SecretStr(""), description="API key for the LLM endpoint.")
+    llm_gguf: str = Field("", description="Path to a GGUF model for in-process llama.cpp (extra: llm).")
+    llm_max_tokens: int = Field(384, ge=16, le=8192, description="Most tokens an LLM answer may use.")
+    llm_temperature: float = Field(0.1, ge=0, le=2, description="LLM sampling temperature.")
+    llm_context: int = Field(4096, ge=512, le=131072, description="Context window for in-process llama.cpp.")
+    llm_timeout: float = Field(60.0, gt=0, le=600, description="Seconds to wait for the LLM endpoint.")
+
     host: str = Field("127.0.0.1", description="Address `hfa serve` listens on.")
     port: int = Field(8000, ge=1, le=65535, description="Port `hfa serve` listens on.")
     log_level: str = Field("INFO", description="Log level (DEBUG, INFO, WARNING, ERROR).")
