@@ -20,7 +20,6 @@ from assistant.generators.citations import validate
 from assistant.generators.extractive import ExtractiveGenerator
 from assistant.retrieval import Filters, Hit, Retriever, validate_question
 from indexer.analysis import canonical_spelling, tokenize
-from indexer.manifest import load_manifest
 
 log = logging.getLogger(__name__)
 
@@ -73,9 +72,9 @@ GENERIC = frozenset(
 class Engine:
     def __init__(self, retriever: Retriever, generator: Generator | None = None) -> None:
         self.retriever = retriever
-        manifest = load_manifest(retriever.corpus_dir)
+        manifest = retriever.manifest
         self.regions = dict(manifest.regions)
-        self.extractive = ExtractiveGenerator(retriever.glossary, self.regions, idf=retriever.idf())
+        self.extractive = ExtractiveGenerator(retriever.glossary, self.regions, idf=retriever.idf)
         self.generator = generator or self.extractive
         self._other_regions = [
             (name, re.compile(rf"(?<!\w){re.escape(name)}(?!\w)", re.IGNORECASE)) for name in manifest.other_regions

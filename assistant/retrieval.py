@@ -144,7 +144,9 @@ class Retriever:
         self.candidates = candidates
         self.region_boost = region_boost
         self.glossary = Glossary(load_glossary(corpus_dir))
-        self._region_patterns = _region_patterns(load_manifest(corpus_dir).regions)
+        self.manifest = load_manifest(corpus_dir)
+        self._region_patterns = _region_patterns(self.manifest.regions)
+        self._derived: tuple[Path, dict[str, set[str]], Callable[[str], float]] | None = None
         self._lock = threading.Lock()
         self._snapshot: IndexSnapshot | None = None
 
@@ -184,18 +186,12 @@ class Retriever:
                 log.info("Loaded index generation %s (%d passages)", snapshot.path.name, len(snapshot.passages))
             return self._snapshot
 
-    def ready(self) -> bool:
-        try:
-            self.snapshot()
-        except HfaError:
-            return False
-        return True
-
-    def idf(self) -> Callable[[str], float]:
-        """Inverse document frequency of a BM25 token over the current passages."""
+    def _derived_state(self) -> tuple[dict[str, set[str]], Callable[[str], float]]:
+        """Filter values and token IDF of the current generation, computed once per
+        generation (and again after `hfa index` swaps in a new one)."""
         snapshot = self.snapshot()
-        cached = getattr(self, "_idf_cache", None)
-        if cached is None or cached[0] != snapshot.path:
+        if self._derived is None or self._derived[0] != snapshot.path:
+            known = {key: {str(p[key]) for p in snapshot.passages} for key in FILTER_FIELDS}
             counts: dict[str, int] = {}
             for passage in snapshot.passages:
                 for token in set(tokenize(f"{passage.get('trail', '')} {passage['text']}")):
@@ -205,17 +201,22 @@ class Retriever:
             def weight(token: str) -> float:
                 return math.log((total + 1) / (counts.get(token, 0) + 0.5))
 
-            cached = (snapshot.path, weight)
-            self._idf_cache = cached
-        return cached[1]
+            self._derived = (snapshot.path, known, weight)
+        return self._derived[1], self._derived[2]
+
+    def idf(self, token: str) -> float:
+        """Inverse document frequency of a BM25 token over the current passages."""
+        return self._derived_state()[1](token)
 
     def known_values(self) -> dict[str, set[str]]:
-        passages = self.snapshot().passages
-        return {key: {str(p[key]) for p in passages} for key in FILTER_FIELDS}
+        return self._derived_state()[0]
 
     def check_filters(self, filters: Filters) -> None:
+        active = filters.active()
+        if not active:
+            return
         known = self.known_values()
-        for key, value in filters.active().items():
+        for key, value in active.items():
             if value not in known[key]:
                 allowed = ", ".join(sorted(known[key]))
                 raise HfaError(f"Ukjent verdi «{value}» for filteret {key}. Gyldige verdier: {allowed}.", 422)
@@ -254,6 +255,8 @@ class Retriever:
 
     def _allowed_rows(self, snapshot: IndexSnapshot, filters: Filters) -> np.ndarray:
         active = filters.active()
+        if not active:
+            return np.ones(len(snapshot.passages), dtype=bool)
         return np.array([all(str(p[key]) == value for key, value in active.items()) for p in snapshot.passages])
 
     def _dense(self, snapshot: IndexSnapshot, query_text: str, filters: Filters) -> list[tuple[int, float]]:

@@ -29,7 +29,6 @@ class LoadedDocument:
     path: Path
     pages: list[str]
     kind: str  # "text" | "markdown" | "pdf"
-    pages_inferred: bool = False
 
 
 _STRAY_SPACE_PAGE = re.compile(r"^ [^\s]")
@@ -74,8 +73,8 @@ def load_text(path: Path) -> LoadedDocument:
     text = normalize_text(_decode_text(path))
     if not text.strip():
         raise LoadError(f"{path.name}: filen er tom.")
-    pages, inferred = split_text_pages(text)
-    return LoadedDocument(path, pages, "text", inferred)
+    pages, _ = split_text_pages(text)
+    return LoadedDocument(path, pages, "text")
 
 
 def load_markdown(path: Path) -> LoadedDocument:
