@@ -14,21 +14,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from assistant.answerability import answerable
 from assistant.followup import Turn, standalone_question
 from assistant.generators.base import Citation, Draft, Generator
 from assistant.generators.citations import validate
 from assistant.generators.extractive import ExtractiveGenerator
 from assistant.retrieval import Filters, Hit, Retriever, validate_question
-from indexer.analysis import canonical_spelling, tokenize
 
 log = logging.getLogger(__name__)
 
 ANSWER_K = 5
-
-# Calibrated on the gold set (docs/answers.md): a question is answerable when enough
-# of its content words occur in the best passages, or the dense match is very close.
-MIN_COVERAGE = 0.7
-MIN_DENSE = 0.875
 
 
 @dataclass
@@ -46,27 +41,6 @@ class Result:
             "citations": [c.as_dict() for c in self.citations],
             "passages": self.passages,
         }
-
-
-def coverage(question: str, hits: list[Hit], generic: frozenset[str]) -> float:
-    """Share of the question's content words (stems) found in the best passages."""
-    wanted = {t for t in tokenize(canonical_spelling(question)) if t not in generic}
-    if not wanted:
-        return 0.0
-    seen: set[str] = set()
-    for hit in hits[:3]:
-        seen |= set(tokenize(f"{hit.passage.get('trail', '')} {hit.passage['text']}"))
-    return len(wanted & seen) / len(wanted)
-
-
-# Words that say nothing about the topic: matching them is no evidence of an answer.
-GENERIC = frozenset(
-    tokenize(
-        "helsefellesskap helsefellesskapet dokument dokumentene si sier står finnes gjør gjøre gjort gjelder "
-        "har være kan skal må bør ofte mange mye hvor lenge lang tid når nå dag ja nei betyr heter skjer "
-        "tilsvarer kjennetegner får gi ta tar kommer bak status rolle"
-    )
-)
 
 
 class Engine:
@@ -100,10 +74,14 @@ class Engine:
     ) -> Iterator[tuple[str, Any]]:
         """("token", text) events while an LLM writes, then one ("final", Result). The
         final answer is the validated one; it replaces the streamed text when the
-        model's citations did not hold."""
+        model's citations did not hold. The question is checked before this returns, so
+        a bad question raises here, not in the middle of a stream."""
+        prepared = self._prepare(question, history, filters)
+        return self._stream(prepared)
+
+    def _stream(self, prepared: Result | tuple[str, list[Hit], list[dict[str, Any]]]) -> Iterator[tuple[str, Any]]:
         from assistant.generators.llm import LLMGenerator, parse_answer
 
-        prepared = self._prepare(question, history, filters)
         if isinstance(prepared, Result):
             yield "final", prepared
             return
@@ -169,10 +147,7 @@ class Engine:
         return ""
 
     def answerable(self, question: str, hits: list[Hit]) -> bool:
-        if not hits:
-            return False
-        best_dense = max((h.dense_score or 0.0) for h in hits)
-        return coverage(question, hits, GENERIC) >= MIN_COVERAGE or best_dense >= MIN_DENSE
+        return answerable(question, hits, self.retriever.region_patterns.values())
 
     def refusal(self, question: str, hits: list[Hit], passages: list[dict[str, Any]]) -> Result:
         texts = self.extractive.texts

@@ -174,6 +174,10 @@ def evaluate_answers(questions: list[GoldQuestion], engine: Any) -> tuple[dict[s
         "citations_verbatim": share(found, "verbatim"),
         "answers_with_citation": share(found, "cited"),
         "key_fact_accuracy_followups": share([r for r in answerable if r["type"] == "followup"], "key_facts"),
+        "key_fact_accuracy_by_split": {
+            split: share([r for r in answerable if r["split"] == split], "key_facts")
+            for split in sorted({r["split"] for r in answerable})
+        },
         "misses": [r["id"] for r in answerable if not r["key_facts"]],
         "wrongly_refused": [r["id"] for r in answerable if not r["found"]],
         "wrongly_answered": [r["id"] for r in oos if r["found"]],
@@ -286,5 +290,7 @@ def format_report(report: dict[str, Any]) -> str:
             f"{a['citations_verbatim']:.2f}, med kilde {a['answers_with_citation']:.2f}; "
             f"svartid median {a['latency'].get('median_ms')} ms, p95 {a['latency'].get('p95_ms')} ms"
         )
+        splits = ", ".join(f"{name} {value:.2f}" for name, value in a["key_fact_accuracy_by_split"].items())
+        lines.append(f"nøkkelfakta per del: {splits}; oppfølgingsspørsmål {a['key_fact_accuracy_followups']:.2f}")
     lines.append(f"Rapport skrevet til {report.get('output')}")
     return "\n".join(lines)

@@ -114,12 +114,16 @@ def embedder_from_settings(settings: Any) -> Embedder:
     )
 
 
+EMPTY_QUESTION = "Spørsmålet er tomt. Skriv hva du lurer på."
+LONG_QUESTION = f"Spørsmålet er for langt (over {MAX_QUESTION_CHARS} tegn). Korte det ned."
+
+
 def validate_question(question: str) -> str:
     text = normalize_question(question or "")
     if not text:
-        raise HfaError("Spørsmålet er tomt. Skriv hva du lurer på.", 422)
+        raise HfaError(EMPTY_QUESTION, 422)
     if len(text) > MAX_QUESTION_CHARS:
-        raise HfaError(f"Spørsmålet er for langt (over {MAX_QUESTION_CHARS} tegn). Korte det ned.", 422)
+        raise HfaError(LONG_QUESTION, 422)
     return text
 
 
@@ -145,7 +149,7 @@ class Retriever:
         self.region_boost = region_boost
         self.glossary = Glossary(load_glossary(corpus_dir))
         self.manifest = load_manifest(corpus_dir)
-        self._region_patterns = _region_patterns(self.manifest.regions)
+        self.region_patterns = region_patterns(self.manifest.regions)
         self._derived: tuple[Path, dict[str, set[str]], Callable[[str], float]] | None = None
         self._lock = threading.Lock()
         self._snapshot: IndexSnapshot | None = None
@@ -251,7 +255,7 @@ class Retriever:
 
     def regions_in(self, question: str) -> set[str]:
         """Regions (health communities) a question names, by the manifest's aliases."""
-        return {region for region, pattern in self._region_patterns.items() if pattern.search(question)}
+        return {region for region, pattern in self.region_patterns.items() if pattern.search(question)}
 
     def _allowed_rows(self, snapshot: IndexSnapshot, filters: Filters) -> np.ndarray:
         active = filters.active()
@@ -336,7 +340,7 @@ def _min_max(scores: list[float]) -> Callable[[float | None], float]:
     return lambda value: 0.0 if value is None else (value - low) / span
 
 
-def _region_patterns(regions: dict[str, Region]) -> dict[str, re.Pattern[str]]:
+def region_patterns(regions: dict[str, Region]) -> dict[str, re.Pattern[str]]:
     patterns = {}
     for region_id, region in regions.items():
         names = [region.name, *region.aliases]

@@ -3,8 +3,9 @@
 A document is split along its own numbered headings ("2.2 Strategisk samarbeidsutvalg
 (SSU)"). Inside a section, a sub-heading ("Sammensetning") or lead-in ("Hvert FSU skal
 bestå av:") stays in the same passage as the list it introduces. Passages hold at most
-``MAX_CHARS`` characters; a long list is split with its heading repeated, a long
-paragraph is split at sentence ends with one sentence of overlap.
+``MAX_CHARS`` characters; a list, which is one answer, is kept whole up to
+``MAX_LIST_CHARS``, a longer one is split with its heading repeated; a long paragraph
+is split at sentence ends with one sentence of overlap.
 """
 
 from __future__ import annotations
@@ -14,9 +15,10 @@ from dataclasses import dataclass, field
 
 from indexer.clean import BULLET, HEADING, LEADIN, SUBHEADING, Line
 
-CHUNKER_VERSION = "4"
+CHUNKER_VERSION = "5"
 TARGET_CHARS = 850
 MAX_CHARS = 1000
+MAX_LIST_CHARS = 1500  # a list is one answer: kept whole up to this size
 MIN_CHARS = 120  # a passage this short is merged with what follows rather than left alone
 LONG_HEADING = 100  # a "heading" longer than this is a numbered paragraph
 PREAMBLE = "Innledning"
@@ -131,13 +133,14 @@ _SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+(?=[A-ZÆØÅ«(0-9])")
 
 
 def _split_long_unit(unit: _Unit) -> list[_Unit]:
-    if len(unit.text) <= MAX_CHARS:
-        return [unit]
     head = [l for l in unit.lines if l.kind in (SUBHEADING, LEADIN)]
     body = [l for l in unit.lines if l.kind not in (SUBHEADING, LEADIN)]
+    is_list = bool(body) and all(l.kind == BULLET for l in body)
+    if len(unit.text) <= (MAX_LIST_CHARS if is_list else MAX_CHARS):
+        return [unit]
     head_len = sum(len(l.text) + 1 for l in head)
     pieces: list[_Unit] = []
-    if all(l.kind == BULLET for l in body):
+    if is_list:
         current: list[Line] = []
         for line in body:
             size = head_len + sum(len(render(l)) + 1 for l in current) + len(render(line))

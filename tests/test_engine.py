@@ -118,3 +118,24 @@ def test_hfa_ask_json(corpus_index: Path) -> None:
     result = json.loads(out.stdout)
     assert set(result) == {"answer", "found", "citations", "passages"} and result["found"]
     assert set(result["citations"][0]) == {"id", "doc_id", "title", "section", "page", "quote", "url"}
+
+
+def test_one_list_item_answers_alone(engine: Engine) -> None:
+    result = engine.ask("Hvem bringer aktuelle saker til Partnerskapet?")
+    assert "- Bringe aktuelle saker til Partnerskapet [1]" in result.answer
+    assert "Utvalget beslutter saker" not in result.answer  # not the whole task list
+    assert "2.2 Strategisk samarbeidsutvalg (SSU)" in result.answer  # the item says which list it is from
+    assert_quotes_verbatim(result)
+
+
+def test_a_why_question_gets_the_sentence_with_the_reason(engine: Engine) -> None:
+    result = engine.ask("Hvorfor foreslår kommunedirektørene endringer i samarbeidsavtalen?")
+    assert "er av den oppfatning at strategisk samarbeidsutvalg er i dag et for stort fora" in result.answer
+
+
+def test_a_sentence_starting_with_dette_brings_what_it_refers_to(engine: Engine) -> None:
+    result = engine.ask("Hva skal danne utgangspunkt for forbedringsarbeid på tvers av innsatsområdene?")
+    assert result.answer.index("felles hendelsesanalyse") < result.answer.index("Dette vil danne utgangspunkt")
+    after = engine.ask("Hvordan kan informasjonen deles anonymisert i Helsefellesskapet?")
+    assert "Denne informasjonen kan deles anonymisert" in after.answer and "- Avviksstatistikker" in after.answer
+    assert_quotes_verbatim(after)

@@ -11,28 +11,40 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from assistant.answerability import concepts
 from assistant.generators.base import Citation, Draft, Generator
 from assistant.generators.citations import cite
-from assistant.retrieval import Glossary, Hit
-from indexer.analysis import canonical_spelling, intent_terms, tokenize
+from assistant.retrieval import Glossary, Hit, region_patterns
+from indexer.analysis import canonical_spelling, tokenize
 from indexer.manifest import Region
 
 PROMPTS = Path(__file__).resolve().parent.parent.parent / "prompts"
 LIST_QUESTION = re.compile(
-    r"\b(?:hvem (?:sitter|deltar|er med|møter|består)|hvilke|hvilken|består\w* av|sammensetning\w*|"
+    r"\b(?:hvem (?:sitter|deltar|er med|møter|består)|hvilke|består\w* av|sammensetning\w*|"
     r"oppgave\w*|medlem\w*|hva gjør|hvem er representert)\b",
     re.IGNORECASE,
 )
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÆØÅ«(])")
 _BULLET = re.compile(r"^(\s*)- (.*)$")
+_ANAPHOR = re.compile(r"(?:Denne|Dette|Disse|Slike|Desse|Dei)\b")
+_WHY = re.compile(r"\b(?:hvorfor|kvifor|begrunn\w*|årsak\w*)\b", re.IGNORECASE)
+_REASON = re.compile(
+    r"\b(?:fordi|begrunn\w*|årsak\w*|derfor|grunnet|skyldes|mener at|oppfatning\w*|på grunn av|slik at)\b",
+    re.IGNORECASE,
+)
+_HOW_MUCH = re.compile(r"\b(?:hvor|kor) (?:mye|mykje|mange|lenge|lang|stor\w*|ofte)\b", re.IGNORECASE)
+_QUANTITY = re.compile(r"\d|\b(?:en|ett|to|tre|fire|fem|seks|sju|syv|åtte|ni|ti|tolv|hver|årlig)\b", re.IGNORECASE)
+_NEGATION = re.compile(r"\b(?:ikke|ikkje|uten|unntatt)\b", re.IGNORECASE)
 MAX_SENTENCES = 3
 MAX_PASSAGES = 3
+MAX_ITEMS = 8
 
 
 def load_texts(path: Path | None = None) -> dict[str, str]:
@@ -44,16 +56,18 @@ def load_texts(path: Path | None = None) -> dict[str, str]:
 class _Unit:
     hit_rank: int
     text: str  # verbatim from the passage
-    tokens: set[str]
-    kind: str  # "sentence" | "list"
-    heading: str = ""
+    tokens: set[str]  # of the text itself
+    kind: str  # "sentence" | "list" | "item"
+    context: set[str] = field(default_factory=set)  # of a heading line just above it
+    items: list[set[str]] = field(default_factory=list)  # a list's items, one token set each
+    parent: int = -1  # an item's list, as an index into the passage's units
 
 
 def _units(rank: int, hit: Hit) -> list[_Unit]:
     lines = hit.passage["text"].split("\n")
     units: list[_Unit] = []
     block: list[str] = []
-    heading = ""
+    heading = ""  # a short line that is no sentence ("§ 6-1.Plikt til å inngå samarbeidsavtale")
     previous = ""
     for line in [*lines, ""]:
         if _BULLET.match(line):
@@ -64,8 +78,13 @@ def _units(rank: int, hit: Hit) -> list[_Unit]:
             previous = line
             continue
         if block:
-            text = "\n".join(block)
-            units.append(_Unit(rank, text, set(tokenize(heading + " " + text)), "list", heading))
+            bullets = [match.group(2).strip() for item in block if (match := _BULLET.match(item))]
+            items = [set(tokenize(text)) for text in bullets]
+            context = set(tokenize(heading))
+            units.append(_Unit(rank, "\n".join(block), set().union(*items), "list", context, items))
+            parent = len(units) - 1
+            for text, tokens in zip(bullets, items, strict=True):  # an item can answer on its own
+                units.append(_Unit(rank, text, tokens, "item", context, parent=parent))
             block = []
             heading = ""
         previous = line
@@ -77,10 +96,19 @@ def _units(rank: int, hit: Hit) -> list[_Unit]:
             last.text = f"{last.text}\n{line}"
             last.tokens |= set(tokenize(line))
             continue
-        for sentence in _SENTENCE_END.split(line):
-            if len(sentence) > 15 and (len(sentence) > 45 or sentence.rstrip().endswith((".", "!", "?"))):
-                units.append(_Unit(rank, sentence, set(tokenize(sentence)), "sentence"))
+        sentences = [s for s in _SENTENCE_END.split(line) if len(s) > 15]
+        if not any(_is_sentence(s) for s in sentences):
+            heading = line
+            continue
+        for sentence in sentences:
+            if _is_sentence(sentence):
+                units.append(_Unit(rank, sentence, set(tokenize(sentence)), "sentence", set(tokenize(heading))))
+        heading = ""
     return units
+
+
+def _is_sentence(text: str) -> bool:
+    return len(text) > 45 or text.rstrip().endswith((".", "!", "?"))
 
 
 class ExtractiveGenerator(Generator):
@@ -95,39 +123,70 @@ class ExtractiveGenerator(Generator):
         self.regions = regions
         self.texts = texts or load_texts()
         self.idf = idf or (lambda token: 1.0)
+        self.region_patterns = list(region_patterns(regions).values())
 
-    def question_tokens(self, question: str) -> set[str]:
-        expansion = self.glossary.expand(question)
-        extra = " ".join([*expansion.added, *intent_terms(question)])
-        wanted = set(tokenize(f"{canonical_spelling(question)} {extra}"))
-        # Naming the health community says where, not what: it must not pick the sentence.
-        background = set(tokenize("helsefellesskap " + " ".join(r.name for r in self.regions.values())))
-        return (wanted - background) or wanted
+    def question_concepts(self, question: str) -> list[frozenset[str]]:
+        """What the question asks about, as groups of stems: one group per content word
+        or question intent; an abbreviation and its expansion are one group, so a
+        sentence that says both is not counted twice. Region names are left out: naming
+        the health community says where, not what."""
+        groups = [set(c.stems) for c in concepts(question, self.region_patterns)]
+        for term in self.glossary.expand(question).terms:
+            abbr, expansion = set(tokenize(term.abbr)), set(tokenize(term.expansion))
+            for group in groups:
+                if group & abbr or (group & expansion and not group & abbr):
+                    group |= abbr | expansion
+        return [frozenset(g) for g in groups]
 
     def generate(self, question: str, hits: list[Hit]) -> Draft:
         top = hits[:MAX_PASSAGES]
-        wanted = self.question_tokens(question)
+        groups = self.question_concepts(question)
         units = [unit for rank, hit in enumerate(top) for unit in _units(rank, hit)]
         if not units:
             return Draft(self.texts["refusal"], [], found=False)
-        wants_list = bool(LIST_QUESTION.search(canonical_spelling(question)))
+        negated = bool(_NEGATION.search(question))  # "who does not ...": a sentence says "ikke", a list does not
+        wants_list = bool(LIST_QUESTION.search(canonical_spelling(question))) and not negated
+        why = bool(_WHY.search(question))  # the answer gives a reason
+        how_much = bool(_HOW_MUCH.search(question))  # the answer holds a number
+        # one "typical" concept of this question
+        unit_weight = sum(max(self.idf(t) for t in g) for g in groups) / len(groups) if groups else 1.0
+        sections = [set(tokenize(hit.passage.get("trail") or hit.passage["section"])) for hit in top]
 
-        unit_weight = sum(self.idf(t) for t in wanted) / max(1, len(wanted))  # one "typical" word
+        def weight(tokens: set[str]) -> float:
+            return sum(max((self.idf(t) for t in group & tokens), default=0.0) for group in groups)
 
         def score(unit: _Unit) -> float:
-            context = unit.tokens
-            if unit.kind == "list" and wants_list:  # the section names what the list is of
-                section = top[unit.hit_rank].passage.get("trail") or top[unit.hit_rank].passage["section"]
-                context = context | set(tokenize(section))
-            overlap = sum(self.idf(t) for t in wanted & context)
+            # Headings say what a unit is about: full weight for a list (its items rarely
+            # repeat the subject), half for a sentence. A list counts its heading and its
+            # best item, so a long list does not win by sheer size.
+            head = unit.context | sections[unit.hit_rank]
+            if unit.kind == "list":
+                overlap = weight(head) + max(weight(item) - weight(item & head) for item in unit.items)
+            else:
+                overlap = weight(unit.tokens) + 0.5 * (weight(unit.tokens | head) - weight(unit.tokens))
+            if overlap <= 0:
+                return 0.0
+            if negated and _NEGATION.search(unit.text):
+                overlap += unit_weight
+            if (why and _REASON.search(unit.text)) or (how_much and _QUANTITY.search(unit.text)):
+                overlap += 0.5 * unit_weight
             prior = unit_weight / (unit.hit_rank + 1)
-            shape = unit_weight if wants_list == (unit.kind == "list") else 0.0
+            shape = 0.5 * unit_weight if wants_list == (unit.kind == "list") else 0.0
             return overlap + prior + shape
 
         ranked = sorted(units, key=lambda u: (-score(u), u.hit_rank))
         best = ranked[0]
         chosen = [best]
-        if best.kind == "sentence":
+        if best.kind == "item":  # the items of its list that answer as well as it does
+            siblings = [u for u in units if u.hit_rank == best.hit_rank and u.parent == best.parent]
+            chosen = [u for u in siblings if score(u) >= 0.9 * score(best)][:MAX_ITEMS]
+        elif best.kind == "sentence":
+            if _ANAPHOR.match(best.text):  # "Denne informasjonen ..." needs what it refers to
+                before, after = _neighbours(units, best)
+                if after is not None and after.kind == "list":
+                    chosen.append(after)
+                elif before is not None:
+                    chosen.insert(0, before)
             for unit in ranked[1:]:
                 if len(chosen) >= MAX_SENTENCES:
                     break
@@ -135,11 +194,16 @@ class ExtractiveGenerator(Generator):
                     unit.kind == "sentence"
                     and unit.hit_rank == best.hit_rank  # context from the same passage only
                     and score(unit) >= 0.5 * score(best)
-                    and unit.text not in best.text
+                    and all(unit.text not in c.text for c in chosen)
                 ):
                     chosen.append(unit)
+            if not best.text.rstrip().endswith((".", "!", "?", ":")):  # a heading or table header: add what follows
+                after = _neighbours(units, best)[1]
+                if after is not None and after not in chosen:
+                    chosen.append(after)
             order = top[best.hit_rank].passage["text"]
             chosen.sort(key=lambda u: order.find(u.text))  # in the document's own order
+            chosen = _fill_gaps(chosen, [u for u in units if u.hit_rank == best.hit_rank and u.kind == "sentence"])
         return self._compose(chosen, top)
 
     # -- composing ------------------------------------------------------------------
@@ -149,8 +213,15 @@ class ExtractiveGenerator(Generator):
         parts: list[str] = []
         multi_region = len(self.regions) > 1
         groups: list[list[_Unit]] = []
-        for unit in chosen:  # sentences from one passage make one paragraph with one marker
-            if groups and groups[-1][0].hit_rank == unit.hit_rank and unit.kind == "sentence":
+        for unit in chosen:  # sentences from one passage (items of one list) go together, one marker
+            last = groups[-1][0] if groups else None
+            if (
+                last is not None
+                and last.hit_rank == unit.hit_rank
+                and last.kind == unit.kind
+                and unit.kind != "list"
+                and last.parent == unit.parent
+            ):
                 groups[-1].append(unit)
             else:
                 groups.append([unit])
@@ -166,9 +237,12 @@ class ExtractiveGenerator(Generator):
             marker = f"[{numbers[first.hit_rank]}]"
             prefix = self._region_prefix(hit) if multi_region else ""
             status = self._status_mark(hit)
+            intro = self.texts["list_intro"].format(section=hit.passage["section"], title=hit.passage["title"])
             if first.kind == "list":
-                intro = self.texts["list_intro"].format(section=hit.passage["section"], title=hit.passage["title"])
                 parts.append(f"{prefix}{intro}{' ' + status if status else ''}\n{first.text} {marker}")
+            elif first.kind == "item":
+                items = "\n".join(f"- {u.text}" for u in group)
+                parts.append(f"{prefix}{intro}{' ' + status if status else ''}\n{items} {marker}")
             else:
                 text = " ".join(" ".join(u.text.split()) for u in group)
                 parts.append(f"{prefix}{text}{' ' + status if status else ''} {marker}")
@@ -204,6 +278,29 @@ class ExtractiveGenerator(Generator):
             return f"{abbr} ({terms[abbr].expansion})"
 
         return pattern.sub(replace, text)
+
+
+def _fill_gaps(chosen: list[_Unit], sentences: list[_Unit]) -> list[_Unit]:
+    """Chosen sentences one apart get the sentence between them ("... en arbeidsgruppe
+    ... Gruppen har ..." reads wrong without it)."""
+    filled = list(chosen)
+    for first, second in pairwise(chosen):
+        if first in sentences and second in sentences:
+            i, j = sentences.index(first), sentences.index(second)
+            if j - i == 2:
+                filled.insert(filled.index(second), sentences[i + 1])
+    return filled
+
+
+def _neighbours(units: list[_Unit], unit: _Unit) -> tuple[_Unit | None, _Unit | None]:
+    """The units just before and after ``unit`` in the same passage."""
+    index = units.index(unit)
+    before = units[index - 1] if index > 0 else None
+    after = units[index + 1] if index + 1 < len(units) else None
+    return (
+        before if before is not None and before.hit_rank == unit.hit_rank else None,
+        after if after is not None and after.hit_rank == unit.hit_rank else None,
+    )
 
 
 def _join_quotes(passage_text: str, first: str, second: str) -> str:

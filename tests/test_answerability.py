@@ -1,0 +1,62 @@
+"""Refusal: concept coverage of a question in the best passages (pure, no index)."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.answerability import MIN_COVERAGE, MIN_DENSE, answerable, concepts, coverage
+from assistant.retrieval import Hit
+
+TELEMARK = re.compile(r"(?<!\w)(?:helsefellesskapet i )?telemark(?!\w)", re.IGNORECASE)
+
+
+def _hit(text: str, dense: float = 0.8, trail: str = "") -> Hit:
+    passage = {"text": text, "trail": trail, "doc_id": "d", "title": "t", "section": "s", "page": 1}
+    return Hit(passage, 1.0, dense_rank=1, bm25_rank=1, dense_score=dense)
+
+
+SSU = _hit("SSU møtes fire ganger årlig. Møtene ledes vekselvis av kommunene og STHF.")
+
+
+def test_an_intent_replaces_its_trigger_words() -> None:
+    labels = [c.label for c in concepts("Hvor ofte møtes SSU?")]
+    assert labels[0] == "hvor ofte" and "ofte" not in labels[1:]
+    assert coverage("Hvor ofte møtes SSU?", [SSU]) == 1.0
+
+
+def test_region_names_say_where_not_what() -> None:
+    plain = concepts("Hvor ofte møtes SSU?")
+    named = concepts("Hvor ofte møtes SSU i Helsefellesskapet i Telemark?", [TELEMARK])
+    assert [c.label for c in named] == [c.label for c in plain]
+
+
+def test_paired_compounds_and_paragraph_numbers_are_one_concept() -> None:
+    labels = [c.label for c in concepts("Hva sier § 6-1 i helse- og omsorgstjenesteloven?")]
+    assert "6-1" in labels and "helse- og omsorgstjenesteloven" in labels
+    assert "6" not in labels and "1" not in labels
+
+
+def test_typos_and_derived_words_still_count_as_covered() -> None:
+    passage = _hit("Partnerskapsmøtet har som oppgave å lede tildelingsprosessen av midler.")
+    assert coverage("Hva er oppgaven til partnerskapsmøtte?", [passage]) == 1.0  # one edit
+    assert coverage("Hvem tildeler midlene?", [passage]) == 1.0  # "tildel" + "ingsprosess"
+    assert coverage("Hvem fordeler kakene?", [passage]) == 0.0
+
+
+def test_a_typo_in_a_generic_word_is_not_a_concept() -> None:
+    assert [c.label for c in concepts("Hvem leder helsefellsskapet?")] == ["leder"]
+
+
+def test_refused_below_both_thresholds_answered_above_either() -> None:
+    question = "Hvilken dose paracetamol kan gis til barn?"
+    assert coverage(question, [SSU]) < MIN_COVERAGE
+    assert not answerable(question, [SSU])
+    assert answerable(question, [_hit(SSU.passage["text"], dense=MIN_DENSE)])  # a very close dense match
+    assert answerable("Hvor ofte møtes SSU?", [SSU])
+    assert not answerable("Hvor ofte møtes SSU?", [])
+
+
+def test_only_the_best_passages_count() -> None:
+    filler = [_hit("Noe helt annet om samhandling.") for _ in range(3)]
+    assert coverage("Hvor ofte møtes SSU?", [*filler, SSU]) < MIN_COVERAGE
+    assert coverage("Hvor ofte møtes SSU?", [SSU, *filler]) == 1.0
