@@ -8,7 +8,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: install run index serve test lint eval bench clean
+.PHONY: install browser run index serve test lint eval bench bench-load clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Fant ikke $(PYTHON); sett PYTHON=/sti/til/python3.11"; exit 1; }
@@ -32,7 +32,14 @@ lint: install
 	$(BIN)/ruff format --check assistant indexer tests bench
 	$(BIN)/mypy assistant indexer bench
 
-test: lint
+# The web tests drive Debian's Chromium (no browser download from a hub).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "Installerer Chromium fra Debian for nettlesertestene …"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get install -y -q chromium >/dev/null 2>&1 || { $$SUDO apt-get update -q && $$SUDO apt-get install -y -q chromium; }; }
+
+test: lint browser
 	$(BIN)/pytest
 
 eval: index
@@ -41,5 +48,8 @@ eval: index
 bench: index
 	$(BIN)/python bench/bench_core.py
 
+bench-load: index
+	$(BIN)/python bench/bench_load.py
+
 clean:
-	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) data test-artifacts .pytest_cache .mypy_cache .ruff_cache

@@ -1,53 +1,140 @@
-"""HTTP API (FastAPI). Routes only translate; the logic lives in retrieval and the engine."""
+"""HTTP API (FastAPI) and the web chat page. Routes only translate; the logic lives in
+the engine, retrieval and the catalog. Errors: every `HfaError` becomes
+``{"error": {"message": …}}`` with its status, in one handler."""
 
 from __future__ import annotations
 
+import hmac
+import json
 import logging
-from typing import Annotated
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Annotated, Any
 
-from fastapi import FastAPI, Query, Request
+from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import FileResponse, JSONResponse, StreamingResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from assistant import catalog, openai_compat
+from assistant.engine import Engine, Result
 from assistant.errors import HfaError
-from assistant.retrieval import Filters, Retriever
-from assistant.schemas import ErrorResponse, Health, SearchResponse, SearchResult
+from assistant.followup import Turn
+from assistant.retrieval import EMPTY_QUESTION, LONG_QUESTION, Filters
+from assistant.schemas import (
+    AskRequest,
+    AskResponse,
+    ChatCompletion,
+    ChatRequest,
+    DocumentDetail,
+    DocumentList,
+    ErrorResponse,
+    Health,
+    ModelCard,
+    ModelList,
+    SearchResponse,
+    SearchResult,
+)
 from assistant.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
 
-ERRORS: dict[int | str, dict[str, object]] = {
+WEB = Path(__file__).resolve().parent / "web"
+ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorResponse, "description": "Innholdet kunne ikke leses"},
+    401: {"model": ErrorResponse, "description": "Mangler eller ugyldig API-nøkkel"},
     422: {"model": ErrorResponse, "description": "Ugyldig forespørsel"},
     503: {"model": ErrorResponse, "description": "Indeksen er ikke klar"},
 }
+NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": ErrorResponse, "description": "Finnes ikke"}}
+SSE_RESPONSE: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"text/event-stream": {}}, "description": "Hendelser: token …, final (svaret med kilder)"}
+}
 
 
-def create_app(settings: Settings | None = None, retriever: Retriever | None = None) -> FastAPI:
+def _validation_message(errors: list[Any]) -> str:
+    """One Norwegian sentence for pydantic's error list (English details go to the log)."""
+    first = errors[0] if errors else {}
+    kind = first.get("type", "")
+    where = ".".join(str(p) for p in first.get("loc", ())[1:]) or "body"
+    if where == "question" and kind in ("string_too_short", "string_too_long"):
+        return EMPTY_QUESTION if kind == "string_too_short" else LONG_QUESTION
+    if kind == "json_invalid":
+        return "Ugyldig forespørsel: innholdet er ikke gyldig JSON."
+    if kind == "missing":
+        return f"Ugyldig forespørsel: feltet «{where}» mangler."
+    if kind == "extra_forbidden":
+        return f"Ugyldig forespørsel: ukjent felt «{where}»."
+    return f"Ugyldig forespørsel: sjekk feltet «{where}»."
+
+
+def _sse(event: str, data: Any) -> str:
+    return f"event: {event}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
+
+
+class Service:
+    """The engine, built on first use (workers start fast; `/healthz` answers at once)."""
+
+    def __init__(self, settings: Settings, engine: Engine | None = None) -> None:
+        self.settings = settings
+        self._engine = engine
+        self._lock = threading.Lock()
+
+    @property
+    def engine(self) -> Engine:
+        if self._engine is None:
+            with self._lock:
+                if self._engine is None:
+                    self._engine = Engine.from_settings(self.settings)
+        return self._engine
+
+    def regions(self) -> list[str]:
+        return list(self.engine.regions)
+
+
+def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
     settings = settings or get_settings()
+    service = Service(settings, engine)
+    keys = settings.api_key_list()
     app = FastAPI(
         title="Helsefellesskap-assistenten",
         description="Svar med kilder fra styringsdokumentene til helsefellesskapene.",
         version="0.1.0",
     )
-    state: dict[str, Retriever] = {}
+    origins = settings.cors_origin_list()
+    if origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=origins,
+            allow_methods=["GET", "POST", "OPTIONS"],
+            allow_headers=["Authorization", "Content-Type"],
+        )
 
-    def get_retriever() -> Retriever:
-        if "retriever" not in state:
-            state["retriever"] = retriever or Retriever.from_settings(settings)
-        return state["retriever"]
-
+    # -- errors: one project exception, mapped once ---------------------------------------
     @app.exception_handler(HfaError)
     async def hfa_error(_: Request, exc: HfaError) -> JSONResponse:
         log.warning("Request failed (%s): %s", exc.status, exc.log_message)
-        return JSONResponse(status_code=exc.status, content={"error": {"message": exc.message}})
+        headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+        return JSONResponse(status_code=exc.status, content={"error": {"message": exc.message}}, headers=headers)
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
-        fields = ", ".join(".".join(str(p) for p in err.get("loc", ())[1:]) or "body" for err in exc.errors())
         log.info("Invalid request: %s", exc.errors())
-        return JSONResponse(
-            status_code=422, content={"error": {"message": f"Ugyldig forespørsel: sjekk feltet {fields}."}}
-        )
+        return JSONResponse(status_code=422, content={"error": {"message": _validation_message(list(exc.errors()))}})
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        messages = {
+            400: "Ugyldig forespørsel: innholdet kunne ikke leses (ugyldig JSON eller tegnkoding).",
+            404: "Fant ikke siden.",
+            405: "Metoden er ikke tillatt her.",
+        }
+        message = messages.get(exc.status_code, "Forespørselen kunne ikke behandles.")
+        return JSONResponse(status_code=exc.status_code, content={"error": {"message": message}}, headers=exc.headers)
 
     @app.exception_handler(Exception)
     async def unexpected_error(_: Request, exc: Exception) -> JSONResponse:
@@ -56,16 +143,61 @@ def create_app(settings: Settings | None = None, retriever: Retriever | None = N
             status_code=500, content={"error": {"message": "Noe gikk galt hos oss. Prøv igjen om litt."}}
         )
 
+    # -- API keys ------------------------------------------------------------------------
+    def require_key(request: Request) -> None:
+        if not keys:
+            return
+        scheme, _, given = request.headers.get("authorization", "").partition(" ")
+        if scheme.lower() != "bearer" or not any(hmac.compare_digest(given.strip(), key) for key in keys):
+            raise HfaError(
+                "Mangler eller ugyldig API-nøkkel. Send den som «Authorization: Bearer <nøkkel>».",
+                401,
+                "missing or invalid API key",
+            )
+
+    # -- operations ----------------------------------------------------------------------
     @app.get("/healthz", response_model=Health, tags=["drift"])
     def healthz() -> Health:
         return Health(status="ok")
 
     @app.get("/readyz", response_model=Health, responses=ERRORS, tags=["drift"])
     def readyz() -> Health:
-        snapshot = get_retriever().snapshot()
+        snapshot = service.engine.retriever.snapshot()
         return Health(status="ready", generation=snapshot.path.name, passages=len(snapshot.passages))
 
-    @app.get("/v1/search", response_model=SearchResponse, responses=ERRORS, tags=["søk"])
+    v1 = APIRouter(prefix="/v1", dependencies=[Depends(require_key)], responses=ERRORS)
+
+    # -- questions -----------------------------------------------------------------------
+    def _args(body: AskRequest) -> tuple[str, list[Turn], Filters]:
+        history = [Turn(t.role, t.content) for t in body.history]
+        f = body.filters
+        return body.question, history, Filters(f.region, f.kind, f.status, f.doc_id) if f else Filters()
+
+    @v1.post("/ask", response_model=AskResponse, tags=["spørsmål"])
+    def ask(body: AskRequest) -> dict[str, Any]:
+        return service.engine.ask(*_args(body)).as_dict()
+
+    @v1.post("/ask/stream", tags=["spørsmål"], responses=SSE_RESPONSE, response_class=StreamingResponse)
+    def ask_stream(body: AskRequest) -> StreamingResponse:
+        events = service.engine.ask_stream(*_args(body))  # a bad question raises here: a 4xx, not a stream
+
+        def stream() -> Iterator[str]:
+            try:
+                for kind, payload in events:
+                    if kind == "token":
+                        yield _sse("token", {"text": payload})
+                    elif isinstance(payload, Result):
+                        yield _sse("final", payload.as_dict())
+            except HfaError as exc:
+                log.warning("Stream failed: %s", exc.log_message)
+                yield _sse("error", {"message": exc.message})
+            except Exception:
+                log.exception("Stream failed")
+                yield _sse("error", {"message": "Noe gikk galt hos oss. Prøv igjen om litt."})
+
+        return StreamingResponse(stream(), media_type="text/event-stream", headers={"Cache-Control": "no-cache"})
+
+    @v1.get("/search", response_model=SearchResponse, tags=["søk"])
     def search(
         q: Annotated[str, Query(description="Spørsmål eller søkeord", max_length=2000)],
         k: Annotated[int | None, Query(ge=1, le=50, description="Antall treff (standard HFA_SEARCH_K)")] = None,
@@ -74,7 +206,43 @@ def create_app(settings: Settings | None = None, retriever: Retriever | None = N
         status: str | None = None,
         doc_id: str | None = None,
     ) -> SearchResponse:
-        hits = get_retriever().search(q, k=k or settings.search_k, filters=Filters(region, kind, status, doc_id))
+        retriever = service.engine.retriever
+        hits = retriever.search(q, k=k or settings.search_k, filters=Filters(region, kind, status, doc_id))
         return SearchResponse(results=[SearchResult(**hit.public()) for hit in hits])
 
+    # -- documents -----------------------------------------------------------------------
+    @v1.get("/documents", response_model=DocumentList, tags=["dokumenter"])
+    def documents() -> dict[str, Any]:
+        return {"documents": catalog.list_documents(service.engine.retriever)}
+
+    @v1.get("/documents/{doc_id}", response_model=DocumentDetail, tags=["dokumenter"], responses=NOT_FOUND)
+    def document(doc_id: str) -> dict[str, Any]:
+        return catalog.document_detail(service.engine.retriever, doc_id)
+
+    # -- OpenAI-compatible ---------------------------------------------------------------
+    @v1.get("/models", response_model=ModelList, tags=["openai"])
+    def models() -> ModelList:
+        created = int(time.time())
+        ids = openai_compat.model_ids(settings.model_name, service.regions())
+        return ModelList(data=[ModelCard(id=ident, created=created) for ident in ids])
+
+    @v1.post(
+        "/chat/completions", response_model=ChatCompletion, tags=["openai"], responses={**SSE_RESPONSE, **NOT_FOUND}
+    )
+    def chat_completions(body: ChatRequest) -> Any:
+        filters = openai_compat.filters_for_model(body.model, settings.model_name, service.regions())
+        question, history = openai_compat.conversation(body)
+        result = service.engine.ask(question, history, filters)
+        if body.stream:
+            return StreamingResponse(openai_compat.stream_chunks(result, body.model), media_type="text/event-stream")
+        return openai_compat.completion(result, body.model, question)
+
+    app.include_router(v1)
+
+    # -- web chat page -------------------------------------------------------------------
+    @app.get("/", include_in_schema=False)
+    def index() -> FileResponse:
+        return FileResponse(WEB / "index.html", headers={"Cache-Control": "no-cache"})
+
+    app.mount("/static", StaticFiles(directory=WEB), name="static")
     return app

@@ -106,12 +106,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     settings = _settings()
+    host, port = args.host or settings.host, args.port or settings.port
+    print(f"Helsefellesskap-assistenten kjører på http://{host}:{port} (API-dokumentasjon: /docs)", flush=True)
     uvicorn.run(
         "assistant.api:create_app",
         factory=True,
-        host=args.host or settings.host,
-        port=args.port or settings.port,
-        workers=args.workers,
+        host=host,
+        port=port,
+        workers=args.workers or settings.workers,
         log_level=settings.log_level.lower(),
     )
     return 0
@@ -162,9 +164,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_ask)
 
     p = sub.add_parser("serve", help="start HTTP-API-et")
-    p.add_argument("--host", default=None)
-    p.add_argument("--port", type=int, default=None)
-    p.add_argument("--workers", type=int, default=1)
+    p.add_argument("--host", default=None, help="adresse (standard HFA_HOST, 127.0.0.1)")
+    p.add_argument("--port", type=int, default=None, help="port (standard HFA_PORT, 8000)")
+    p.add_argument("--workers", type=int, default=None, help="antall prosesser (standard HFA_WORKERS, 1)")
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("eval", help="mål treffsikkerheten på gullsettet")

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from assistant.retrieval import MAX_QUESTION_CHARS
 
 
 class SearchResult(BaseModel):
@@ -33,3 +37,143 @@ class Health(BaseModel):
     status: str
     generation: str | None = None
     passages: int | None = None
+
+
+# -- ask ---------------------------------------------------------------------------------
+class HistoryTurn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    role: Literal["user", "assistant"]
+    content: str = Field(max_length=20000)
+
+
+class AskFilters(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    region: str | None = Field(None, description="Helsefellesskap, e.g. telemark or trondelag")
+    kind: str | None = Field(None, description="Document kind, e.g. retningslinje, strategi, notat")
+    status: str | None = Field(None, description="gjeldende, forslag or innspill")
+    doc_id: str | None = Field(None, description="One document")
+
+
+class AskRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    question: str = Field(
+        min_length=1, max_length=MAX_QUESTION_CHARS, description="The question, in Norwegian (at most 2,000 characters)"
+    )
+    history: list[HistoryTurn] = Field(default_factory=list, max_length=50, description="Earlier turns, oldest first")
+    filters: AskFilters | None = None
+
+
+class CitationOut(BaseModel):
+    id: int
+    doc_id: str
+    title: str
+    section: str
+    page: int
+    quote: str = Field(description="Verbatim text from the cited passage")
+    url: str
+
+
+class PassageOut(SearchResult):
+    pass
+
+
+class AskResponse(BaseModel):
+    answer: str
+    found: bool
+    citations: list[CitationOut]
+    passages: list[PassageOut]
+
+
+# -- documents ---------------------------------------------------------------------------
+class DocumentSummary(BaseModel):
+    doc_id: str
+    title: str
+    region: str
+    region_name: str
+    kind: str
+    status: str
+    status_note: str
+    date: str
+    issued_by: str
+    url: str
+    passages: int
+    sections: int
+
+
+class DocumentList(BaseModel):
+    documents: list[DocumentSummary]
+
+
+class DocumentSection(BaseModel):
+    section: str
+    path: str = Field(description="The section's place in the document, outermost first")
+    page: int
+    text: str
+
+
+class DocumentDetail(DocumentSummary):
+    content: list[DocumentSection] = Field(description="The document's passages in reading order")
+
+
+# -- OpenAI-compatible -------------------------------------------------------------------
+class ChatMessage(BaseModel):
+    role: Literal["system", "developer", "user", "assistant", "tool"]
+    content: str | list[dict[str, Any]] | None = None
+
+    def text(self) -> str:
+        if isinstance(self.content, str):
+            return self.content
+        if isinstance(self.content, list):  # content parts: keep the text parts
+            return "\n".join(str(part.get("text", "")) for part in self.content if part.get("type") == "text")
+        return ""
+
+
+class ChatRequest(BaseModel):
+    """The fields hfa reads; others (temperature, max_tokens …) are accepted and ignored."""
+
+    model_config = ConfigDict(extra="allow")
+
+    model: str = "hfa"
+    messages: list[ChatMessage] = Field(min_length=1, max_length=100)
+    stream: bool = False
+
+
+class ChatChoiceMessage(BaseModel):
+    role: Literal["assistant"] = "assistant"
+    content: str
+
+
+class ChatChoice(BaseModel):
+    index: int = 0
+    message: ChatChoiceMessage
+    finish_reason: Literal["stop"] = "stop"
+
+
+class ChatUsage(BaseModel):
+    prompt_tokens: int
+    completion_tokens: int
+    total_tokens: int
+
+
+class ChatCompletion(BaseModel):
+    id: str
+    object: Literal["chat.completion"] = "chat.completion"
+    created: int
+    model: str
+    choices: list[ChatChoice]
+    usage: ChatUsage
+
+
+class ModelCard(BaseModel):
+    id: str
+    object: Literal["model"] = "model"
+    created: int
+    owned_by: str = "hfa"
+
+
+class ModelList(BaseModel):
+    object: Literal["list"] = "list"
+    data: list[ModelCard]

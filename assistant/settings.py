@@ -45,7 +45,19 @@ class Settings(BaseSettings):
 
     host: str = Field("127.0.0.1", description="Address `hfa serve` listens on.")
     port: int = Field(8000, ge=1, le=65535, description="Port `hfa serve` listens on.")
+    workers: int = Field(1, ge=1, le=64, description="Uvicorn worker processes for `hfa serve`.")
+    api_keys: SecretStr = Field(
+        SecretStr(""), description="Comma-separated API keys; when set, every /v1 route needs `Bearer <key>`."
+    )
+    cors_origins: str = Field("", description="Comma-separated origins allowed to call the API from a browser.")
+    model_name: str = Field("hfa", description="Model id the OpenAI-compatible API lists and answers as.")
     log_level: str = Field("INFO", description="Log level (DEBUG, INFO, WARNING, ERROR).")
+
+    def api_key_list(self) -> list[str]:
+        return [key.strip() for key in self.api_keys.get_secret_value().split(",") if key.strip()]
+
+    def cors_origin_list(self) -> list[str]:
+        return [origin.strip() for origin in self.cors_origins.split(",") if origin.strip()]
 
 
 @lru_cache(maxsize=1)

@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -91,16 +92,18 @@ def hfa_command() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "assistant.cli"]
 
 
-@pytest.fixture(scope="session")
-def server(corpus_index: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """`hfa serve` in a subprocess on a free loopback port, over the session index."""
+@contextmanager
+def running_server(
+    data_dir: Path, log_dir: Path, extra_env: dict[str, str] | None = None, workers: int = 1
+) -> Iterator[str]:
+    """`hfa serve` in a subprocess on a free loopback port; yields its base URL."""
     port = free_port()
-    log = tmp_path_factory.mktemp("server") / "server.log"
     env = {k: v for k, v in os.environ.items() if not k.startswith("HFA_")}
-    env.update(HFA_DATA_DIR=str(corpus_index), HFA_CORPUS_DIR=str(CORPUS), HFA_LOG_LEVEL="WARNING")
-    with log.open("wb") as handle:
+    env.update(HFA_DATA_DIR=str(data_dir), HFA_CORPUS_DIR=str(CORPUS), HFA_LOG_LEVEL="WARNING")
+    env.update(extra_env or {})
+    with (log_dir / f"server-{port}.log").open("wb") as handle:
         process = subprocess.Popen(
-            [*hfa_command(), "serve", "--host", "127.0.0.1", "--port", str(port)],
+            [*hfa_command(), "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)],
             env=env,
             stdout=handle,
             stderr=subprocess.STDOUT,
@@ -111,7 +114,14 @@ def server(corpus_index: Path, tmp_path_factory: pytest.TempPathFactory) -> Iter
             yield base
         finally:
             process.terminate()
-            process.wait(timeout=20)
+            process.wait(timeout=30)
+
+
+@pytest.fixture(scope="session")
+def server(corpus_index: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`hfa serve` over the session index, with default settings."""
+    with running_server(corpus_index, tmp_path_factory.mktemp("server")) as base:
+        yield base
 
 
 def copy_corpus(target: Path, names: list[str] | None = None) -> Path:

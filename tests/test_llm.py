@@ -147,3 +147,36 @@ def test_unreachable_endpoint_is_a_clear_error(retriever) -> None:  # type: igno
     with pytest.raises(HfaError, match="Språkmodellen svarer ikke") as error:
         engine.ask(QUESTION)
     assert error.value.status == 503
+
+
+# -- the HTTP layer in LLM mode ----------------------------------------------------------------
+def test_http_stream_sends_tokens_then_the_validated_answer(corpus_index: Path, gguf: Path, tmp_path: Path) -> None:
+    import json
+
+    import httpx
+
+    from tests.conftest import running_server
+
+    env = {"HFA_LLM_GGUF": str(gguf), "HFA_LLM_MAX_TOKENS": "24"}
+    with running_server(corpus_index, tmp_path, env) as base:
+        response = httpx.post(f"{base}/v1/ask/stream", json={"question": QUESTION}, timeout=300)
+        completion = httpx.post(
+            f"{base}/v1/chat/completions",
+            json={"model": "hfa", "stream": True, "messages": [{"role": "user", "content": QUESTION}]},
+            timeout=300,
+        )
+    assert response.status_code == 200
+    events = []
+    for block in response.text.strip().split("\n\n"):
+        lines = dict(line.split(": ", 1) for line in block.splitlines())
+        events.append((lines["event"], json.loads(lines["data"])))
+    assert [kind for kind, _ in events[:-1]] == ["token"] * (len(events) - 1) and len(events) > 2
+    kind, final = events[-1]
+    assert kind == "final" and final["found"] and final["citations"]
+    for citation in final["citations"]:  # gemma's own text never passes validation: the final answer replaces it
+        assert any(fold_for_match(citation["quote"]) in fold_for_match(p["text"]) for p in final["passages"])
+    # OpenAI clients cannot take streamed text back, so they only get the validated answer
+    chunks = [line[6:] for line in completion.text.splitlines() if line.startswith("data: ")]
+    assert chunks[-1] == "[DONE]"
+    content = "".join(json.loads(c)["choices"][0]["delta"].get("content", "") for c in chunks[:-1])
+    assert content.startswith(final["answer"]) and "Kilder:" in content

@@ -1,0 +1,54 @@
+"""The documents of the loaded index: what `/v1/documents` and the citation viewer show."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from assistant.errors import HfaError
+from assistant.retrieval import Retriever
+
+
+def _summary(retriever: Retriever, doc_id: str, passages: list[dict[str, Any]]) -> dict[str, Any]:
+    first = passages[0]
+    meta = retriever.manifest.documents.get(first.get("file", ""))
+    region = retriever.manifest.regions.get(first["region"])
+    return {
+        "doc_id": doc_id,
+        "title": first["title"],
+        "region": first["region"],
+        "region_name": region.name if region else first["region"],
+        "kind": first["kind"],
+        "status": first["status"],
+        "status_note": first.get("status_note", ""),
+        "date": first.get("date", ""),
+        "issued_by": meta.issued_by if meta else "",
+        "url": first.get("url", ""),
+        "passages": len(passages),
+        "sections": len({p["section"] for p in passages}),
+    }
+
+
+def _by_document(retriever: Retriever) -> dict[str, list[dict[str, Any]]]:
+    documents: dict[str, list[dict[str, Any]]] = {}
+    for passage in sorted(retriever.snapshot().passages, key=lambda p: int(p["row"])):
+        documents.setdefault(passage["doc_id"], []).append(passage)
+    return documents
+
+
+def list_documents(retriever: Retriever) -> list[dict[str, Any]]:
+    """Every indexed document with its metadata and passage count, by region and title."""
+    documents = [_summary(retriever, doc_id, passages) for doc_id, passages in _by_document(retriever).items()]
+    return sorted(documents, key=lambda d: (d["region"], d["title"]))
+
+
+def document_detail(retriever: Retriever, doc_id: str) -> dict[str, Any]:
+    """One document's metadata and its passages in reading order."""
+    passages = _by_document(retriever).get(doc_id)
+    if not passages:
+        raise HfaError(f"Fant ikke dokumentet «{doc_id}».", 404, f"unknown document {doc_id!r}")
+    detail = _summary(retriever, doc_id, passages)
+    detail["content"] = [
+        {"section": p["section"], "path": p.get("section_path", ""), "page": int(p["page"]), "text": p["text"]}
+        for p in passages
+    ]
+    return detail
