@@ -96,6 +96,29 @@ class Service:
         return list(self.engine.regions)
 
 
+def _mount_slack(app: FastAPI, settings: Settings, service: Service) -> None:
+    """Slack's HTTP events at /slack/events, verified by the signing secret."""
+    from slack_bolt.adapter.starlette.handler import to_bolt_request, to_starlette_response
+    from starlette.concurrency import run_in_threadpool
+    from starlette.responses import Response
+
+    from assistant.feedback import FeedbackStore
+    from assistant.slack_bot import build_slack_app
+
+    try:  # verifies the bot token with Slack (auth.test)
+        bolt = build_slack_app(settings, lambda: service.engine, FeedbackStore.from_settings(settings))
+    except Exception as exc:
+        log.error("Slack app not started: %s", exc)
+        bolt = None
+
+    @app.post("/slack/events", include_in_schema=False)
+    async def slack_events(request: Request) -> Response:
+        if bolt is None:
+            raise HfaError("Slack-integrasjonen er ikke startet; se serverloggen.", 503, "slack app not started")
+        bolt_request = to_bolt_request(request, await request.body())
+        return to_starlette_response(await run_in_threadpool(bolt.dispatch, bolt_request))
+
+
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
     settings = settings or get_settings()
     service = Service(settings, engine)
@@ -238,6 +261,12 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         return openai_compat.completion(result, body.model, question)
 
     app.include_router(v1)
+    if settings.slack_signing_secret.get_secret_value():
+        _mount_slack(app, settings, service)
+    if settings.teams_app_id or settings.teams_allow_anonymous:
+        from assistant.teams_bot import mount_teams
+
+        mount_teams(app, settings, lambda: service.engine)
 
     # -- web chat page -------------------------------------------------------------------
     @app.get("/", include_in_schema=False)

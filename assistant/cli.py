@@ -19,7 +19,7 @@ def _setup(level: str) -> None:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     logging.basicConfig(level=level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    for noisy in ("httpx", "chromadb", "llama_index", "bm25s"):
+    for noisy in ("httpx", "chromadb", "llama_index", "bm25s", "slack_bolt", "slack_sdk", "microsoft_agents"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
@@ -131,6 +131,43 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_slack(args: argparse.Namespace) -> int:
+    from assistant.engine import Engine
+    from assistant.feedback import FeedbackStore
+    from assistant.slack_bot import run_socket_mode
+
+    settings = _settings()
+    engine = Engine.from_settings(settings)
+    print("Slack-boten kobler til i Socket Mode. Avslutt med Ctrl+C.", file=sys.stderr)
+    run_socket_mode(settings, lambda: engine, FeedbackStore.from_settings(settings))
+    return 0
+
+
+def cmd_teams(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from assistant.teams_package import build_package
+
+    output = build_package(_settings(), Path(args.output))
+    print(f"Teams-app-pakken er skrevet til {output}. Last den opp i Teams (Apper → Administrer apper).")
+    return 0
+
+
+def cmd_feedback(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from assistant.feedback import FeedbackStore
+
+    store = FeedbackStore.from_settings(_settings())
+    text = store.export()
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+        print(f"Skrev {len(store.votes())} tilbakemeldinger til {args.output}", file=sys.stderr)
+    else:
+        print(text, end="")
+    return 0
+
+
 def _add_filter_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--region", help="bare dette helsefellesskapet (telemark, trondelag)")
     parser.add_argument("--kind", help="bare denne dokumenttypen (retningslinje, strategi, notat, …)")
@@ -168,6 +205,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=None, help="port (standard HFA_PORT, 8000)")
     p.add_argument("--workers", type=int, default=None, help="antall prosesser (standard HFA_WORKERS, 1)")
     p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("slack", help="kjør Slack-boten i Socket Mode (ingen offentlig adresse trengs)")
+    p.set_defaults(func=cmd_slack)
+
+    p = sub.add_parser("teams", help="Teams-boten (svarer via hfa serve på /api/messages)")
+    teams = p.add_subparsers(dest="action", required=True, metavar="HANDLING")
+    t = teams.add_parser("package", help="lag app-pakken (manifest.json og ikoner) for opplasting i Teams")
+    t.add_argument("--output", "-o", default="hfa-teams.zip", help="zip-fil (standard hfa-teams.zip)")
+    t.set_defaults(func=cmd_teams)
+
+    p = sub.add_parser("feedback", help="tilbakemeldinger (👍/👎) fra Slack og Teams")
+    feedback = p.add_subparsers(dest="action", required=True, metavar="HANDLING")
+    e = feedback.add_parser("export", help="skriv tilbakemeldingene i gullsett-format (YAML)")
+    e.add_argument("--output", "-o", default=None, help="fil å skrive til (standard: skjermen)")
+    e.set_defaults(func=cmd_feedback)
 
     p = sub.add_parser("eval", help="mål treffsikkerheten på gullsettet")
     p.add_argument("--questions", default=None, help="spørsmålsfil (standard evals/gold.yaml)")

@@ -19,6 +19,8 @@ from assistant.followup import Turn, standalone_question
 from assistant.generators.base import Citation, Draft, Generator
 from assistant.generators.citations import validate
 from assistant.generators.extractive import ExtractiveGenerator
+from assistant.guard import WARNING as GUARD_WARNING
+from assistant.guard import contains_identity_number
 from assistant.retrieval import Filters, Hit, Retriever, validate_question
 
 log = logging.getLogger(__name__)
@@ -33,6 +35,7 @@ class Result:
     citations: list[Citation] = field(default_factory=list)
     passages: list[dict[str, Any]] = field(default_factory=list)
     question: str = ""  # the standalone question that was searched
+    guarded: bool = False  # held patient data: not answered, and must not be stored or logged
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -99,8 +102,12 @@ class Engine:
     def _prepare(
         self, question: str, history: list[Turn] | None, filters: Filters | None
     ) -> Result | tuple[str, list[Hit], list[dict[str, Any]]]:
+        if contains_identity_number(question):
+            log.warning("Patient-data guard fired: question not answered")
+            return Result(GUARD_WARNING, False, guarded=True)
         question = validate_question(question)
-        standalone = self.standalone(question, history or [])
+        history = [turn for turn in history or [] if not contains_identity_number(turn.content)]
+        standalone = self.standalone(question, history)
         hits = self.retriever.search(standalone, k=ANSWER_K, filters=filters)
         passages = [hit.public() for hit in hits]
         elsewhere = self.uncovered_region(standalone)

@@ -51,6 +51,31 @@ class Settings(BaseSettings):
     )
     cors_origins: str = Field("", description="Comma-separated origins allowed to call the API from a browser.")
     model_name: str = Field("hfa", description="Model id the OpenAI-compatible API lists and answers as.")
+    public_url: str = Field("", description="Public address of the web page; chat sources link to its citation view.")
+
+    slack_bot_token: SecretStr = Field(SecretStr(""), description="Slack bot token (xoxb-…).")
+    slack_app_token: SecretStr = Field(SecretStr(""), description="Slack app-level token (xapp-…) for Socket Mode.")
+    slack_signing_secret: SecretStr = Field(
+        SecretStr(""), description="Slack signing secret; enables HTTP events at /slack/events."
+    )
+    slack_api_url: str = Field("https://slack.com/api/", description="Slack Web API base URL.")
+    slack_channel_filters: dict[str, dict[str, str]] = Field(
+        default_factory=dict,
+        description='Per-channel document filters as JSON, e.g. {"C0123": {"region": "trondelag"}}.',
+    )
+
+    teams_app_id: str = Field("", description="Microsoft app (client) id of the Teams bot; enables /api/messages.")
+    teams_app_password: SecretStr = Field(
+        SecretStr(""), description="Client secret of the Teams bot's app registration."
+    )
+    teams_tenant_id: str = Field("", description="Entra ID tenant of the app registration (single-tenant bots).")
+    teams_allow_anonymous: bool = Field(
+        False, description="Accept /api/messages without a Bot Framework token (local testing only, never production)."
+    )
+    teams_filters: dict[str, dict[str, str]] = Field(
+        default_factory=dict, description="Document filters per Teams team or conversation id, as JSON."
+    )
+
     log_level: str = Field("INFO", description="Log level (DEBUG, INFO, WARNING, ERROR).")
 
     def api_key_list(self) -> list[str]:

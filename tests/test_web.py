@@ -121,6 +121,20 @@ def test_region_filter_and_documents_view(page: Page) -> None:
     page.screenshot(path=str(ARTIFACTS / "web-documents.png"))
 
 
+def test_a_source_link_from_chat_opens_the_viewer(page: Page, server: str) -> None:
+    from urllib.parse import urlencode
+
+    query = urlencode(
+        {
+            "doc": "telemark-retningslinje-1",
+            "section": "2.2 Strategisk samarbeidsutvalg (SSU)",
+            "quote": "møtes fire ganger årlig",
+        }
+    )
+    page.goto(f"{server}/#kilde?{query}")
+    expect(page.locator("#viewer .passage.target mark")).to_have_text("møtes fire ganger årlig")
+
+
 def test_phone_width_has_no_horizontal_scroll(browser: Browser, server: str) -> None:
     context = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True)
     page = context.new_page()

@@ -162,7 +162,8 @@ function renderAnswer(node, result) {
   node.replaceChildren();
   node.classList.toggle("refusal", !result.found);
   if (!result.found) {
-    node.append(el("p", { class: "status" }, "Fant ikke svar"));
+    const warning = result.answer.startsWith("⚠️");  // the patient-data guard: not searched at all
+    node.append(el("p", { class: "status" }, warning ? "Ikke besvart" : "Fant ikke svar"));
     const text = result.answer.split("\n").filter((line) => !line.startsWith("- ")).join("\n");
     renderText(node, text, []);
     if (result.answer.includes("\n- ")) {
@@ -348,5 +349,15 @@ $("#viewer-close").addEventListener("click", closeViewer);
 document.addEventListener("keydown", (event) => { if (event.key === "Escape" && !$("#viewer").hidden) closeViewer(); });
 $("#tab-chat").addEventListener("click", () => showView("chat"));
 $("#tab-docs").addEventListener("click", () => showView("docs"));
+// A link from Slack or Teams: /#kilde?doc=…&section=…&quote=… opens that source.
+function openLinkedSource() {
+  if (!location.hash.startsWith("#kilde?")) return;
+  const params = new URLSearchParams(location.hash.slice("#kilde?".length));
+  if (params.get("doc")) {
+    openSource({ doc_id: params.get("doc"), section: params.get("section") || "", quote: params.get("quote") || "" });
+  }
+}
+window.addEventListener("hashchange", openLinkedSource);
 fillRegions();
 $("#question").focus();
+openLinkedSource();

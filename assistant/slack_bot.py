@@ -1,0 +1,343 @@
+"""Slack adapter (slack-bolt): translates Slack events to engine questions and engine
+results to Block Kit. Nothing here decides what to answer.
+
+- Mentions in channels and direct messages are answered in a thread; a mention in a
+  thread (or any message in a direct-message thread) uses the thread's earlier turns as
+  history. The listener acknowledges at once (lazy listener), posts "Søker i dokumentene
+  …" and replaces it with the answer.
+- `/hfa spørsmål` answers privately (ephemeral) with a "Del i kanalen" button.
+- 👍/👎 buttons store votes (assistant/feedback.py).
+- Slack retries (`X-Slack-Retry-Num`) and repeated event ids are acknowledged and dropped.
+- A question holding an identity number gets the guard's warning and nothing else: it is
+  not answered, stored or logged.
+
+Connection modes: HTTP events at `/slack/events` in the FastAPI app (signing secret), or
+Socket Mode (`hfa slack`, app-level token) for networks without a public URL.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlencode
+
+from slack_bolt import App, BoltRequest, BoltResponse
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from assistant.engine import Engine, Result
+from assistant.errors import HfaError
+from assistant.feedback import FeedbackStore
+from assistant.followup import Turn
+from assistant.guard import WARNING as GUARD_WARNING
+from assistant.guard import contains_identity_number
+from assistant.retrieval import Filters
+
+log = logging.getLogger(__name__)
+
+SEARCHING = "Søker i dokumentene …"
+THANKS = "Takk for tilbakemeldingen! Den hjelper oss å gjøre svarene bedre."
+EMPTY_COMMAND = "Skriv et spørsmål etter kommandoen, for eksempel `/hfa Hvor ofte møtes SSU?`"
+FAILED = "Beklager, noe gikk galt da jeg lette i dokumentene. Prøv igjen om litt."
+MAX_TEXT = 3000  # characters in one Block Kit text object
+MAX_BLOCKS = 50
+MAX_SOURCES = 10
+MAX_QUOTE = 500
+HISTORY_TURNS = 10
+_MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>\s*")
+
+
+# -- Block Kit ------------------------------------------------------------------------------
+def escape(text: str) -> str:
+    """Slack's three control characters in mrkdwn text."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _mrkdwn(text: str) -> str:
+    lines = [("• " + line[2:]) if line.startswith("- ") else line for line in text.split("\n")]
+    return escape("\n".join(lines))
+
+
+def _chunks(text: str, limit: int = MAX_TEXT) -> list[str]:
+    """Split on line breaks (or hard, for one very long line) into pieces under ``limit``."""
+    pieces: list[str] = []
+    current = ""
+    for line in text.split("\n"):
+        while len(line) > limit:
+            if current:
+                pieces.append(current)
+                current = ""
+            pieces.append(line[:limit])
+            line = line[limit:]
+        candidate = f"{current}\n{line}" if current else line
+        if len(candidate) > limit:
+            pieces.append(current)
+            current = line
+        else:
+            current = candidate
+    if current:
+        pieces.append(current)
+    return pieces
+
+
+def citation_link(public_url: str, citation: Any) -> str:
+    """Where a source's title links: the web page's citation view, else the document's URL."""
+    if public_url:
+        query = urlencode({"doc": citation.doc_id, "section": citation.section, "quote": citation.quote[:300]})
+        return f"{public_url.rstrip('/')}/#kilde?{query}"
+    return str(citation.url or "")
+
+
+def _short(text: str, limit: int) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: flat.rfind(" ", 0, limit)] + " …"
+
+
+def answer_blocks(
+    result: Result, answer_id: str = "", public_url: str = "", share: bool = False, note: str = ""
+) -> list[dict[str, Any]]:
+    """The answer, its numbered sources and the buttons, within Slack's limits."""
+    blocks: list[dict[str, Any]] = [
+        {"type": "section", "text": {"type": "mrkdwn", "text": chunk}} for chunk in _chunks(_mrkdwn(result.answer))
+    ]
+    if result.citations:
+        blocks.append({"type": "divider"})
+        blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": "*Kilder*"}})
+        for c in result.citations[:MAX_SOURCES]:
+            link = citation_link(public_url, c)
+            title = f"<{link}|{escape(c.title)}>" if link else escape(c.title)
+            text = f"*[{c.id}]* {title}, {escape(c.section)}, s. {c.page}\n>{escape(_short(c.quote, MAX_QUOTE))}"
+            blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": text[:MAX_TEXT]}})
+    if note:  # mrkdwn, escaped by the caller
+        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": note}]})
+    if answer_id:
+        buttons: list[dict[str, Any]] = [
+            {
+                "type": "button",
+                "action_id": "hfa_vote_up",
+                "text": {"type": "plain_text", "text": "👍 Nyttig", "emoji": True},
+                "value": answer_id,
+            },
+            {
+                "type": "button",
+                "action_id": "hfa_vote_down",
+                "text": {"type": "plain_text", "text": "👎 Ikke nyttig", "emoji": True},
+                "value": answer_id,
+            },
+        ]
+        if share:
+            buttons.insert(
+                0,
+                {
+                    "type": "button",
+                    "action_id": "hfa_share",
+                    "style": "primary",
+                    "text": {"type": "plain_text", "text": "Del i kanalen"},
+                    "value": answer_id,
+                },
+            )
+        blocks.append({"type": "actions", "block_id": "hfa_feedback", "elements": buttons})
+    if len(blocks) > MAX_BLOCKS:  # keep the buttons; drop what does not fit before them
+        blocks = [*blocks[: MAX_BLOCKS - 2], {"type": "context", "elements": [{"type": "mrkdwn", "text": "…"}]}]
+        if answer_id:
+            blocks.append(answer_blocks(result, answer_id, public_url, share)[-1])
+    return blocks
+
+
+def fallback_text(result: Result) -> str:
+    """The plain `text` of a message (notifications, and the thread history we read back)."""
+    return result.answer[:MAX_TEXT]
+
+
+# -- the app ---------------------------------------------------------------------------------
+class _SeenEvents:
+    """Event ids already handled (Slack may deliver an event more than once)."""
+
+    def __init__(self, size: int = 2000) -> None:
+        self._ids: OrderedDict[str, None] = OrderedDict()
+        self._size = size
+        self._lock = threading.Lock()
+
+    def first_time(self, event_id: str) -> bool:
+        with self._lock:
+            if event_id in self._ids:
+                return False
+            self._ids[event_id] = None
+            if len(self._ids) > self._size:
+                self._ids.popitem(last=False)
+            return True
+
+
+def build_slack_app(
+    settings: Any,
+    engine: Callable[[], Engine],
+    store: FeedbackStore,
+    token_verification_enabled: bool = True,
+) -> App:
+    """The bolt app. ``engine`` is called on first use (the server starts fast)."""
+    bot_token = settings.slack_bot_token.get_secret_value()
+    if not bot_token:
+        raise HfaError("HFA_SLACK_BOT_TOKEN mangler: Slack-boten trenger bot-tokenet (xoxb-…).", 503)
+    client = WebClient(token=bot_token, base_url=settings.slack_api_url)
+    app = App(  # the client carries the bot token; auth.test runs on it at start-up
+        signing_secret=settings.slack_signing_secret.get_secret_value() or None,
+        client=client,
+        token_verification_enabled=token_verification_enabled,
+        request_verification_enabled=bool(settings.slack_signing_secret.get_secret_value()),
+        logger=logging.getLogger("slack_bolt.hfa"),
+    )
+    public_url: str = settings.public_url
+    channel_filters: dict[str, dict[str, str]] = settings.slack_channel_filters
+    seen = _SeenEvents()
+
+    def filters_for(channel: str) -> Filters:
+        wanted = channel_filters.get(channel) or {}
+        return Filters(wanted.get("region"), wanted.get("kind"), wanted.get("status"), wanted.get("doc_id"))
+
+    def ask(question: str, history: list[Turn], channel: str) -> Result:
+        try:
+            return engine().ask(question, history, filters_for(channel))
+        except HfaError as exc:
+            log.warning("Slack question failed: %s", exc.log_message)
+            return Result(exc.message, False)
+
+    @app.middleware
+    def drop_retries(req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]) -> BoltResponse:
+        # We acknowledge within milliseconds, so a retry is a duplicate: answer it once only.
+        retry = req.headers.get("x-slack-retry-num") or ["0"]  # Socket Mode sends "0" for first deliveries
+        if str(retry[0] if isinstance(retry, list) else retry) not in ("", "0"):
+            log.info("Dropped Slack retry %s", retry)
+            return BoltResponse(status=200, body="")
+        event_id = req.body.get("event_id") if isinstance(req.body, dict) else None
+        if event_id and not seen.first_time(str(event_id)):
+            log.info("Dropped repeated Slack event %s", event_id)
+            return BoltResponse(status=200, body="")
+        return next()
+
+    def thread_history(channel: str, thread_ts: str, current_ts: str) -> list[Turn]:
+        try:
+            replies = client.conversations_replies(channel=channel, ts=thread_ts, limit=50)
+        except SlackApiError as exc:
+            log.warning("Could not read thread history: %s", exc.response.get("error"))
+            return []
+        turns = []
+        for message in replies.get("messages") or []:
+            if message.get("ts") == current_ts:
+                continue
+            text = _MENTION.sub("", message.get("text") or "").strip()
+            if not text or text == SEARCHING:
+                continue
+            turns.append(Turn("assistant" if message.get("bot_id") else "user", text))
+        return turns[-HISTORY_TURNS:]
+
+    def answer_in_thread(event: dict[str, Any]) -> None:
+        channel, ts = event["channel"], event["ts"]
+        thread_ts = event.get("thread_ts") or ts
+        question = _MENTION.sub("", event.get("text") or "").strip()
+        if contains_identity_number(question):
+            log.warning("Patient-data guard fired in Slack; question dropped")
+            client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=GUARD_WARNING)
+            return
+        if not question:
+            client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=EMPTY_COMMAND.replace("/hfa", "@hfa"))
+            return
+        status = client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=SEARCHING)
+        history = thread_history(channel, thread_ts, ts) if event.get("thread_ts") else []
+        try:
+            result = ask(question, history, channel)
+            answer_id = store.record_answer("slack", channel, question, result) if not result.guarded else ""
+            blocks = answer_blocks(result, answer_id, public_url)
+            client.chat_update(channel=channel, ts=status["ts"], text=fallback_text(result), blocks=blocks)
+        except Exception:
+            log.exception("Slack answer failed")
+            client.chat_update(channel=channel, ts=status["ts"], text=FAILED)
+
+    def ack_event(ack: Callable[..., None]) -> None:
+        ack()
+
+    def on_mention(event: dict[str, Any]) -> None:
+        answer_in_thread(event)
+
+    def on_message(event: dict[str, Any]) -> None:
+        if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id"):
+            return  # channels: only mentions; never our own or edited messages
+        answer_in_thread(event)
+
+    app.event("app_mention")(ack=ack_event, lazy=[on_mention])
+    app.event("message")(ack=ack_event, lazy=[on_message])
+
+    # -- /hfa: a private answer with a share button -------------------------------------------
+    def ack_command(ack: Callable[..., None], command: dict[str, Any]) -> None:
+        text = (command.get("text") or "").strip()
+        if not text:
+            ack(response_type="ephemeral", text=EMPTY_COMMAND)
+        elif contains_identity_number(text):
+            ack(response_type="ephemeral", text=GUARD_WARNING)
+        else:
+            ack(response_type="ephemeral", text=SEARCHING)
+
+    def answer_command(command: dict[str, Any], respond: Callable[..., Any]) -> None:
+        question = (command.get("text") or "").strip()
+        if not question or contains_identity_number(question):
+            return  # answered in the acknowledgement
+        channel, user = command["channel_id"], command["user_id"]
+        result = ask(question, [], channel)
+        answer_id = store.record_answer("slack", channel, question, result) if not result.guarded else ""
+        blocks = answer_blocks(result, answer_id, public_url, share=result.found)
+        try:
+            client.chat_postEphemeral(channel=channel, user=user, text=fallback_text(result), blocks=blocks)
+        except SlackApiError:  # e.g. the bot is not in the channel: answer through the response URL
+            respond(response_type="ephemeral", text=fallback_text(result), blocks=blocks)
+
+    app.command(re.compile(r"^/hfa"))(ack=ack_command, lazy=[answer_command])
+
+    # -- buttons ------------------------------------------------------------------------------
+    def ack_action(ack: Callable[..., None]) -> None:
+        ack()
+
+    def vote(body: dict[str, Any], action: dict[str, Any]) -> None:
+        user, channel = body["user"]["id"], (body.get("channel") or {}).get("id", "")
+        ok = store.vote(action["value"], user, 1 if action["action_id"] == "hfa_vote_up" else -1)
+        text = THANKS if ok else "Fant ikke svaret du vurderte; det kan være slettet."
+        if channel:
+            client.chat_postEphemeral(channel=channel, user=user, text=text)
+
+    def share(body: dict[str, Any], action: dict[str, Any], respond: Callable[..., Any]) -> None:
+        user, channel = body["user"]["id"], body["channel"]["id"]
+        record = store.answer(action["value"])
+        if record is None:
+            respond(response_type="ephemeral", replace_original=False, text="Fant ikke svaret; spør på nytt.")
+            return
+        result = _result_from_record(record)
+        question = escape(record["question"])
+        note = f"Delt av <@{user}> · Spørsmål: {question}"
+        blocks = answer_blocks(result, record["id"], public_url, note=note)
+        client.chat_postMessage(channel=channel, text=fallback_text(result), blocks=blocks)
+        respond(delete_original=True)
+
+    app.action("hfa_vote_up")(ack=ack_action, lazy=[vote])
+    app.action("hfa_vote_down")(ack=ack_action, lazy=[vote])
+    app.action("hfa_share")(ack=ack_action, lazy=[share])
+    return app
+
+
+def _result_from_record(record: dict[str, Any]) -> Result:
+    from assistant.generators.base import Citation
+
+    citations = [Citation(**c) for c in record["citations"]]
+    return Result(record["answer"], record["found"], citations)
+
+
+def run_socket_mode(settings: Any, engine: Callable[[], Engine], store: FeedbackStore) -> None:
+    """`hfa slack`: connect out to Slack over a WebSocket (no public URL needed)."""
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    app_token = settings.slack_app_token.get_secret_value()
+    if not app_token:
+        raise HfaError("HFA_SLACK_APP_TOKEN mangler: Socket Mode trenger et app-nivå-token (xapp-…).", 503)
+    app = build_slack_app(settings, engine, store)
+    SocketModeHandler(app, app_token, web_client=app.client).start()  # type: ignore[no-untyped-call]
