@@ -20,11 +20,11 @@ from fastapi.responses import FileResponse, JSONResponse, StreamingResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from assistant import catalog, openai_compat
+from assistant import catalog, logs, openai_compat
 from assistant.engine import Engine, Result
 from assistant.errors import HfaError
 from assistant.followup import Turn
-from assistant.retrieval import EMPTY_QUESTION, LONG_QUESTION, Filters
+from assistant.retrieval import EMPTY_QUESTION, LONG_QUESTION, Filters, visibility_for
 from assistant.schemas import (
     AskRequest,
     AskResponse,
@@ -76,6 +76,27 @@ def _sse(event: str, data: Any) -> str:
     return f"event: {event}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
 
 
+def caller(request: Request) -> tuple[str, ...]:
+    """The visibilities this request may see (public documents plus its key's groups).
+    Without configured keys every caller is anonymous and sees public documents only."""
+    keys: dict[str, tuple[str, ...]] = request.app.state.api_keys
+    if not keys:
+        return visibility_for(())
+    scheme, _, given = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() == "bearer":
+        for key, groups in keys.items():
+            if hmac.compare_digest(given.strip(), key):
+                return visibility_for(groups)
+    raise HfaError(
+        "Mangler eller ugyldig API-nøkkel. Send den som «Authorization: Bearer <nøkkel>».",
+        401,
+        "missing or invalid API key",
+    )
+
+
+Caller = Annotated[tuple[str, ...], Depends(caller)]
+
+
 class Service:
     """The engine, built on first use (workers start fast; `/healthz` answers at once)."""
 
@@ -121,13 +142,14 @@ def _mount_slack(app: FastAPI, settings: Settings, service: Service) -> None:
 
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
     settings = settings or get_settings()
+    logs.configure(settings.log_level, settings.log_redact)  # also in uvicorn's worker processes
     service = Service(settings, engine)
-    keys = settings.api_key_list()
     app = FastAPI(
         title="Helsefellesskap-assistenten",
         description="Svar med kilder fra styringsdokumentene til helsefellesskapene.",
         version="0.1.0",
     )
+    app.state.api_keys = settings.api_key_groups()
     origins = settings.cors_origin_list()
     if origins:
         app.add_middleware(
@@ -146,7 +168,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
-        log.info("Invalid request: %s", exc.errors())
+        log.info("Invalid request: %s", [(e.get("type"), e.get("loc")) for e in exc.errors()])  # never the input
         return JSONResponse(status_code=422, content={"error": {"message": _validation_message(list(exc.errors()))}})
 
     @app.exception_handler(StarletteHTTPException)
@@ -166,43 +188,34 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
             status_code=500, content={"error": {"message": "Noe gikk galt hos oss. Prøv igjen om litt."}}
         )
 
-    # -- API keys ------------------------------------------------------------------------
-    def require_key(request: Request) -> None:
-        if not keys:
-            return
-        scheme, _, given = request.headers.get("authorization", "").partition(" ")
-        if scheme.lower() != "bearer" or not any(hmac.compare_digest(given.strip(), key) for key in keys):
-            raise HfaError(
-                "Mangler eller ugyldig API-nøkkel. Send den som «Authorization: Bearer <nøkkel>».",
-                401,
-                "missing or invalid API key",
-            )
-
     # -- operations ----------------------------------------------------------------------
     @app.get("/healthz", response_model=Health, tags=["drift"])
     def healthz() -> Health:
         return Health(status="ok")
 
     @app.get("/readyz", response_model=Health, responses=ERRORS, tags=["drift"])
-    def readyz() -> Health:
+    def readyz() -> Health:  # counts public passages only: no count of restricted documents leaks
         snapshot = service.engine.retriever.snapshot()
-        return Health(status="ready", generation=snapshot.path.name, passages=len(snapshot.passages))
+        public = Filters(visible=visibility_for(()))
+        count = sum(1 for p in snapshot.passages if public.can_see(p))
+        return Health(status="ready", generation=snapshot.path.name, passages=count)
 
-    v1 = APIRouter(prefix="/v1", dependencies=[Depends(require_key)], responses=ERRORS)
+    v1 = APIRouter(prefix="/v1", dependencies=[Depends(caller)], responses=ERRORS)
 
     # -- questions -----------------------------------------------------------------------
-    def _args(body: AskRequest) -> tuple[str, list[Turn], Filters]:
+    def _args(body: AskRequest, visible: tuple[str, ...]) -> tuple[str, list[Turn], Filters]:
         history = [Turn(t.role, t.content) for t in body.history]
         f = body.filters
-        return body.question, history, Filters(f.region, f.kind, f.status, f.doc_id) if f else Filters()
+        filters = Filters(f.region, f.kind, f.status, f.doc_id) if f else Filters()
+        return body.question, history, filters.seeing(visible)
 
     @v1.post("/ask", response_model=AskResponse, tags=["spørsmål"])
-    def ask(body: AskRequest) -> dict[str, Any]:
-        return service.engine.ask(*_args(body)).as_dict()
+    def ask(body: AskRequest, visible: Caller) -> dict[str, Any]:
+        return service.engine.ask(*_args(body, visible)).as_dict()
 
     @v1.post("/ask/stream", tags=["spørsmål"], responses=SSE_RESPONSE, response_class=StreamingResponse)
-    def ask_stream(body: AskRequest) -> StreamingResponse:
-        events = service.engine.ask_stream(*_args(body))  # a bad question raises here: a 4xx, not a stream
+    def ask_stream(body: AskRequest, visible: Caller) -> StreamingResponse:
+        events = service.engine.ask_stream(*_args(body, visible))  # a bad question raises here: a 4xx, not a stream
 
         def stream() -> Iterator[str]:
             try:
@@ -222,6 +235,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
 
     @v1.get("/search", response_model=SearchResponse, tags=["søk"])
     def search(
+        visible: Caller,
         q: Annotated[str, Query(description="Spørsmål eller søkeord", max_length=2000)],
         k: Annotated[int | None, Query(ge=1, le=50, description="Antall treff (standard HFA_SEARCH_K)")] = None,
         region: str | None = None,
@@ -230,17 +244,18 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         doc_id: str | None = None,
     ) -> SearchResponse:
         retriever = service.engine.retriever
-        hits = retriever.search(q, k=k or settings.search_k, filters=Filters(region, kind, status, doc_id))
+        filters = Filters(region, kind, status, doc_id, visible=visible)
+        hits = retriever.search(q, k=k or settings.search_k, filters=filters)
         return SearchResponse(results=[SearchResult(**hit.public()) for hit in hits])
 
     # -- documents -----------------------------------------------------------------------
     @v1.get("/documents", response_model=DocumentList, tags=["dokumenter"])
-    def documents() -> dict[str, Any]:
-        return {"documents": catalog.list_documents(service.engine.retriever)}
+    def documents(visible: Caller) -> dict[str, Any]:
+        return {"documents": catalog.list_documents(service.engine.retriever, visible)}
 
     @v1.get("/documents/{doc_id}", response_model=DocumentDetail, tags=["dokumenter"], responses=NOT_FOUND)
-    def document(doc_id: str) -> dict[str, Any]:
-        return catalog.document_detail(service.engine.retriever, doc_id)
+    def document(doc_id: str, visible: Caller) -> dict[str, Any]:
+        return catalog.document_detail(service.engine.retriever, doc_id, visible)
 
     # -- OpenAI-compatible ---------------------------------------------------------------
     @v1.get("/models", response_model=ModelList, tags=["openai"])
@@ -252,8 +267,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     @v1.post(
         "/chat/completions", response_model=ChatCompletion, tags=["openai"], responses={**SSE_RESPONSE, **NOT_FOUND}
     )
-    def chat_completions(body: ChatRequest) -> Any:
-        filters = openai_compat.filters_for_model(body.model, settings.model_name, service.regions())
+    def chat_completions(body: ChatRequest, visible: Caller) -> Any:
+        filters = openai_compat.filters_for_model(body.model, settings.model_name, service.regions()).seeing(visible)
         question, history = openai_compat.conversation(body)
         result = service.engine.ask(question, history, filters)
         if body.stream:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from assistant.errors import HfaError
-from assistant.retrieval import Retriever
+from assistant.retrieval import Filters, Retriever
 
 
 def _summary(retriever: Retriever, doc_id: str, passages: list[dict[str, Any]]) -> dict[str, Any]:
@@ -28,22 +28,25 @@ def _summary(retriever: Retriever, doc_id: str, passages: list[dict[str, Any]]) 
     }
 
 
-def _by_document(retriever: Retriever) -> dict[str, list[dict[str, Any]]]:
+def _by_document(retriever: Retriever, visible: tuple[str, ...] | None) -> dict[str, list[dict[str, Any]]]:
+    access = Filters(visible=visible)
     documents: dict[str, list[dict[str, Any]]] = {}
     for passage in sorted(retriever.snapshot().passages, key=lambda p: int(p["row"])):
-        documents.setdefault(passage["doc_id"], []).append(passage)
+        if access.can_see(passage):
+            documents.setdefault(passage["doc_id"], []).append(passage)
     return documents
 
 
-def list_documents(retriever: Retriever) -> list[dict[str, Any]]:
-    """Every indexed document with its metadata and passage count, by region and title."""
-    documents = [_summary(retriever, doc_id, passages) for doc_id, passages in _by_document(retriever).items()]
+def list_documents(retriever: Retriever, visible: tuple[str, ...] | None = None) -> list[dict[str, Any]]:
+    """The documents the caller may see, with metadata and passage counts, by region and title."""
+    documents = [_summary(retriever, doc_id, passages) for doc_id, passages in _by_document(retriever, visible).items()]
     return sorted(documents, key=lambda d: (d["region"], d["title"]))
 
 
-def document_detail(retriever: Retriever, doc_id: str) -> dict[str, Any]:
-    """One document's metadata and its passages in reading order."""
-    passages = _by_document(retriever).get(doc_id)
+def document_detail(retriever: Retriever, doc_id: str, visible: tuple[str, ...] | None = None) -> dict[str, Any]:
+    """One document's metadata and its passages in reading order. A document the caller
+    may not see is "not found", exactly like one that does not exist."""
+    passages = _by_document(retriever, visible).get(doc_id)
     if not passages:
         raise HfaError(f"Fant ikke dokumentet «{doc_id}».", 404, f"unknown document {doc_id!r}")
     detail = _summary(retriever, doc_id, passages)

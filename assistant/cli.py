@@ -14,13 +14,13 @@ from typing import Any
 log = logging.getLogger("hfa")
 
 
-def _setup(level: str) -> None:
+def _setup(level: str, redact: bool) -> None:
     os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-    logging.basicConfig(level=level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    for noisy in ("httpx", "chromadb", "llama_index", "bm25s", "slack_bolt", "slack_sdk", "microsoft_agents"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+    from assistant import logs
+
+    logs.configure(level, redact)
 
 
 def _settings() -> Any:
@@ -42,6 +42,7 @@ def cmd_index(args: argparse.Namespace) -> int:
         force=args.force,
         progress=not args.quiet and sys.stderr.isatty(),
         batch_size=settings.embed_batch_size,
+        max_file_bytes=settings.max_file_mb * 1024 * 1024,
     )
     for message in report.skipped:
         print(f"Hoppet over: {message}", file=sys.stderr)
@@ -61,9 +62,11 @@ def cmd_index(args: argparse.Namespace) -> int:
 
 
 def _filters(args: argparse.Namespace) -> Any:
-    from assistant.retrieval import Filters
+    from assistant.retrieval import Filters, visibility_for
 
-    return Filters(region=args.region, kind=args.kind, status=args.status, doc_id=args.doc)
+    # The operator's command line sees every document unless --groups narrows it.
+    visible = None if args.groups is None else visibility_for(g for g in args.groups.split(",") if g.strip())
+    return Filters(region=args.region, kind=args.kind, status=args.status, doc_id=args.doc, visible=visible)
 
 
 def cmd_search(args: argparse.Namespace) -> int:
@@ -173,6 +176,12 @@ def _add_filter_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--kind", help="bare denne dokumenttypen (retningslinje, strategi, notat, …)")
     parser.add_argument("--status", help="bare denne statusen (gjeldende, forslag, innspill)")
     parser.add_argument("--doc", help="bare dette dokumentet (dokument-id)")
+    parser.add_argument(
+        "--groups",
+        default=None,
+        help="se bare det disse gruppene får se (kommaseparert; tom streng = bare offentlige dokumenter). "
+        "Standard: alle dokumenter",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -240,7 +249,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # pydantic ValidationError: report which setting is wrong
         print(f"Feil i innstillingene (HFA_-variablene): {exc}", file=sys.stderr)
         return 2
-    _setup(settings.log_level)
+    _setup(settings.log_level, settings.log_redact)
     func: Callable[[argparse.Namespace], int] = args.func
     return _run(func, args)
 
@@ -265,10 +274,22 @@ def _run(func: Callable[[argparse.Namespace], int], args: argparse.Namespace) ->
         print(f"Feil: mangler skrivetilgang til {exc.filename}. Sjekk HFA_DATA_DIR.", file=sys.stderr)
         return 1
     except OSError as exc:
-        if exc.errno == 28:
+        import errno
+
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
             print("Feil: disken er full. Frigjør plass og prøv igjen; forrige indeks er urørt.", file=sys.stderr)
             return 1
-        raise
+        if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+            where = exc.filename or "datamappen"
+            print(
+                f"Feil: kan ikke skrive til {where} (skrivebeskyttet eller mangler tilgang). "
+                "Sjekk HFA_DATA_DIR; forrige indeks er urørt.",
+                file=sys.stderr,
+            )
+            return 1
+        log.error("Command failed: %s", exc)
+        print(f"Feil: {exc.strerror or exc}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

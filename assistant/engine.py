@@ -19,8 +19,7 @@ from assistant.followup import Turn, standalone_question
 from assistant.generators.base import Citation, Draft, Generator
 from assistant.generators.citations import validate
 from assistant.generators.extractive import ExtractiveGenerator
-from assistant.guard import WARNING as GUARD_WARNING
-from assistant.guard import contains_identity_number
+from assistant.guard import personal_data, warning_for
 from assistant.retrieval import Filters, Hit, Retriever, validate_question
 
 log = logging.getLogger(__name__)
@@ -102,11 +101,12 @@ class Engine:
     def _prepare(
         self, question: str, history: list[Turn] | None, filters: Filters | None
     ) -> Result | tuple[str, list[Hit], list[dict[str, Any]]]:
-        if contains_identity_number(question):
-            log.warning("Patient-data guard fired: question not answered")
-            return Result(GUARD_WARNING, False, guarded=True)
+        kind = personal_data(question or "")
+        if kind:
+            log.warning("Patient-data guard fired (%s): question not answered", kind)
+            return Result(warning_for(kind), False, guarded=True)
         question = validate_question(question)
-        history = [turn for turn in history or [] if not contains_identity_number(turn.content)]
+        history = [turn for turn in history or [] if not personal_data(turn.content)]
         standalone = self.standalone(question, history)
         hits = self.retriever.search(standalone, k=ANSWER_K, filters=filters)
         passages = [hit.public() for hit in hits]

@@ -10,17 +10,18 @@ import logging
 import math
 import re
 import threading
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from assistant.errors import HfaError
+from assistant.guard import personal_data, warning_for
 from indexer.analysis import canonical_spelling, intent_terms, normalize_question, tokenize
 from indexer.embedders import Embedder, EmbedderError, make_embedder
-from indexer.manifest import Region, Term, load_glossary, load_manifest
+from indexer.manifest import PUBLIC, Region, Term, load_glossary, load_manifest
 from indexer.store import FILTER_FIELDS, IndexSnapshot, StoreError, current_generation, load_generation
 
 log = logging.getLogger(__name__)
@@ -35,9 +36,24 @@ class Filters:
     kind: str | None = None
     status: str | None = None
     doc_id: str | None = None
+    # Access: the visibilities the caller may see ("offentlig" plus its groups); None
+    # means everything (the operator's CLI, the evaluation). Applied inside both
+    # retrievers, like the other filters, so nothing restricted is ever ranked.
+    visible: tuple[str, ...] | None = None
 
     def active(self) -> dict[str, str]:
         return {k: v for k in FILTER_FIELDS if (v := getattr(self, k))}
+
+    def can_see(self, passage: dict[str, Any]) -> bool:
+        return self.visible is None or str(passage.get("visibility", PUBLIC)) in self.visible
+
+    def seeing(self, visible: tuple[str, ...] | None) -> Filters:
+        return replace(self, visible=visible)
+
+
+def visibility_for(groups: Iterable[str] | None) -> tuple[str, ...]:
+    """What a caller with these groups may see: public documents and the groups' own."""
+    return tuple(sorted({PUBLIC, *(groups or ())}))
 
 
 @dataclass
@@ -119,6 +135,10 @@ LONG_QUESTION = f"Spørsmålet er for langt (over {MAX_QUESTION_CHARS} tegn). Ko
 
 
 def validate_question(question: str) -> str:
+    kind = personal_data(question or "")
+    if kind:  # searching is asking too: refuse, and log only that the guard fired
+        log.warning("Patient-data guard fired (%s): search refused", kind)
+        raise HfaError(warning_for(kind), 422, f"patient-data guard ({kind})")
     text = normalize_question(question or "")
     if not text:
         raise HfaError(EMPTY_QUESTION, 422)
@@ -212,14 +232,17 @@ class Retriever:
         """Inverse document frequency of a BM25 token over the current passages."""
         return self._derived_state()[1](token)
 
-    def known_values(self) -> dict[str, set[str]]:
-        return self._derived_state()[0]
+    def known_values(self, visible: tuple[str, ...] | None = None) -> dict[str, set[str]]:
+        if visible is None:
+            return self._derived_state()[0]
+        seen = [p for p in self.snapshot().passages if str(p.get("visibility", PUBLIC)) in visible]
+        return {key: {str(p[key]) for p in seen} for key in FILTER_FIELDS}
 
     def check_filters(self, filters: Filters) -> None:
         active = filters.active()
         if not active:
             return
-        known = self.known_values()
+        known = self.known_values(filters.visible)  # never name what the caller may not see
         for key, value in active.items():
             if value not in known[key]:
                 allowed = ", ".join(sorted(known[key]))
@@ -244,7 +267,9 @@ class Retriever:
         # separates sections that share the same subject.
         intents = intent_terms(question)
         lexical = self._bm25(snapshot, " ".join([query_text, *intents, *intents]), allowed)
-        hits = self._fuse(snapshot, dense, lexical)
+        # Both retrievers filtered already; this guards against an index written without
+        # the metadata (nothing restricted may slip through, whatever the store did).
+        hits = [hit for hit in self._fuse(snapshot, dense, lexical) if allowed[int(hit.passage["row"])]]
         regions = self.regions_in(question)
         if len(regions) == 1 and self.region_boost:
             for hit in hits:  # a question about one region prefers that region's documents
@@ -259,9 +284,15 @@ class Retriever:
 
     def _allowed_rows(self, snapshot: IndexSnapshot, filters: Filters) -> np.ndarray:
         active = filters.active()
-        if not active:
+        if not active and filters.visible is None:
             return np.ones(len(snapshot.passages), dtype=bool)
-        return np.array([all(str(p[key]) == value for key, value in active.items()) for p in snapshot.passages])
+        return np.array(
+            [
+                filters.can_see(p) and all(str(p[key]) == value for key, value in active.items())
+                for p in snapshot.passages
+            ],
+            dtype=bool,
+        )
 
     def _dense(self, snapshot: IndexSnapshot, query_text: str, filters: Filters) -> list[tuple[int, float]]:
         from llama_index.core.vector_stores.types import (
@@ -275,14 +306,10 @@ class Retriever:
             vector = self.embedder.embed_query(query_text)
         except EmbedderError as exc:
             raise HfaError(str(exc), 503) from exc
-        active = filters.active()
-        metadata_filters = (
-            MetadataFilters(
-                filters=[MetadataFilter(key=k, value=v, operator=FilterOperator.EQ) for k, v in active.items()]
-            )
-            if active
-            else None
-        )
+        conditions = [MetadataFilter(key=k, value=v, operator=FilterOperator.EQ) for k, v in filters.active().items()]
+        if filters.visible is not None:
+            conditions.append(MetadataFilter(key="visibility", value=list(filters.visible), operator=FilterOperator.IN))
+        metadata_filters = MetadataFilters(filters=conditions) if conditions else None
         query = VectorStoreQuery(
             query_embedding=[float(x) for x in vector],
             similarity_top_k=min(self.candidates, len(snapshot.passages)),

@@ -28,6 +28,8 @@ class Settings(BaseSettings):
     embed_query_prefix: str = Field("", description="Prefix added to queries (remote servers that need it).")
     embed_passage_prefix: str = Field("", description="Prefix added to passages (remote servers that need it).")
 
+    max_file_mb: int = Field(100, ge=1, le=10_000, description="Larger corpus files are reported and skipped.")
+
     search_k: int = Field(5, ge=1, le=50, description="Passages returned by default.")
     fusion: Literal["rrf", "weighted"] = Field("rrf", description="How dense and BM25 rankings are combined.")
     dense_weight: float = Field(0.3, ge=0, le=1, description="Weight of the dense ranking in the fusion.")
@@ -47,7 +49,9 @@ class Settings(BaseSettings):
     port: int = Field(8000, ge=1, le=65535, description="Port `hfa serve` listens on.")
     workers: int = Field(1, ge=1, le=64, description="Uvicorn worker processes for `hfa serve`.")
     api_keys: SecretStr = Field(
-        SecretStr(""), description="Comma-separated API keys; when set, every /v1 route needs `Bearer <key>`."
+        SecretStr(""),
+        description="Comma-separated API keys, each optionally `key=group1|group2`; when set, every /v1 route "
+        "needs `Bearer <key>`.",
     )
     cors_origins: str = Field("", description="Comma-separated origins allowed to call the API from a browser.")
     model_name: str = Field("hfa", description="Model id the OpenAI-compatible API lists and answers as.")
@@ -57,6 +61,10 @@ class Settings(BaseSettings):
     slack_app_token: SecretStr = Field(SecretStr(""), description="Slack app-level token (xapp-…) for Socket Mode.")
     slack_signing_secret: SecretStr = Field(
         SecretStr(""), description="Slack signing secret; enables HTTP events at /slack/events."
+    )
+    slack_channel_groups: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description='Restricted document groups a Slack channel may see, JSON: {"C0123": ["intern-ssu"]}.',
     )
     slack_api_url: str = Field("https://slack.com/api/", description="Slack Web API base URL.")
     slack_channel_filters: dict[str, dict[str, str]] = Field(
@@ -72,14 +80,29 @@ class Settings(BaseSettings):
     teams_allow_anonymous: bool = Field(
         False, description="Accept /api/messages without a Bot Framework token (local testing only, never production)."
     )
+    teams_groups: dict[str, list[str]] = Field(
+        default_factory=dict, description="Restricted document groups per Teams team or conversation id, JSON."
+    )
     teams_filters: dict[str, dict[str, str]] = Field(
         default_factory=dict, description="Document filters per Teams team or conversation id, as JSON."
     )
 
     log_level: str = Field("INFO", description="Log level (DEBUG, INFO, WARNING, ERROR).")
+    log_redact: bool = Field(
+        True, description="Remove identity numbers, phone numbers, e-mail addresses and query strings from logs."
+    )
+
+    def api_key_groups(self) -> dict[str, tuple[str, ...]]:
+        """API key -> the document groups it may see (besides public documents)."""
+        keys: dict[str, tuple[str, ...]] = {}
+        for entry in self.api_keys.get_secret_value().split(","):
+            key, _, groups = entry.strip().partition("=")
+            if key.strip():
+                keys[key.strip()] = tuple(g.strip() for g in groups.split("|") if g.strip())
+        return keys
 
     def api_key_list(self) -> list[str]:
-        return [key.strip() for key in self.api_keys.get_secret_value().split(",") if key.strip()]
+        return list(self.api_key_groups())
 
     def cors_origin_list(self) -> list[str]:
         return [origin.strip() for origin in self.cors_origins.split(",") if origin.strip()]

@@ -33,9 +33,8 @@ from assistant.engine import Engine, Result
 from assistant.errors import HfaError
 from assistant.feedback import FeedbackStore
 from assistant.followup import Turn
-from assistant.guard import WARNING as GUARD_WARNING
-from assistant.guard import contains_identity_number
-from assistant.retrieval import Filters
+from assistant.guard import personal_data, warning_for
+from assistant.retrieval import Filters, visibility_for
 
 log = logging.getLogger(__name__)
 
@@ -194,9 +193,14 @@ def build_slack_app(
     channel_filters: dict[str, dict[str, str]] = settings.slack_channel_filters
     seen = _SeenEvents()
 
+    channel_groups: dict[str, list[str]] = settings.slack_channel_groups
+
     def filters_for(channel: str) -> Filters:
+        """The channel's document filter, and what it may see: public documents plus the
+        groups configured for it (a DM is a channel of its own)."""
         wanted = channel_filters.get(channel) or {}
-        return Filters(wanted.get("region"), wanted.get("kind"), wanted.get("status"), wanted.get("doc_id"))
+        filters = Filters(wanted.get("region"), wanted.get("kind"), wanted.get("status"), wanted.get("doc_id"))
+        return filters.seeing(visibility_for(channel_groups.get(channel)))
 
     def ask(question: str, history: list[Turn], channel: str) -> Result:
         try:
@@ -229,8 +233,8 @@ def build_slack_app(
             if message.get("ts") == current_ts:
                 continue
             text = _MENTION.sub("", message.get("text") or "").strip()
-            if not text or text == SEARCHING:
-                continue
+            if not text or text == SEARCHING or personal_data(text):
+                continue  # earlier messages with patient data never become history
             turns.append(Turn("assistant" if message.get("bot_id") else "user", text))
         return turns[-HISTORY_TURNS:]
 
@@ -238,9 +242,10 @@ def build_slack_app(
         channel, ts = event["channel"], event["ts"]
         thread_ts = event.get("thread_ts") or ts
         question = _MENTION.sub("", event.get("text") or "").strip()
-        if contains_identity_number(question):
-            log.warning("Patient-data guard fired in Slack; question dropped")
-            client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=GUARD_WARNING)
+        kind = personal_data(question)
+        if kind:
+            log.warning("Patient-data guard fired in Slack (%s); question dropped", kind)
+            client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=warning_for(kind))
             return
         if not question:
             client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=EMPTY_COMMAND.replace("/hfa", "@hfa"))
@@ -275,14 +280,15 @@ def build_slack_app(
         text = (command.get("text") or "").strip()
         if not text:
             ack(response_type="ephemeral", text=EMPTY_COMMAND)
-        elif contains_identity_number(text):
-            ack(response_type="ephemeral", text=GUARD_WARNING)
+        elif kind := personal_data(text):
+            log.warning("Patient-data guard fired in Slack (%s); command dropped", kind)
+            ack(response_type="ephemeral", text=warning_for(kind))
         else:
             ack(response_type="ephemeral", text=SEARCHING)
 
     def answer_command(command: dict[str, Any], respond: Callable[..., Any]) -> None:
         question = (command.get("text") or "").strip()
-        if not question or contains_identity_number(question):
+        if not question or personal_data(question):
             return  # answered in the acknowledgement
         channel, user = command["channel_id"], command["user_id"]
         result = ask(question, [], channel)

@@ -38,9 +38,8 @@ from assistant.engine import Engine, Result
 from assistant.errors import HfaError
 from assistant.feedback import FeedbackStore
 from assistant.followup import Turn
-from assistant.guard import WARNING as GUARD_WARNING
-from assistant.guard import contains_identity_number
-from assistant.retrieval import Filters
+from assistant.guard import personal_data, warning_for
+from assistant.retrieval import Filters, visibility_for
 from assistant.slack_bot import citation_link
 
 log = logging.getLogger(__name__)
@@ -112,19 +111,26 @@ def build_teams(
     public_url: str = settings.public_url
     filters_by_id: dict[str, dict[str, str]] = settings.teams_filters
 
+    groups_by_id: dict[str, list[str]] = settings.teams_groups
+
     def filters_for(activity: Any) -> Filters:
+        """Filter and visibility by team id, else by conversation id (a chat)."""
         team = ((activity.channel_data or {}) if isinstance(activity.channel_data, dict) else {}).get("team") or {}
         conversation = activity.conversation.id if activity.conversation else ""
-        wanted = filters_by_id.get(str(team.get("id", ""))) or filters_by_id.get(conversation.split(";")[0]) or {}
-        return Filters(wanted.get("region"), wanted.get("kind"), wanted.get("status"), wanted.get("doc_id"))
+        ids = [str(team.get("id", "")), conversation.split(";")[0]]
+        wanted = next((filters_by_id[i] for i in ids if i in filters_by_id), {})
+        groups = next((groups_by_id[i] for i in ids if i in groups_by_id), [])
+        filters = Filters(wanted.get("region"), wanted.get("kind"), wanted.get("status"), wanted.get("doc_id"))
+        return filters.seeing(visibility_for(groups))
 
     @agent.activity(ActivityTypes.message)
     async def on_message(context: TurnContext, _: TurnState) -> None:
         activity = context.activity
         question = _question(activity)
-        if contains_identity_number(question):
-            log.warning("Patient-data guard fired in Teams; question dropped")
-            await context.send_activity(Activity(type=ActivityTypes.message, text=GUARD_WARNING))
+        kind = personal_data(question)
+        if kind:
+            log.warning("Patient-data guard fired in Teams (%s); question dropped", kind)
+            await context.send_activity(Activity(type=ActivityTypes.message, text=warning_for(kind)))
             return
         if not question:
             await context.send_activity(Activity(type=ActivityTypes.message, text=HELP))

@@ -23,7 +23,7 @@ from indexer.cache import EmbeddingCache, content_key
 from indexer.chunking import CHUNKER_VERSION, chunk_lines, lexical_text, search_text
 from indexer.clean import logical_lines
 from indexer.embedders import Embedder
-from indexer.loaders import SUPPORTED_SUFFIXES, LoadError, load_document
+from indexer.loaders import MAX_FILE_BYTES, SUPPORTED_SUFFIXES, LoadError, load_document
 from indexer.manifest import DocMeta, load_manifest
 from indexer.store import STORE_VERSION, current_generation, read_params, write_generation
 
@@ -72,7 +72,11 @@ def corpus_files(corpus_dir: Path) -> list[Path]:
 
 
 def _file_hash(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:  # in pieces: a huge file must not fill the memory
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def code_fingerprint() -> str:
@@ -81,7 +85,7 @@ def code_fingerprint() -> str:
     a version number."""
     here = Path(__file__).resolve().parent
     digest = hashlib.sha256()
-    for name in ("analysis.py", "clean.py", "chunking.py", "loaders.py", "build.py", "store.py"):
+    for name in ("analysis.py", "clean.py", "chunking.py", "loaders.py", "build.py", "store.py", "manifest.py"):
         digest.update((here / name).read_bytes())
     return digest.hexdigest()[:16]
 
@@ -111,6 +115,7 @@ def _passage_record(meta: DocMeta, passage: Any, row: int) -> dict[str, Any]:
         "status_note": meta.status_note,
         "date": meta.date,
         "url": meta.url,
+        "visibility": meta.visibility,
         "file": meta.file,
         "section": passage.section,
         "section_number": passage.section_number,
@@ -130,6 +135,7 @@ def build_index(
     force: bool = False,
     progress: bool = True,
     batch_size: int = 8,
+    max_file_bytes: int = MAX_FILE_BYTES,
 ) -> BuildReport:
     """Index ``corpus_dir`` into ``data_dir`` (see module doc)."""
     started = time.perf_counter()
@@ -165,7 +171,7 @@ def build_index(
     used_ids: set[str] = set()
     for path in files:
         try:
-            loaded = load_document(path)
+            loaded = load_document(path, max_file_bytes)
         except LoadError as exc:
             log.warning("Skipping %s: %s", path, exc)
             report.skipped.append(str(exc))

@@ -127,7 +127,16 @@ def strip_repeated_lines(pages: list[str]) -> list[str]:
     return cleaned
 
 
-def load_document(path: Path) -> LoadedDocument:
+MAX_FILE_BYTES = 100 * 1024 * 1024
+
+
+def load_document(path: Path, max_bytes: int = MAX_FILE_BYTES) -> LoadedDocument:
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise LoadError(
+            f"{path.name}: filen er for stor ({size / 1024 / 1024:.0f} MB; grensen er "
+            f"{max_bytes / 1024 / 1024:.0f} MB, HFA_MAX_FILE_MB). Del den opp eller øk grensen."
+        )
     suffix = path.suffix.lower()
     if suffix == ".pdf":
         return load_pdf(path)

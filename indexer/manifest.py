@@ -14,6 +14,8 @@ log = logging.getLogger(__name__)
 
 KINDS = ("retningslinje", "strategi", "notat", "høringsinnspill", "samarbeidsavtale", "protokoll", "ukjent")
 STATUSES = ("gjeldende", "forslag", "innspill", "ukjent")
+PUBLIC = "offentlig"  # visibility everyone has; other values name a group (e.g. intern-ssu)
+_GROUP = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 
 
 class ManifestError(Exception):
@@ -32,6 +34,7 @@ class DocMeta:
     status: str = "ukjent"
     status_note: str = ""
     url: str = ""
+    visibility: str = PUBLIC
     inferred: bool = False
 
 
@@ -99,6 +102,11 @@ def load_manifest(corpus_dir: Path) -> Manifest:
         if meta.status not in STATUSES:
             raise ManifestError(
                 f"manifest.yaml: {meta.id} har ukjent status «{meta.status}» (tillatt: {', '.join(STATUSES)})"
+            )
+        if not _GROUP.match(meta.visibility):
+            raise ManifestError(
+                f"manifest.yaml: {meta.id} har ugyldig visibility «{meta.visibility}» "
+                f"(bruk «{PUBLIC}» eller et gruppenavn med små bokstaver, tall og bindestrek)"
             )
         if meta.id in seen_ids:
             raise ManifestError(f"manifest.yaml: dokument-id «{meta.id}» er brukt to ganger")

@@ -13,6 +13,7 @@ never see a half-built index and a crashed build leaves the previous one serving
 
 from __future__ import annotations
 
+import errno
 import json
 import logging
 import os
@@ -82,20 +83,45 @@ def write_generation(
 ) -> Path:
     """Write a complete generation and make it current. ``passages[i]`` has vector
     ``vectors[i]`` and BM25 tokens ``tokens[i]``."""
-    import bm25s
-    from llama_index.core.schema import BaseNode, TextNode
-    from llama_index.vector_stores.chroma import ChromaVectorStore
-
     root = index_root(data_dir)
     root.mkdir(parents=True, exist_ok=True)
     generation = root / f"gen-{time.time_ns()}"
     generation.mkdir()
+    try:
+        _write(generation, passages, vectors, tokens, params)
+    except BaseException as exc:
+        shutil.rmtree(generation, ignore_errors=True)  # a failed build leaves nothing behind
+        text = str(exc).lower()
+        if not isinstance(exc, OSError) and ("disk is full" in text or "no space" in text):
+            raise OSError(errno.ENOSPC, "disk full while writing the index") from exc
+        if not isinstance(exc, OSError) and "readonly" in text:
+            raise OSError(errno.EROFS, "read-only data dir", str(root)) from exc
+        raise
+
+    pointer_tmp = root / f"CURRENT.{os.getpid()}.tmp"
+    pointer_tmp.write_text(generation.name, encoding="utf-8")
+    os.replace(pointer_tmp, root / "CURRENT")
+    _fsync_dir(root)
+    prune_generations(data_dir)
+    return generation
+
+
+def _write(
+    generation: Path,
+    passages: list[dict[str, Any]],
+    vectors: np.ndarray,
+    tokens: list[list[str]],
+    params: dict[str, Any],
+) -> None:
+    import bm25s
+    from llama_index.core.schema import BaseNode, TextNode
+    from llama_index.vector_stores.chroma import ChromaVectorStore
 
     collection = open_collection(generation / "chroma", create=True)
     store = ChromaVectorStore(chroma_collection=collection)
     nodes: list[BaseNode] = []
     for passage, vector in zip(passages, vectors, strict=True):
-        metadata = {key: passage[key] for key in (*FILTER_FIELDS, "row")}
+        metadata = {key: passage[key] for key in (*FILTER_FIELDS, "visibility", "row")}
         nodes.append(
             TextNode(
                 id_=passage["id"],
@@ -118,13 +144,6 @@ def write_generation(
         for passage in passages:
             handle.write(json.dumps(passage, ensure_ascii=False) + "\n")
     (generation / "params.json").write_text(json.dumps(params, ensure_ascii=False, indent=2), encoding="utf-8")
-
-    pointer_tmp = root / f"CURRENT.{os.getpid()}.tmp"
-    pointer_tmp.write_text(generation.name, encoding="utf-8")
-    os.replace(pointer_tmp, root / "CURRENT")
-    _fsync_dir(root)
-    prune_generations(data_dir)
-    return generation
 
 
 def _fsync_dir(path: Path) -> None:
@@ -178,7 +197,14 @@ def load_generation(data_dir: Path) -> IndexSnapshot:
             passages = [json.loads(line) for line in handle if line.strip()]
         bm25 = bm25s.BM25.load(str(generation / "bm25"))
         store = ChromaVectorStore(chroma_collection=open_collection(generation / "chroma", create=False))
-    except (OSError, ValueError, KeyError) as exc:
-        log.exception("Could not load index generation %s", generation)
+    except Exception as exc:
+        log.error("Could not load index generation %s: %s", generation, exc)
+        if "disk is full" in str(exc) or (isinstance(exc, OSError) and exc.errno == errno.ENOSPC):
+            raise StoreError("Disken er full, så indeksen kan ikke åpnes. Frigjør plass i HFA_DATA_DIR.") from exc
+        if not os.access(generation / "chroma", os.W_OK) or "readonly" in str(exc):
+            raise StoreError(
+                f"Indeksen i {data_dir} kan ikke åpnes fordi datamappen er skrivebeskyttet; "
+                "Chroma trenger skrivetilgang. Gi tjenesten skrivetilgang til HFA_DATA_DIR."
+            ) from exc
         raise StoreError("Indeksen kunne ikke leses. Kjør `hfa index` på nytt.") from exc
     return IndexSnapshot(generation, params, passages, bm25, store)

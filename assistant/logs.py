@@ -1,0 +1,62 @@
+"""Log redaction: questions stay out of the logs.
+
+With ``HFA_LOG_REDACT`` on (the default), every log record passes through
+``RedactFilter``: identity numbers, e-mail addresses and phone numbers are replaced by
+"[fjernet]", and the access log shows request paths without their query string (where
+`/v1/search?q=…` carries the question). The guard itself logs only that it fired.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+
+from assistant.guard import redact
+
+ACCESS_LOGGERS = ("uvicorn.access",)
+# Libraries whose debug logs carry payloads (Slack events, Teams activities) or noise.
+QUIET = ("httpx", "chromadb", "llama_index", "bm25s", "slack_bolt", "slack_sdk", "microsoft_agents", "msal")
+
+
+def configure(level: str, redacting: bool) -> None:
+    """Logging for every process (the CLI, and each uvicorn worker): one format, quiet
+    libraries, redaction. Safe to call more than once."""
+    os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+    root = logging.getLogger()
+    if not root.handlers:
+        logging.basicConfig(level=level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    else:
+        root.setLevel(level.upper())
+    for name in QUIET:
+        logging.getLogger(name).setLevel(logging.WARNING)
+    install(redacting)
+
+
+class RedactFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.name in ACCESS_LOGGERS and isinstance(record.args, tuple) and len(record.args) >= 3:
+            args = list(record.args)
+            path = str(args[2])
+            if "?" in path:
+                args[2] = path.split("?", 1)[0] + "?[fjernet]"
+            record.args = tuple(args)
+        message = record.getMessage()
+        cleaned = redact(message)
+        if cleaned != message:
+            record.msg, record.args = cleaned, ()
+        return True
+
+
+def install(redacting: bool) -> None:
+    """Put the filter on every handler of the root logger and of uvicorn's loggers (which
+    do not propagate), so no record reaches a file or console unfiltered."""
+    if not redacting:
+        return
+    loggers = [
+        logging.getLogger(),
+        *(logging.getLogger(name) for name in ("uvicorn", "uvicorn.error", *ACCESS_LOGGERS)),
+    ]
+    for logger in loggers:
+        for handler in logger.handlers:
+            if not any(isinstance(f, RedactFilter) for f in handler.filters):
+                handler.addFilter(RedactFilter())
