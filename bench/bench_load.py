@@ -88,6 +88,23 @@ def children(pid: int) -> list[int]:
     return found
 
 
+def start_server(workers: int, env: dict[str, str]) -> tuple[subprocess.Popen[bytes], str]:
+    """`hfa serve` on a free loopback port, once it answers /readyz."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    hfa = Path(sys.executable).parent / "hfa"
+    command = [str(hfa), "serve", "--port", str(port), "--workers", str(workers)]
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL)
+    for _ in range(300):
+        try:
+            if httpx.get(f"{url}/readyz", timeout=30).status_code == 200:
+                return process, url
+        except httpx.TransportError:
+            time.sleep(0.2)
+    process.terminate()
+    raise SystemExit("the server did not start")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--clients", type=int, default=20)
@@ -99,20 +116,7 @@ def main() -> None:
     process = None
     url = args.url.rstrip("/")
     if not url:
-        port = free_port()
-        url = f"http://127.0.0.1:{port}"
-        hfa = Path(sys.executable).parent / "hfa"
-        env = {**os.environ, "HFA_LOG_LEVEL": "WARNING"}
-        command = [str(hfa), "serve", "--port", str(port), "--workers", str(args.workers)]
-        process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL)
-        for _ in range(300):
-            try:
-                if httpx.get(f"{url}/readyz", timeout=30).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.2)
-        else:
-            raise SystemExit("the server did not start")
+        process, url = start_server(args.workers, {**os.environ, "HFA_LOG_LEVEL": "WARNING"})
     try:
         rss_before = rss_mb(process.pid) if process else float("nan")
         started = time.monotonic()

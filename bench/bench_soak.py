@@ -28,7 +28,7 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.bench_load import free_port, percentile, questions, rss_mb  # noqa: E402
+from bench.bench_load import percentile, questions, rss_mb, start_server  # noqa: E402
 
 EXTRA_DOCUMENT = """Retningslinje for kaffeordningen
 
@@ -133,18 +133,8 @@ def main() -> None:
         env.update(HFA_DATA_DIR=str(data), HFA_CORPUS_DIR=str(corpus), HFA_LOG_LEVEL="WARNING")
         hfa = str(Path(sys.executable).parent / "hfa")
         subprocess.run([hfa, "index", "--quiet"], env=env, check=True)
-        port = free_port()
-        base = f"http://127.0.0.1:{port}"
-        server = subprocess.Popen(
-            [hfa, "serve", "--port", str(port), "--workers", str(args.workers)], env=env, stdout=subprocess.DEVNULL
-        )
+        server, base = start_server(args.workers, env)
         try:
-            for _ in range(300):
-                try:
-                    if httpx.get(f"{base}/readyz", timeout=30).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    time.sleep(0.2)
             asyncio.run(run(args, base, corpus, env, server.pid))
         finally:
             server.terminate()

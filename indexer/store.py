@@ -83,12 +83,42 @@ def write_generation(
 ) -> Path:
     """Write a complete generation and make it current. ``passages[i]`` has vector
     ``vectors[i]`` and BM25 tokens ``tokens[i]``."""
+    import bm25s
+    from llama_index.core.schema import BaseNode, TextNode
+    from llama_index.vector_stores.chroma import ChromaVectorStore
+
     root = index_root(data_dir)
     root.mkdir(parents=True, exist_ok=True)
     generation = root / f"gen-{time.time_ns()}"
     generation.mkdir()
     try:
-        _write(generation, passages, vectors, tokens, params)
+        collection = open_collection(generation / "chroma", create=True)
+        store = ChromaVectorStore(chroma_collection=collection)
+        nodes: list[BaseNode] = []
+        for passage, vector in zip(passages, vectors, strict=True):
+            metadata = {key: passage[key] for key in (*FILTER_FIELDS, "visibility", "row")}
+            nodes.append(
+                TextNode(
+                    id_=passage["id"],
+                    text=passage["text"],
+                    metadata=metadata,
+                    embedding=[float(x) for x in vector],
+                    excluded_embed_metadata_keys=list(metadata),
+                    excluded_llm_metadata_keys=list(metadata),
+                )
+            )
+        if nodes:
+            store.add(nodes)
+
+        retriever = bm25s.BM25(k1=1.5, b=0.5)  # b < 0.75: long lists are not less relevant
+        # bm25s needs at least one token per document; an empty passage gets a placeholder.
+        retriever.index([t or ["\u2205"] for t in tokens] or [["\u2205"]], show_progress=False)
+        retriever.save(str(generation / "bm25"), show_progress=False)
+
+        with (generation / "passages.jsonl").open("w", encoding="utf-8") as handle:
+            for passage in passages:
+                handle.write(json.dumps(passage, ensure_ascii=False) + "\n")
+        (generation / "params.json").write_text(json.dumps(params, ensure_ascii=False, indent=2), encoding="utf-8")
     except BaseException as exc:
         shutil.rmtree(generation, ignore_errors=True)  # a failed build leaves nothing behind
         text = str(exc).lower()
@@ -104,46 +134,6 @@ def write_generation(
     _fsync_dir(root)
     prune_generations(data_dir)
     return generation
-
-
-def _write(
-    generation: Path,
-    passages: list[dict[str, Any]],
-    vectors: np.ndarray,
-    tokens: list[list[str]],
-    params: dict[str, Any],
-) -> None:
-    import bm25s
-    from llama_index.core.schema import BaseNode, TextNode
-    from llama_index.vector_stores.chroma import ChromaVectorStore
-
-    collection = open_collection(generation / "chroma", create=True)
-    store = ChromaVectorStore(chroma_collection=collection)
-    nodes: list[BaseNode] = []
-    for passage, vector in zip(passages, vectors, strict=True):
-        metadata = {key: passage[key] for key in (*FILTER_FIELDS, "visibility", "row")}
-        nodes.append(
-            TextNode(
-                id_=passage["id"],
-                text=passage["text"],
-                metadata=metadata,
-                embedding=[float(x) for x in vector],
-                excluded_embed_metadata_keys=list(metadata),
-                excluded_llm_metadata_keys=list(metadata),
-            )
-        )
-    if nodes:
-        store.add(nodes)
-
-    retriever = bm25s.BM25(k1=1.5, b=0.5)  # b < 0.75: long lists are not less relevant
-    # bm25s needs at least one token per document; an empty passage gets a placeholder.
-    retriever.index([t or ["\u2205"] for t in tokens] or [["\u2205"]], show_progress=False)
-    retriever.save(str(generation / "bm25"), show_progress=False)
-
-    with (generation / "passages.jsonl").open("w", encoding="utf-8") as handle:
-        for passage in passages:
-            handle.write(json.dumps(passage, ensure_ascii=False) + "\n")
-    (generation / "params.json").write_text(json.dumps(params, ensure_ascii=False, indent=2), encoding="utf-8")
 
 
 def _fsync_dir(path: Path) -> None:

@@ -6,12 +6,11 @@ careless model, which a real small local model cannot be made to do on demand.""
 from __future__ import annotations
 
 import json
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+
+from tests.loopback import JsonHandler, serve
 
 
 class ScriptedModel:
@@ -25,22 +24,12 @@ class ScriptedModel:
 def scripted_model(reply: str) -> Iterator[ScriptedModel]:
     model = ScriptedModel(reply)
 
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def _json(self, body: dict[str, Any]) -> None:
-            data = json.dumps(body).encode()
-            self.send_response(200)
-            self.send_header("content-type", "application/json")
-            self.send_header("content-length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-
+    class Handler(JsonHandler):
         def do_GET(self) -> None:
-            self._json({"object": "list", "data": [{"id": "scripted", "object": "model", "owned_by": "test"}]})
+            self.send_json({"object": "list", "data": [{"id": "scripted", "object": "model", "owned_by": "test"}]})
 
         def do_POST(self) -> None:
-            body = json.loads(self.rfile.read(int(self.headers.get("content-length") or 0)))
+            body = self.read_json()
             if self.path.rstrip("/") != "/v1/completions":
                 self.send_error(404)
                 return
@@ -54,7 +43,7 @@ def scripted_model(reply: str) -> Iterator[ScriptedModel]:
             }
             if not body.get("stream"):
                 choice = {"text": model.reply, "index": 0, "logprobs": None, "finish_reason": "stop"}
-                self._json(
+                self.send_json(
                     {
                         **base,
                         "choices": [choice],
@@ -78,14 +67,6 @@ def scripted_model(reply: str) -> Iterator[ScriptedModel]:
             self.wfile.write(f"{len(data):x}\r\n".encode() + data + b"\r\n")
             self.wfile.flush()
 
-        def log_message(self, format: str, *args: Any) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    model.url = f"http://127.0.0.1:{server.server_address[1]}/v1"
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
+    with serve(Handler) as url:
+        model.url = f"{url}/v1"
         yield model
-    finally:
-        server.shutdown()
-        server.server_close()

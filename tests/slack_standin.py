@@ -14,9 +14,10 @@ import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs
+
+from tests.loopback import JsonHandler, serve
 
 BOT_USER = "UHFA"
 BOT_ID = "BHFA"
@@ -123,10 +124,9 @@ def _parse(content_type: str, raw: bytes) -> dict[str, Any]:
 def slack_standin() -> Iterator[SlackStandIn]:
     standin = SlackStandIn()
 
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(JsonHandler):
         def do_POST(self) -> None:
-            raw = self.rfile.read(int(self.headers.get("content-length") or 0))
-            body = _parse(self.headers.get("content-type", ""), raw)
+            body = _parse(self.headers.get("content-type", ""), self.read_raw())
             path = self.path.split("?")[0]
             if path.startswith("/api/"):
                 method = path[len("/api/") :]
@@ -140,25 +140,11 @@ def slack_standin() -> Iterator[SlackStandIn]:
             else:
                 self.send_error(404)
                 return
-            data = json.dumps(reply).encode()
-            self.send_response(200)
-            self.send_header("content-type", "application/json; charset=utf-8")
-            self.send_header("content-length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
+            self.send_json(reply)
 
-        def log_message(self, format: str, *args: Any) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    standin.url = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serve(Handler) as url:
+        standin.url = url
         yield standin
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 class SocketModeStandIn:

@@ -14,7 +14,6 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +22,7 @@ import pytest
 
 from assistant.guard import WARNING as GUARD_WARNING
 from tests.conftest import running_server
+from tests.loopback import JsonHandler, serve
 
 PUBLIC_URL = "https://hfa.example"
 FNR = "15048543216"
@@ -54,9 +54,9 @@ class Connector:
 def connector() -> Iterator[Connector]:
     state = Connector()
 
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(JsonHandler):
         def do_POST(self) -> None:
-            raw = self.rfile.read(int(self.headers.get("content-length") or 0))
+            body = self.read_json()
             match = re.fullmatch(r"/v3/conversations/([^/]+)/activities(?:/([^/]+))?", self.path)
             if not match:
                 self.send_error(404)
@@ -64,31 +64,13 @@ def connector() -> Iterator[Connector]:
             reply_id = f"1:reply-{next(state.ids)}"
             with state.lock:
                 state.activities.append(
-                    {
-                        "conversation": match.group(1),
-                        "reply_to": match.group(2),
-                        "id": reply_id,
-                        "body": json.loads(raw),
-                    }
+                    {"conversation": match.group(1), "reply_to": match.group(2), "id": reply_id, "body": body}
                 )
-            data = json.dumps({"id": reply_id}).encode()
-            self.send_response(200)
-            self.send_header("content-type", "application/json; charset=utf-8")
-            self.send_header("content-length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
+            self.send_json({"id": reply_id})
 
-        def log_message(self, format: str, *args: Any) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    state.url = f"http://127.0.0.1:{server.server_address[1]}/"
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
+    with serve(Handler) as url:
+        state.url = f"{url}/"
         yield state
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 @pytest.fixture(scope="module")
