@@ -31,6 +31,7 @@ lint: install
 	$(BIN)/ruff check assistant indexer tests bench
 	$(BIN)/ruff format --check assistant indexer tests bench
 	$(BIN)/mypy assistant indexer bench
+	$(BIN)/hadolint Dockerfile
 
 # The web tests drive Debian's Chromium (no browser download from a hub).
 browser:

@@ -43,6 +43,7 @@ def cmd_index(args: argparse.Namespace) -> int:
         progress=not args.quiet and sys.stderr.isatty(),
         batch_size=settings.embed_batch_size,
         max_file_bytes=settings.max_file_mb * 1024 * 1024,
+        chroma_url=settings.chroma_url,
     )
     for message in report.skipped:
         print(f"Hoppet over: {message}", file=sys.stderr)
@@ -109,6 +110,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     settings = _settings()
+    if args.index:  # bring the index up to date with the corpus first (incremental)
+        args.force, args.quiet, args.json = False, True, False
+        cmd_index(args)
     host, port = args.host or settings.host, args.port or settings.port
     print(f"Helsefellesskap-assistenten kjører på http://{host}:{port} (API-dokumentasjon: /docs)", flush=True)
     uvicorn.run(
@@ -153,6 +157,23 @@ def cmd_teams(args: argparse.Namespace) -> int:
 
     output = build_package(_settings(), Path(args.output))
     print(f"Teams-app-pakken er skrevet til {output}. Last den opp i Teams (Apper → Administrer apper).")
+    return 0
+
+
+def cmd_config(args: argparse.Namespace) -> int:
+    from assistant.settings import config_file
+
+    settings = _settings()
+    values = settings.effective()
+    if args.json:
+        print(json.dumps(values, ensure_ascii=False, indent=2))
+        return 0
+    source = config_file()
+    print(f"# Innstillinger i bruk (miljøvariabler{f' og {source}' if source else ''}; hemmeligheter er skjult)")
+    width = max(len(key) for key in values)
+    for key, value in values.items():
+        shown = json.dumps(value, ensure_ascii=False) if isinstance(value, dict | list) else value
+        print(f"{key:<{width}}  {shown}")
     return 0
 
 
@@ -213,7 +234,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default=None, help="adresse (standard HFA_HOST, 127.0.0.1)")
     p.add_argument("--port", type=int, default=None, help="port (standard HFA_PORT, 8000)")
     p.add_argument("--workers", type=int, default=None, help="antall prosesser (standard HFA_WORKERS, 1)")
+    p.add_argument("--index", action="store_true", help="oppdater indeksen fra korpuset før serveren starter")
     p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("config", help="vis innstillingene som er i bruk (hemmeligheter skjult)")
+    p.add_argument("--json", action="store_true", help="som JSON")
+    p.set_defaults(func=cmd_config)
 
     p = sub.add_parser("slack", help="kjør Slack-boten i Socket Mode (ingen offentlig adresse trengs)")
     p.set_defaults(func=cmd_slack)
@@ -270,6 +296,8 @@ def _run(func: Callable[[argparse.Namespace], int], args: argparse.Namespace) ->
     except KeyboardInterrupt:
         print("Avbrutt.", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `hfa config | head`
+        return 0
     except PermissionError as exc:
         print(f"Feil: mangler skrivetilgang til {exc.filename}. Sjekk HFA_DATA_DIR.", file=sys.stderr)
         return 1

@@ -21,11 +21,11 @@ import yaml
 
 from assistant.errors import HfaError
 from assistant.followup import Turn, standalone_question
+from assistant.resources import resource_dir
 from assistant.retrieval import Retriever
 from indexer.analysis import fold_for_match
 
 CHAR_BUDGET = 4000
-DEFAULT_GOLD = Path(__file__).resolve().parent.parent / "evals" / "gold.yaml"
 
 
 @dataclass
@@ -44,7 +44,7 @@ class GoldQuestion:
 
 
 def load_gold(path: Path | None = None) -> list[GoldQuestion]:
-    path = Path(path) if path else DEFAULT_GOLD
+    path = Path(path) if path else resource_dir("evals") / "gold.yaml"
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:

@@ -29,7 +29,17 @@ def configure(level: str, redacting: bool) -> None:
         root.setLevel(level.upper())
     for name in QUIET:
         logging.getLogger(name).setLevel(logging.WARNING)
+    for handler in logging.getLogger().handlers:
+        if not any(isinstance(f, QuietFilter) for f in handler.filters):
+            handler.addFilter(QuietFilter())
     install(redacting)
+
+
+class QuietFilter(logging.Filter):
+    """Below WARNING, drop the libraries in ``QUIET`` (some set their own level at import)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno >= logging.WARNING or record.name.split(".")[0] not in QUIET
 
 
 class RedactFilter(logging.Filter):

@@ -159,8 +159,10 @@ class Retriever:
         dense_weight: float = 0.3,
         candidates: int = 40,
         region_boost: float = 0.15,
+        chroma_url: str = "",
     ) -> None:
         self.data_dir = data_dir
+        self.chroma_url = chroma_url
         self.corpus_dir = corpus_dir
         self.embedder = embedder
         self.fusion = fusion
@@ -188,6 +190,7 @@ class Retriever:
             dense_weight=settings.dense_weight,
             candidates=settings.candidates,
             region_boost=settings.region_boost,
+            chroma_url=settings.chroma_url,
         )
 
     # -- index lifecycle -------------------------------------------------------------
@@ -197,7 +200,7 @@ class Retriever:
         with self._lock:
             if self._snapshot is None or (current is not None and current != self._snapshot.path):
                 try:
-                    snapshot = load_generation(self.data_dir)
+                    snapshot = load_generation(self.data_dir, self.chroma_url)
                 except StoreError as exc:
                     raise HfaError(str(exc), 503) from exc
                 if snapshot.params.get("embedder") != self.embedder.name:

@@ -1,17 +1,66 @@
-"""All configuration: one pydantic-settings class, environment variables prefixed HFA_."""
+"""All configuration: one pydantic-settings class, environment variables prefixed HFA_,
+optionally a TOML file (``HFA_CONFIG_FILE``, default ``hfa.toml`` when it exists) whose
+keys are the setting names without the prefix. Environment variables win over the file."""
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+CONFIG_FILE_ENV = "HFA_CONFIG_FILE"
+
+
+def config_file() -> Path | None:
+    """The TOML file in use: HFA_CONFIG_FILE, else ./hfa.toml if present."""
+    named = os.environ.get(CONFIG_FILE_ENV)
+    if named:
+        return Path(named)
+    default = Path("hfa.toml")
+    return default if default.exists() else None
 
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="HFA_", env_file=None, extra="ignore")
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        path = config_file()
+        if path is not None and not path.is_file():
+            raise ValueError(f"{CONFIG_FILE_ENV}={path}: filen finnes ikke")
+        toml = (TomlConfigSettingsSource(settings_cls, toml_file=path),) if path else ()
+        return (init_settings, env_settings, *toml)
+
+    def effective(self) -> dict[str, Any]:
+        """Every setting as HFA_NAME -> value, secrets masked (for `hfa config`)."""
+        shown: dict[str, Any] = {}
+        for name in type(self).model_fields:
+            value = getattr(self, name)
+            if isinstance(value, SecretStr):
+                secret = value.get_secret_value()
+                value = "" if not secret else "****" if len(secret) < 12 else f"{secret[:4]}…(skjult)"
+                if name == "api_keys" and secret:
+                    value = f"{len(self.api_key_groups())} nøkler (skjult)"
+            elif isinstance(value, Path):
+                value = str(value)
+            shown[f"HFA_{name.upper()}"] = value
+        return shown
 
     data_dir: Path = Field(Path("data"), description="Index, embedding cache and other state.")
     corpus_dir: Path = Field(Path("corpus"), description="Documents, manifest.yaml and glossary.yaml.")
@@ -28,6 +77,9 @@ class Settings(BaseSettings):
     embed_query_prefix: str = Field("", description="Prefix added to queries (remote servers that need it).")
     embed_passage_prefix: str = Field("", description="Prefix added to passages (remote servers that need it).")
 
+    chroma_url: str = Field(
+        "", description="Chroma server (e.g. http://chroma:8000) for the vectors; empty keeps them in HFA_DATA_DIR."
+    )
     max_file_mb: int = Field(100, ge=1, le=10_000, description="Larger corpus files are reported and skipped.")
 
     search_k: int = Field(5, ge=1, le=50, description="Passages returned by default.")

@@ -14,8 +14,8 @@ from typing import Any
 from urllib.parse import urlparse
 
 from assistant.errors import HfaError
+from assistant.resources import resource_dir
 
-MANIFEST = Path(__file__).resolve().parent.parent / "teams" / "manifest.json"
 ACCENT = (0x0B, 0x5F, 0xA5)
 _GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 
@@ -54,7 +54,9 @@ def build_package(settings: Any, output: Path) -> Path:
     if not public_url.startswith("https://"):
         raise HfaError("HFA_PUBLIC_URL må være en https-adresse; Teams krever det i app-pakken.", 400)
     values = {"APP_ID": app_id, "PUBLIC_URL": public_url, "PUBLIC_HOST": urlparse(public_url).netloc}
-    manifest = json.loads(Template(MANIFEST.read_text(encoding="utf-8")).safe_substitute(values))
+    manifest = json.loads(
+        Template((resource_dir("teams") / "manifest.json").read_text(encoding="utf-8")).safe_substitute(values)
+    )
     output.parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as package:
         package.writestr("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2))

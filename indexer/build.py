@@ -136,6 +136,7 @@ def build_index(
     progress: bool = True,
     batch_size: int = 8,
     max_file_bytes: int = MAX_FILE_BYTES,
+    chroma_url: str = "",
 ) -> BuildReport:
     """Index ``corpus_dir`` into ``data_dir`` (see module doc)."""
     started = time.perf_counter()
@@ -146,6 +147,7 @@ def build_index(
     manifest_path = corpus_dir / "manifest.yaml"
     manifest_hash = _file_hash(manifest_path) if manifest_path.exists() else ""
     params = index_params(embedder, hashes, manifest_hash)
+    params["chroma_url"] = chroma_url  # vectors on disk ("") or on that Chroma server
 
     current = current_generation(data_dir)
     if current is not None and not force:
@@ -159,7 +161,15 @@ def build_index(
             return report
         changed = [
             k
-            for k in ("store_version", "chunker_version", "analysis_version", "code", "embedder", "versions")
+            for k in (
+                "store_version",
+                "chunker_version",
+                "analysis_version",
+                "code",
+                "embedder",
+                "versions",
+                "chroma_url",
+            )
             if old.get(k) != params.get(k)
         ]
         if changed:
@@ -221,7 +231,7 @@ def build_index(
         raise BuildError("Fant ingen dokumenter å indeksere i korpusmappen.")
     matrix = np.vstack([vectors_by_key[k] for k in keys]).astype(np.float32)
     tokens = [tokenize(text) for text in lexical]
-    generation = write_generation(data_dir, records, matrix, tokens, params)
+    generation = write_generation(data_dir, records, matrix, tokens, params, chroma_url=chroma_url)
     report.generation = generation.name
     report.passages = len(records)
     report.seconds = time.perf_counter() - started

