@@ -7,9 +7,9 @@ from __future__ import annotations
 import hmac
 import json
 import logging
-import threading
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -21,6 +21,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from assistant import catalog, logs, openai_compat
+from assistant.collections import Collections
 from assistant.engine import Engine, Result
 from assistant.errors import HfaError
 from assistant.followup import Turn
@@ -30,6 +31,7 @@ from assistant.schemas import (
     AskResponse,
     ChatCompletion,
     ChatRequest,
+    CollectionList,
     DocumentDetail,
     DocumentList,
     ErrorResponse,
@@ -76,17 +78,23 @@ def _sse(event: str, data: Any) -> str:
     return f"event: {event}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
 
 
-def caller(request: Request) -> tuple[str, ...]:
-    """The visibilities this request may see (public documents plus its key's groups).
-    Without configured keys every caller is anonymous and sees public documents only."""
-    keys: dict[str, tuple[str, ...]] = request.app.state.api_keys
+@dataclass(frozen=True)
+class Access:
+    visible: tuple[str, ...]  # document visibilities: "offentlig" plus the key's groups
+    collections: tuple[str, ...] = ()  # collections the key may use; empty = all
+
+
+def caller(request: Request) -> Access:
+    """What this request may see. Without configured keys every caller is anonymous and
+    sees public documents in every collection."""
+    keys: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = request.app.state.api_keys
     if not keys:
-        return visibility_for(())
+        return Access(visibility_for(()))
     scheme, _, given = request.headers.get("authorization", "").partition(" ")
     if scheme.lower() == "bearer":
-        for key, groups in keys.items():
+        for key, (groups, collections) in keys.items():
             if hmac.compare_digest(given.strip(), key):
-                return visibility_for(groups)
+                return Access(visibility_for(groups), collections)
     raise HfaError(
         "Mangler eller ugyldig API-nøkkel. Send den som «Authorization: Bearer <nøkkel>».",
         401,
@@ -94,30 +102,11 @@ def caller(request: Request) -> tuple[str, ...]:
     )
 
 
-Caller = Annotated[tuple[str, ...], Depends(caller)]
+Caller = Annotated[Access, Depends(caller)]
+CollectionParam = Annotated[str | None, Query(description="Samling (standard: den første nøkkelen har tilgang til)")]
 
 
-class Service:
-    """The engine, built on first use (workers start fast; `/healthz` answers at once)."""
-
-    def __init__(self, settings: Settings, engine: Engine | None = None) -> None:
-        self.settings = settings
-        self._engine = engine
-        self._lock = threading.Lock()
-
-    @property
-    def engine(self) -> Engine:
-        if self._engine is None:
-            with self._lock:
-                if self._engine is None:
-                    self._engine = Engine.from_settings(self.settings)
-        return self._engine
-
-    def regions(self) -> list[str]:
-        return list(self.engine.regions)
-
-
-def _mount_slack(app: FastAPI, settings: Settings, service: Service) -> None:
+def _mount_slack(app: FastAPI, settings: Settings, service: Collections) -> None:
     """Slack's HTTP events at /slack/events, verified by the signing secret."""
     from slack_bolt.adapter.starlette.handler import to_bolt_request, to_starlette_response
     from starlette.concurrency import run_in_threadpool
@@ -127,7 +116,7 @@ def _mount_slack(app: FastAPI, settings: Settings, service: Service) -> None:
     from assistant.slack_bot import build_slack_app
 
     try:  # verifies the bot token with Slack (auth.test)
-        bolt = build_slack_app(settings, lambda: service.engine, FeedbackStore.from_settings(settings))
+        bolt = build_slack_app(settings, service, FeedbackStore.from_settings(settings))
     except Exception as exc:
         log.error("Slack app not started: %s", exc)
         bolt = None
@@ -143,13 +132,13 @@ def _mount_slack(app: FastAPI, settings: Settings, service: Service) -> None:
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
     settings = settings or get_settings()
     logs.configure(settings.log_level, settings.log_redact)  # also in uvicorn's worker processes
-    service = Service(settings, engine)
+    service = Collections(settings, {settings.collection_names()[0]: engine} if engine else None)
     app = FastAPI(
         title="Helsefellesskap-assistenten",
         description="Svar med kilder fra styringsdokumentene til helsefellesskapene.",
         version="0.1.0",
     )
-    app.state.api_keys = settings.api_key_groups()
+    app.state.api_keys = settings.api_key_access()
     origins = settings.cors_origin_list()
     if origins:
         app.add_middleware(
@@ -194,28 +183,36 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         return Health(status="ok")
 
     @app.get("/readyz", response_model=Health, responses=ERRORS, tags=["drift"])
-    def readyz() -> Health:  # counts public passages only: no count of restricted documents leaks
-        snapshot = service.engine.retriever.snapshot()
+    def readyz() -> Health:  # every collection loaded; counts public passages only (nothing restricted leaks)
         public = Filters(visible=visibility_for(()))
-        count = sum(1 for p in snapshot.passages if public.can_see(p))
-        return Health(status="ready", generation=snapshot.path.name, passages=count)
+        count, generations = 0, []
+        for name in service.names:
+            snapshot = service.engine(name).retriever.snapshot()
+            count += sum(1 for p in snapshot.passages if public.can_see(p))
+            generations.append(snapshot.path.name)
+        return Health(status="ready", generation=",".join(generations), passages=count)
 
     v1 = APIRouter(prefix="/v1", dependencies=[Depends(caller)], responses=ERRORS)
 
     # -- questions -----------------------------------------------------------------------
-    def _args(body: AskRequest, visible: tuple[str, ...]) -> tuple[str, list[Turn], Filters]:
+    def _args(body: AskRequest, access: Access) -> tuple[str, list[Turn], Filters]:
         history = [Turn(t.role, t.content) for t in body.history]
         f = body.filters
         filters = Filters(f.region, f.kind, f.status, f.doc_id) if f else Filters()
-        return body.question, history, filters.seeing(visible)
+        return body.question, history, filters.seeing(access.visible)
+
+    def _engine(requested: str | None, access: Access) -> Engine:
+        return service.engine(service.resolve(requested, access.collections))
 
     @v1.post("/ask", response_model=AskResponse, tags=["spørsmål"])
-    def ask(body: AskRequest, visible: Caller) -> dict[str, Any]:
-        return service.engine.ask(*_args(body, visible)).as_dict()
+    def ask(body: AskRequest, access: Caller) -> dict[str, Any]:
+        return _engine(body.collection, access).ask(*_args(body, access)).as_dict()
 
     @v1.post("/ask/stream", tags=["spørsmål"], responses=SSE_RESPONSE, response_class=StreamingResponse)
-    def ask_stream(body: AskRequest, visible: Caller) -> StreamingResponse:
-        events = service.engine.ask_stream(*_args(body, visible))  # a bad question raises here: a 4xx, not a stream
+    def ask_stream(body: AskRequest, access: Caller) -> StreamingResponse:
+        events = _engine(body.collection, access).ask_stream(
+            *_args(body, access)
+        )  # a bad question raises here: a 4xx, not a stream
 
         def stream() -> Iterator[str]:
             try:
@@ -235,42 +232,63 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
 
     @v1.get("/search", response_model=SearchResponse, tags=["søk"])
     def search(
-        visible: Caller,
+        access: Caller,
         q: Annotated[str, Query(description="Spørsmål eller søkeord", max_length=2000)],
         k: Annotated[int | None, Query(ge=1, le=50, description="Antall treff (standard HFA_SEARCH_K)")] = None,
         region: str | None = None,
         kind: str | None = None,
         status: str | None = None,
         doc_id: str | None = None,
+        collection: CollectionParam = None,
     ) -> SearchResponse:
-        retriever = service.engine.retriever
-        filters = Filters(region, kind, status, doc_id, visible=visible)
+        retriever = _engine(collection, access).retriever
+        filters = Filters(region, kind, status, doc_id, visible=access.visible)
         hits = retriever.search(q, k=k or settings.search_k, filters=filters)
         return SearchResponse(results=[SearchResult(**hit.public()) for hit in hits])
 
     # -- documents -----------------------------------------------------------------------
     @v1.get("/documents", response_model=DocumentList, tags=["dokumenter"])
-    def documents(visible: Caller) -> dict[str, Any]:
-        return {"documents": catalog.list_documents(service.engine.retriever, visible)}
+    def documents(access: Caller, collection: CollectionParam = None) -> dict[str, Any]:
+        retriever = _engine(collection, access).retriever
+        return {"documents": catalog.list_documents(retriever, access.visible)}
 
     @v1.get("/documents/{doc_id}", response_model=DocumentDetail, tags=["dokumenter"], responses=NOT_FOUND)
-    def document(doc_id: str, visible: Caller) -> dict[str, Any]:
-        return catalog.document_detail(service.engine.retriever, doc_id, visible)
+    def document(doc_id: str, access: Caller, collection: CollectionParam = None) -> dict[str, Any]:
+        return catalog.document_detail(_engine(collection, access).retriever, doc_id, access.visible)
+
+    @v1.get("/collections", response_model=CollectionList, tags=["dokumenter"])
+    def collections(access: Caller) -> dict[str, Any]:
+        usable = [n for n in service.names if not access.collections or n in access.collections]
+        return {"collections": [{"name": n, "title": service.title(n)} for n in usable], "default": usable[0]}
 
     # -- OpenAI-compatible ---------------------------------------------------------------
     @v1.get("/models", response_model=ModelList, tags=["openai"])
-    def models() -> ModelList:
+    def models(access: Caller) -> ModelList:
         created = int(time.time())
-        ids = openai_compat.model_ids(settings.model_name, service.regions())
+        ids = openai_compat.model_ids(settings.model_name, _model_targets(access))
         return ModelList(data=[ModelCard(id=ident, created=created) for ident in ids])
+
+    def _model_targets(access: Access) -> dict[str, tuple[str, Filters]]:
+        """Model id suffix -> (collection, filters): one per collection when there are
+        several, one per region of each collection."""
+        usable = [n for n in service.names if not access.collections or n in access.collections]
+        targets: dict[str, tuple[str, Filters]] = {}
+        for name in usable:
+            prefix = f"{name}-" if len(service.names) > 1 else ""
+            if prefix:
+                targets[name] = (name, Filters())
+            for region in service.engine(name).regions:
+                targets[f"{prefix}{region}"] = (name, Filters(region=region))
+        return targets
 
     @v1.post(
         "/chat/completions", response_model=ChatCompletion, tags=["openai"], responses={**SSE_RESPONSE, **NOT_FOUND}
     )
-    def chat_completions(body: ChatRequest, visible: Caller) -> Any:
-        filters = openai_compat.filters_for_model(body.model, settings.model_name, service.regions()).seeing(visible)
+    def chat_completions(body: ChatRequest, access: Caller) -> Any:
+        collection, filters = openai_compat.target_for_model(body.model, settings.model_name, _model_targets(access))
         question, history = openai_compat.conversation(body)
-        result = service.engine.ask(question, history, filters)
+        engine = service.engine(service.resolve(collection, access.collections))
+        result = engine.ask(question, history, filters.seeing(access.visible))
         if body.stream:
             return StreamingResponse(openai_compat.stream_chunks(result, body.model), media_type="text/event-stream")
         return openai_compat.completion(result, body.model, question)
@@ -281,7 +299,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     if settings.teams_app_id or settings.teams_allow_anonymous:
         from assistant.teams_bot import mount_teams
 
-        mount_teams(app, settings, lambda: service.engine)
+        mount_teams(app, settings, service)
 
     # -- web chat page -------------------------------------------------------------------
     @app.get("/", include_in_schema=False)

@@ -29,36 +29,53 @@ def _settings() -> Any:
     return get_settings()
 
 
+def _collection_settings(args: argparse.Namespace) -> Any:
+    """The settings of the collection ``--collection`` names (default: the first)."""
+    from assistant.collections import Collections
+
+    settings = _settings()
+    return settings.for_collection(Collections(settings).resolve(getattr(args, "collection", None)))
+
+
 def cmd_index(args: argparse.Namespace) -> int:
+    from assistant.collections import Collections
     from assistant.retrieval import embedder_from_settings
     from indexer.build import build_index
 
     settings = _settings()
+    collections = Collections(settings)
+    names = [collections.resolve(args.collection)] if getattr(args, "collection", None) else collections.names
     embedder = embedder_from_settings(settings)
-    report = build_index(
-        settings.corpus_dir,
-        settings.data_dir,
-        embedder,
-        force=args.force,
-        progress=not args.quiet and sys.stderr.isatty(),
-        batch_size=settings.embed_batch_size,
-        max_file_bytes=settings.max_file_mb * 1024 * 1024,
-        chroma_url=settings.chroma_url,
-    )
-    for message in report.skipped:
-        print(f"Hoppet over: {message}", file=sys.stderr)
-    for message in report.warnings:
-        print(f"Advarsel: {message}", file=sys.stderr)
-    if args.json:
-        print(json.dumps(report.__dict__, ensure_ascii=False, indent=2))
-    elif report.unchanged:
-        print(f"Ingen endringer: {report.documents} dokumenter, {report.passages} passasjer ({report.seconds:.1f} s).")
-    else:
-        reason = f" ({report.rebuilt_reason})" if report.rebuilt_reason else ""
-        print(
-            f"Indeksert {report.documents} dokumenter, {report.passages} passasjer på {report.seconds:.1f} s: "
-            f"{report.embedded} nye vektorer, {report.reused} gjenbrukt{reason}."
+    for name in names:
+        local = settings.for_collection(name)
+        report = build_index(
+            local.corpus_dir,
+            local.data_dir,
+            embedder,
+            force=args.force,
+            progress=not args.quiet and sys.stderr.isatty(),
+            batch_size=settings.embed_batch_size,
+            max_file_bytes=settings.max_file_mb * 1024 * 1024,
+            chroma_url=settings.chroma_url,
         )
+        label = f"[{name}] " if len(collections.names) > 1 else ""
+        for message in report.skipped:
+            print(f"{label}Hoppet over: {message}", file=sys.stderr)
+        for message in report.warnings:
+            print(f"{label}Advarsel: {message}", file=sys.stderr)
+        if args.json:
+            print(json.dumps({"collection": name, **report.__dict__}, ensure_ascii=False, indent=2))
+        elif report.unchanged:
+            print(
+                f"{label}Ingen endringer: {report.documents} dokumenter, {report.passages} passasjer "
+                f"({report.seconds:.1f} s)."
+            )
+        else:
+            reason = f" ({report.rebuilt_reason})" if report.rebuilt_reason else ""
+            print(
+                f"{label}Indeksert {report.documents} dokumenter, {report.passages} passasjer på "
+                f"{report.seconds:.1f} s: {report.embedded} nye vektorer, {report.reused} gjenbrukt{reason}."
+            )
     return 0
 
 
@@ -73,7 +90,7 @@ def _filters(args: argparse.Namespace) -> Any:
 def cmd_search(args: argparse.Namespace) -> int:
     from assistant.retrieval import Retriever
 
-    retriever = Retriever.from_settings(_settings())
+    retriever = Retriever.from_settings(_collection_settings(args))
     k = args.k or _settings().search_k
     hits = retriever.search(args.question, k=k, filters=_filters(args))
     results = [hit.public() for hit in hits]
@@ -92,7 +109,7 @@ def cmd_search(args: argparse.Namespace) -> int:
 def cmd_ask(args: argparse.Namespace) -> int:
     from assistant.engine import Engine
 
-    engine = Engine.from_settings(_settings())
+    engine = Engine.from_settings(_collection_settings(args))
     result = engine.ask(args.question, filters=_filters(args))
     if args.json:
         print(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
@@ -129,7 +146,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def cmd_eval(args: argparse.Namespace) -> int:
     from assistant.evaluation import format_report, run_eval
 
-    settings = _settings()
+    settings = _collection_settings(args)
     report = run_eval(settings, questions_file=args.questions, baseline=not args.no_baseline, output=args.output)
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=2))
@@ -139,14 +156,15 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def cmd_slack(args: argparse.Namespace) -> int:
-    from assistant.engine import Engine
+    from assistant.collections import Collections
     from assistant.feedback import FeedbackStore
     from assistant.slack_bot import run_socket_mode
 
     settings = _settings()
-    engine = Engine.from_settings(settings)
+    collections = Collections(settings)
+    collections.engine()  # load the index before connecting
     print("Slack-boten kobler til i Socket Mode. Avslutt med Ctrl+C.", file=sys.stderr)
-    run_socket_mode(settings, lambda: engine, FeedbackStore.from_settings(settings))
+    run_socket_mode(settings, collections, FeedbackStore.from_settings(settings))
     return 0
 
 
@@ -197,12 +215,17 @@ def _add_filter_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--kind", help="bare denne dokumenttypen (retningslinje, strategi, notat, …)")
     parser.add_argument("--status", help="bare denne statusen (gjeldende, forslag, innspill)")
     parser.add_argument("--doc", help="bare dette dokumentet (dokument-id)")
+    _add_collection_arg(parser)
     parser.add_argument(
         "--groups",
         default=None,
         help="se bare det disse gruppene får se (kommaseparert; tom streng = bare offentlige dokumenter). "
         "Standard: alle dokumenter",
     )
+
+
+def _add_collection_arg(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--collection", default=None, help="samlingen (HFA_COLLECTIONS; standard: den første)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -215,6 +238,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="bygg alt på nytt selv om ingenting er endret")
     p.add_argument("--quiet", action="store_true", help="ingen fremdriftslinje")
     p.add_argument("--json", action="store_true", help="rapport som JSON")
+    _add_collection_arg(p)
     p.set_defaults(func=cmd_index)
 
     p = sub.add_parser("search", help="søk etter passasjer")
@@ -261,6 +285,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="rapport som JSON")
     p.add_argument("--no-baseline", action="store_true", help="hopp over sammenligningen med llama-index-standard")
     p.add_argument("--output", default=None, help="skriv JSON-rapporten hit (standard data/eval/…)")
+    _add_collection_arg(p)
     p.set_defaults(func=cmd_eval)
     return parser
 

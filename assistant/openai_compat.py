@@ -27,17 +27,20 @@ SOURCES_HEADING = "Kilder:"
 CHUNK_CHARS = 80  # streamed answer pieces
 
 
-def model_ids(name: str, regions: list[str]) -> list[str]:
-    return [name, *(f"{name}-{region}" for region in regions)]
+def model_ids(name: str, targets: dict[str, Any]) -> list[str]:
+    """The configured name (everything the caller may see) and one id per target
+    (``<name>-<region>``, or ``<name>-<collection>[-<region>]`` with several collections)."""
+    return [name, *(f"{name}-{suffix}" for suffix in targets)]
 
 
-def filters_for_model(model: str, name: str, regions: list[str]) -> Filters:
+def target_for_model(model: str, name: str, targets: dict[str, tuple[str, Filters]]) -> tuple[str | None, Filters]:
+    """(collection, filters) a model id stands for; the plain name means the default."""
     if model in ("", name):
-        return Filters()
-    for region in regions:
-        if model == f"{name}-{region}":
-            return Filters(region=region)
-    known = ", ".join(model_ids(name, regions))
+        return None, Filters()
+    for suffix, target in targets.items():
+        if model == f"{name}-{suffix}":
+            return target
+    known = ", ".join(model_ids(name, targets))
     raise HfaError(f"Ukjent modell «{model}». Tilgjengelige modeller: {known}.", 404, f"unknown model {model!r}")
 
 

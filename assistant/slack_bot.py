@@ -29,7 +29,8 @@ from slack_bolt import App, BoltRequest, BoltResponse
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from assistant.engine import Engine, Result
+from assistant.collections import Collections
+from assistant.engine import Result
 from assistant.errors import HfaError
 from assistant.feedback import FeedbackStore
 from assistant.followup import Turn
@@ -83,10 +84,11 @@ def _chunks(text: str, limit: int = MAX_TEXT) -> list[str]:
     return pieces
 
 
-def citation_link(public_url: str, citation: Any) -> str:
+def citation_link(public_url: str, citation: Any, collection: str = "") -> str:
     """Where a source's title links: the web page's citation view, else the document's URL."""
     if public_url:
-        query = urlencode({"doc": citation.doc_id, "section": citation.section, "quote": citation.quote[:300]})
+        fields = {"doc": citation.doc_id, "section": citation.section, "quote": citation.quote[:300]}
+        query = urlencode({**fields, **({"collection": collection} if collection else {})})
         return f"{public_url.rstrip('/')}/#kilde?{query}"
     return str(citation.url or "")
 
@@ -97,7 +99,12 @@ def _short(text: str, limit: int) -> str:
 
 
 def answer_blocks(
-    result: Result, answer_id: str = "", public_url: str = "", share: bool = False, note: str = ""
+    result: Result,
+    answer_id: str = "",
+    public_url: str = "",
+    share: bool = False,
+    note: str = "",
+    collection: str = "",
 ) -> list[dict[str, Any]]:
     """The answer, its numbered sources and the buttons, within Slack's limits."""
     blocks: list[dict[str, Any]] = [
@@ -107,7 +114,7 @@ def answer_blocks(
         blocks.append({"type": "divider"})
         blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": "*Kilder*"}})
         for c in result.citations[:MAX_SOURCES]:
-            link = citation_link(public_url, c)
+            link = citation_link(public_url, c, collection)
             title = f"<{link}|{escape(c.title)}>" if link else escape(c.title)
             text = f"*[{c.id}]* {title}, {escape(c.section)}, s. {c.page}\n>{escape(_short(c.quote, MAX_QUOTE))}"
             blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": text[:MAX_TEXT]}})
@@ -143,7 +150,7 @@ def answer_blocks(
     if len(blocks) > MAX_BLOCKS:  # keep the buttons; drop what does not fit before them
         blocks = [*blocks[: MAX_BLOCKS - 2], {"type": "context", "elements": [{"type": "mrkdwn", "text": "…"}]}]
         if answer_id:
-            blocks.append(answer_blocks(result, answer_id, public_url, share)[-1])
+            blocks.append(answer_blocks(result, answer_id, public_url, share, collection=collection)[-1])
     return blocks
 
 
@@ -173,11 +180,12 @@ class _SeenEvents:
 
 def build_slack_app(
     settings: Any,
-    engine: Callable[[], Engine],
+    collections: Collections,
     store: FeedbackStore,
     token_verification_enabled: bool = True,
 ) -> App:
-    """The bolt app. ``engine`` is called on first use (the server starts fast)."""
+    """The bolt app. Engines are built on first use (the server starts fast); each channel
+    asks its own collection (``HFA_SLACK_CHANNEL_COLLECTIONS``) or the default one."""
     bot_token = settings.slack_bot_token.get_secret_value()
     if not bot_token:
         raise HfaError("HFA_SLACK_BOT_TOKEN mangler: Slack-boten trenger bot-tokenet (xoxb-…).", 503)
@@ -202,9 +210,16 @@ def build_slack_app(
         filters = Filters(wanted.get("region"), wanted.get("kind"), wanted.get("status"), wanted.get("doc_id"))
         return filters.seeing(visibility_for(channel_groups.get(channel)))
 
+    channel_collections: dict[str, str] = settings.slack_channel_collections
+
+    def collection_of(channel: str) -> str:
+        """The channel's collection, named in links only when there are several."""
+        return channel_collections.get(channel, "") if len(collections.names) > 1 else ""
+
     def ask(question: str, history: list[Turn], channel: str) -> Result:
         try:
-            return engine().ask(question, history, filters_for(channel))
+            engine = collections.engine(collections.resolve(channel_collections.get(channel)))
+            return engine.ask(question, history, filters_for(channel))
         except HfaError as exc:
             log.warning("Slack question failed: %s", exc.log_message)
             return Result(exc.message, False)
@@ -255,7 +270,7 @@ def build_slack_app(
         try:
             result = ask(question, history, channel)
             answer_id = store.record_answer("slack", channel, question, result) if not result.guarded else ""
-            blocks = answer_blocks(result, answer_id, public_url)
+            blocks = answer_blocks(result, answer_id, public_url, collection=collection_of(channel))
             client.chat_update(channel=channel, ts=status["ts"], text=fallback_text(result), blocks=blocks)
         except Exception:
             log.exception("Slack answer failed")
@@ -293,7 +308,7 @@ def build_slack_app(
         channel, user = command["channel_id"], command["user_id"]
         result = ask(question, [], channel)
         answer_id = store.record_answer("slack", channel, question, result) if not result.guarded else ""
-        blocks = answer_blocks(result, answer_id, public_url, share=result.found)
+        blocks = answer_blocks(result, answer_id, public_url, share=result.found, collection=collection_of(channel))
         try:
             client.chat_postEphemeral(channel=channel, user=user, text=fallback_text(result), blocks=blocks)
         except SlackApiError:  # e.g. the bot is not in the channel: answer through the response URL
@@ -321,7 +336,7 @@ def build_slack_app(
         result = _result_from_record(record)
         question = escape(record["question"])
         note = f"Delt av <@{user}> · Spørsmål: {question}"
-        blocks = answer_blocks(result, record["id"], public_url, note=note)
+        blocks = answer_blocks(result, record["id"], public_url, note=note, collection=collection_of(channel))
         client.chat_postMessage(channel=channel, text=fallback_text(result), blocks=blocks)
         respond(delete_original=True)
 
@@ -338,12 +353,12 @@ def _result_from_record(record: dict[str, Any]) -> Result:
     return Result(record["answer"], record["found"], citations)
 
 
-def run_socket_mode(settings: Any, engine: Callable[[], Engine], store: FeedbackStore) -> None:
+def run_socket_mode(settings: Any, collections: Collections, store: FeedbackStore) -> None:
     """`hfa slack`: connect out to Slack over a WebSocket (no public URL needed)."""
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
     app_token = settings.slack_app_token.get_secret_value()
     if not app_token:
         raise HfaError("HFA_SLACK_APP_TOKEN mangler: Socket Mode trenger et app-nivå-token (xapp-…).", 503)
-    app = build_slack_app(settings, engine, store)
+    app = build_slack_app(settings, collections, store)
     SocketModeHandler(app, app_token, web_client=app.client).start()  # type: ignore[no-untyped-call]

@@ -17,7 +17,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from collections.abc import Callable
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -34,7 +33,8 @@ from microsoft_agents.hosting.core import (
 )
 from microsoft_agents.hosting.fastapi import CloudAdapter, jwt_authorization_decorator, start_agent_process
 
-from assistant.engine import Engine, Result
+from assistant.collections import Collections
+from assistant.engine import Result
 from assistant.errors import HfaError
 from assistant.feedback import FeedbackStore
 from assistant.followup import Turn
@@ -56,7 +56,7 @@ def _short(text: str, limit: int) -> str:
     return flat if len(flat) <= limit else flat[: max(flat.rfind(" ", 0, limit - 1), 1)] + "…"
 
 
-def reply_activity(result: Result, public_url: str = "") -> Activity:
+def reply_activity(result: Result, public_url: str = "", collection: str = "") -> Activity:
     """The answer as a Teams message: markdown text with [n] markers, a "Kilder" list,
     Teams citations for the markers, and Teams' feedback buttons."""
     lines = [result.answer]
@@ -72,7 +72,7 @@ def reply_activity(result: Result, public_url: str = "") -> Activity:
                 appearance=ClientCitationAppearance(
                     name=_short(f"{c.title} – {c.section}", MAX_CITATION_NAME),
                     abstract=_short(f"s. {c.page}: {c.quote}", MAX_CITATION_ABSTRACT),
-                    url=citation_link(public_url, c) or None,
+                    url=citation_link(public_url, c, collection) or None,
                     image=ClientCitationImage(name="Text"),
                     keywords=[c.doc_id],
                 ),
@@ -90,7 +90,7 @@ def _question(activity: Any) -> str:
 
 
 def build_teams(
-    settings: Any, engine: Callable[[], Engine], store: FeedbackStore
+    settings: Any, collections: Collections, store: FeedbackStore
 ) -> tuple[AgentApplication[TurnState], CloudAdapter, AgentAuthConfiguration]:
     """The agent application, its adapter and the auth configuration for incoming requests."""
     password = settings.teams_app_password.get_secret_value()
@@ -112,12 +112,19 @@ def build_teams(
     filters_by_id: dict[str, dict[str, str]] = settings.teams_filters
 
     groups_by_id: dict[str, list[str]] = settings.teams_groups
+    collection_by_id: dict[str, str] = settings.teams_collections
+
+    def _ids(activity: Any) -> list[str]:
+        team = ((activity.channel_data or {}) if isinstance(activity.channel_data, dict) else {}).get("team") or {}
+        conversation = activity.conversation.id if activity.conversation else ""
+        return [str(team.get("id", "")), conversation.split(";")[0]]
+
+    def collection_for(activity: Any) -> str | None:
+        return next((collection_by_id[i] for i in _ids(activity) if i in collection_by_id), None)
 
     def filters_for(activity: Any) -> Filters:
         """Filter and visibility by team id, else by conversation id (a chat)."""
-        team = ((activity.channel_data or {}) if isinstance(activity.channel_data, dict) else {}).get("team") or {}
-        conversation = activity.conversation.id if activity.conversation else ""
-        ids = [str(team.get("id", "")), conversation.split(";")[0]]
+        ids = _ids(activity)
         wanted = next((filters_by_id[i] for i in ids if i in filters_by_id), {})
         groups = next((groups_by_id[i] for i in ids if i in groups_by_id), [])
         filters = Filters(wanted.get("region"), wanted.get("kind"), wanted.get("status"), wanted.get("doc_id"))
@@ -143,12 +150,14 @@ def build_teams(
             for turn in (Turn("user", q), Turn("assistant", a))
         ]
         try:
-            result = await asyncio.to_thread(engine().ask, question, history, filters_for(activity))
+            engine = collections.engine(collections.resolve(collection_for(activity)))
+            result = await asyncio.to_thread(engine.ask, question, history, filters_for(activity))
         except HfaError as exc:
             log.warning("Teams question failed: %s", exc.log_message)
             result = Result(exc.message, False)
         answer_id = store.record_answer("teams", conversation, question, result)
-        sent = await context.send_activity(reply_activity(result, public_url))
+        named = (collection_for(activity) or "") if len(collections.names) > 1 else ""
+        sent = await context.send_activity(reply_activity(result, public_url, named))
         if sent is not None and sent.id:
             store.set_ref(answer_id, f"{conversation}|{sent.id}")
 
@@ -172,9 +181,9 @@ def build_teams(
     return agent, adapter, auth
 
 
-def mount_teams(app: FastAPI, settings: Any, engine: Callable[[], Engine]) -> None:
+def mount_teams(app: FastAPI, settings: Any, collections: Collections) -> None:
     """`POST /api/messages`, with Bot Framework token validation unless anonymous is allowed."""
-    agent, adapter, auth = build_teams(settings, engine, FeedbackStore.from_settings(settings))
+    agent, adapter, auth = build_teams(settings, collections, FeedbackStore.from_settings(settings))
     app.state.agent_configuration = auth
 
     @app.post("/api/messages", include_in_schema=False)

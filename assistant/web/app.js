@@ -8,7 +8,13 @@ const KIND = {
 };
 
 const $ = (selector) => document.querySelector(selector);
-const state = { history: [], busy: false, documents: null, docCache: new Map() };
+const state = { history: [], busy: false, documents: null, docCache: new Map(), collection: "" };
+
+// The collection a request uses ("" = the server's default for this key).
+function withCollection(path) {
+  if (!state.collection) return path;
+  return `${path}${path.includes("?") ? "&" : "?"}collection=${encodeURIComponent(state.collection)}`;
+}
 
 function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
@@ -206,6 +212,7 @@ async function send(question) {
   log.append(node);
   node.scrollIntoView({ block: "end" });
   const body = { question, history: state.history.slice(-10) };
+  if (state.collection) body.collection = state.collection;
   const region = $("#region").value;
   if (region) body.filters = { region };
   try {
@@ -240,8 +247,9 @@ function highlight(container, text, quote) {
 }
 
 async function loadDocument(docId) {
-  if (!state.docCache.has(docId)) state.docCache.set(docId, await api(`/v1/documents/${encodeURIComponent(docId)}`));
-  return state.docCache.get(docId);
+  const path = withCollection(`/v1/documents/${encodeURIComponent(docId)}`);
+  if (!state.docCache.has(path)) state.docCache.set(path, await api(path));
+  return state.docCache.get(path);
 }
 
 async function openSource(target) {
@@ -291,7 +299,7 @@ function closeViewer() {
 
 // -- documents ----------------------------------------------------------------------------------
 async function loadDocuments() {
-  if (!state.documents) state.documents = (await api("/v1/documents")).documents;
+  if (!state.documents) state.documents = (await api(withCollection("/v1/documents"))).documents;
   return state.documents;
 }
 
@@ -323,8 +331,22 @@ async function fillRegions() {
   try {
     const seen = new Map();
     for (const d of await loadDocuments()) seen.set(d.region, d.region_name);
+    $("#region").replaceChildren(el("option", { value: "" }, "Alle"));
     for (const [id, name] of seen) $("#region").append(el("option", { value: id }, name));
   } catch (_) { /* the chat still works without the region list */ }
+}
+
+// Several collections (one per health community): a selector, and a new conversation
+// when it changes (history from one collection means nothing in another).
+async function fillCollections() {
+  try {
+    const { collections, default: first } = await api("/v1/collections");
+    if (collections.length < 2) return;
+    for (const c of collections) $("#collection").append(el("option", { value: c.name }, c.title));
+    $("#collection").value = state.collection || first;
+    state.collection = $("#collection").value;
+    $("#collection-box").hidden = false;
+  } catch (_) { /* one collection: nothing to choose */ }
 }
 
 // -- wiring -------------------------------------------------------------------------------------
@@ -353,11 +375,19 @@ $("#tab-docs").addEventListener("click", () => showView("docs"));
 function openLinkedSource() {
   if (!location.hash.startsWith("#kilde?")) return;
   const params = new URLSearchParams(location.hash.slice("#kilde?".length));
+  if (params.get("collection")) state.collection = params.get("collection");
   if (params.get("doc")) {
     openSource({ doc_id: params.get("doc"), section: params.get("section") || "", quote: params.get("quote") || "" });
   }
 }
 window.addEventListener("hashchange", openLinkedSource);
-fillRegions();
-$("#question").focus();
+$("#collection").addEventListener("change", () => {
+  state.collection = $("#collection").value;
+  state.documents = null;
+  state.history = [];
+  $("#log").replaceChildren(el("p", { class: "intro" }, `Ny samtale i ${$("#collection").selectedOptions[0].textContent}.`));
+  fillRegions();
+});
 openLinkedSource();
+fillCollections().then(fillRegions);
+$("#question").focus();
