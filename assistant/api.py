@@ -7,6 +7,7 @@ from __future__ import annotations
 import hmac
 import json
 import logging
+import re
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -16,15 +17,16 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import FileResponse, JSONResponse, StreamingResponse
+from fastapi.responses import FileResponse, JSONResponse, Response, StreamingResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from assistant import catalog, logs, openai_compat
+from assistant import catalog, drafts, logs, openai_compat
 from assistant.collections import Collections
 from assistant.engine import Engine, Result
 from assistant.errors import HfaError
 from assistant.followup import Turn
+from assistant.glossary import glossary_entries
 from assistant.retrieval import EMPTY_QUESTION, LONG_QUESTION, Filters, visibility_for
 from assistant.schemas import (
     AskRequest,
@@ -34,18 +36,23 @@ from assistant.schemas import (
     CollectionList,
     DocumentDetail,
     DocumentList,
+    DraftRequest,
+    DraftResponse,
     ErrorResponse,
+    GlossaryResponse,
     Health,
     ModelCard,
     ModelList,
     SearchResponse,
     SearchResult,
+    StructureResponse,
 )
 from assistant.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
 
 WEB = Path(__file__).resolve().parent / "web"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"model": ErrorResponse, "description": "Innholdet kunne ikke leses"},
     401: {"model": ErrorResponse, "description": "Mangler eller ugyldig API-nøkkel"},
@@ -110,7 +117,6 @@ def _mount_slack(app: FastAPI, settings: Settings, service: Collections) -> None
     """Slack's HTTP events at /slack/events, verified by the signing secret."""
     from slack_bolt.adapter.starlette.handler import to_bolt_request, to_starlette_response
     from starlette.concurrency import run_in_threadpool
-    from starlette.responses import Response
 
     from assistant.feedback import FeedbackStore
     from assistant.slack_bot import build_slack_app
@@ -255,6 +261,33 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     @v1.get("/documents/{doc_id}", response_model=DocumentDetail, tags=["dokumenter"], responses=NOT_FOUND)
     def document(doc_id: str, access: Caller, collection: CollectionParam = None) -> dict[str, Any]:
         return catalog.document_detail(_engine(collection, access).retriever, doc_id, access.visible)
+
+    @v1.get("/structure", response_model=StructureResponse, tags=["struktur"])
+    def structure(access: Caller, region: str | None = None, collection: CollectionParam = None) -> dict[str, Any]:
+        return catalog.structure(_engine(collection, access).retriever, region, access.visible)
+
+    @v1.get("/glossary", response_model=GlossaryResponse, tags=["struktur"])
+    def glossary(access: Caller, collection: CollectionParam = None) -> dict[str, Any]:
+        retriever = _engine(collection, access).retriever
+        return {"terms": glossary_entries(retriever, Filters(visible=access.visible))}
+
+    @v1.post("/draft", response_model=DraftResponse, tags=["utkast"])
+    def draft(body: DraftRequest, access: Caller) -> dict[str, Any]:
+        engine = _engine(body.collection, access)
+        return drafts.make_draft(engine, body.topic, body.from_body, body.region, access.visible).as_dict()
+
+    @v1.post(
+        "/draft/docx",
+        tags=["utkast"],
+        response_class=Response,
+        responses={200: {"content": {DOCX: {}}, "description": "Utkastet som Word-dokument"}},
+    )
+    def draft_docx(body: DraftRequest, access: Caller) -> Response:
+        engine = _engine(body.collection, access)
+        case = drafts.make_draft(engine, body.topic, body.from_body, body.region, access.visible)
+        name = re.sub(r"[^a-z0-9]+", "-", case.topic.lower().translate(str.maketrans("æøå", "eoa"))).strip("-")
+        headers = {"Content-Disposition": f'attachment; filename="saksfremlegg-{name[:60] or "utkast"}.docx"'}
+        return Response(drafts.to_docx(case.markdown), media_type=DOCX, headers=headers)
 
     @v1.get("/collections", response_model=CollectionList, tags=["dokumenter"])
     def collections(access: Caller) -> dict[str, Any]:

@@ -55,3 +55,28 @@ def document_detail(retriever: Retriever, doc_id: str, visible: tuple[str, ...] 
         for p in passages
     ]
     return detail
+
+
+def structure(
+    retriever: Retriever, region: str | None = None, visible: tuple[str, ...] | None = None
+) -> dict[str, Any]:
+    """The structure map of the loaded index (bodies and cited facts), per region. Facts
+    citing a document the caller may not see are left out."""
+    snapshot = retriever.snapshot()
+    data = snapshot.structure or {"regions": {}}
+    if region and region not in data["regions"]:
+        known = ", ".join(sorted(data["regions"])) or "(ingen)"
+        raise HfaError(f"Ukjent helsefellesskap «{region}». Gyldige verdier: {known}.", 422, f"region {region!r}")
+    access = Filters(visible=visible)
+    seen_docs = {p["doc_id"] for p in snapshot.passages if access.can_see(p)}
+    regions = []
+    for name, content in data["regions"].items():
+        if region and name != region:
+            continue
+        meta = retriever.manifest.regions.get(name)
+        bodies = [
+            {**body, "facts": [f for f in body["facts"] if f["citation"]["doc_id"] in seen_docs]}
+            for body in content["bodies"]
+        ]
+        regions.append({"region": name, "name": meta.name if meta else name, "bodies": bodies})
+    return {"regions": regions}

@@ -178,6 +178,25 @@ def cmd_teams(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_draft(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from assistant.drafts import make_draft, to_docx
+    from assistant.engine import Engine
+
+    engine = Engine.from_settings(_collection_settings(args))
+    case = make_draft(engine, args.topic, args.from_body, args.region)
+    if args.output:
+        Path(args.output).write_text(case.markdown, encoding="utf-8")
+        print(f"Utkastet er skrevet til {args.output}", file=sys.stderr)
+    else:
+        print(case.markdown, end="")
+    if args.docx:
+        Path(args.docx).write_bytes(to_docx(case.markdown))
+        print(f"Word-versjonen er skrevet til {args.docx}", file=sys.stderr)
+    return 0
+
+
 def cmd_config(args: argparse.Namespace) -> int:
     from assistant.settings import config_file
 
@@ -260,6 +279,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--workers", type=int, default=None, help="antall prosesser (standard HFA_WORKERS, 1)")
     p.add_argument("--index", action="store_true", help="oppdater indeksen fra korpuset før serveren starter")
     p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("draft", help="lag et utkast til saksfremlegg med regler og kilder")
+    p.add_argument("topic", help="hva saken gjelder, f.eks. «digital hjemmeoppfølging»")
+    p.add_argument("--from", dest="from_body", default="FSU", help="organet forslaget kommer fra (standard FSU)")
+    p.add_argument("--region", default="telemark", help="helsefellesskapet reglene hentes fra (standard telemark)")
+    p.add_argument("--output", "-o", default=None, help="skriv Markdown hit (standard: skjermen)")
+    p.add_argument("--docx", default=None, help="skriv også en Word-fil (.docx)")
+    _add_collection_arg(p)
+    p.set_defaults(func=cmd_draft)
 
     p = sub.add_parser("config", help="vis innstillingene som er i bruk (hemmeligheter skjult)")
     p.add_argument("--json", action="store_true", help="som JSON")

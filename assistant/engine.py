@@ -19,6 +19,7 @@ from assistant.followup import Turn, standalone_question
 from assistant.generators.base import Citation, Draft, Generator
 from assistant.generators.citations import validate
 from assistant.generators.extractive import ExtractiveGenerator
+from assistant.glossary import asked_term, glossary_draft
 from assistant.guard import personal_data, warning_for
 from assistant.retrieval import Filters, Hit, Retriever, validate_question
 
@@ -106,6 +107,12 @@ class Engine:
             log.warning("Patient-data guard fired (%s): question not answered", kind)
             return Result(warning_for(kind), False, guarded=True)
         question = validate_question(question)
+        term = asked_term(question, self.retriever.glossary.terms)
+        if term is not None:  # "Hva betyr USHT?": the glossary, cited where the corpus uses it
+            found = glossary_draft(self.retriever, term, filters or Filters())
+            if found is not None:
+                draft, hits = found
+                return self._finish(draft, question, hits, [hit.public() for hit in hits])
         history = [turn for turn in history or [] if not personal_data(turn.content)]
         standalone = self.standalone(question, history)
         hits = self.retriever.search(standalone, k=ANSWER_K, filters=filters)

@@ -188,3 +188,72 @@ class ModelCard(BaseModel):
 class ModelList(BaseModel):
     object: Literal["list"] = "list"
     data: list[ModelCard]
+
+
+# -- structure and glossary ----------------------------------------------------------------
+class FactCitation(BaseModel):
+    doc_id: str
+    title: str
+    section: str
+    page: int
+    quote: str
+    url: str = ""
+
+
+class Fact(BaseModel):
+    id: str
+    kind: str = Field(description="rolle, sammensetning, møter, oppgaver or myndighet")
+    text: str
+    citation: FactCitation
+
+
+class Body(BaseModel):
+    id: str
+    name: str
+    reports_to: str | None
+    facts: list[Fact]
+
+
+class RegionStructure(BaseModel):
+    region: str
+    name: str
+    bodies: list[Body]
+
+
+class StructureResponse(BaseModel):
+    regions: list[RegionStructure]
+
+
+class GlossaryCitation(BaseModel):
+    doc_id: str
+    title: str
+    section: str
+    page: int
+    quote: str
+
+
+class GlossaryEntry(BaseModel):
+    abbr: str
+    expansion: str
+    region: str
+    citation: GlossaryCitation | None
+
+
+class GlossaryResponse(BaseModel):
+    terms: list[GlossaryEntry]
+
+
+# -- drafts ------------------------------------------------------------------------------------
+class DraftRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    topic: str = Field(min_length=1, max_length=300, description="What the case is about")
+    from_body: str = Field("FSU", max_length=100, description="The body the proposal comes from")
+    region: str = Field("telemark", description="The health community whose rules apply")
+    collection: str | None = None
+
+
+class DraftResponse(BaseModel):
+    topic: str
+    markdown: str
+    citations: list[CitationOut]

@@ -26,6 +26,7 @@ from indexer.embedders import Embedder
 from indexer.loaders import MAX_FILE_BYTES, SUPPORTED_SUFFIXES, LoadError, load_document
 from indexer.manifest import DocMeta, load_manifest
 from indexer.store import STORE_VERSION, current_generation, read_params, write_generation
+from indexer.structure import STRUCTURE_FILE, StructureError, load_structure, resolve_structure
 
 log = logging.getLogger(__name__)
 
@@ -85,7 +86,16 @@ def code_fingerprint() -> str:
     a version number."""
     here = Path(__file__).resolve().parent
     digest = hashlib.sha256()
-    for name in ("analysis.py", "clean.py", "chunking.py", "loaders.py", "build.py", "store.py", "manifest.py"):
+    for name in (
+        "analysis.py",
+        "clean.py",
+        "chunking.py",
+        "loaders.py",
+        "build.py",
+        "store.py",
+        "manifest.py",
+        "structure.py",
+    ):
         digest.update((here / name).read_bytes())
     return digest.hexdigest()[:16]
 
@@ -147,6 +157,8 @@ def build_index(
     manifest_path = corpus_dir / "manifest.yaml"
     manifest_hash = _file_hash(manifest_path) if manifest_path.exists() else ""
     params = index_params(embedder, hashes, manifest_hash)
+    structure_path = corpus_dir / STRUCTURE_FILE
+    params["structure"] = _file_hash(structure_path) if structure_path.exists() else ""
     params["chroma_url"] = chroma_url  # vectors on disk ("") or on that Chroma server
 
     current = current_generation(data_dir)
@@ -229,9 +241,16 @@ def build_index(
 
     if not records:
         raise BuildError("Fant ingen dokumenter å indeksere i korpusmappen.")
+    extras: dict[str, Any] = {}
+    try:
+        structure = load_structure(corpus_dir)
+        if structure is not None:  # every quote must still be in the documents
+            extras["structure.json"] = resolve_structure(structure, records)
+    except StructureError as exc:
+        raise BuildError(str(exc)) from exc
     matrix = np.vstack([vectors_by_key[k] for k in keys]).astype(np.float32)
     tokens = [tokenize(text) for text in lexical]
-    generation = write_generation(data_dir, records, matrix, tokens, params, chroma_url=chroma_url)
+    generation = write_generation(data_dir, records, matrix, tokens, params, chroma_url=chroma_url, extras=extras)
     report.generation = generation.name
     report.passages = len(records)
     report.seconds = time.perf_counter() - started

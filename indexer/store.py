@@ -126,6 +126,7 @@ def write_generation(
     tokens: list[list[str]],
     params: dict[str, Any],
     chroma_url: str = "",
+    extras: dict[str, Any] | None = None,
 ) -> Path:
     """Write a complete generation and make it current. ``passages[i]`` has vector
     ``vectors[i]`` and BM25 tokens ``tokens[i]``."""
@@ -164,6 +165,8 @@ def write_generation(
         with (generation / "passages.jsonl").open("w", encoding="utf-8") as handle:
             for passage in passages:
                 handle.write(json.dumps(passage, ensure_ascii=False) + "\n")
+        for name, content in (extras or {}).items():  # e.g. structure.json, checked against these passages
+            (generation / name).write_text(json.dumps(content, ensure_ascii=False, indent=2), encoding="utf-8")
         (generation / "params.json").write_text(json.dumps(params, ensure_ascii=False, indent=2), encoding="utf-8")
     except BaseException as exc:
         drop_collection(generation, chroma_url)
@@ -220,6 +223,7 @@ class IndexSnapshot:
     passages: list[dict[str, Any]]
     bm25: Any
     vector_store: Any
+    structure: dict[str, Any] | None = None  # structure.json: bodies and cited facts
 
 
 def load_generation(data_dir: Path, chroma_url: str = "") -> IndexSnapshot:
@@ -256,4 +260,6 @@ def load_generation(data_dir: Path, chroma_url: str = "") -> IndexSnapshot:
                 "Chroma trenger skrivetilgang. Gi tjenesten skrivetilgang til HFA_DATA_DIR."
             ) from exc
         raise StoreError("Indeksen kunne ikke leses. Kjør `hfa index` på nytt.") from exc
-    return IndexSnapshot(generation, params, passages, bm25, store)
+    structure_path = generation / "structure.json"
+    structure = json.loads(structure_path.read_text(encoding="utf-8")) if structure_path.exists() else None
+    return IndexSnapshot(generation, params, passages, bm25, store, structure)

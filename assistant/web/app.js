@@ -317,13 +317,120 @@ async function showDocuments() {
   }
 }
 
+// -- structure ----------------------------------------------------------------------------------
+const KINDS = ["rolle", "sammensetning", "møter", "oppgaver", "myndighet"];
+const KIND_TITLE = { rolle: "Rolle", sammensetning: "Sammensetning", møter: "Møter", oppgaver: "Oppgaver", myndighet: "Myndighet" };
+
+function showBody(region, body, button) {
+  document.querySelectorAll(".body-box").forEach((b) => b.setAttribute("aria-pressed", "false"));
+  button.setAttribute("aria-pressed", "true");
+  const box = $("#body-facts");
+  box.replaceChildren(el("h3", {}, `${body.name} – ${region.name}`));
+  for (const kind of KINDS) {
+    const facts = body.facts.filter((f) => f.kind === kind);
+    if (!facts.length) continue;
+    box.append(el("h4", {}, KIND_TITLE[kind]));
+    const list = el("ul");
+    for (const [i, fact] of facts.entries()) {
+      const c = fact.citation;
+      list.append(el("li", {}, fact.text, " ", el("button", {
+        type: "button", class: "chip", title: `${c.title}, ${c.section}, s. ${c.page}`,
+        onclick: () => openSource({ doc_id: c.doc_id, section: c.section, quote: c.quote, title: c.title }),
+      }, `kilde ${i + 1}`)));
+    }
+    box.append(list);
+  }
+  box.scrollIntoView({ block: "nearest" });
+}
+
+function tree(region, body, children) {
+  const button = el("button", { type: "button", class: "body-box", "aria-pressed": "false" }, body.name);
+  button.addEventListener("click", () => showBody(region, body, button));
+  const node = el("div", { class: "tree" }, button);
+  const kids = children.get(body.id) || [];
+  if (kids.length) node.append(el("div", { class: "children" }, ...kids.map((k) => tree(region, k, children))));
+  return node;
+}
+
+async function showStructure() {
+  const box = $("#structure-regions");
+  try {
+    const { regions } = await api(withCollection("/v1/structure"));
+    box.replaceChildren(...regions.map((region) => {
+      const children = new Map();
+      for (const body of region.bodies) {
+        const parent = body.reports_to || "";
+        if (!children.has(parent)) children.set(parent, []);
+        children.get(parent).push(body);
+      }
+      const roots = children.get("") || [];
+      return el("div", { class: "region-map" }, el("h3", {}, region.name), ...roots.map((r) => tree(region, r, children)));
+    }));
+    if (!regions.length) box.replaceChildren(el("p", {}, "Ingen strukturkart for denne samlingen."));
+  } catch (error) {
+    box.replaceChildren(el("p", {}, error.message));
+  }
+}
+
+// -- drafts -------------------------------------------------------------------------------------
+function renderMarkdown(container, markdown, citations) {
+  container.replaceChildren();
+  let list = null;
+  for (const line of markdown.split("\n")) {
+    const heading = /^(#{1,3}) (.*)$/.exec(line);
+    if (heading) {
+      list = null;
+      container.append(el(`h${Math.min(heading[1].length + 1, 4)}`, {}, heading[2]));
+    } else if (/^(- |\d+\. )/.test(line)) {
+      if (!list) { list = el("ul"); container.append(list); }
+      list.append(el("li", {}, withChips(line.replace(/^(- |\d+\. )/, ""), citations)));
+    } else if (line.trim()) {
+      list = null;
+      container.append(el("p", {}, withChips(line.replace(/\*\*/g, "").replace(/^\*|\*$/g, ""), citations)));
+    }
+  }
+}
+
+function download(name, blob) {
+  const link = el("a", { href: URL.createObjectURL(blob), download: name });
+  document.body.append(link);
+  link.click();
+  link.remove();
+}
+
+async function makeDraft(event) {
+  event.preventDefault();
+  const topic = $("#draft-topic").value.trim();
+  const output = $("#draft-output");
+  if (!topic) { output.replaceChildren(el("p", {}, "Skriv et tema for saken.")); return; }
+  const body = { topic, from_body: $("#draft-from").value };
+  if (state.collection) body.collection = state.collection;
+  output.replaceChildren(el("p", { class: "pending" }, "Lager utkast …"));
+  try {
+    const draft = await api("/v1/draft", { method: "POST", body: JSON.stringify(body) });
+    renderMarkdown(output, draft.markdown, draft.citations);
+    $("#draft-actions").hidden = false;
+    const name = `saksfremlegg-${topic.toLowerCase().replace(/[^a-z0-9æøå]+/g, "-").slice(0, 60)}`;
+    $("#draft-md").onclick = () => download(`${name}.md`, new Blob([draft.markdown], { type: "text/markdown" }));
+    $("#draft-docx").onclick = async () => {
+      const response = await fetch("/v1/draft/docx", { method: "POST", headers: headers(), body: JSON.stringify(body) });
+      if (!response.ok) { output.prepend(el("p", {}, (await failure(response)).message)); return; }
+      download(`${name}.docx`, await response.blob());
+    };
+  } catch (error) {
+    $("#draft-actions").hidden = true;
+    output.replaceChildren(el("p", {}, error.message));
+  }
+}
+
 function showView(name) {
-  const chat = name === "chat";
-  $("#chat-view").hidden = !chat;
-  $("#docs-view").hidden = chat;
-  $("#tab-chat").setAttribute("aria-pressed", String(chat));
-  $("#tab-docs").setAttribute("aria-pressed", String(!chat));
-  if (!chat) showDocuments();
+  const views = { chat: "#chat-view", docs: "#docs-view", structure: "#structure-view", draft: "#draft-view" };
+  for (const [key, selector] of Object.entries(views)) {
+    $(selector).hidden = key !== name;
+    $(`#tab-${key}`).setAttribute("aria-pressed", String(key === name));
+  }
+  if (name === "docs") showDocuments();
+  else if (name === "structure") showStructure();
   else $("#question").focus();
 }
 
@@ -371,6 +478,9 @@ $("#viewer-close").addEventListener("click", closeViewer);
 document.addEventListener("keydown", (event) => { if (event.key === "Escape" && !$("#viewer").hidden) closeViewer(); });
 $("#tab-chat").addEventListener("click", () => showView("chat"));
 $("#tab-docs").addEventListener("click", () => showView("docs"));
+$("#tab-structure").addEventListener("click", () => showView("structure"));
+$("#tab-draft").addEventListener("click", () => showView("draft"));
+$("#draft-form").addEventListener("submit", makeDraft);
 // A link from Slack or Teams: /#kilde?doc=…&section=…&quote=… opens that source.
 function openLinkedSource() {
   if (!location.hash.startsWith("#kilde?")) return;
