@@ -33,7 +33,7 @@ ENV PATH="/opt/hfa/bin:${PATH}" \
 WORKDIR /srv/hfa
 RUN mkdir -p /srv/hfa/data && chown 10001:10001 /srv/hfa/data
 USER 10001
-VOLUME ["/srv/hfa/data"]
+VOLUME ["/srv/hfa/data", "/srv/hfa/corpus"]
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=120s --retries=3 \
   CMD ["python", "-c", "import urllib.request,sys; sys.exit(urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=4).status != 200)"]

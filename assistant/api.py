@@ -56,6 +56,7 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"model": ErrorResponse, "description": "Innholdet kunne ikke leses"},
     401: {"model": ErrorResponse, "description": "Mangler eller ugyldig API-nøkkel"},
+    404: {"model": ErrorResponse, "description": "Ukjent samling, dokument eller modell"},
     422: {"model": ErrorResponse, "description": "Ugyldig forespørsel"},
     503: {"model": ErrorResponse, "description": "Indeksen er ikke klar"},
 }

@@ -245,7 +245,7 @@ def build_index(
     try:
         structure = load_structure(corpus_dir)
         if structure is not None:  # every quote must still be in the documents
-            extras["structure.json"] = resolve_structure(structure, records)
+            extras["structure.json"] = resolve_structure(structure, records, report.warnings)
     except StructureError as exc:
         raise BuildError(str(exc)) from exc
     matrix = np.vstack([vectors_by_key[k] for k in keys]).astype(np.float32)

@@ -33,9 +33,13 @@ def load_structure(corpus_dir: Path) -> dict[str, Any] | None:
     return data
 
 
-def resolve_structure(data: dict[str, Any], passages: list[dict[str, Any]]) -> dict[str, Any]:
+def resolve_structure(
+    data: dict[str, Any], passages: list[dict[str, Any]], warnings: list[str] | None = None
+) -> dict[str, Any]:
     """Every fact with the passage that holds its quote (document, title, section, page).
-    Raises StructureError naming every stale or broken fact."""
+    Raises StructureError naming every stale or broken fact: a document that no longer
+    says what a fact quotes. A fact whose document is not in this corpus at all (a
+    partial corpus, or a document taken out) is left out with a warning."""
     by_doc: dict[str, list[dict[str, Any]]] = {}
     for passage in passages:
         by_doc.setdefault(passage["doc_id"], []).append(passage)
@@ -55,10 +59,15 @@ def resolve_structure(data: dict[str, Any], passages: list[dict[str, Any]]) -> d
                     continue
                 quote, doc = str(fact.get("quote", "")), str(fact.get("doc", ""))
                 wanted = fold_for_match(quote)
-                holder = next((p for p in by_doc.get(doc, []) if wanted and wanted in fold_for_match(p["text"])), None)
+                if doc not in by_doc:
+                    if warnings is not None:
+                        warnings.append(
+                            f"{STRUCTURE_FILE}: faktumet {name} er utelatt; dokumentet «{doc}» er ikke i korpuset"
+                        )
+                    continue
+                holder = next((p for p in by_doc[doc] if wanted and wanted in fold_for_match(p["text"])), None)
                 if holder is None:
-                    where = f"dokumentet «{doc}»" if doc in by_doc else f"det ukjente dokumentet «{doc}»"
-                    problems.append(f"faktumet {name}: sitatet «{quote[:80]}» står ikke (lenger) i {where}")
+                    problems.append(f"faktumet {name}: sitatet «{quote[:80]}» står ikke (lenger) i dokumentet «{doc}»")
                     continue
                 facts.append(
                     {
