@@ -67,14 +67,19 @@ class AskRequest(BaseModel):
     collection: str | None = Field(None, description="Collection (default: the first the API key may use)")
 
 
-class CitationOut(BaseModel):
-    id: int
+class SourceRef(BaseModel):
+    """Where a quote stands: document, section and page."""
+
     doc_id: str
     title: str
     section: str
     page: int
     quote: str = Field(description="Verbatim text from the cited passage")
-    url: str
+    url: str = ""
+
+
+class CitationOut(SourceRef):
+    id: int
 
 
 class PassageOut(SearchResult):
@@ -191,20 +196,11 @@ class ModelList(BaseModel):
 
 
 # -- structure and glossary ----------------------------------------------------------------
-class FactCitation(BaseModel):
-    doc_id: str
-    title: str
-    section: str
-    page: int
-    quote: str
-    url: str = ""
-
-
 class Fact(BaseModel):
     id: str
     kind: str = Field(description="rolle, sammensetning, møter, oppgaver or myndighet")
     text: str
-    citation: FactCitation
+    citation: SourceRef
 
 
 class Body(BaseModel):
@@ -224,19 +220,11 @@ class StructureResponse(BaseModel):
     regions: list[RegionStructure]
 
 
-class GlossaryCitation(BaseModel):
-    doc_id: str
-    title: str
-    section: str
-    page: int
-    quote: str
-
-
 class GlossaryEntry(BaseModel):
     abbr: str
     expansion: str
     region: str
-    citation: GlossaryCitation | None
+    citation: SourceRef | None
 
 
 class GlossaryResponse(BaseModel):

@@ -66,20 +66,11 @@ def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     chroma = Path(sys.executable).parent / "chroma"
     port = free_port()
     path = tmp_path_factory.mktemp("chroma-server")
-    with (path / "chroma.log").open("wb") as log:
-        process = subprocess.Popen(
-            [str(chroma), "run", "--path", str(path / "db"), "--host", "127.0.0.1", "--port", str(port)],
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            env={**os.environ, "ANONYMIZED_TELEMETRY": "False"},
-        )
-        url = f"http://127.0.0.1:{port}"
-        try:
-            wait_for(f"{url}/api/v2/heartbeat", process)
-            yield url
-        finally:
-            process.terminate()
-            process.wait(timeout=30)
+    command = [str(chroma), "run", "--path", str(path / "db"), "--host", "127.0.0.1", "--port", str(port)]
+    url = f"http://127.0.0.1:{port}"
+    env = {**os.environ, "ANONYMIZED_TELEMETRY": "False"}
+    with background(command, path / "chroma.log", f"{url}/api/v2/heartbeat", env):
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -147,17 +138,23 @@ def running_server(
     env.update(HFA_DATA_DIR=str(data_dir), HFA_CORPUS_DIR=str(CORPUS), HFA_LOG_LEVEL="WARNING")
     env.update(extra_env or {})
     log_dir.mkdir(parents=True, exist_ok=True)
-    with (log_dir / f"server-{port}.log").open("wb") as handle:
-        process = subprocess.Popen(
-            [*hfa_command(), "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)],
-            env=env,
-            stdout=handle,
-            stderr=subprocess.STDOUT,
-        )
-        base = f"http://127.0.0.1:{port}"
+    command = [*hfa_command(), "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)]
+    base = f"http://127.0.0.1:{port}"
+    with background(command, log_dir / f"server-{port}.log", f"{base}/healthz", env):
+        yield base
+
+
+@contextmanager
+def background(
+    command: list[str], log_path: Path, ready_url: str, env: dict[str, str] | None = None, timeout: float = 60.0
+) -> Iterator[subprocess.Popen[bytes]]:
+    """A real server process for a test: started, waited for until ``ready_url``
+    answers, stopped afterwards; its output goes to ``log_path``."""
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
         try:
-            wait_for(f"{base}/healthz", process)
-            yield base
+            wait_for(ready_url, process, timeout)
+            yield process
         finally:
             process.terminate()
             process.wait(timeout=30)

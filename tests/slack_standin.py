@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from typing import Any
 from urllib.parse import parse_qs
 
-from tests.loopback import JsonHandler, serve
+from tests.loopback import JsonHandler, poll, serve
 
 BOT_USER = "UHFA"
 BOT_ID = "BHFA"
@@ -51,13 +51,11 @@ class SlackStandIn:
             return [c for c in self.calls if c["method"] == method]
 
     def wait_for(self, method: str, count: int = 1, timeout: float = 60.0) -> list[dict[str, Any]]:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
+        def look() -> list[dict[str, Any]] | None:
             found = self.of(method)
-            if len(found) >= count:
-                return found
-            time.sleep(0.05)
-        raise AssertionError(f"Slack never got {count}× {method}; calls: {[c['method'] for c in self.calls]}")
+            return found if len(found) >= count else None
+
+        return poll(look, f"{count}× {method} (calls so far: {[c['method'] for c in self.calls]})", timeout)
 
     def reset(self) -> None:
         with self.lock:

@@ -22,7 +22,7 @@ import pytest
 
 from assistant.guard import WARNING as GUARD_WARNING
 from tests.conftest import running_server
-from tests.loopback import JsonHandler, serve
+from tests.loopback import JsonHandler, poll, serve
 
 PUBLIC_URL = "https://hfa.example"
 FNR = "15048543216"
@@ -36,14 +36,12 @@ class Connector:
         self.url = ""
 
     def wait_for(self, count: int, kind: str = "message", timeout: float = 60) -> list[dict[str, Any]]:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
+        def look() -> list[dict[str, Any]] | None:
             with self.lock:
                 found = [a for a in self.activities if a["body"].get("type") == kind]
-            if len(found) >= count:
-                return found
-            time.sleep(0.05)
-        raise AssertionError(f"connector got {len(found)} {kind} activities, wanted {count}")
+            return found if len(found) >= count else None
+
+        return poll(look, f"{count} {kind} activities at the connector", timeout)
 
     def reset(self) -> None:
         with self.lock:
