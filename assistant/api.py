@@ -60,7 +60,6 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     422: {"model": ErrorResponse, "description": "Ugyldig forespørsel"},
     503: {"model": ErrorResponse, "description": "Indeksen er ikke klar"},
 }
-NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": ErrorResponse, "description": "Finnes ikke"}}
 SSE_RESPONSE: dict[int | str, dict[str, Any]] = {
     200: {"content": {"text/event-stream": {}}, "description": "Hendelser: token …, final (svaret med kilder)"}
 }
@@ -259,7 +258,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         retriever = _engine(collection, access).retriever
         return {"documents": catalog.list_documents(retriever, access.visible)}
 
-    @v1.get("/documents/{doc_id}", response_model=DocumentDetail, tags=["dokumenter"], responses=NOT_FOUND)
+    @v1.get("/documents/{doc_id}", response_model=DocumentDetail, tags=["dokumenter"])
     def document(doc_id: str, access: Caller, collection: CollectionParam = None) -> dict[str, Any]:
         return catalog.document_detail(_engine(collection, access).retriever, doc_id, access.visible)
 
@@ -315,9 +314,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
                 targets[f"{prefix}{region}"] = (name, Filters(region=region))
         return targets
 
-    @v1.post(
-        "/chat/completions", response_model=ChatCompletion, tags=["openai"], responses={**SSE_RESPONSE, **NOT_FOUND}
-    )
+    @v1.post("/chat/completions", response_model=ChatCompletion, tags=["openai"], responses=SSE_RESPONSE)
     def chat_completions(body: ChatRequest, access: Caller) -> Any:
         collection, filters = openai_compat.target_for_model(body.model, settings.model_name, _model_targets(access))
         question, history = openai_compat.conversation(body)
