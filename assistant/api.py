@@ -113,7 +113,7 @@ Caller = Annotated[Access, Depends(caller)]
 CollectionParam = Annotated[str | None, Query(description="Samling (standard: den første nøkkelen har tilgang til)")]
 
 
-def _mount_slack(app: FastAPI, settings: Settings, service: Collections) -> None:
+def _mount_slack(app: FastAPI, settings: Settings, collections: Collections) -> None:
     """Slack's HTTP events at /slack/events, verified by the signing secret."""
     from slack_bolt.adapter.starlette.handler import to_bolt_request, to_starlette_response
     from starlette.concurrency import run_in_threadpool
@@ -122,7 +122,7 @@ def _mount_slack(app: FastAPI, settings: Settings, service: Collections) -> None
     from assistant.slack_bot import build_slack_app
 
     try:  # verifies the bot token with Slack (auth.test)
-        bolt = build_slack_app(settings, service, FeedbackStore.from_settings(settings))
+        bolt = build_slack_app(settings, collections, FeedbackStore.from_settings(settings))
     except Exception as exc:
         log.error("Slack app not started: %s", exc)
         bolt = None
@@ -138,7 +138,7 @@ def _mount_slack(app: FastAPI, settings: Settings, service: Collections) -> None
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
     settings = settings or get_settings()
     logs.configure(settings.log_level, settings.log_redact)  # also in uvicorn's worker processes
-    service = Collections(settings, {settings.collection_names()[0]: engine} if engine else None)
+    collections = Collections(settings, {settings.collection_names()[0]: engine} if engine else None)
     app = FastAPI(
         title="Helsefellesskap-assistenten",
         description="Svar med kilder fra styringsdokumentene til helsefellesskapene.",
@@ -192,8 +192,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     def readyz() -> Health:  # every collection loaded; counts public passages only (nothing restricted leaks)
         public = Filters(visible=visibility_for(()))
         count, generations = 0, []
-        for name in service.names:
-            snapshot = service.engine(name).retriever.snapshot()
+        for name in collections.names:
+            snapshot = collections.engine(name).retriever.snapshot()
             count += sum(1 for p in snapshot.passages if public.can_see(p))
             generations.append(snapshot.path.name)
         return Health(status="ready", generation=",".join(generations), passages=count)
@@ -208,7 +208,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         return body.question, history, filters.seeing(access.visible)
 
     def _engine(requested: str | None, access: Access) -> Engine:
-        return service.engine(service.resolve(requested, access.collections))
+        return collections.engine(collections.resolve(requested, access.collections))
 
     @v1.post("/ask", response_model=AskResponse, tags=["spørsmål"])
     def ask(body: AskRequest, access: Caller) -> dict[str, Any]:
@@ -290,9 +290,9 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         return Response(drafts.to_docx(case.markdown), media_type=DOCX, headers=headers)
 
     @v1.get("/collections", response_model=CollectionList, tags=["dokumenter"])
-    def collections(access: Caller) -> dict[str, Any]:
-        usable = [n for n in service.names if not access.collections or n in access.collections]
-        return {"collections": [{"name": n, "title": service.title(n)} for n in usable], "default": usable[0]}
+    def list_collections(access: Caller) -> dict[str, Any]:
+        usable = collections.usable(access.collections)
+        return {"collections": [{"name": n, "title": collections.title(n)} for n in usable], "default": usable[0]}
 
     # -- OpenAI-compatible ---------------------------------------------------------------
     @v1.get("/models", response_model=ModelList, tags=["openai"])
@@ -304,13 +304,12 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     def _model_targets(access: Access) -> dict[str, tuple[str, Filters]]:
         """Model id suffix -> (collection, filters): one per collection when there are
         several, one per region of each collection."""
-        usable = [n for n in service.names if not access.collections or n in access.collections]
         targets: dict[str, tuple[str, Filters]] = {}
-        for name in usable:
-            prefix = f"{name}-" if len(service.names) > 1 else ""
+        for name in collections.usable(access.collections):
+            prefix = f"{name}-" if len(collections.names) > 1 else ""
             if prefix:
                 targets[name] = (name, Filters())
-            for region in service.engine(name).regions:
+            for region in collections.engine(name).regions:
                 targets[f"{prefix}{region}"] = (name, Filters(region=region))
         return targets
 
@@ -318,7 +317,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     def chat_completions(body: ChatRequest, access: Caller) -> Any:
         collection, filters = openai_compat.target_for_model(body.model, settings.model_name, _model_targets(access))
         question, history = openai_compat.conversation(body)
-        engine = service.engine(service.resolve(collection, access.collections))
+        engine = collections.engine(collections.resolve(collection, access.collections))
         result = engine.ask(question, history, filters.seeing(access.visible))
         if body.stream:
             return StreamingResponse(openai_compat.stream_chunks(result, body.model), media_type="text/event-stream")
@@ -326,11 +325,11 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
 
     app.include_router(v1)
     if settings.slack_signing_secret.get_secret_value():
-        _mount_slack(app, settings, service)
+        _mount_slack(app, settings, collections)
     if settings.teams_app_id or settings.teams_allow_anonymous:
         from assistant.teams_bot import mount_teams
 
-        mount_teams(app, settings, service)
+        mount_teams(app, settings, collections)
 
     # -- web chat page -------------------------------------------------------------------
     @app.get("/", include_in_schema=False)

@@ -33,10 +33,14 @@ class Collections:
                     self._engines[name] = Engine.from_settings(self.settings.for_collection(name))
         return self._engines[name]
 
+    def usable(self, allowed: tuple[str, ...] = ()) -> list[str]:
+        """The collections a caller limited to ``allowed`` may use (empty: all)."""
+        return [n for n in self.names if not allowed or n in allowed]
+
     def resolve(self, requested: str | None, allowed: tuple[str, ...] = ()) -> str:
         """The collection a request uses: the one it names, else the caller's first, else
         the default. A collection the caller may not use is "unknown", like a missing one."""
-        usable = [n for n in self.names if not allowed or n in allowed]
+        usable = self.usable(allowed)
         name = requested or (usable[0] if usable else self.default)
         if name not in usable:
             listed = ", ".join(usable) or "(ingen)"

@@ -67,7 +67,7 @@ class Settings(BaseSettings):
                 secret = value.get_secret_value()
                 value = "" if not secret else "****" if len(secret) < 12 else f"{secret[:4]}…(skjult)"
                 if name == "api_keys" and secret:
-                    value = f"{len(self.api_key_groups())} nøkler (skjult)"
+                    value = f"{len(self.api_key_access())} nøkler (skjult)"
             elif isinstance(value, Path):
                 value = str(value)
             shown[f"HFA_{name.upper()}"] = value
@@ -182,12 +182,6 @@ class Settings(BaseSettings):
                     tuple(c.strip() for c in collections.split("|") if c.strip()),
                 )
         return keys
-
-    def api_key_groups(self) -> dict[str, tuple[str, ...]]:
-        return {key: groups for key, (groups, _) in self.api_key_access().items()}
-
-    def api_key_list(self) -> list[str]:
-        return list(self.api_key_access())
 
     def collection_names(self) -> list[str]:
         return list(self.collections) or [DEFAULT_COLLECTION]
