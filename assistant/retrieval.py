@@ -121,7 +121,7 @@ def embedder_from_settings(settings: Any) -> Embedder:
     """The embedder the ``HFA_EMBED_*`` settings describe."""
     return make_embedder(
         settings.embed_backend,
-        settings.embed_model or (e5_model_dir(settings) if settings.embed_backend == "e5-torch" else ""),
+        e5_model_dir(settings) if settings.embed_backend == "e5-torch" else settings.embed_model,
         settings.embed_base_url,
         settings.embed_api_key.get_secret_value(),
         settings.embed_batch_size,
@@ -133,7 +133,10 @@ def embedder_from_settings(settings: Any) -> Embedder:
 
 
 def e5_model_dir(settings: Any) -> str:
-    """Where ``hfa models build-e5`` writes the e5 model by default."""
+    """The e5 model directory: HFA_EMBED_MODEL when the e5-torch backend names one, else
+    ``HFA_DATA_DIR/models/multilingual-e5-small`` (where ``hfa models build-e5`` writes)."""
+    if settings.embed_backend == "e5-torch" and settings.embed_model:
+        return str(settings.embed_model)
     return str(Path(settings.data_dir) / "models" / "multilingual-e5-small")
 
 

