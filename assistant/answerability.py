@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from assistant.retrieval import Hit
-from indexer.analysis import QUERY_INTENTS, canonical_spelling, normalize_text, stopwords, tokenize, words
+from indexer.analysis import QUERY_INTENTS, canonical_spelling, normalize_text, one_edit, stopwords, tokenize, words
 
 MIN_COVERAGE = 0.6
 MIN_DENSE = 0.875
@@ -81,21 +81,9 @@ def _matches(stem: str, seen: Iterable[str]) -> bool:
     for other in seen:
         if other.startswith(stem) and other[len(stem) :].startswith(_DERIVED):
             return True
-        if len(stem) >= 6 and abs(len(other) - len(stem)) <= 1 and _one_edit(stem, other):
+        if len(stem) >= 6 and abs(len(other) - len(stem)) <= 1 and one_edit(stem, other):
             return True
     return False
-
-
-def _one_edit(a: str, b: str) -> bool:
-    """True when ``a`` and ``b`` differ by one insertion, deletion or substitution."""
-    if len(a) > len(b):
-        a, b = b, a
-    i = 0
-    while i < len(a) and a[i] == b[i]:
-        i += 1
-    if len(a) == len(b):
-        return a[i + 1 :] == b[i + 1 :]
-    return a[i:] == b[i + 1 :]
 
 
 def coverage(question: str, hits: list[Hit], region_patterns: Iterable[re.Pattern[str]] = ()) -> float:

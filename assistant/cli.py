@@ -339,7 +339,12 @@ def build_parser() -> argparse.ArgumentParser:
     m.set_defaults(func=cmd_models)
 
     p = sub.add_parser("eval", help="mål treffsikkerheten på gullsettet")
-    p.add_argument("--questions", default=None, help="spørsmålsfil (standard evals/gold.yaml)")
+    p.add_argument(
+        "--questions",
+        action="append",
+        default=None,
+        help="spørsmålsfil; kan gis flere ganger (standard: alle settene i evals/: gold, dev og test)",
+    )
     p.add_argument("--json", action="store_true", help="rapport som JSON")
     p.add_argument("--no-baseline", action="store_true", help="hopp over sammenligningen med llama-index-standard")
     p.add_argument("--output", default=None, help="skriv JSON-rapporten hit (standard data/eval/…)")

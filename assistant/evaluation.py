@@ -40,7 +40,21 @@ class GoldQuestion:
     evidence: list[str] = field(default_factory=list)
     key_facts: list[str] = field(default_factory=list)
     history: list[Turn] = field(default_factory=list)
-    split: str = "dev"  # "dev": used to choose parameters; "heldout": never tuned on
+    split: str = "dev"  # "dev": used to choose parameters; "heldout"/"test": never tuned on
+    set: str = "gold"  # the file it comes from (gold, dev, test)
+    evidence_sides: list[list[str]] = field(default_factory=list)  # comparisons: evidence per side
+
+
+def question_files() -> list[Path]:
+    """The question sets in evals/: gold.yaml (the first set), dev.yaml (tune on it),
+    test.yaml (report only)."""
+    folder = resource_dir("evals")
+    order = {"gold": 0, "dev": 1, "test": 2}
+    return sorted(folder.glob("*.yaml"), key=lambda p: (order.get(p.stem, 9), p.stem))
+
+
+def load_sets(paths: list[Path] | None = None) -> list[GoldQuestion]:
+    return [q for path in paths or question_files() for q in load_gold(path)]
 
 
 def load_gold(path: Path | None = None) -> list[GoldQuestion]:
@@ -65,6 +79,8 @@ def load_gold(path: Path | None = None) -> list[GoldQuestion]:
                 key_facts=[str(k) for k in item.get("key_facts") or []],
                 history=history,
                 split=str(item.get("split", "dev")),
+                set=path.stem,
+                evidence_sides=[[str(e) for e in side] for side in item.get("evidence_sides") or []],
             )
         )
     return questions
@@ -108,20 +124,24 @@ def _metrics(rows: list[dict[str, Any]]) -> dict[str, float]:
 def _by_category(rows: list[dict[str, Any]]) -> dict[str, dict[str, float]]:
     groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for row in rows:
+        part = f"{row.get('set', 'gold')}/{row['split']}"
         groups[f"type:{row['type']}"].append(row)
         groups[f"group:{row['group']}"].append(row)
-        groups[f"split:{row['split']}"].append(row)
+        groups[f"split:{part}"].append(row)
+        groups[f"{part}/{row['type']}"].append(row)
     return {"all": _metrics(rows), **{k: _metrics(v) for k, v in sorted(groups.items())}}
 
 
 def evaluate_system(
-    questions: list[GoldQuestion], search: Callable[[str], list[str]]
+    questions: list[GoldQuestion],
+    search: Callable[[str], list[str]],
+    standalone: Callable[[str, list[Turn]], str] = standalone_question,
 ) -> tuple[list[dict[str, Any]], list[float]]:
     rows, latencies = [], []
     for q in questions:
         if not q.answerable:
             continue
-        query = standalone_question(q.question, q.history)
+        query = standalone(q.question, q.history)
         started = time.perf_counter()
         texts = search(query)
         latencies.append((time.perf_counter() - started) * 1000)
@@ -131,6 +151,7 @@ def evaluate_system(
                 "type": q.type,
                 "group": q.group,
                 "split": q.split,
+                "set": q.set,
                 "query": query,
                 "rank": first_hit(texts[:5], q.evidence),
                 "in_budget": within_budget(texts, q.evidence),
@@ -140,7 +161,8 @@ def evaluate_system(
 
 
 def evaluate_answers(questions: list[GoldQuestion], engine: Any) -> tuple[dict[str, Any], list[float]]:
-    """Answer quality of the engine: key facts, found/refused, verbatim citations."""
+    """Answer quality of the engine: key facts, found/refused, verbatim citations, per
+    set, split and category."""
     rows, latencies = [], []
     for q in questions:
         started = time.perf_counter()
@@ -153,6 +175,7 @@ def evaluate_answers(questions: list[GoldQuestion], engine: Any) -> tuple[dict[s
                 "id": q.id,
                 "type": q.type,
                 "split": q.split,
+                "set": q.set,
                 "answerable": q.answerable,
                 "found": result.found,
                 "key_facts": all(fold_for_match(f) in answer for f in q.key_facts) if q.answerable else None,
@@ -160,29 +183,54 @@ def evaluate_answers(questions: list[GoldQuestion], engine: Any) -> tuple[dict[s
                 "verbatim": all(any(fold_for_match(c.quote) in t for t in texts) for c in result.citations),
             }
         )
+    summary = _answer_metrics(rows)
+    groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in rows:
+        part = f"{row['set']}/{row['split']}"
+        groups[part].append(row)
+        groups[f"{part}/{row['type']}"].append(row)
+    summary["by_category"] = {name: _answer_metrics(items, brief=True) for name, items in sorted(groups.items())}
+    return summary, latencies
+
+
+def _answer_metrics(rows: list[dict[str, Any]], brief: bool = False) -> dict[str, Any]:
     answerable = [r for r in rows if r["answerable"]]
     oos = [r for r in rows if not r["answerable"]]
     found = [r for r in answerable if r["found"]]
+    refused = [r for r in rows if not r["found"]]
 
-    def share(items: list[dict[str, Any]], key: str) -> float:
-        return round(sum(1 for r in items if r[key]) / max(1, len(items)), 4)
+    def share(items: list[dict[str, Any]], key: str) -> float | None:
+        return round(sum(1 for r in items if r[key]) / len(items), 4) if items else None
 
-    summary: dict[str, Any] = {
+    metrics: dict[str, Any] = {
+        "n": len(rows),
         "key_fact_accuracy": share(answerable, "key_facts"),
         "found_on_answerable": share(answerable, "found"),
-        "refused_out_of_scope": round(sum(1 for r in oos if not r["found"]) / max(1, len(oos)), 4),
+        "refused_out_of_scope": round(sum(1 for r in oos if not r["found"]) / len(oos), 4) if oos else None,
+        "wrongly_refused_share": round(1 - (share(answerable, "found") or 0.0), 4) if answerable else None,
+        # refusal as a classifier: of the refusals, how many were right (precision), and
+        # of the questions the documents cannot answer, how many were refused (recall)
+        "refusal_precision": round(sum(1 for r in refused if not r["answerable"]) / len(refused), 4)
+        if refused
+        else None,
         "citations_verbatim": share(found, "verbatim"),
-        "answers_with_citation": share(found, "cited"),
-        "key_fact_accuracy_followups": share([r for r in answerable if r["type"] == "followup"], "key_facts"),
-        "key_fact_accuracy_by_split": {
-            split: share([r for r in answerable if r["split"] == split], "key_facts")
-            for split in sorted({r["split"] for r in answerable})
-        },
-        "misses": [r["id"] for r in answerable if not r["key_facts"]],
-        "wrongly_refused": [r["id"] for r in answerable if not r["found"]],
-        "wrongly_answered": [r["id"] for r in oos if r["found"]],
     }
-    return summary, latencies
+    if brief:
+        return metrics
+    metrics.update(
+        {
+            "answers_with_citation": share(found, "cited"),
+            "key_fact_accuracy_followups": share([r for r in answerable if r["type"] == "followup"], "key_facts"),
+            "key_fact_accuracy_by_split": {
+                split: share([r for r in answerable if r["split"] == split], "key_facts")
+                for split in sorted({r["split"] for r in answerable})
+            },
+            "misses": [r["id"] for r in answerable if not r["key_facts"]],
+            "wrongly_refused": [r["id"] for r in answerable if not r["found"]],
+            "wrongly_answered": [r["id"] for r in oos if r["found"]],
+        }
+    )
+    return metrics
 
 
 def _latency(latencies: list[float]) -> dict[str, float]:
@@ -197,19 +245,25 @@ def _latency(latencies: list[float]) -> dict[str, float]:
 
 def run_eval(
     settings: Any,
-    questions_file: str | Path | None = None,
+    questions_file: str | Path | list[str] | list[Path] | None = None,
     baseline: bool = True,
     output: str | Path | None = None,
     answers: bool = True,
 ) -> dict[str, Any]:
-    questions = load_gold(Path(questions_file) if questions_file else None)
+    from assistant.engine import Engine
+
+    if isinstance(questions_file, list):
+        questions = load_sets([Path(f) for f in questions_file])
+    else:
+        questions = load_gold(Path(questions_file)) if questions_file else load_sets()
     retriever = Retriever.from_settings(settings)
     snapshot = retriever.snapshot()
+    engine = Engine(retriever)
 
     def hfa_search(query: str) -> list[str]:
         return [hit.passage["text"] for hit in retriever.search(query, k=20)]
 
-    rows, latencies = evaluate_system(questions, hfa_search)
+    rows, latencies = evaluate_system(questions, hfa_search, engine.standalone)
     lengths = [len(p["text"]) for p in snapshot.passages]
     report: dict[str, Any] = {
         "questions": len(questions),
@@ -225,15 +279,13 @@ def run_eval(
         },
     }
     if answers:
-        from assistant.engine import Engine
-
-        answer_metrics, answer_latencies = evaluate_answers(questions, Engine(retriever))
+        answer_metrics, answer_latencies = evaluate_answers(questions, engine)
         report["answers"] = {**answer_metrics, "latency": _latency(answer_latencies)}
     if baseline:
         from assistant.baseline import BaselineIndex
 
         base = BaselineIndex.build(settings.corpus_dir, settings.data_dir, retriever.embedder)
-        base_rows, base_latencies = evaluate_system(questions, lambda q: base.search(q, k=20))
+        base_rows, base_latencies = evaluate_system(questions, lambda q: base.search(q, k=20), engine.standalone)
         report["baseline"] = {
             "name": "llama-index SentenceSplitter (standard) + kun tett søk",
             "metrics": _by_category(base_rows),
@@ -290,7 +342,20 @@ def format_report(report: dict[str, Any]) -> str:
             f"{a['citations_verbatim']:.2f}, med kilde {a['answers_with_citation']:.2f}; "
             f"svartid median {a['latency'].get('median_ms')} ms, p95 {a['latency'].get('p95_ms')} ms"
         )
-        splits = ", ".join(f"{name} {value:.2f}" for name, value in a["key_fact_accuracy_by_split"].items())
-        lines.append(f"nøkkelfakta per del: {splits}; oppfølgingsspørsmål {a['key_fact_accuracy_followups']:.2f}")
+        lines.append("")
+        lines.append(
+            f"{'svar per sett/del/kategori':<34}{'n':>4} {'nøkkelf.':>8} {'funnet':>7} {'avvist':>7} "
+            f"{'feilavv.':>8} {'avv.pres.':>9} {'ordrett':>8}"
+        )
+
+        def cell(value: float | None, width: int) -> str:
+            return f"{value:>{width}.2f}" if value is not None else f"{'–':>{width}}"
+
+        for name, m in a.get("by_category", {}).items():
+            lines.append(
+                f"{name:<34}{m['n']:>4} {cell(m['key_fact_accuracy'], 8)} {cell(m['found_on_answerable'], 7)} "
+                f"{cell(m['refused_out_of_scope'], 7)} {cell(m['wrongly_refused_share'], 8)} "
+                f"{cell(m['refusal_precision'], 9)} {cell(m['citations_verbatim'], 8)}"
+            )
     lines.append(f"Rapport skrevet til {report.get('output')}")
     return "\n".join(lines)

@@ -1,15 +1,20 @@
 """Turn a follow-up question and the earlier turns into a standalone question (rule-based).
 
-"Hvem sitter i det utvalget?" after "Hvor ofte møtes SSU?" becomes "Hvem sitter i
-SSU?"; "Hva med barn og unge?" after a question about the strategy keeps the strategy
-as context; "Hvorfor det?" takes the claim from the previous answer.
+"Hvem sitter i det utvalget?" after "Hvor ofte møtes SSU?" becomes "Hvem sitter i det
+utvalget (SSU)?"; "Og i Trøndelag?" after "Hvor ofte møtes PSU?" asks the same question
+about Trøndelag; "Hva med FSU?" after "Hvor ofte møtes SSU?" becomes "Hvor ofte møtes
+FSU?"; "Hvorfor det?" takes the claim from the previous answer.
+
+What a conversation can be about — bodies, regions, documents, abbreviations — comes
+from the corpus's own data (manifest.yaml, glossary.yaml, structure.yaml) through
+``Topics``; only the Norwegian words for "that one", "what about" and "why" live here.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
@@ -18,71 +23,142 @@ class Turn:
     content: str
 
 
-# Bodies, documents and regions a conversation can be about, most specific first.
-_ANCHORS = [
-    r"Partnerskapsmøte\w*",
-    r"Partnerskapet",
-    r"SSU",
-    r"Strategisk samarbeidsutvalg\w*",
-    r"FSU\w*",
-    r"Faglig\w* samarbeidsutvalg\w*",
-    r"PSU",
-    r"Politisk samarbeidsutvalg\w*",
-    r"ASU",
-    r"Administrativt samarbeidsutvalg\w*",
-    r"fagråd\w*",
-    r"sekretariat\w*",
-    r"arbeidsutvalg\w*",
-    r"brukerutvalg\w*",
-    r"strategi\w*",
-    r"retningslinje \d+",
-    r"retningslinje\w*",
-    r"samarbeidsavtale\w*",
-    r"notat\w*",
-    r"handlingsplan\w*",
-    r"innsatsområde\w*",
-    r"høringsinnspill\w*",
-    r"St\. Olav\w*",
-    r"Trøndelag",
-    r"Telemark",
-    r"kommunedirektør\w*",
-]
-_ANCHOR_RE = re.compile(r"\b(?:" + "|".join(_ANCHORS) + r")", re.IGNORECASE)
+# Words that are part of many names but name nothing on their own.
+_NAME_NOISE = frozenset({"hf", "i", "og", "for", "av", "til", "med", "mellom", "the", "de", "st", "st."})
+
+
+@dataclass
+class Topics:
+    """Names a conversation can be about, by kind ("body", "region", "document", "term"),
+    from corpus data. Each name is matched as a whole word (inflected forms by prefix),
+    case-insensitively; names given together (an abbreviation and its expansion, a
+    region and its aliases) are one topic, with one key (region id, document id)."""
+
+    names: dict[str, list[str]] = field(default_factory=dict)  # kind -> names
+    _pattern: re.Pattern[str] | None = None
+    _kind_of: dict[str, str] = field(default_factory=dict)
+    _group_of: dict[str, int] = field(default_factory=dict)
+    _key_of: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_corpus(
+        cls,
+        regions: Iterable[tuple[str, str, Iterable[str], Iterable[str]]],
+        terms: Iterable[tuple[str, str, Iterable[str], str]],
+        documents: Iterable[tuple[str, str, str, str]],
+        bodies: Iterable[tuple[str, str]] = (),
+    ) -> Topics:
+        """``regions``: (id, name, aliases, bodies); ``terms``: (abbr, expansion, variants,
+        region id); ``documents``: (id, title, kind, region id); ``bodies``: (name, region id)
+        from structure.yaml."""
+        topics = cls()
+        for region_id, name, aliases, region_bodies in regions:
+            topics._add("region", [name, *aliases], region_id)
+            for body in region_bodies:  # "Strategisk samarbeidsutvalg (SSU)" -> both names
+                topics._add("body", [part.strip() for part in re.split(r"[()]", body) if part.strip()], region_id)
+        for name, region_id in bodies:
+            topics._add("body", [name], region_id)
+        for abbr, expansion, variants, region_id in terms:
+            kind = "body" if re.search(r"utvalg|råd\b|møte|sekretariat", expansion, re.IGNORECASE) else "term"
+            topics._add(kind, [abbr, expansion, *variants], region_id)
+        documents = list(documents)
+        kinds = [kind for _, _, kind, _ in documents]
+        for doc_id, title, kind, _region in documents:
+            first = re.split(r"\s[–-]\s|:", title, maxsplit=1)[0].strip()  # "Retningslinje 1", "Strategi for …"
+            topics._add("document", [first], doc_id)
+            # "strategien", "notatet": the kind names a document too (that one, when it is the only one)
+            topics._add("document", [kind], doc_id if kinds.count(kind) == 1 else "")
+        topics._compile()
+        return topics
+
+    def _add(self, kind: str, names: list[str], key: str = "") -> None:
+        bucket = self.names.setdefault(kind, [])
+        group = len(self._group_of) + 1
+        for name in names:
+            name = " ".join(str(name).split())
+            low = name.lower()
+            if len(name) < 2 or low in _NAME_NOISE:
+                continue
+            if name not in bucket:
+                bucket.append(name)
+            self._kind_of.setdefault(low, kind)
+            self._group_of.setdefault(low, self._group_of.get(names[0].lower(), group))
+            if key:
+                self._key_of.setdefault(low, key)
+
+    def _compile(self) -> None:
+        every = sorted(self._kind_of, key=len, reverse=True)  # longest first: "St. Olavs" before "St. Olav"
+        if every:
+            alternatives = "|".join(re.escape(n) for n in every)
+            # inflected forms ("utvalget", "strategien") match by a short suffix
+            self._pattern = re.compile(rf"(?<!\w)(?:{alternatives})\w{{0,4}}(?!\w)", re.IGNORECASE)
+
+    def find(self, text: str) -> list[tuple[str, str]]:
+        """(kind, name as written) for each name in ``text``, in order, without repeats."""
+        if self._pattern is None:
+            return []
+        seen: list[tuple[str, str]] = []
+        for match in self._pattern.finditer(text):
+            value = match.group(0)
+            if value.lower() not in {v.lower() for _, v in seen}:
+                seen.append((self.kind(value), value))
+        return seen
+
+    def _base(self, value: str) -> str:
+        low = value.lower()
+        for cut in range(len(low), max(0, len(low) - 5), -1):
+            if low[:cut] in self._kind_of:
+                return low[:cut]
+        return low
+
+    def kind(self, value: str) -> str:
+        return self._kind_of.get(self._base(value), "term")
+
+    def key(self, value: str) -> str:
+        """The region id (regions, bodies, region-bound terms) or document id of a name."""
+        return self._key_of.get(self._base(value), "")
+
+    def known_words(self) -> frozenset[str]:
+        """Every word of every name (lower case): a name in a question that the corpus
+        data knows is no unknown place or person."""
+        return frozenset(word.lower() for name in self._kind_of for word in re.findall(r"\w+", name))
+
+    def same(self, a: str, b: str) -> bool:
+        """Do two names stand for one topic (an abbreviation and its expansion)?"""
+        ga, gb = self._group_of.get(self._base(a)), self._group_of.get(self._base(b))
+        return ga is not None and ga == gb
+
 
 _DEICTIC = re.compile(
-    r"\b(det|den|de|dem|der|dit|dette|disse|deres|denne|utvalget|organet|gruppen|dokumentet|"
-    r"dei|det utvalet|hit|samme|sånn|slik)\b",
+    r"\b(?:det|den|de|dem|der|dit|dette|disse|deres|denne|utvalget|utvalet|organet|gruppen|gruppa|dokumentet|"
+    r"dei|hit|samme|sånn|slik|dei|desse|dette|same|her)\b",
     re.IGNORECASE,
 )
-_WHAT_ABOUT = re.compile(r"^\s*(?:og\s+)?(?:hva|kva)\s+med\s+(?P<topic>.+?)\s*\??\s*$", re.IGNORECASE)
-_BARE_WHY = re.compile(
-    r"^\s*(?:og\s+)?(?:hvorfor|kvifor|hvordan|korleis)(?:\s+(?:det|da|det da))?\s*\??\s*$", re.IGNORECASE
+_WHAT_ABOUT = re.compile(
+    r"^\s*(?:og|men|enn)?\s*(?:hva|kva)\s+med\s+(?P<topic>.{1,200}?)\s*\??\s*$|"
+    r"^\s*(?:og|enn|men)\s+(?P<topic2>(?:i|for|på|hos|om)\s+.{1,200}?|[^\s?]{1,60})\s*\??\s*$",
+    re.IGNORECASE,
 )
-_CITATION = re.compile(r"\s*\[\d+\]")
+_BARE_WHY = re.compile(
+    r"^\s*(?:og\s+)?(?:hvorfor|kvifor|hvordan|korleis)(?:\s+(?:det|da|det da|så))?\s*\??\s*$", re.IGNORECASE
+)
+_CITATION = re.compile(r"\s*\[\d{1,3}\]")
+_PREPOSITION = re.compile(r"^(?:i|for|på|hos|om)\s+", re.IGNORECASE)
+EMPTY_TOPICS = Topics()
 
 
-def _anchors(text: str) -> list[str]:
-    seen: list[str] = []
-    for match in _ANCHOR_RE.finditer(text):
-        value = match.group(0)
-        if value.lower() not in {s.lower() for s in seen}:
-            seen.append(value)
-    return seen
-
-
-def is_followup(question: str) -> bool:
-    words = question.split()
+def is_followup(question: str, topics: Topics = EMPTY_TOPICS) -> bool:
     if _WHAT_ABOUT.match(question) or _BARE_WHY.match(question):
         return True
-    if question.strip().lower().startswith("og "):
+    if question.strip().lower().startswith(("og ", "enn ")):
         return True
-    return len(words) <= 10 and bool(_DEICTIC.search(question)) and not _anchors(question)
+    return len(question.split()) <= 10 and bool(_DEICTIC.search(question)) and not topics.find(question)
 
 
-def standalone_question(question: str, history: Sequence[Turn] | None) -> str:
+def standalone_question(question: str, history: Sequence[Turn] | None, topics: Topics = EMPTY_TOPICS) -> str:
     """The question itself when it stands alone; otherwise the question with the topic
     of the conversation made explicit."""
-    if not history or not is_followup(question):
+    if not history or not is_followup(question, topics):
         return question
     users = [t.content for t in history if t.role == "user"]
     assistants = [t.content for t in history if t.role == "assistant"]
@@ -95,11 +171,47 @@ def standalone_question(question: str, history: Sequence[Turn] | None) -> str:
 
     what_about = _WHAT_ABOUT.match(question)
     if what_about:
-        topic = what_about.group("topic")
-        context = [a for a in _anchors(last_user) if a.lower() not in topic.lower()]
-        return f"{topic} {' '.join(context)}".strip() + "?"
+        topic = (what_about.group("topic") or what_about.group("topic2") or "").strip()
+        return _what_about(topic, last_user, topics)
 
-    anchors = _anchors(last_user) or _anchors(last_answer)
-    if not anchors:
-        return f"{question} {last_user}".strip()
-    return f"{question.rstrip('?').strip()} ({', '.join(anchors)})?"
+    # "Hvem sitter der?": the question, with what the conversation was about: the
+    # earlier question's own words, and the bodies, regions or documents it or the
+    # answer named.
+    anchors = [name for _, name in topics.find(last_user)] or [name for _, name in topics.find(last_answer)]
+    context = " ".join(_stripped(last_user).split())
+    extra = [a for a in anchors if a.lower() not in context.lower()]
+    parts = [p for p in (context, ", ".join(extra)) if p]
+    if not parts:
+        return question
+    return f"{question.rstrip('?').strip()} ({'; '.join(parts)})?"
+
+
+_QUESTION_WORDS = re.compile(
+    r"^\s*(?:og\s+)?(?:hva|kva|hvem|kven|hvor|kor|hvordan|korleis|hvorfor|kvifor|når|hvilke|hvilken|hvilket|"
+    r"kva for|er|har|kan|skal|må)\b\s*",
+    re.IGNORECASE,
+)
+
+
+def _stripped(question: str) -> str:
+    """A question without its question word and mark: the topic it was about."""
+    return _QUESTION_WORDS.sub("", question).strip(" ?")
+
+
+def _what_about(topic: str, previous: str, topics: Topics) -> str:
+    """ "Og i Trøndelag?" / "Hva med FSU?": the previous question, asked of the new topic."""
+    new = topics.find(topic)
+    old = topics.find(previous)
+    if previous and new:
+        kind, name = new[0]
+        same_kind = [value for k, value in old if k == kind or {k, kind} <= {"body", "term"}]
+        if same_kind:  # replace the earlier body (region, document) by the new one
+            pattern = re.compile(rf"(?<!\w){re.escape(same_kind[0])}(?!\w)", re.IGNORECASE)
+            return pattern.sub(lambda _: name, previous, count=1)
+        if kind == "region":  # the earlier question named no region: ask it of this one
+            return f"{previous.rstrip(' ?')} i {name}?"
+    if previous and not new and _PREPOSITION.match(topic) is None and len(topic.split()) <= 6:
+        # "Hva med barn og unge?" after a question about the strategy: keep its context
+        context = [value for _, value in old if value.lower() not in topic.lower()]
+        return f"{topic} {' '.join(context)}".strip() + "?"
+    return f"{previous.rstrip(' ?')} ({topic})?" if previous else f"{topic}?"

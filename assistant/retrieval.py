@@ -19,9 +19,9 @@ import numpy as np
 
 from assistant.errors import HfaError
 from assistant.guard import personal_data, warning_for
-from indexer.analysis import canonical_spelling, intent_terms, normalize_question, tokenize
+from indexer.analysis import canonical_spelling, intent_terms, normalize_question, one_edit, tokenize, words
 from indexer.embedders import Embedder, EmbedderError, make_embedder
-from indexer.manifest import PUBLIC, Region, Term, load_glossary, load_manifest
+from indexer.manifest import PUBLIC, Region, Synonym, Term, load_glossary, load_manifest, load_synonyms
 from indexer.store import FILTER_FIELDS, IndexSnapshot, StoreError, current_generation, load_generation
 
 log = logging.getLogger(__name__)
@@ -64,6 +64,9 @@ class Hit:
     bm25_rank: int | None = None
     dense_score: float | None = None
     bm25_score: float | None = None
+    sentence_rank: int | None = None
+    sentence_score: float | None = None  # cosine of the passage's best sentence or item
+    unit_scores: dict[int, float] = field(default_factory=dict)  # unit index -> cosine to the question
 
     def public(self) -> dict[str, Any]:
         p = self.passage
@@ -115,6 +118,37 @@ class Glossary:
                 expansion.terms.append(term)
                 expansion.added.append(term.abbr)
         return expansion
+
+
+class Thesaurus:
+    """Everyday words -> the documents' words (corpus/synonyms.yaml): "fylkesmannen"
+    adds "statsforvalter" to the question, so a question in the user's own words finds
+    the passage in the documents' words."""
+
+    def __init__(self, synonyms: list[Synonym]) -> None:
+        self._terms: dict[str, list[str]] = {}
+        for entry in synonyms:
+            for alternative in entry.alternatives:
+                key = " ".join(canonical_spelling(alternative).lower().split())
+                if key and entry.term not in self._terms.setdefault(key, []):
+                    self._terms[key].append(entry.term)
+        alternatives = sorted(self._terms, key=len, reverse=True)
+        self._pattern = (
+            re.compile(r"(?<!\w)(" + "|".join(re.escape(a) for a in alternatives) + r")\w{0,4}(?!\w)")
+            if alternatives
+            else None
+        )
+
+    def expand(self, question: str) -> list[str]:
+        if self._pattern is None:
+            return []
+        text = canonical_spelling(question).lower()
+        added: list[str] = []
+        for match in self._pattern.finditer(text):
+            for term in self._terms[match.group(1)]:
+                if term not in added and term.lower() not in text:
+                    added.append(term)
+        return added
 
 
 def embedder_from_settings(settings: Any) -> Embedder:
@@ -170,6 +204,7 @@ class Retriever:
         candidates: int = 40,
         region_boost: float = 0.15,
         chroma_url: str = "",
+        sentence_weight: float = 0.3,
     ) -> None:
         self.data_dir = data_dir
         self.chroma_url = chroma_url
@@ -179,10 +214,13 @@ class Retriever:
         self.dense_weight = dense_weight
         self.candidates = candidates
         self.region_boost = region_boost
+        self.sentence_weight = sentence_weight
+        self._near_cache: dict[tuple[int, str], list[str]] = {}
         self.glossary = Glossary(load_glossary(corpus_dir))
+        self.thesaurus = Thesaurus(load_synonyms(corpus_dir))
         self.manifest = load_manifest(corpus_dir)
         self.region_patterns = region_patterns(self.manifest.regions)
-        self._derived: tuple[Path, dict[str, set[str]], Callable[[str], float]] | None = None
+        self._derived: tuple[Path, dict[str, set[str]], Callable[[str], float], frozenset[str]] | None = None
         self._lock = threading.Lock()
         self._snapshot: IndexSnapshot | None = None
 
@@ -201,6 +239,7 @@ class Retriever:
             candidates=settings.candidates,
             region_boost=settings.region_boost,
             chroma_url=settings.chroma_url,
+            sentence_weight=settings.sentence_weight,
         )
 
     # -- index lifecycle -------------------------------------------------------------
@@ -223,9 +262,9 @@ class Retriever:
                 log.info("Loaded index generation %s (%d passages)", snapshot.path.name, len(snapshot.passages))
             return self._snapshot
 
-    def _derived_state(self) -> tuple[dict[str, set[str]], Callable[[str], float]]:
-        """Filter values and token IDF of the current generation, computed once per
-        generation (and again after `hfa index` swaps in a new one)."""
+    def _derived_state(self) -> tuple[dict[str, set[str]], Callable[[str], float], frozenset[str]]:
+        """Filter values, token IDF and the words of the current generation, computed
+        once per generation (and again after `hfa index` swaps in a new one)."""
         snapshot = self.snapshot()
         if self._derived is None or self._derived[0] != snapshot.path:
             known = {key: {str(p[key]) for p in snapshot.passages} for key in FILTER_FIELDS}
@@ -238,8 +277,15 @@ class Retriever:
             def weight(token: str) -> float:
                 return math.log((total + 1) / (counts.get(token, 0) + 0.5))
 
-            self._derived = (snapshot.path, known, weight)
-        return self._derived[1], self._derived[2]
+            vocabulary = frozenset(
+                word for passage in snapshot.passages for word in words(f"{passage['title']} {passage['text']}")
+            )
+            self._derived = (snapshot.path, known, weight, vocabulary)
+        return self._derived[1], self._derived[2], self._derived[3]
+
+    def corpus_words(self) -> frozenset[str]:
+        """Every word (lower case, canonical spelling) of the indexed documents."""
+        return self._derived_state()[2]
 
     def idf(self, token: str) -> float:
         """Inverse document frequency of a BM25 token over the current passages."""
@@ -269,20 +315,28 @@ class Retriever:
         snapshot = self.snapshot()
         expansion = self.glossary.expand(question)
         query_text = canonical_spelling(question)
-        if expansion.added:
-            query_text = f"{query_text} ({'; '.join(expansion.added)})"
+        added = [*expansion.added, *self.thesaurus.expand(question)]
+        if added:
+            query_text = f"{query_text} ({'; '.join(added)})"
 
         allowed = self._allowed_rows(snapshot, filters)
         if not allowed.any():
             return []
-        dense = self._dense(snapshot, query_text, filters)
+        try:
+            vector = self.embedder.embed_query(query_text)
+        except EmbedderError as exc:
+            raise HfaError(str(exc), 503) from exc
+        dense = self._dense(snapshot, vector, filters)
+        sentences, unit_scores = self._sentences(snapshot, vector, allowed)
         # What the question asks for (composition, frequency, cost …) weighs double: it
         # separates sections that share the same subject.
         intents = intent_terms(question)
         lexical = self._bm25(snapshot, " ".join([query_text, *intents, *intents]), allowed)
         # Both retrievers filtered already; this guards against an index written without
         # the metadata (nothing restricted may slip through, whatever the store did).
-        hits = [hit for hit in self._fuse(snapshot, dense, lexical) if allowed[int(hit.passage["row"])]]
+        hits = [hit for hit in self._fuse(snapshot, dense, lexical, sentences) if allowed[int(hit.passage["row"])]]
+        for hit in hits:
+            hit.unit_scores = unit_scores.get(int(hit.passage["row"]), {})
         regions = self.regions_in(question)
         if len(regions) == 1 and self.region_boost:
             for hit in hits:  # a question about one region prefers that region's documents
@@ -307,7 +361,23 @@ class Retriever:
             dtype=bool,
         )
 
-    def _dense(self, snapshot: IndexSnapshot, query_text: str, filters: Filters) -> list[tuple[int, float]]:
+    def _sentences(
+        self, snapshot: IndexSnapshot, vector: np.ndarray, allowed: np.ndarray
+    ) -> tuple[list[tuple[int, float]], dict[int, dict[int, float]]]:
+        """Passages ranked by their best sentence or list item, and every unit's cosine."""
+        matrix = snapshot.unit_vectors
+        if matrix is None or not len(snapshot.units):
+            return [], {}
+        cosines = matrix @ np.asarray(vector, dtype=np.float32)
+        per_row: dict[int, dict[int, float]] = {}
+        for entry, cosine in zip(snapshot.units, cosines.tolist(), strict=True):
+            row = int(entry["row"])
+            if allowed[row]:
+                per_row.setdefault(row, {})[int(entry["unit"])] = cosine
+        best = sorted(((row, max(scores.values())) for row, scores in per_row.items()), key=lambda x: -x[1])
+        return best[: self.candidates], per_row
+
+    def _dense(self, snapshot: IndexSnapshot, vector: np.ndarray, filters: Filters) -> list[tuple[int, float]]:
         from llama_index.core.vector_stores.types import (
             FilterOperator,
             MetadataFilter,
@@ -315,10 +385,6 @@ class Retriever:
             VectorStoreQuery,
         )
 
-        try:
-            vector = self.embedder.embed_query(query_text)
-        except EmbedderError as exc:
-            raise HfaError(str(exc), 503) from exc
         conditions = [MetadataFilter(key=k, value=v, operator=FilterOperator.EQ) for k, v in filters.active().items()]
         if filters.visible is not None:
             conditions.append(MetadataFilter(key="visibility", value=list(filters.visible), operator=FilterOperator.IN))
@@ -337,7 +403,10 @@ class Retriever:
         return ranked
 
     def _bm25(self, snapshot: IndexSnapshot, query_text: str, allowed: np.ndarray) -> list[tuple[int, float]]:
-        tokens = [t for t in tokenize(query_text) if t in snapshot.bm25.vocab_dict]
+        vocab = snapshot.bm25.vocab_dict
+        tokens: list[str] = []
+        for token in tokenize(query_text):
+            tokens.extend([token] if token in vocab else self._near(token, vocab))
         if not tokens:
             return []
         scores = np.asarray(snapshot.bm25.get_scores(tokens), dtype=np.float64)
@@ -345,8 +414,27 @@ class Retriever:
         order = np.argsort(-scores)[: self.candidates]
         return [(int(i), float(scores[i])) for i in order if np.isfinite(scores[i]) and scores[i] > 0]
 
+    def _near(self, token: str, vocab: dict[str, int]) -> list[str]:
+        """Index words for a word the index does not have: what a clipped word
+        ("brukerrep") begins, or a word one typing error away ("partnerskapsmøtte")."""
+        if len(token) < 5 or token.isdigit():
+            return []
+        key = (id(vocab), token)
+        if key not in self._near_cache:
+            found = sorted(word for word in vocab if word.startswith(token))[:3]
+            if not found and len(token) >= 6:
+                found = sorted(word for word in vocab if abs(len(word) - len(token)) <= 1 and one_edit(word, token))[:2]
+            if len(self._near_cache) > 50_000:
+                self._near_cache.clear()
+            self._near_cache[key] = found
+        return self._near_cache[key]
+
     def _fuse(
-        self, snapshot: IndexSnapshot, dense: list[tuple[int, float]], lexical: list[tuple[int, float]]
+        self,
+        snapshot: IndexSnapshot,
+        dense: list[tuple[int, float]],
+        lexical: list[tuple[int, float]],
+        sentences: list[tuple[int, float]] | None = None,
     ) -> list[Hit]:
         hits: dict[int, Hit] = {}
         for rank, (row, score) in enumerate(dense):
@@ -354,6 +442,12 @@ class Retriever:
         for rank, (row, score) in enumerate(lexical):
             hit = hits.setdefault(row, Hit(snapshot.passages[row], 0.0))
             hit.bm25_rank, hit.bm25_score = rank, score
+        for rank, (row, score) in enumerate(sentences or []):
+            hit = hits.setdefault(row, Hit(snapshot.passages[row], 0.0))
+            hit.sentence_rank, hit.sentence_score = rank, score
+        # The sentence ranking is a second dense signal; without unit vectors (an index
+        # from before they existed) the two original rankings keep their weights.
+        w_sent = self.sentence_weight if sentences else 0.0
         w_dense, w_bm25 = self.dense_weight, 1.0 - self.dense_weight
         if self.fusion == "rrf":
             for hit in hits.values():
@@ -361,13 +455,16 @@ class Retriever:
                     hit.score += 2 * w_dense / (RRF_K + hit.dense_rank + 1)
                 if hit.bm25_rank is not None:
                     hit.score += 2 * w_bm25 / (RRF_K + hit.bm25_rank + 1)
+                if hit.sentence_rank is not None:
+                    hit.score += 2 * w_sent / (RRF_K + hit.sentence_rank + 1)
         else:  # weighted sum of min-max normalised scores
             dense_norm = _min_max([s for _, s in dense])
             bm25_norm = _min_max([s for _, s in lexical])
+            sent_norm = _min_max([s for _, s in sentences or []])
             for hit in hits.values():
                 dense_part = dense_norm(hit.dense_score)
                 bm25_part = bm25_norm(hit.bm25_score)
-                hit.score = w_dense * dense_part + w_bm25 * bm25_part
+                hit.score = w_dense * dense_part + w_bm25 * bm25_part + w_sent * sent_norm(hit.sentence_score)
         return sorted(hits.values(), key=lambda h: (-h.score, h.passage["row"]))
 
 

@@ -111,6 +111,9 @@ class Settings(BaseSettings):
     fusion: Literal["rrf", "weighted"] = Field("rrf", description="How dense and BM25 rankings are combined.")
     dense_weight: float = Field(0.3, ge=0, le=1, description="Weight of the dense ranking in the fusion.")
     region_boost: float = Field(0.15, ge=0, le=2, description="Score boost for the region a question names.")
+    sentence_weight: float = Field(
+        0.15, ge=0, le=2, description="Weight of the best-sentence ranking (sentence vectors) in the fusion."
+    )
     candidates: int = Field(40, ge=5, le=500, description="Candidates taken from each retriever before fusion.")
 
     llm_base_url: str = Field("", description="OpenAI-compatible LLM endpoint (vLLM, Ollama, llama.cpp server).")

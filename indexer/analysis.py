@@ -280,3 +280,17 @@ def tokenize(text: str) -> list[str]:
 def fold_for_match(text: str) -> str:
     """Fold text for verbatim comparison: normalised, lower-case, one space between words."""
     return " ".join(normalize_text(text).lower().split())
+
+
+def one_edit(a: str, b: str) -> bool:
+    """True when ``a`` and ``b`` differ by one insertion, deletion or substitution."""
+    if len(a) > len(b):
+        a, b = b, a
+    if len(b) - len(a) > 1:
+        return False
+    i = 0
+    while i < len(a) and a[i] == b[i]:
+        i += 1
+    if len(a) == len(b):
+        return a[i + 1 :] == b[i + 1 :]
+    return a[i:] == b[i + 1 :]

@@ -25,6 +25,7 @@ from indexer.clean import logical_lines
 from indexer.embedders import Embedder
 from indexer.loaders import MAX_FILE_BYTES, SUPPORTED_SUFFIXES, LoadError, load_document
 from indexer.manifest import DocMeta, load_manifest
+from indexer.sentences import embedded_units
 from indexer.store import STORE_VERSION, current_generation, read_params, write_generation
 from indexer.structure import STRUCTURE_FILE, StructureError, load_structure, resolve_structure
 
@@ -95,6 +96,7 @@ def code_fingerprint() -> str:
         "store.py",
         "manifest.py",
         "structure.py",
+        "sentences.py",
     ):
         digest.update((here / name).read_bytes())
     return digest.hexdigest()[:16]
@@ -217,12 +219,21 @@ def build_index(
             texts.append(search_text(meta.title, passage))
             lexical.append(lexical_text(meta.title, passage))
 
+    # Sentences and list items get vectors of their own (answer selection by meaning).
+    units: list[dict[str, Any]] = []
+    unit_texts: list[str] = []
+    for record in records:
+        for index, text in embedded_units(record["section"], record["text"]):
+            units.append({"row": record["row"], "unit": index})
+            unit_texts.append(text)
     keys = [content_key(embedder.name, text) for text in texts]
+    unit_keys = [content_key(embedder.name, text) for text in unit_texts]
     data_dir.mkdir(parents=True, exist_ok=True)
     cache = EmbeddingCache(data_dir / "cache" / "embeddings.sqlite")
     try:
-        vectors_by_key = cache.get_many(set(keys))
-        missing = sorted({k: t for k, t in zip(keys, texts, strict=True) if k not in vectors_by_key}.items())
+        vectors_by_key = cache.get_many(set(keys) | set(unit_keys))
+        wanted = dict(zip(keys, texts, strict=True)) | dict(zip(unit_keys, unit_texts, strict=True))
+        missing = sorted((k, t) for k, t in wanted.items() if k not in vectors_by_key)
         report.reused = sum(1 for k in keys if k in vectors_by_key)
         report.embedded = len(keys) - report.reused
         bar = _progress(len(missing), progress)
@@ -250,7 +261,15 @@ def build_index(
         raise BuildError(str(exc)) from exc
     matrix = np.vstack([vectors_by_key[k] for k in keys]).astype(np.float32)
     tokens = [tokenize(text) for text in lexical]
-    generation = write_generation(data_dir, records, matrix, tokens, params, chroma_url=chroma_url, extras=extras)
+    extras["units.json"] = units
+    unit_matrix = (
+        np.vstack([vectors_by_key[k] for k in unit_keys]).astype(np.float32)
+        if unit_keys
+        else np.zeros((0, matrix.shape[1]), dtype=np.float32)
+    )
+    generation = write_generation(
+        data_dir, records, matrix, tokens, params, chroma_url=chroma_url, extras=extras, arrays={"units": unit_matrix}
+    )
     report.generation = generation.name
     report.passages = len(records)
     report.seconds = time.perf_counter() - started

@@ -143,3 +143,23 @@ def load_glossary(corpus_dir: Path) -> list[Term]:
         except KeyError as exc:
             raise ManifestError(f"glossary.yaml: oppføringen {entry!r} mangler {exc}") from exc
     return terms
+
+
+@dataclass(frozen=True)
+class Synonym:
+    term: str  # as the documents write it
+    alternatives: tuple[str, ...]  # what a user may write instead
+
+
+def load_synonyms(corpus_dir: Path) -> list[Synonym]:
+    """corpus/synonyms.yaml: everyday words mapped to the documents' words (optional)."""
+    path = corpus_dir / "synonyms.yaml"
+    if not path.exists():
+        return []
+    out = []
+    for entry in _read_yaml(path).get("synonyms") or []:
+        try:
+            out.append(Synonym(str(entry["term"]), tuple(str(a) for a in entry.get("alternatives") or ())))
+        except (KeyError, TypeError) as exc:
+            raise ManifestError(f"synonyms.yaml: oppføringen {entry!r} mangler {exc}") from exc
+    return out

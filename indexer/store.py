@@ -20,7 +20,7 @@ import os
 import shutil
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -30,7 +30,7 @@ import numpy as np
 log = logging.getLogger(__name__)
 
 COLLECTION = "hfa-passages"
-STORE_VERSION = "1"
+STORE_VERSION = "2"
 FILTER_FIELDS = ("region", "kind", "status", "doc_id")
 CHROMA_BATCH = 4096  # passages per Chroma add() call
 
@@ -128,6 +128,7 @@ def write_generation(
     params: dict[str, Any],
     chroma_url: str = "",
     extras: dict[str, Any] | None = None,
+    arrays: dict[str, np.ndarray] | None = None,
 ) -> Path:
     """Write a complete generation and make it current. ``passages[i]`` has vector
     ``vectors[i]`` and BM25 tokens ``tokens[i]``."""
@@ -166,6 +167,8 @@ def write_generation(
         with (generation / "passages.jsonl").open("w", encoding="utf-8") as handle:
             for passage in passages:
                 handle.write(json.dumps(passage, ensure_ascii=False) + "\n")
+        for name, array in (arrays or {}).items():  # e.g. units.npy: sentence vectors
+            np.save(generation / f"{name}.npy", array, allow_pickle=False)
         for name, content in (extras or {}).items():  # e.g. structure.json, checked against these passages
             (generation / name).write_text(json.dumps(content, ensure_ascii=False, indent=2), encoding="utf-8")
         (generation / "params.json").write_text(json.dumps(params, ensure_ascii=False, indent=2), encoding="utf-8")
@@ -225,6 +228,8 @@ class IndexSnapshot:
     bm25: Any
     vector_store: Any
     structure: dict[str, Any] | None = None  # structure.json: bodies and cited facts
+    units: list[dict[str, Any]] = field(default_factory=list)  # units.json: {"row", "unit"} per sentence vector
+    unit_vectors: np.ndarray | None = None  # units.npy, one row per entry of ``units``
 
 
 def load_generation(data_dir: Path, chroma_url: str = "") -> IndexSnapshot:
@@ -263,4 +268,9 @@ def load_generation(data_dir: Path, chroma_url: str = "") -> IndexSnapshot:
         raise StoreError("Indeksen kunne ikke leses. Kjør `hfa index` på nytt.") from exc
     structure_path = generation / "structure.json"
     structure = json.loads(structure_path.read_text(encoding="utf-8")) if structure_path.exists() else None
-    return IndexSnapshot(generation, params, passages, bm25, store, structure)
+    units: list[dict[str, Any]] = []
+    unit_vectors = None
+    if (generation / "units.npy").exists() and (generation / "units.json").exists():
+        units = json.loads((generation / "units.json").read_text(encoding="utf-8"))
+        unit_vectors = np.load(generation / "units.npy", allow_pickle=False)
+    return IndexSnapshot(generation, params, passages, bm25, store, structure, units, unit_vectors)

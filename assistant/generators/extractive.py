@@ -19,20 +19,20 @@ from typing import Any
 import yaml
 
 from assistant.answerability import concepts
+from assistant.demands import demands_of, has_answer_type
 from assistant.generators.base import Citation, Draft, Generator
 from assistant.generators.citations import cite
 from assistant.resources import resource_dir
 from assistant.retrieval import Glossary, Hit, region_patterns
 from indexer.analysis import canonical_spelling, tokenize
 from indexer.manifest import Region
+from indexer.sentences import passage_units
 
 LIST_QUESTION = re.compile(
     r"\b(?:hvem (?:sitter|deltar|er med|møter|består)|hvilke|består\w* av|sammensetning\w*|"
     r"oppgave\w*|medlem\w*|hva gjør|hvem er representert)\b",
     re.IGNORECASE,
 )
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÆØÅ«(])")
-_BULLET = re.compile(r"^(\s*)- (.*)$")
 _ANAPHOR = re.compile(r"(?:Denne|Dette|Disse|Slike|Desse|Dei)\b")
 _WHY = re.compile(r"\b(?:hvorfor|kvifor|begrunn\w*|årsak\w*)\b", re.IGNORECASE)
 _REASON = re.compile(
@@ -42,7 +42,8 @@ _REASON = re.compile(
 _HOW_MUCH = re.compile(r"\b(?:hvor|kor) (?:mye|mykje|mange|lenge|lang|stor\w*|ofte)\b", re.IGNORECASE)
 _QUANTITY = re.compile(r"\d|\b(?:en|ett|to|tre|fire|fem|seks|sju|syv|åtte|ni|ti|tolv|hver|årlig)\b", re.IGNORECASE)
 _NEGATION = re.compile(r"\b(?:ikke|ikkje|uten|unntatt)\b", re.IGNORECASE)
-MAX_SENTENCES = 3
+MAX_SENTENCES = 4
+SEMANTIC_WEIGHT = 0.1
 MAX_PASSAGES = 3
 MAX_ITEMS = 8
 
@@ -61,54 +62,28 @@ class _Unit:
     context: set[str] = field(default_factory=set)  # of a heading line just above it
     items: list[set[str]] = field(default_factory=list)  # a list's items, one token set each
     parent: int = -1  # an item's list, as an index into the passage's units
+    meaning: float | None = None  # cosine of the unit's vector to the question (None: no vector)
 
 
 def _units(rank: int, hit: Hit) -> list[_Unit]:
-    lines = hit.passage["text"].split("\n")
     units: list[_Unit] = []
-    block: list[str] = []
-    heading = ""  # a short line that is no sentence ("§ 6-1.Plikt til å inngå samarbeidsavtale")
-    previous = ""
-    for line in [*lines, ""]:
-        if _BULLET.match(line):
-            if not block and previous and len(previous) <= 120 and not _BULLET.match(previous):
-                block.append(previous)  # the line that introduces the list belongs to it
-                heading = previous
-            block.append(line)
-            previous = line
-            continue
-        if block:
-            bullets = [match.group(2).strip() for item in block if (match := _BULLET.match(item))]
-            items = [set(tokenize(text)) for text in bullets]
-            context = set(tokenize(heading))
-            units.append(_Unit(rank, "\n".join(block), set().union(*items), "list", context, items))
-            parent = len(units) - 1
-            for text, tokens in zip(bullets, items, strict=True):  # an item can answer on its own
-                units.append(_Unit(rank, text, tokens, "item", context, parent=parent))
-            block = []
-            heading = ""
-        previous = line
-        if not line.strip():
-            continue
-        if line[:1].islower() and units and units[-1].kind == "sentence" and units[-1].hit_rank == rank:
-            # the line continues the sentence above (e.g. a date broken over two lines)
-            last = units[-1]
-            last.text = f"{last.text}\n{line}"
-            last.tokens |= set(tokenize(line))
-            continue
-        sentences = [s for s in _SENTENCE_END.split(line) if len(s) > 15]
-        if not any(_is_sentence(s) for s in sentences):
-            heading = line
-            continue
-        for sentence in sentences:
-            if _is_sentence(sentence):
-                units.append(_Unit(rank, sentence, set(tokenize(sentence)), "sentence", set(tokenize(heading))))
-        heading = ""
+    scores = hit.unit_scores  # by unit index in the passage, as the indexer numbered them
+    for index, unit in enumerate(passage_units(hit.passage["text"])):
+        context = set(tokenize(unit.heading))
+        if unit.kind == "list":
+            items = [set(tokenize(item)) for item in unit.items]
+            item_scores = [scores[i] for i in range(index + 1, index + 1 + len(unit.items)) if i in scores]
+            units.append(
+                _Unit(
+                    rank, unit.text, set().union(*items), "list", context, items, meaning=max(item_scores, default=None)
+                )
+            )
+        else:
+            tokens = set(tokenize(unit.text))
+            units.append(
+                _Unit(rank, unit.text, tokens, unit.kind, context, parent=unit.parent, meaning=scores.get(index))
+            )
     return units
-
-
-def _is_sentence(text: str) -> bool:
-    return len(text) > 45 or text.rstrip().endswith((".", "!", "?"))
 
 
 class ExtractiveGenerator(Generator):
@@ -138,7 +113,7 @@ class ExtractiveGenerator(Generator):
                     group |= abbr | expansion
         return [frozenset(g) for g in groups]
 
-    def generate(self, question: str, hits: list[Hit]) -> Draft:
+    def generate(self, question: str, hits: list[Hit], region_prefix: bool = True) -> Draft:
         top = hits[:MAX_PASSAGES]
         groups = self.question_concepts(question)
         units = [unit for rank, hit in enumerate(top) for unit in _units(rank, hit)]
@@ -148,12 +123,26 @@ class ExtractiveGenerator(Generator):
         wants_list = bool(LIST_QUESTION.search(canonical_spelling(question))) and not negated
         why = bool(_WHY.search(question))  # the answer gives a reason
         how_much = bool(_HOW_MUCH.search(question))  # the answer holds a number
+        wanted = demands_of(question)  # an amount, a frequency, a date …: prefer units that hold one
         # one "typical" concept of this question
         unit_weight = sum(max(self.idf(t) for t in g) for g in groups) / len(groups) if groups else 1.0
         sections = [set(tokenize(hit.passage.get("trail") or hit.passage["section"])) for hit in top]
 
         def weight(tokens: set[str]) -> float:
             return sum(max((self.idf(t) for t in group & tokens), default=0.0) for group in groups)
+
+        # Meaning: each unit's cosine to the question, scaled so the best unit of these
+        # passages gets 1 and a median one 0; worth up to SEMANTIC_WEIGHT of all the
+        # question's words, so a paraphrase that shares no word still finds its sentence.
+        meanings = sorted(u.meaning for u in units if u.meaning is not None)
+        floor = meanings[len(meanings) // 2] if meanings else 0.0
+        span = (meanings[-1] - floor) if meanings else 0.0
+        full = sum(max(self.idf(t) for t in g) for g in groups) if groups else 1.0
+
+        def meaning(unit: _Unit) -> float:
+            if unit.meaning is None or span <= 0:
+                return 0.0
+            return SEMANTIC_WEIGHT * full * max(0.0, (unit.meaning - floor) / span) ** 2
 
         def score(unit: _Unit) -> float:
             # Headings say what a unit is about: full weight for a list (its items rarely
@@ -164,11 +153,14 @@ class ExtractiveGenerator(Generator):
                 overlap = weight(head) + max(weight(item) - weight(item & head) for item in unit.items)
             else:
                 overlap = weight(unit.tokens) + 0.5 * (weight(unit.tokens | head) - weight(unit.tokens))
+            overlap += meaning(unit)
             if overlap <= 0:
                 return 0.0
             if negated and _NEGATION.search(unit.text):
                 overlap += unit_weight
             if (why and _REASON.search(unit.text)) or (how_much and _QUANTITY.search(unit.text)):
+                overlap += 0.5 * unit_weight
+            if wanted.answer_type != "any" and has_answer_type(wanted.answer_type, unit.text, role=wanted.role):
                 overlap += 0.5 * unit_weight
             prior = unit_weight / (unit.hit_rank + 1)
             shape = 0.5 * unit_weight if wants_list == (unit.kind == "list") else 0.0
@@ -204,14 +196,14 @@ class ExtractiveGenerator(Generator):
             order = top[best.hit_rank].passage["text"]
             chosen.sort(key=lambda u: order.find(u.text))  # in the document's own order
             chosen = _fill_gaps(chosen, [u for u in units if u.hit_rank == best.hit_rank and u.kind == "sentence"])
-        return self._compose(chosen, top)
+        return self._compose(chosen, top, region_prefix)
 
     # -- composing ------------------------------------------------------------------
-    def _compose(self, chosen: list[_Unit], top: list[Hit]) -> Draft:
+    def _compose(self, chosen: list[_Unit], top: list[Hit], region_prefix: bool = True) -> Draft:
         citations: list[Citation] = []
         numbers: dict[int, int] = {}
         parts: list[str] = []
-        multi_region = len(self.regions) > 1
+        multi_region = len(self.regions) > 1 and region_prefix
         groups: list[list[_Unit]] = []
         for unit in chosen:  # sentences from one passage (items of one list) go together, one marker
             last = groups[-1][0] if groups else None

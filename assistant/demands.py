@@ -1,0 +1,195 @@
+"""What a question demands of its answer: an answer type and the specifics it pins.
+
+"Hvor ofte møtes PSU?" demands a frequency; "Hva koster en parkeringsplass?" an amount;
+"Hvem leder PSU?" a person's name; "Hvor mange deltakere var på det siste møtet?" pins a
+moment the documents cannot know; "… i 2023?" pins a year. The engine checks the answer
+it would give — the sentences it quotes and the passages they come from — against these
+demands, and refuses, or answers in part and says what the documents do not say, when
+the answer lacks them. Language patterns live here; facts about a corpus (bodies,
+regions) never do.
+
+Every pattern is bounded (no nested quantifiers); questions are length-checked before
+they get here.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from indexer.analysis import canonical_spelling, normalize_text
+
+# -- answer types, most specific first ---------------------------------------------------
+_TYPES: list[tuple[str, re.Pattern[str]]] = [
+    (
+        "person",
+        re.compile(
+            r"\b(?:hva|kva) heter (?:den |det )?(?P<named>leder|leiar|nestleder|nestleiar|styreleder|møteleder|"
+            r"kontaktperson|koordinator|sekretær|direktør|ordfører)\w{0,6}\b|\bnavn(?:et|a)? på (?:den |de )?"
+            r"(?P<named2>\w{3,20})\b|\b(?:hvem|kven) (?P<role>leder|leiar|leiir|ledet|leia)\b|"
+            r"\b(?:hvem|kven) (?:er|var|blir|vert|blei|ble) (?:den |det )?(?:nåværende |"
+            r"noverande |sittende )?(?P<role2>leder|leiar|nestleder|"
+            r"nestleiar|styreleder|styreleiar|møteleder|møteleiar|kontaktperson|sekretær|direktør|ordfører)\w{0,6}\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "amount",
+        re.compile(
+            r"\b(?:hva|kva) (?:koster|kostar|kostet|kosta)\b|\b(?:hvor|kor) (?:mye|mykje) (?:koster|kostar|kostet|"
+            r"betaler|betalar|tjener|tener|får|penger|pengar|kroner|budsjett)\b|"
+            r"\bkostnad\w{0,4}\b|\bpris(?:en|ar|er)?\b|"
+            r"\blønn\w{0,4}\b|\bhonorar\w{0,3}\b|\bi kroner\b|\bbeløp\w{0,3}\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "contact",
+        re.compile(
+            r"\btelefon\w{0,8}\b|\btlf\b|\be-?post\w{0,6}\b|\bmail\w{0,6}\b|\blenke\w{0,3}\b|\bnettside\w{0,3}\b|"
+            r"\bnettadresse\w{0,3}\b|\burl\b|\badresse\w{0,3}\b|\bkontaktinfo\w{0,8}\b|\bkontonummer\w{0,3}\b|"
+            r"\borganisasjonsnummer\w{0,3}\b|\bnummeret\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "place",
+        re.compile(
+            r"\b(?:hvilket|hvilke|kva for eit|kva for) (?:rom|lokale|lokaler|sted|stad|møterom)\b|\bmøterom\w{0,3}\b|"
+            r"\b(?:hvor|kor) (?:ligger|ligg|holdes|haldast|holdast|foregår|arrangeres)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "date",
+        re.compile(
+            r"\b(?:hvilken|kva) dato\b|\bdatoen\b|\bklokka\b|\bklokken\b|\bkl\.|\btidspunkt\w{0,3}\b|"
+            r"\bfrist\w{0,4}\b|\bdeadline\w{0,2}\b|\båpningstid\w{0,3}\b|\binnen hvor\b",
+            re.IGNORECASE,
+        ),
+    ),
+    ("frequency", re.compile(r"\b(?:hvor|kor) (?:ofte|hyppig)\b|\bhvor mange ganger\b|\bkor mange gonger\b", re.I)),
+    ("duration", re.compile(r"\b(?:hvor|kor) (?:lenge|lang tid)\b", re.IGNORECASE)),
+    ("quantity", re.compile(r"\b(?:hvor|kor) (?:mange|mye|mykje|stor\w{0,2})\b|\bantall\w{0,2}\b", re.IGNORECASE)),
+]
+
+# The present or the future: the documents are dated and cannot say what happens next.
+_NOW_STRONG = re.compile(
+    r"\b(?:neste|førstkommende|kommende|forrige|siste|førre) (?:møte\w{0,4}|partnerskapsmøte\w{0,4}|samling\w{0,3}|"
+    r"gang|frist\w{0,3}|\w{2,5}-møte\w{0,4})\b|\bi morgen\b|\bi fjor\b|\bdenne (?:uka|uken|veka|måneden|månaden|"
+    r"høsten|hausten|våren)\b|\bi (?:neste|førre|forrige) (?:uke|veke|måned|månad|år)\b|\bi år\b|\bakkurat nå\b",
+    re.IGNORECASE,
+)
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
+# A capitalised word inside the question (not its first word): a name the answer must hold.
+_CAPITALISED = re.compile(r"(?<=\s)([A-ZÆØÅ][a-zæøåäöüé]{2,24}(?:-[A-ZÆØÅa-zæøå]{1,20})?)\b")
+
+# -- what an answer holds ----------------------------------------------------------------
+_HAS: dict[str, re.Pattern[str]] = {
+    "amount": re.compile(
+        r"\d[\d .\u00a0]{0,12},?-?\s?(?:kr\b|kroner|nok\b|mill\w{0,6}|milliard\w{0,3})|\bkr\.?\s?\d", re.IGNORECASE
+    ),
+    "contact": re.compile(
+        r"[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,4}|https?://\S{1,200}|www\.\S{1,200}|"
+        r"(?<!\d)\d{2} ?\d{2} ?\d{2} ?\d{2}(?!\d)|(?<!\d)\d{4}[ .]\d{2}[ .]\d{5}(?!\d)"
+    ),
+    "place": re.compile(
+        r"\b(?:rom|møterom|sal|auditorium|adresse)\s\w{0,20}\s?\d|\b\d{4}\s[A-ZÆØÅ][a-zæøå]+|"
+        r"\b[A-ZÆØÅ]\w+(?:gata|gate|veien|vegen|vei|veg)\s\d",
+    ),
+    "date": re.compile(
+        r"\b\d{1,2}\.\s?(?:januar|februar|mars|april|mai|juni|juli|august|september|oktober|november|desember)\b|"
+        r"\b\d{1,2}\.\d{1,2}\.(?:\d{2,4})?|\bkl\.?\s?\d|\b(?:innen|senest|før)\s\d",
+        re.IGNORECASE,
+    ),
+    "frequency": re.compile(
+        r"\b(?:årlig\w{0,2}|årleg\w{0,2}|ganger|gonger|gang i|hver\w{0,2}|kvar\w{0,2}|månedlig\w{0,2}|ukentlig\w{0,2}|"
+        r"kvartalsvis|halvårlig\w{0,2}|jevnlig\w{0,2}|fast\w{0,2} møte\w{0,3}|møteplan\w{0,3})\b",
+        re.IGNORECASE,
+    ),
+    "duration": re.compile(
+        r"\b(?:\d{1,3}|en|ett|ei|to|tre|fire|fem|seks|ti)\s?(?:år|måned\w{0,3}|månad\w{0,3}|uke\w{0,2}|dag\w{0,3}|"
+        r"time\w{0,2}|periode\w{0,2})\b|\bperiode\w{0,2}\b|\bvarig\w{0,2}\b|\bvalgperiode\w{0,2}\b",
+        re.IGNORECASE,
+    ),
+    "quantity": re.compile(
+        r"(?<![\d.])(?!(?:19|20)\d{2}(?!\d))\d{1,6}(?:[.,]\d+)?(?![\d.])|\b(?:to|tre|fire|fem|seks|sju|syv|åtte|ni|ti|"
+        r"elleve|tolv|tjue|hundre|tusen|begge|halvparten|flertall\w{0,3}|\w{1,10}dels)\b|%",
+        re.IGNORECASE,
+    ),
+}
+# "Lene Stene Salberg": two or three capitalised words in a row, inside a sentence.
+_PERSON_NAME = re.compile(r"(?<=[\s(:,])[A-ZÆØÅ][a-zæøåé]{1,20}(?:[ -][A-ZÆØÅ][a-zæøåé]{1,20}){1,2}\b")
+
+
+@dataclass(frozen=True)
+class Demands:
+    answer_type: str = "any"  # person | amount | contact | place | date | frequency | duration | quantity | any
+    role: str = ""  # "hvem leder …": a role the answer may name instead of a person ("leder")
+    years: tuple[str, ...] = ()
+    now: bool = False  # the next meeting, this year, today
+    names: tuple[str, ...] = ()
+
+    @property
+    def specific(self) -> bool:
+        return self.answer_type != "any" or bool(self.years) or self.now or bool(self.names)
+
+
+def demands_of(question: str) -> Demands:
+    text = canonical_spelling(normalize_text(question))
+    answer_type, role = "any", ""
+    for kind, pattern in _TYPES:
+        match = pattern.search(text)
+        if match:
+            answer_type = kind
+            groups = match.groupdict()
+            role = (groups.get("role") or groups.get("role2") or "")[:3].lower()  # "led", "lei", "nes" …
+            break
+    names = tuple(dict.fromkeys(m.group(1) for m in _CAPITALISED.finditer(text)))
+    years = tuple(dict.fromkeys(_YEAR.findall(text)))
+    return Demands(answer_type, role, years, bool(_NOW_STRONG.search(text)), names)
+
+
+def has_answer_type(answer_type: str, text: str, known_words: frozenset[str] = frozenset(), role: str = "") -> bool:
+    """Does ``text`` hold an answer of this type (an amount, a frequency, a name …)?
+    "Hvem leder FSU?" is answered by a name or by what the documents say of the role."""
+    if answer_type == "person":
+        if role and re.search(rf"\b{re.escape(role)}\w{{0,12}}", text, re.IGNORECASE):
+            return True
+        return any(
+            not all(word.lower() in known_words for word in re.split(r"[ -]", match.group(0)))
+            for match in _PERSON_NAME.finditer(text)
+        )
+    pattern = _HAS.get(answer_type)
+    return pattern is None or bool(pattern.search(text))
+
+
+def gaps(demands: Demands, quotes: str, cited: str, evidence: str, known_words: frozenset[str]) -> list[str]:
+    """What the question demands that the answer does not hold, as Norwegian phrases
+    that complete "Dokumentene sier ikke …". ``quotes``: the sentences the answer
+    quotes; ``cited``: the passages they come from; ``evidence``: all the passages the
+    question found (a year may stand in a title or date), with titles and dates."""
+    missing: list[str] = []
+    if demands.answer_type != "any" and not has_answer_type(demands.answer_type, quotes, known_words, demands.role):
+        missing.append(TYPE_GAPS[demands.answer_type])
+    missing.extend(f"noe om {year}" for year in demands.years if year not in evidence)
+    if demands.now:
+        missing.append("hva som gjelder akkurat nå eller skal skje fremover (dokumentene er datert)")
+    folded = canonical_spelling(cited).lower()
+    for name in demands.names:
+        first = canonical_spelling(name).lower().split("-")[0]  # "Olav-helsefellesskapet": Olav
+        if first not in known_words and first not in folded:
+            missing.append(f"noe om {name}")
+    return missing
+
+
+TYPE_GAPS = {
+    "person": "hvem som har vervet (navn på personer)",
+    "amount": "noe beløp i kroner for dette",
+    "contact": "kontaktopplysninger for dette (telefon, e-post, lenke eller nummer)",
+    "place": "noe sted eller lokale",
+    "date": "noen dato, frist eller klokkeslett for dette",
+    "frequency": "hvor ofte",
+    "duration": "hvor lenge",
+    "quantity": "noe antall eller tall for dette",
+}

@@ -1,0 +1,98 @@
+"""Status and time questions: "Er det vedtatt at SSU skal deles?", "Gjelder retningslinje 1?",
+"Når ble strategien vedtatt, og av hvem?".
+
+The answer starts with what the question asks — Ja / Nei / "Det er et forslag" — from the
+document's status in the manifest (gjeldende, forslag, innspill), then gives the
+document's title, date and issuer, cited to the passage that states them when one does.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Words that ask whether something is decided, in force or a proposal.
+_ASKS_DECIDED = re.compile(
+    r"\b(?:gjelder|gjeld|gyldig\w{0,2}|i kraft|vedtatt|vedteke|vedtekne|besluttet|bestemt|godkjent|godkjend|"
+    r"godkjende|gjeldende|gjeldande|innført|endelig|endeleg|bindende|bindande|offisiell\w{0,2})\b",
+    re.IGNORECASE,
+)
+_ASKS_PROPOSAL = re.compile(r"\bforslag\w{0,3}\b", re.IGNORECASE)
+# "Er det vedtatt …?", "Gjelder …?": a yes/no question (the verb comes first).
+_YES_NO = re.compile(
+    r"^\s*(?:og\s+)?(?:er|var|ble|blei|vart|har|gjelder|gjeld|skal|kan|finnes|fins|blir|vert)\b",
+    re.IGNORECASE,
+)
+# Asking a document's status outright.
+_EXPLICIT = re.compile(
+    r"\bstatus\b|\bi kraft\b|\bfortsatt gyldig\b|\bframleis gyldig\b|\bbare et forslag\b|"
+    r"\b(?:hva|kva) slags dokument\b|\b(?:hvilken|hvilket|kva for ein|kva for eit) (?:periode|tidsrom)\b",
+    re.IGNORECASE,
+)
+# "Når ble strategien vedtatt?", "Hvem står bak notatet?": asked of a named document.
+_WHEN_WHO = re.compile(
+    r"\b(?:når|kva tid|hvilken dato|kva dato|hvilket år|kva år|hvem|kven|hvilke|kva for)\b.{0,60}"
+    r"\b(?:vedtatt|vedteke|vedtok|godkjent|godkjend|godkjente|besluttet|utgitt|utgjeve|"
+    r"datert|skrevet|skreiv|skrev|sendt|står bak|"
+    r"utarbeidet|utarbeidd|laget|laga|avsender|publisert)\b",
+    re.IGNORECASE,
+)
+_MONTHS = [
+    "januar",
+    "februar",
+    "mars",
+    "april",
+    "mai",
+    "juni",
+    "juli",
+    "august",
+    "september",
+    "oktober",
+    "november",
+    "desember",
+]
+
+
+@dataclass(frozen=True)
+class StatusAsk:
+    yes_no: bool
+    asks_decided: bool  # "vedtatt", "gjelder": in force is "ja"
+    asks_proposal: bool  # "er det et forslag": a proposal is "ja"
+
+
+def status_ask(question: str, names_document: bool) -> StatusAsk | None:
+    """What a status question asks, or None when the question is not about status.
+    ``names_document``: the question names a document (or its kind: "strategien")."""
+    yes_no = bool(_YES_NO.match(question))
+    decided = bool(_ASKS_DECIDED.search(question))
+    proposal = bool(_ASKS_PROPOSAL.search(question))
+    asks = (
+        (yes_no and (decided or proposal))
+        or bool(_EXPLICIT.search(question))
+        or (names_document and bool(_WHEN_WHO.search(question)))
+    )
+    if not asks:
+        return None
+    return StatusAsk(yes_no=yes_no, asks_decided=decided, asks_proposal=proposal)
+
+
+def lead(ask: StatusAsk, status: str, texts: dict[str, str]) -> str:
+    """ "Ja." / "Nei – det er et forslag …" for a yes/no question, "" otherwise."""
+    if not ask.yes_no:
+        return ""
+    if ask.asks_proposal and not ask.asks_decided:
+        return texts["status_yes_proposal"] if status == "forslag" else texts["status_no_proposal"]
+    if status == "gjeldende":
+        return texts["status_yes"]
+    return texts.get(f"status_no_{status}", texts["status_no_other"])
+
+
+def norwegian_date(value: str) -> str:
+    """ "2024-09-26" -> "26. september 2024"; other forms ("2025") as they are."""
+    match = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", value.strip())
+    if not match:
+        return value
+    year, month, day = match.groups()
+    if not 1 <= int(month) <= 12:
+        return value
+    return f"{int(day)}. {_MONTHS[int(month) - 1]} {year}"
