@@ -14,13 +14,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from assistant import guard
 from assistant.answerability import answerable
 from assistant.followup import Turn, standalone_question
 from assistant.generators.base import Citation, Draft, Generator
 from assistant.generators.citations import validate
 from assistant.generators.extractive import ExtractiveGenerator
 from assistant.glossary import asked_term, glossary_draft
-from assistant.guard import personal_data, warning_for
+from assistant.guard import personal_data
 from assistant.retrieval import Filters, Hit, Retriever, validate_question
 
 log = logging.getLogger(__name__)
@@ -96,16 +97,15 @@ class Engine:
         for token in self.generator.stream(standalone, hits):
             pieces.append(token)
             yield "token", token
-        draft = parse_answer("".join(pieces), hits[: self.generator.max_passages])
+        draft = parse_answer("".join(pieces), self.generator.context(hits))
         yield "final", self._finish(draft, standalone, hits, passages)
 
     def _prepare(
         self, question: str, history: list[Turn] | None, filters: Filters | None
     ) -> Result | tuple[str, list[Hit], list[dict[str, Any]]]:
-        kind = personal_data(question or "")
-        if kind:
-            log.warning("Patient-data guard fired (%s): question not answered", kind)
-            return Result(warning_for(kind), False, guarded=True)
+        warning = guard.check(question or "")
+        if warning:
+            return Result(warning, False, guarded=True)
         question = validate_question(question)
         term = asked_term(question, self.retriever.glossary.terms)
         if term is not None:  # "Hva betyr USHT?": the glossary, cited where the corpus uses it
