@@ -1,6 +1,7 @@
 """Abuse benchmark: 20 clients ask normal questions against a real `hfa serve` while
-one client sends the largest body the server accepts (just under HFA_MAX_BODY_BYTES,
-history turns of text built to make patterns work hard) once a second. Prints the p95
+one client sends the largest body the server accepts (HFA_MAX_BODY_BYTES of history
+turns, each one long word: the text that made the old e-mail pattern backtrack) once a
+second. Prints the p95
 latency of the normal clients without and with the abuser, and their ratio (target:
 at most 2x). Asserts nothing.
 
@@ -28,12 +29,11 @@ from bench.bench_load import percentile, questions, run_load, start_server  # no
 
 def largest_body(limit: int) -> bytes:
     """A /v1/ask body of at most ``limit`` bytes: as many history turns as fit, each at
-    the turn limit, of text that exercises the guard's patterns (digit groups, at-signs,
-    dots) without holding personal data."""
+    the turn limit and one unbroken word, the input that made the old e-mail pattern
+    backtrack quadratically (it holds no personal data, so every turn is checked whole)."""
     from assistant.schemas import MAX_HISTORY_TURNS, MAX_TURN_CHARS
 
-    unit = "a.b@ 12 34 1.2.3 "
-    turn = (unit * (MAX_TURN_CHARS // len(unit) + 1))[:MAX_TURN_CHARS]
+    turn = "a" * MAX_TURN_CHARS
 
     def encode(history: list[dict[str, str]]) -> bytes:
         return json.dumps({"question": "Hvor ofte møtes SSU?", "history": history}).encode()
