@@ -27,7 +27,7 @@ from assistant.engine import Engine, Result
 from assistant.errors import HfaError
 from assistant.followup import Turn
 from assistant.glossary import glossary_entries
-from assistant.hardening import Hardening
+from assistant.hardening import Hardening, security_headers
 from assistant.retrieval import EMPTY_QUESTION, LONG_QUESTION, Filters, visibility_for
 from assistant.schemas import (
     AskRequest,
@@ -187,7 +187,9 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     async def unexpected_error(_: Request, exc: Exception) -> JSONResponse:
         log.exception("Unexpected error", exc_info=exc)
         return JSONResponse(
-            status_code=500, content={"error": {"message": "Noe gikk galt hos oss. Prøv igjen om litt."}}
+            status_code=500,
+            content={"error": {"message": "Noe gikk galt hos oss. Prøv igjen om litt."}},
+            headers=security_headers(),  # sent outside the Hardening middleware
         )
 
     # -- operations ----------------------------------------------------------------------

@@ -43,6 +43,12 @@ HEADERS = (
 )
 
 
+def security_headers() -> dict[str, str]:
+    """The headers as a dict, for the one response this middleware does not wrap: the
+    500 that Starlette's outermost error middleware sends."""
+    return {k.decode(): v.decode() for k, v in (*HEADERS, (b"content-security-policy", PAGE_POLICY.encode()))}
+
+
 class BodyTooLarge(Exception):
     """Raised to stop reading a body past the limit (the middleware answers 413)."""
 
