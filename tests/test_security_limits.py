@@ -40,7 +40,7 @@ def server_log(log_dir: Path) -> str:
 
 
 # -- 1. limits first; no pattern backtracks ------------------------------------------------------
-def _best_of(function: Callable[[str], object], text: str, rounds: int = 3) -> float:
+def _best_of(function: Callable[[str], object], text: str, rounds: int = 5) -> float:
     best = float("inf")
     for _ in range(rounds):
         start = time.perf_counter()
