@@ -21,12 +21,13 @@ from fastapi.responses import FileResponse, JSONResponse, Response, StreamingRes
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from assistant import catalog, drafts, logs, openai_compat
+from assistant import catalog, drafts, guard, logs, openai_compat
 from assistant.collections import Collections
 from assistant.engine import Engine, Result
 from assistant.errors import HfaError
 from assistant.followup import Turn
 from assistant.glossary import glossary_entries
+from assistant.hardening import Hardening, security_headers
 from assistant.retrieval import EMPTY_QUESTION, LONG_QUESTION, Filters, visibility_for
 from assistant.schemas import (
     AskRequest,
@@ -72,6 +73,8 @@ def _validation_message(errors: list[Any]) -> str:
     where = ".".join(str(p) for p in first.get("loc", ())[1:]) or "body"
     if where == "question" and kind in ("string_too_short", "string_too_long"):
         return EMPTY_QUESTION if kind == "string_too_short" else LONG_QUESTION
+    if kind in ("string_too_long", "too_long") or (kind == "value_error" and "longer than" in str(first.get("msg"))):
+        return f"Ugyldig forespørsel: «{where}» er for langt. Korte det ned."
     if kind == "json_invalid":
         return "Ugyldig forespørsel: innholdet er ikke gyldig JSON."
     if kind == "missing":
@@ -99,8 +102,11 @@ def caller(request: Request) -> Access:
         return Access(visibility_for(()))
     scheme, _, given = request.headers.get("authorization", "").partition(" ")
     if scheme.lower() == "bearer":
+        # Compared as UTF-8 bytes (compare_digest refuses non-ASCII str), in constant time.
+        # Starlette decodes headers as Latin-1; a UTF-8 key arrives as its bytes.
+        given_bytes = given.strip().encode("latin-1", errors="replace")
         for key, (groups, collections) in keys.items():
-            if hmac.compare_digest(given.strip(), key):
+            if hmac.compare_digest(given_bytes, key.encode("utf-8")):
                 return Access(visibility_for(groups), collections)
     raise HfaError(
         "Mangler eller ugyldig API-nøkkel. Send den som «Authorization: Bearer <nøkkel>».",
@@ -145,6 +151,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         version="0.1.0",
     )
     app.state.api_keys = settings.api_key_access()
+    app.add_middleware(Hardening, max_body_bytes=settings.max_body_bytes)
     origins = settings.cors_origin_list()
     if origins:
         app.add_middleware(
@@ -180,7 +187,9 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     async def unexpected_error(_: Request, exc: Exception) -> JSONResponse:
         log.exception("Unexpected error", exc_info=exc)
         return JSONResponse(
-            status_code=500, content={"error": {"message": "Noe gikk galt hos oss. Prøv igjen om litt."}}
+            status_code=500,
+            content={"error": {"message": "Noe gikk galt hos oss. Prøv igjen om litt."}},
+            headers=security_headers(),  # sent outside the Hardening middleware
         )
 
     # -- operations ----------------------------------------------------------------------
@@ -236,7 +245,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
 
         return StreamingResponse(stream(), media_type="text/event-stream", headers={"Cache-Control": "no-cache"})
 
-    @v1.get("/search", response_model=SearchResponse, tags=["søk"])
+    @v1.get("/search", response_model=SearchResponse, response_model_exclude_none=True, tags=["søk"])
     def search(
         access: Caller,
         q: Annotated[str, Query(description="Spørsmål eller søkeord", max_length=2000)],
@@ -247,6 +256,9 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         doc_id: str | None = None,
         collection: CollectionParam = None,
     ) -> SearchResponse:
+        warning = guard.check(q, where="search")
+        if warning:  # like an asked question: the warning, not searched
+            return SearchResponse(results=[], warning=warning)
         retriever = _engine(collection, access).retriever
         filters = Filters(region, kind, status, doc_id, visible=access.visible)
         hits = retriever.search(q, k=k or settings.search_k, filters=filters)
@@ -260,6 +272,9 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
 
     @v1.get("/documents/{doc_id}", response_model=DocumentDetail, tags=["dokumenter"])
     def document(doc_id: str, access: Caller, collection: CollectionParam = None) -> dict[str, Any]:
+        warning = guard.check(doc_id, where="document id")
+        if warning:  # no document has such an id; the id is neither echoed nor logged
+            raise HfaError(warning, 404, "patient-data guard (document id)")
         return catalog.document_detail(_engine(collection, access).retriever, doc_id, access.visible)
 
     @v1.get("/structure", response_model=StructureResponse, tags=["struktur"])

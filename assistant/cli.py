@@ -148,6 +148,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
+    from assistant.hardening import uvicorn_options
+
     settings = _settings()
     if args.index:  # bring the index up to date with the corpus first (incremental)
         args.force, args.quiet, args.json = False, True, False
@@ -161,6 +163,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         port=port,
         workers=args.workers or settings.workers,
         log_level=settings.log_level.lower(),
+        **uvicorn_options(),
     )
     return 0
 
@@ -208,6 +211,9 @@ def cmd_draft(args: argparse.Namespace) -> int:
 
     engine = Engine.from_settings(_collection_settings(args))
     case = make_draft(engine, args.topic, args.from_body, args.region)
+    if case.guarded:
+        print(case.markdown, end="", file=sys.stderr)
+        return 1
     if args.output:
         Path(args.output).write_text(case.markdown, encoding="utf-8")
         print(f"Utkastet er skrevet til {args.output}", file=sys.stderr)

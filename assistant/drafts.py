@@ -18,12 +18,14 @@ from typing import Any
 
 import yaml
 
+from assistant import guard
 from assistant.engine import Engine
 from assistant.errors import HfaError
 from assistant.generators.base import Citation, Draft, Generator
 from assistant.generators.citations import validate
 from assistant.resources import resource_dir
 from assistant.retrieval import Filters, Hit
+from indexer.analysis import normalize_question
 
 STRATEGY_KIND = "strategi"
 _MARKER = re.compile(r"\[(\d+)\]")
@@ -34,6 +36,7 @@ class CaseDraft:
     topic: str
     markdown: str
     citations: list[Citation] = field(default_factory=list)
+    guarded: bool = False  # the topic held patient data: the draft is the guard's warning
 
     def as_dict(self) -> dict[str, Any]:
         return {"topic": self.topic, "markdown": self.markdown, "citations": [c.as_dict() for c in self.citations]}
@@ -97,11 +100,14 @@ def _strategy_part(engine: Engine, topic: str, region: str, visible: tuple[str, 
 def make_draft(
     engine: Engine, topic: str, from_body: str = "FSU", region: str = "telemark", visible: tuple[str, ...] | None = None
 ) -> CaseDraft:
-    topic = " ".join(topic.split())
+    if len(topic) > 300 or len(from_body) > 100:  # limits before any pattern runs
+        raise HfaError("Temaet er for langt (over 300 tegn). Korte det ned.", 422)
+    warning = guard.check(topic, from_body, where="draft")
+    if warning:
+        return CaseDraft("", warning + "\n", guarded=True)
+    topic = normalize_question(topic)  # one line, no control or invisible characters
     if not topic:
         raise HfaError("Skriv et tema for saken, for eksempel «digital hjemmeoppfølging».", 422)
-    if len(topic) > 300:
-        raise HfaError("Temaet er for langt (over 300 tegn). Korte det ned.", 422)
     texts = _texts()
     facts = _facts(engine, region, visible)
     needed = ("fsu-forslag", "ssu-myndighet", "partnerskapet-rolle", "partnerskapet-uenighet", "fsu-okonomi")
@@ -183,7 +189,7 @@ def to_docx(markdown: str) -> bytes:
     from docx import Document
 
     document = Document()
-    for line in markdown.splitlines():
+    for line in xml_safe(markdown).splitlines():
         stripped = line.strip()
         if not stripped:
             continue
@@ -199,6 +205,15 @@ def to_docx(markdown: str) -> bytes:
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+# Characters XML 1.0 cannot hold (C0 controls except tab and line breaks, surrogates,
+# U+FFFE/U+FFFF): python-docx refuses them, so they are dropped.
+_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_safe(text: str) -> str:
+    return _NOT_XML.sub("", text)
 
 
 def _plain(text: str) -> str:

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from assistant import guard
 from assistant.answerability import answerable
 from assistant.comparison import Side, comparison_sides, side_question
 from assistant.demands import Demands, demands_of, gaps
@@ -23,7 +24,7 @@ from assistant.generators.base import Citation, Draft, Generator
 from assistant.generators.citations import MARKER, cite, validate
 from assistant.generators.extractive import ExtractiveGenerator
 from assistant.glossary import asked_term, glossary_draft
-from assistant.guard import personal_data, warning_for
+from assistant.guard import personal_data
 from assistant.retrieval import Filters, Hit, Retriever, validate_question
 from assistant.status import lead, norwegian_date, status_ask
 from indexer.sentences import passage_units
@@ -119,14 +120,13 @@ class Engine:
         for token in self.generator.stream(prepared.standalone, prepared.hits):
             pieces.append(token)
             yield "token", token
-        draft = parse_answer("".join(pieces), prepared.hits[: self.generator.max_passages])
+        draft = parse_answer("".join(pieces), self.generator.context(prepared.hits))
         yield "final", self._finish(draft, prepared)
 
     def _prepare(self, question: str, history: list[Turn] | None, filters: Filters | None) -> Result | Plan:
-        kind = personal_data(question or "")
-        if kind:
-            log.warning("Patient-data guard fired (%s): question not answered", kind)
-            return Result(warning_for(kind), False, guarded=True)
+        warning = guard.check(question or "")
+        if warning:
+            return Result(warning, False, guarded=True)
         question = validate_question(question)
         filters = filters or Filters()
         term = asked_term(question, self.retriever.glossary.terms)

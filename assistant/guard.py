@@ -1,31 +1,56 @@
-"""Patient-data guard, used by every interface: a question holding a Norwegian national
-identity number (fødselsnummer or D-nummer), a phone number or an e-mail address is not
-answered, stored or logged; the user gets a warning in Norwegian and the log says only
-that the guard fired.
+"""Patient-data guard, the one check every interface passes (ask, stream, search, chat
+completions, drafts, Slack, Teams, document ids in paths): a text holding a Norwegian
+national identity number (fødselsnummer, D-, H- or FH-nummer), a phone number or an
+e-mail address is not answered, stored or logged; the user gets a warning in Norwegian
+and the log says only that the guard fired.
 
-An identity number is 11 digits (a space or dot may separate the birth date from the
-personal number) whose two mod-11 check digits are right. The date part is not
-checked: D-numbers add 40 to the day, and H-numbers and synthetic test numbers add
-to the month, so the checksums are the test. A phone number is a Norwegian 8-digit
-number (first digit 2–9, optionally +47/0047, written 12345678, 123 45 678 or
-12 34 56 78); an 8-digit run that reads as a date (20240301) is not one.
+``check`` is that boundary. It works on the normalised text (invisible characters
+removed, spaces and line breaks collapsed), so ``170583\u200b43757`` and
+``170583\n43757`` are caught like ``170583 43757``.
+
+An identity number is 11 digits whose two mod-11 check digits are right, written whole
+(17058343757) or grouped with spaces, dots or hyphens (170583 43757, 170583-43757,
+170583 437 57, 17.05.83 43757). The date part is not checked: D-numbers add 4 to the
+first digit, H-numbers 4 to the third, FH-numbers start with 8 or 9, so the checksums
+are the test. A phone number is a Norwegian 8-digit number (first digit 2–9, optionally
++47/0047) written 91234567, 912 34 567, 91 23 45 67, 9123 4567 or with hyphens
+(912-34-567); an 8-digit run that reads as a date (20240301) or two years (2025 2029)
+is not one.
+
+Every pattern is linear in the length of its input: bounded separators between fixed
+digit groups, and an e-mail pattern that starts only at the beginning of a word.
 """
 
 from __future__ import annotations
 
+import logging
 import re
+
+from indexer.analysis import normalize_question
+
+log = logging.getLogger(__name__)
 
 _WEIGHTS_1 = (3, 7, 6, 1, 8, 9, 4, 5, 2)
 _WEIGHTS_2 = (5, 4, 3, 2, 7, 6, 5, 4, 3, 2)
-# 11 digits, optionally "ddmmåå nnnnn" or "ddmmåå.nnnnn", not part of a longer number
-_CANDIDATE = re.compile(r"(?<![\d])(\d{6})[ .\u00a0]?(\d{5})(?![\d])")
+# What may stand between digit groups: spaces (a line break in raw log text), dots,
+# hyphens and invisible characters, at most three of them.
+_INVISIBLE = "\u00ad\u200b-\u200d\u2060\ufeff"
+_SEP = rf"[\s.\-\u00a0{_INVISIBLE}]{{0,3}}"
+_PSEP = rf"[\s\-\u00a0{_INVISIBLE}]{{1,3}}"
+# 11 digits as ddmmåå nnnnn, with or without separators, the personal number whole or
+# as nnn nn. A lookahead, so every start is tried (an invalid number never hides a
+# valid one that overlaps it).
+_CANDIDATE = re.compile(rf"(?<!\d)(?=(\d\d{_SEP}\d\d{_SEP}\d\d{_SEP}(?:\d{{5}}|\d{{3}}{_SEP}\d\d))(?!\d))")
 _PHONE = re.compile(
-    r"(?<![\w+])(?:(?:\+|00)47[ \u00a0]?)?"  # +47 or 0047
-    r"([2-9]\d{7}|[2-9]\d{2}[ \u00a0]\d{2}[ \u00a0]\d{3}|[2-9]\d(?:[ \u00a0]\d{2}){3})"  # the three ways of writing one
-    r"(?![\d])"
+    rf"(?<![\w+])(?=((?:(?:\+|00)47{_PSEP}?)?"  # +47 or 0047
+    rf"(?:[2-9]\d{{7}}|[2-9]\d\d{_PSEP}\d\d{_PSEP}\d{{3}}|[2-9]\d(?:{_PSEP}\d\d){{3}}|[2-9]\d{{3}}{_PSEP}\d{{4}})"
+    rf")(?!\d))"
 )
 _DATE = re.compile(r"^(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])$")
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_YEARS = re.compile(r"^(?:19|20)\d\d(?:19|20)\d\d$")
+# Starts only where a word starts, so a long run without "@" is scanned once, not once
+# per character.
+_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
 WARNING = (
     "⚠️ Spørsmålet ser ut til å inneholde et fødselsnummer eller D-nummer. Del aldri "
@@ -57,12 +82,29 @@ def valid_identity_number(number: str) -> bool:
     return k2 is not None and k2 == digits[10]
 
 
+def _digits(text: str) -> str:
+    return "".join(c for c in text if c.isdigit())
+
+
+def _identity_spans(text: str) -> list[tuple[int, int]]:
+    return [(m.start(1), m.end(1)) for m in _CANDIDATE.finditer(text) if valid_identity_number(_digits(m.group(1)))]
+
+
+def _phone_spans(text: str) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    for m in _PHONE.finditer(text):
+        local = _digits(m.group(1))[-8:]
+        if not (_DATE.match(local) or _YEARS.match(local)):
+            spans.append((m.start(1), m.end(1)))
+    return spans
+
+
 def contains_identity_number(text: str) -> bool:
-    return any(valid_identity_number(m.group(1) + m.group(2)) for m in _CANDIDATE.finditer(text))
+    return bool(_identity_spans(text))
 
 
 def contains_phone_number(text: str) -> bool:
-    return any(not _DATE.match(re.sub(r"\D", "", m.group(1))) for m in _PHONE.finditer(text))
+    return bool(_phone_spans(text))
 
 
 def contains_email(text: str) -> bool:
@@ -71,7 +113,8 @@ def contains_email(text: str) -> bool:
 
 def personal_data(text: str) -> str | None:
     """What kind of personal data ``text`` holds ("identity_number", "phone", "email"),
-    or None. The kind may be logged; the text never."""
+    or None, judged on the normalised text. The kind may be logged; the text never."""
+    text = normalize_question(text or "")
     if contains_identity_number(text):
         return "identity_number"
     if contains_email(text):
@@ -85,8 +128,30 @@ def warning_for(kind: str) -> str:
     return WARNING if kind == "identity_number" else CONTACT_WARNING
 
 
+def check(*texts: str, where: str = "question") -> str | None:
+    """The guard's warning when any of ``texts`` holds personal data, else None. Every
+    interface calls this before it searches, answers, stores or logs a text; it logs only
+    that the guard fired, where, and the kind."""
+    for text in texts:
+        kind = personal_data(text)
+        if kind:
+            log.warning("Patient-data guard fired (%s): %s not answered", kind, where)
+            return warning_for(kind)
+    return None
+
+
 def redact(text: str) -> str:
     """``text`` with identity numbers, e-mail addresses and phone numbers replaced."""
-    text = _CANDIDATE.sub(lambda m: "[fjernet]" if valid_identity_number(m.group(1) + m.group(2)) else m.group(0), text)
+    text = _replace(text, _identity_spans(text))
     text = _EMAIL.sub("[fjernet]", text)
-    return _PHONE.sub(lambda m: m.group(0) if _DATE.match(re.sub(r"\D", "", m.group(1))) else "[fjernet]", text)
+    return _replace(text, _phone_spans(text))
+
+
+def _replace(text: str, spans: list[tuple[int, int]]) -> str:
+    out: list[str] = []
+    last = 0
+    for start, end in spans:
+        if start >= last:  # overlapping candidates: the first covers it
+            out += [text[last:start], "[fjernet]"]
+            last = end
+    return "".join(out) + text[last:]

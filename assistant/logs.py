@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
+from urllib.parse import unquote
 
 from assistant.guard import redact
 
@@ -43,18 +44,49 @@ class QuietFilter(logging.Filter):
 
 
 class RedactFilter(logging.Filter):
+    """Redacts a record in place without changing its shape (uvicorn's access formatter
+    unpacks exactly five arguments), on a copy of its arguments, after decoding
+    percent-encoding (``kari.nordmann%40sthf.no``). It never raises: a record it cannot
+    redact is replaced by a fixed line rather than passed on unredacted."""
+
     def filter(self, record: logging.LogRecord) -> bool:
-        if record.name in ACCESS_LOGGERS and isinstance(record.args, tuple) and len(record.args) >= 3:
-            args = list(record.args)
-            path = str(args[2])
-            if "?" in path:
-                args[2] = path.split("?", 1)[0] + "?[fjernet]"
-            record.args = tuple(args)
-        message = record.getMessage()
-        cleaned = redact(message)
-        if cleaned != message:
-            record.msg, record.args = cleaned, ()
+        try:
+            _redact_record(record)
+        except Exception:  # never break logging, never leak what could not be redacted
+            record.msg, record.args, record.exc_info, record.exc_text = UNREDACTABLE, None, None, None
         return True
+
+
+UNREDACTABLE = "[loggmelding fjernet: kunne ikke renses]"
+
+
+def _clean(value: object) -> object:
+    """``value`` with personal data removed, judged on its percent-decoded text; a value
+    without any is returned unchanged (the status code stays a number)."""
+    decoded = unquote(str(value))
+    cleaned = redact(decoded)
+    return cleaned if cleaned != decoded else value
+
+
+def _redact_record(record: logging.LogRecord) -> None:
+    args = record.args
+    if record.name in ACCESS_LOGGERS and isinstance(args, tuple) and len(args) >= 3:
+        copied = list(args)  # a new tuple of the same length: the access formatter unpacks it
+        path = str(copied[2])
+        if "?" in path:
+            copied[2] = path.split("?", 1)[0] + "?[fjernet]"
+        record.args = tuple(_clean(a) for a in copied)
+    else:
+        message = record.getMessage()
+        cleaned = _clean(message)
+        if cleaned is not message:
+            record.msg, record.args = cleaned, None
+    if record.exc_info and not record.exc_text:  # tracebacks carry exception messages
+        record.exc_text = logging.Formatter().formatException(record.exc_info)
+    if record.exc_text:
+        record.exc_text = str(_clean(record.exc_text))
+    if record.stack_info:
+        record.stack_info = str(_clean(record.stack_info))
 
 
 def install(redacting: bool) -> None:

@@ -1,20 +1,8 @@
-"""Where the project's data folders are: `prompts/`, `evals/`, `teams/`, `slack/`.
-
-In a source checkout they sit next to the packages; an installed copy (the Docker image)
-has them under ``<prefix>/share/hfa/`` (pyproject's data-files)."""
+"""Where the project's data folders are (see ``indexer.resources``, which the indexer
+uses too: the indexer never imports the assistant)."""
 
 from __future__ import annotations
 
-import sys
-from functools import cache
-from pathlib import Path
+from indexer.resources import resource_dir
 
-SOURCE_ROOT = Path(__file__).resolve().parent.parent
-
-
-@cache
-def resource_dir(name: str) -> Path:
-    for base in (SOURCE_ROOT, Path(sys.prefix) / "share" / "hfa"):
-        if (base / name).is_dir():
-            return base / name
-    raise FileNotFoundError(f"{name}/ is missing from the installation (looked in {SOURCE_ROOT} and {sys.prefix})")
+__all__ = ["resource_dir"]

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from assistant.retrieval import MAX_QUESTION_CHARS
+
+# Limits that hold before the guard or any other pattern sees a text (the body itself is
+# limited by HFA_MAX_BODY_BYTES, see assistant.hardening).
+MAX_TURN_CHARS = 8000  # one history turn or chat message
+MAX_HISTORY_TURNS = 20  # earlier turns of /v1/ask
+MAX_MESSAGES = 2 * MAX_HISTORY_TURNS + 2  # chat messages: the history, a system message and the question
+MAX_CONTENT_PARTS = 20
+TurnText = Annotated[str, StringConstraints(max_length=MAX_TURN_CHARS)]
 
 
 class SearchResult(BaseModel):
@@ -23,6 +31,7 @@ class SearchResult(BaseModel):
 
 class SearchResponse(BaseModel):
     results: list[SearchResult]
+    warning: str | None = Field(None, description="The patient-data guard's warning; the query was not searched")
 
 
 class ErrorBody(BaseModel):
@@ -44,7 +53,7 @@ class HistoryTurn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     role: Literal["user", "assistant"]
-    content: str = Field(max_length=20000)
+    content: TurnText
 
 
 class AskFilters(BaseModel):
@@ -62,7 +71,9 @@ class AskRequest(BaseModel):
     question: str = Field(
         min_length=1, max_length=MAX_QUESTION_CHARS, description="The question, in Norwegian (at most 2,000 characters)"
     )
-    history: list[HistoryTurn] = Field(default_factory=list, max_length=50, description="Earlier turns, oldest first")
+    history: list[HistoryTurn] = Field(
+        default_factory=list, max_length=MAX_HISTORY_TURNS, description="Earlier turns, oldest first"
+    )
     filters: AskFilters | None = None
     collection: str | None = Field(None, description="Collection (default: the first the API key may use)")
 
@@ -137,7 +148,13 @@ class DocumentDetail(DocumentSummary):
 # -- OpenAI-compatible -------------------------------------------------------------------
 class ChatMessage(BaseModel):
     role: Literal["system", "developer", "user", "assistant", "tool"]
-    content: str | list[dict[str, Any]] | None = None
+    content: TurnText | Annotated[list[dict[str, Any]], Field(max_length=MAX_CONTENT_PARTS)] | None = None
+
+    @model_validator(mode="after")
+    def _bounded(self) -> ChatMessage:
+        if len(self.text()) > MAX_TURN_CHARS:  # content parts together, like one string
+            raise ValueError(f"message longer than {MAX_TURN_CHARS} characters")
+        return self
 
     def text(self) -> str:
         if isinstance(self.content, str):
@@ -153,7 +170,7 @@ class ChatRequest(BaseModel):
     model_config = ConfigDict(extra="allow")
 
     model: str = "hfa"
-    messages: list[ChatMessage] = Field(min_length=1, max_length=100)
+    messages: list[ChatMessage] = Field(min_length=1, max_length=MAX_MESSAGES)
     stream: bool = False
 
 

@@ -173,6 +173,10 @@ class Settings(BaseSettings):
         default_factory=dict, description="Document filters per Teams team or conversation id, as JSON."
     )
 
+    max_body_bytes: int = Field(
+        65536, ge=1024, le=16 * 1024 * 1024, description="Largest request body the HTTP API reads (bytes); larger: 413."
+    )
+
     log_level: str = Field("INFO", description="Log level (DEBUG, INFO, WARNING, ERROR).")
     log_redact: bool = Field(
         True, description="Remove identity numbers, phone numbers, e-mail addresses and query strings from logs."

@@ -29,12 +29,13 @@ from slack_bolt import App, BoltRequest, BoltResponse
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from assistant import guard
 from assistant.collections import Collections
 from assistant.engine import Result
 from assistant.errors import HfaError
 from assistant.feedback import FeedbackStore
 from assistant.followup import Turn
-from assistant.guard import personal_data, warning_for
+from assistant.guard import personal_data
 from assistant.retrieval import Filters, visibility_for
 
 log = logging.getLogger(__name__)
@@ -257,10 +258,9 @@ def build_slack_app(
         channel, ts = event["channel"], event["ts"]
         thread_ts = event.get("thread_ts") or ts
         question = _MENTION.sub("", event.get("text") or "").strip()
-        kind = personal_data(question)
-        if kind:
-            log.warning("Patient-data guard fired in Slack (%s); question dropped", kind)
-            client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=warning_for(kind))
+        warning = guard.check(question, where="Slack message")
+        if warning:
+            client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=warning)
             return
         if not question:
             client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=EMPTY_COMMAND.replace("/hfa", "@hfa"))
@@ -295,9 +295,8 @@ def build_slack_app(
         text = (command.get("text") or "").strip()
         if not text:
             ack(response_type="ephemeral", text=EMPTY_COMMAND)
-        elif kind := personal_data(text):
-            log.warning("Patient-data guard fired in Slack (%s); command dropped", kind)
-            ack(response_type="ephemeral", text=warning_for(kind))
+        elif warning := guard.check(text, where="Slack command"):
+            ack(response_type="ephemeral", text=warning)
         else:
             ack(response_type="ephemeral", text=SEARCHING)
 

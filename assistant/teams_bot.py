@@ -33,12 +33,12 @@ from microsoft_agents.hosting.core import (
 )
 from microsoft_agents.hosting.fastapi import CloudAdapter, jwt_authorization_decorator, start_agent_process
 
+from assistant import guard
 from assistant.collections import Collections
 from assistant.engine import Result
 from assistant.errors import HfaError
 from assistant.feedback import FeedbackStore
 from assistant.followup import Turn
-from assistant.guard import personal_data, warning_for
 from assistant.retrieval import Filters, visibility_for
 from assistant.slack_bot import citation_link
 
@@ -134,10 +134,9 @@ def build_teams(
     async def on_message(context: TurnContext, _: TurnState) -> None:
         activity = context.activity
         question = _question(activity)
-        kind = personal_data(question)
-        if kind:
-            log.warning("Patient-data guard fired in Teams (%s); question dropped", kind)
-            await context.send_activity(Activity(type=ActivityTypes.message, text=warning_for(kind)))
+        warning = guard.check(question, where="Teams message")
+        if warning:
+            await context.send_activity(Activity(type=ActivityTypes.message, text=warning))
             return
         if not question:
             await context.send_activity(Activity(type=ActivityTypes.message, text=HELP))

@@ -23,6 +23,8 @@ from indexer.cache import EmbeddingCache, content_key
 from indexer.chunking import CHUNKER_VERSION, chunk_lines, lexical_text, search_text
 from indexer.clean import logical_lines
 from indexer.embedders import Embedder
+from indexer.injection import find as find_injection
+from indexer.injection import flag_warning
 from indexer.loaders import MAX_FILE_BYTES, SUPPORTED_SUFFIXES, LoadError, load_document
 from indexer.manifest import DocMeta, load_manifest
 from indexer.sentences import embedded_units
@@ -128,6 +130,9 @@ def _passage_record(meta: DocMeta, passage: Any, row: int) -> dict[str, Any]:
         "date": meta.date,
         "url": meta.url,
         "visibility": meta.visibility,
+        "issued_by": meta.issued_by,
+        "reviewed": meta.reviewed,
+        "injection": find_injection(passage.text),
         "file": meta.file,
         "section": passage.section,
         "section_number": passage.section_number,
@@ -216,6 +221,9 @@ def build_index(
         report.per_document[meta.id] = len(passages)
         for passage in passages:
             records.append(_passage_record(meta, passage, len(records)))
+            if records[-1]["injection"] and not meta.reviewed:
+                report.warnings.append(flag_warning(meta.id, passage.section, records[-1]["injection"]))
+                log.warning("Passage flagged as addressing the assistant: %s, %s", meta.id, passage.section)
             texts.append(search_text(meta.title, passage))
             lexical.append(lexical_text(meta.title, passage))
 

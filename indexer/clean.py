@@ -19,7 +19,9 @@ TEXT = "text"
 
 _BULLET = re.compile(r"^\s*(?P<mark>[•·●▪■◦‣∙*]|o(?=\s)|[-–—](?=\s))\s+(?P<text>\S.*)$")
 _NUMBERED = re.compile(r"^\s*(?P<num>\d{1,2}(?:\.\d{1,2})*)\.?\s+(?P<text>[A-ZÆØÅa-zæøå«(].*)$")
-_MD_HEADING = re.compile(r"^\s*(?P<hashes>#{1,6})\s+(?P<text>.+?)\s*#*\s*$")
+# Trailing "##" of a closed heading are stripped in code: a lazy group before "\s*#*\s*$"
+# would rescan the tail from every position (quadratic on a long run of "#").
+_MD_HEADING = re.compile(r"^\s*(?P<hashes>#{1,6})\s+(?P<text>\S.*)$")
 _SENTENCE_END = re.compile(r"[.!?:;»”\"]\s*$")
 # Words that cannot end a sentence: a line ending with one continues on the next.
 _OPEN_ENDINGS = {
@@ -135,7 +137,7 @@ def logical_lines(pages: list[str], markdown: bool = False) -> list[Line]:
         if markdown:
             md = _MD_HEADING.match(text)
             if md:
-                inner = md.group("text")
+                inner = md.group("text").rstrip().rstrip("#").rstrip() or md.group("text")
                 numbered = _NUMBERED.match(inner)
                 if numbered:
                     number = numbered.group("num")

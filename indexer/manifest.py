@@ -36,6 +36,7 @@ class DocMeta:
     url: str = ""
     visibility: str = PUBLIC
     inferred: bool = False
+    reviewed: bool = False  # checked by a person: flagged passages may reach an LLM (indexer/injection.py)
 
 
 @dataclass(frozen=True)
@@ -93,8 +94,8 @@ def load_manifest(corpus_dir: Path) -> Manifest:
     seen_ids: set[str] = set()
     for entry in data.get("documents") or []:
         try:
-            fields: dict[str, Any] = {str(k): str(v) for k, v in entry.items() if k != "inferred"}
-            meta = DocMeta(**fields)
+            fields: dict[str, Any] = {str(k): str(v) for k, v in entry.items() if k not in ("inferred", "reviewed")}
+            meta = DocMeta(**fields, reviewed=entry.get("reviewed") is True)
         except TypeError as exc:
             raise ManifestError(f"manifest.yaml: ugyldig dokumentoppføring {entry!r}: {exc}") from exc
         if meta.kind not in KINDS:

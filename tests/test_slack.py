@@ -315,6 +315,8 @@ def test_identity_numbers_are_never_answered_stored_or_logged(slack: tuple[str, 
     assert warning["text"] == GUARD_WARNING
     spaced = "150485 43216"
     assert _command(base, f"Gjelder {spaced}: hvem har ansvaret?").json()["text"] == GUARD_WARNING
+    hidden = "150485\u200b43216"  # issue 16: judged on the normalised text (zero-width space removed)
+    assert _command(base, f"Gjelder {hidden}: hvem har ansvaret?").json()["text"] == GUARD_WARNING
     d_number = "41019012393"
     send_event(
         base,

@@ -193,6 +193,9 @@ def test_identity_numbers_are_never_answered_stored_or_logged(teams: tuple[str, 
     post(base, activity(standin, f"Pasient {FNR}: hvem skal varsles ved utskrivning?", conversation="a:personal-4"))
     reply = standin.wait_for(1)[0]["body"]
     assert reply["text"] == GUARD_WARNING and "entities" not in reply
+    # issue 16: judged on the normalised text, so a number split by a line break is caught
+    post(base, activity(standin, "Pasient 150485\n43216: hvem skal varsles?", conversation="a:personal-4"))
+    assert standin.wait_for(2)[1]["body"]["text"] == GUARD_WARNING
     with sqlite3.connect(work / "data" / "feedback.sqlite3") as db:
         assert db.execute("SELECT count(*) FROM answers WHERE channel = 'a:personal-4'").fetchone() == (0,)
     assert FNR.encode() not in (work / "data" / "feedback.sqlite3").read_bytes()

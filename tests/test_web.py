@@ -164,3 +164,37 @@ def test_page_asks_for_an_api_key_when_the_server_needs_one(
         ask(page, "Hvor ofte møtes SSU?")
         expect(page.locator(".msg.assistant").last).to_contain_text("fire ganger årlig")
         context.close()
+
+
+def test_page_works_under_its_content_security_policy(browser: Browser, server: str) -> None:
+    """Issue 16, defect 8: the page now has a strict Content-Security-Policy (own
+    script, style and API calls only); every view still works and the browser reports
+    no violation."""
+    context = browser.new_context(viewport={"width": 1100, "height": 800}, locale="nb-NO")
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    violations: list[str] = []
+    page.on("console", lambda message: violations.append(message.text) if "Content Security" in message.text else None)
+    page.on("pageerror", lambda error: violations.append(str(error)))
+    response = page.goto(server)
+    assert response is not None and "frame-ancestors 'none'" in response.headers["content-security-policy"]
+    ask(page, "Hvor ofte møtes SSU?")
+    expect(page.locator(".msg.assistant").last).to_contain_text("fire ganger årlig")
+    for tab in ("#tab-docs", "#tab-structure", "#tab-draft", "#tab-chat"):
+        page.click(tab)
+    expect(page.locator("#question")).to_be_visible()
+    context.close()
+    assert not violations, violations
+
+
+def test_a_guarded_question_is_never_sent_again(page: Page) -> None:
+    """Issue 16, defect 8: the page kept a question the patient-data guard stopped in its
+    own history and sent it again with the next question."""
+    bodies: list[str] = []
+    page.on("request", lambda request: bodies.append(request.post_data or "") if "/v1/ask" in request.url else None)
+    ask(page, "Pasient 17058343757 skal hjem, hvem varsles?")
+    expect(page.locator(".msg.assistant").last).to_contain_text("Ikke besvart")
+    ask(page, "Hvor ofte møtes SSU?")
+    expect(page.locator(".msg.assistant").last).to_contain_text("fire ganger årlig")
+    assert len(bodies) == 2 and "17058343757" in bodies[0]
+    assert "17058343757" not in bodies[1] and '"history": []' in bodies[1].replace('"history":[]', '"history": []')

@@ -25,6 +25,7 @@ from assistant.generators.citations import cite
 from assistant.resources import resource_dir
 from assistant.retrieval import Glossary, Hit, region_patterns
 from indexer.analysis import canonical_spelling, tokenize
+from indexer.injection import usable_by_llm
 from indexer.manifest import Region
 from indexer.sentences import passage_units
 
@@ -247,9 +248,12 @@ class ExtractiveGenerator(Generator):
 
     def _status_mark(self, hit: Hit) -> str:
         passage: dict[str, Any] = hit.passage
+        note = passage.get("status_note") or passage["status"]
+        if not usable_by_llm(passage):  # flagged by the indexer, not reviewed: always say whose text it is
+            issuer = passage.get("issued_by") or self.texts["unknown_issuer"]
+            return self.texts["flagged_mark"].format(status_note=note, issued_by=issuer)
         if passage["status"] == "gjeldende":
             return ""
-        note = passage.get("status_note") or passage["status"]
         return self.texts["status_mark"].format(status_note=note)
 
     def expand_abbreviations(self, text: str) -> str:

@@ -19,6 +19,7 @@ from assistant.generators.base import Citation, Draft, Generator
 from assistant.generators.citations import MARKER, cite
 from assistant.resources import resource_dir
 from assistant.retrieval import Hit
+from indexer.injection import usable_by_llm
 
 log = logging.getLogger(__name__)
 
@@ -32,16 +33,15 @@ def read_prompt(name: str) -> str:
 
 
 def format_passages(hits: list[Hit]) -> str:
-    """Passages as delimited data. Angle brackets inside a passage are neutralised so a
-    document cannot close its own block and pose as instructions."""
+    """Passages as delimited data (prompts/passage.txt). Angle brackets inside a passage
+    are neutralised so a document cannot close its own block and pose as instructions."""
+    template = read_prompt("passage.txt").strip()
     blocks = []
     for number, hit in enumerate(hits, start=1):
         p = hit.passage
         text = p["text"].replace("<", "‹").replace(">", "›")
-        blocks.append(
-            f'<kilde nr="{number}" dokument="{p["title"]}" seksjon="{p["section"]}" side="{p["page"]}" '
-            f'status="{p["status"]}">\n{text}\n</kilde>'
-        )
+        fields = {"title": p["title"], "section": p["section"], "page": p["page"], "status": p["status"]}
+        blocks.append(template.format(number=number, text=text, **fields))
     return "\n\n".join(blocks)
 
 
@@ -85,8 +85,13 @@ class LLMGenerator(Generator):
         self.llm = llm
         self.max_passages = max_passages
 
+    def context(self, hits: list[Hit]) -> list[Hit]:
+        """The passages the model sees: the best ``max_passages``, without passages the
+        indexer flagged as addressing the assistant (unless their document is reviewed)."""
+        return [hit for hit in hits if usable_by_llm(hit.passage)][: self.max_passages]
+
     def generate(self, question: str, hits: list[Hit]) -> Draft:
-        top = hits[: self.max_passages]
+        top = self.context(hits)
         try:
             reply = self.llm.complete(build_prompt(question, top))
         except Exception as exc:  # the endpoint is outside our control: any failure is reported
@@ -96,7 +101,7 @@ class LLMGenerator(Generator):
 
     def stream(self, question: str, hits: list[Hit]) -> Iterator[str]:
         """Tokens as the model writes them (the engine validates the full text after)."""
-        top = hits[: self.max_passages]
+        top = self.context(hits)
         try:
             for chunk in self.llm.stream_complete(build_prompt(question, top)):
                 if chunk.delta:

@@ -164,11 +164,14 @@ async function copy(text, button) {
   setTimeout(() => note.remove(), 2500);
 }
 
+// The patient-data guard's answer: not found, and its warning sign first.
+const isGuarded = (result) => !result.found && result.answer.startsWith("⚠️");
+
 function renderAnswer(node, result) {
   node.replaceChildren();
   node.classList.toggle("refusal", !result.found);
   if (!result.found) {
-    const warning = result.answer.startsWith("⚠️");  // the patient-data guard: not searched at all
+    const warning = isGuarded(result);  // the patient-data guard: not searched at all
     node.append(el("p", { class: "status" }, warning ? "Ikke besvart" : "Fant ikke svar"));
     const text = result.answer.split("\n").filter((line) => !line.startsWith("- ")).join("\n");
     renderText(node, text, []);
@@ -222,7 +225,11 @@ async function send(question) {
       node.replaceChildren(el("p", { class: "pending" }, streamed));
     });
     renderAnswer(node, result);
-    state.history.push({ role: "user", content: question }, { role: "assistant", content: result.answer });
+    // A question the patient-data guard stopped never enters the history: it leaves the
+    // browser once, and is not sent again with the next question.
+    if (!isGuarded(result)) {
+      state.history.push({ role: "user", content: question }, { role: "assistant", content: result.answer });
+    }
   } catch (error) {
     node.classList.add("error");
     node.replaceChildren(el("p", {}, error.message || "Noe gikk galt. Prøv igjen."));
