@@ -132,8 +132,10 @@ def nginx_path() -> str:
 
 
 def test_streams_pass_through_nginx_event_by_event_with_pings(corpus_index: Path, tmp_path: Path) -> None:
-    """Before, streams had no X-Accel-Buffering header and no pings: behind nginx (which
-    buffers proxied responses by default, as here) the tokens arrived in one lump."""
+    """Tokens pass a real nginx (default `proxy_buffering on`) one by one while the model
+    writes, with keep-alive pings between them and the proxy headers set. (nginx 1.22
+    passed chunked events on promptly here even without `X-Accel-Buffering: no`; the
+    header is for proxies and set-ups that do hold them back, and is checked directly.)"""
     with scripted_model(SLOW_REPLY, delay=0.15) as model:
         env = {"HFA_LLM_BASE_URL": model.url, "HFA_LLM_MODEL": "scripted", "HFA_SSE_PING_SECONDS": "0.3"}
         with running_server(corpus_index, tmp_path / "hfa", env) as upstream:
