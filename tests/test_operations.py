@@ -175,3 +175,19 @@ def test_chat_completion_streams_carry_the_proxy_headers(server: str) -> None:
         assert response.headers["cache-control"] == "no-cache"
         assert response.headers["x-accel-buffering"] == "no"
     assert lines[-2:] == ["data: [DONE]", ""] or lines[-1] == "data: [DONE]"
+
+
+def test_metrics_add_up_across_workers(corpus_index: Path, tmp_path: Path) -> None:
+    """With PROMETHEUS_MULTIPROC_DIR every worker's counts reach /metrics, whichever
+    worker answers the scrape (docs/operations.md)."""
+    shared = tmp_path / "prometheus"
+    shared.mkdir()
+    env = {"PROMETHEUS_MULTIPROC_DIR": str(shared)}
+    with running_server(corpus_index, tmp_path / "hfa", env, workers=2) as base:
+        for _ in range(6):
+            with httpx.Client() as fresh:  # a new connection each time: either worker may answer
+                assert fresh.post(f"{base}/v1/ask", json={"question": "Hvor ofte møtes SSU?"}, timeout=60).is_success
+        assert len(list(shared.glob("counter_*.db"))) == 2  # one file per worker
+        samples = [scrape(base) for _ in range(3)]
+    assert all(value(s, "hfa_answers_total", outcome="found") == 6 for s in samples)
+    assert all(value(s, "hfa_index_passages", collection="standard") > 50 for s in samples)
