@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import httpx
@@ -157,7 +158,6 @@ def _recorded(name: str) -> str:
 
 
 CHAT = "USER: Hvor ofte møtes SSU?\nASSISTANT: SSU møtes fire ganger årlig [1].\n\nKilder:\n[1] Retningslinje 1, …"
-OPEN_WEBUI_TITLE = _recorded("open_webui_title")
 OPEN_WEBUI_TAGS = _recorded("open_webui_tags")
 OPEN_WEBUI_FOLLOW_UPS = _recorded("open_webui_follow_ups")
 OPEN_WEBUI_QUERIES = _recorded("open_webui_queries")
@@ -176,10 +176,12 @@ def _reply(client: OpenAI, prompt: str, stream: bool = False) -> str:
     return client.chat.completions.create(model="hfa", messages=messages).choices[0].message.content or ""  # type: ignore[arg-type]
 
 
-def test_an_open_webui_title_task_gets_a_short_title_without_citations(client: OpenAI) -> None:
-    """Open WebUI used to get an SSU answer with "Kilder" back as the chat's title."""
+@pytest.mark.parametrize("recorded", ["open_webui_title", "open_webui_title_current"])
+def test_an_open_webui_title_task_gets_a_short_title_without_citations(client: OpenAI, recorded: str) -> None:
+    """Open WebUI used to get an SSU answer with "Kilder" back as the chat's title (its
+    title prompt as released for a long time, and its current wording)."""
     for stream in (False, True):
-        reply = _reply(client, OPEN_WEBUI_TITLE, stream)
+        reply = _reply(client, _recorded(recorded), stream)
         assert json.loads(reply) == {"title": "Hvor ofte møtes SSU"}
         assert "Kilder" not in reply and "[1]" not in reply
 
@@ -198,3 +200,14 @@ def test_a_librechat_title_task_gets_a_plain_title(client: OpenAI) -> None:
 def test_a_question_that_mentions_titles_is_still_a_question(client: OpenAI) -> None:
     reply = _reply(client, "Hvem sitter i SSU? Gi svaret en tittel.")
     assert "Fagdirektør STHF" in reply and "Kilder:" in reply
+
+
+def test_task_recognition_stays_fast_on_long_hostile_input() -> None:
+    from assistant import chat_tasks
+
+    hostile = "### Task:\n" + "Generate a concise " + "tittel " * 50_000 + "USER: x\n" * 20_000
+    started = time.perf_counter()
+    assert chat_tasks.recognise(hostile) is None  # "title" too far from "Generate a concise"
+    task = chat_tasks.recognise("### Task:\nGenerate a concise, 3-5 word title\n" + "USER: SSU?\n" * 100_000)
+    assert time.perf_counter() - started < 0.5
+    assert task is not None and task.kind == "title" and len(task.user_turns) < 2_000  # only the first 20,000 chars
