@@ -5,7 +5,8 @@ search queries; LibreChat asks for a title. They arrive as ordinary chat complet
 whose last user message is an instruction with the conversation pasted in. Answered
 as questions they would get a cited answer about the instruction ("Kilder" as a
 title), so they are recognised here and answered in the requested format, from the
-user's own words, without retrieval and without citations.
+user's own words, without retrieval and without citations. A turn that holds patient
+data (the engine's guard) is left out, so it cannot become a stored chat title.
 
 What to recognise is data: ``prompts/chat_tasks.yaml`` holds the patterns (bounded
 regexes, run only on the first ``max_chars`` characters) and the Norwegian fallbacks.
@@ -21,6 +22,7 @@ from typing import Any
 
 import yaml
 
+from assistant.guard import personal_data
 from assistant.resources import resource_dir
 
 TERM = re.compile(r"(?<![\w-])[A-ZÆØÅ]{2,8}(?![\w-])")  # abbreviations such as SSU, FSU, KAD
@@ -79,13 +81,14 @@ def _user_turns(text: str) -> tuple[str, ...]:
 def answer(task: Task) -> str:
     """The reply in the format the front end asked for (JSON when its prompt says so)."""
     config = _config()
-    first = task.user_turns[0] if task.user_turns else ""
-    last = task.user_turns[-1] if task.user_turns else ""
+    turns = [turn for turn in task.user_turns if not personal_data(turn)]  # no patient data in a chat title
+    first = turns[0] if turns else ""
+    last = turns[-1] if turns else ""
     value: Any
     if task.kind == "title":
         value = title(first) or config["fallback_title"]
     elif task.kind == "tags":
-        value = list(dict.fromkeys([config["fallback_tag"], *terms(" ".join(task.user_turns))[:2]]))
+        value = list(dict.fromkeys([config["fallback_tag"], *terms(" ".join(turns))[:2]]))
     elif task.kind == "follow_ups":
         found = terms(last) or terms(first)
         value = (

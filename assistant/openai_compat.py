@@ -11,7 +11,7 @@ contradicted afterwards.
 The endpoint is honest about what it does not do: several choices (``n > 1``), tool and
 function calling and JSON response formats are refused with a 400 in OpenAI's error
 shape instead of being ignored. ``usage`` counts tokens with tiktoken's ``cl100k_base``
-when its vocabulary is on this machine, else words (``usage_tokenizer()`` says which).
+(llama-index's default tokenizer, from the vocabulary it ships), else words.
 Housekeeping prompts from chat front ends (titles, tags …) go to `assistant.chat_tasks`.
 """
 
@@ -99,28 +99,22 @@ def check_supported(request: ChatRequest) -> None:
 
 
 @cache
-def _encoding() -> Any:
-    """tiktoken's ``cl100k_base`` from the vocabulary llama-index ships (never downloaded),
-    or None when it is not here."""
+def _tokenizer() -> Callable[[str], list[int]] | None:
+    """llama-index's default tokenizer: tiktoken's ``cl100k_base``, read from the
+    vocabulary llama-index ships (nothing is downloaded); None if it cannot load."""
     try:
-        import tiktoken
         from llama_index.core.utils import get_tokenizer
 
-        get_tokenizer()  # points TIKTOKEN_CACHE_DIR at llama-index's bundled vocabularies
-        return tiktoken.get_encoding(TOKENIZER)
+        tokenizer: Callable[[str], list[int]] = get_tokenizer()
+        return tokenizer
     except Exception:  # no tiktoken, or no vocabulary: count words
         log.warning("tiktoken %s not available; usage counts words", TOKENIZER)
         return None
 
 
-def usage_tokenizer() -> str:
-    """What ``usage`` counts: the tokenizer's name, or "words"."""
-    return TOKENIZER if _encoding() is not None else "words"
-
-
 def count_tokens(text: str) -> int:
-    encoding = _encoding()
-    return len(encoding.encode(text, disallowed_special=())) if encoding is not None else len(text.split())
+    tokenizer = _tokenizer()
+    return len(tokenizer(text)) if tokenizer is not None else len(text.split())
 
 
 def usage(prompt: str, content: str) -> dict[str, int]:

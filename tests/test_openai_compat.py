@@ -211,3 +211,9 @@ def test_task_recognition_stays_fast_on_long_hostile_input() -> None:
     task = chat_tasks.recognise("### Task:\nGenerate a concise, 3-5 word title\n" + "USER: SSU?\n" * 100_000)
     assert time.perf_counter() - started < 0.5
     assert task is not None and task.kind == "title" and len(task.user_turns) < 2_000  # only the first 20,000 chars
+
+
+def test_a_title_task_never_repeats_patient_data(client: OpenAI) -> None:
+    chat = "USER: Hvem varsler kommunen om pasient 15048543216?\nASSISTANT: Jeg kan ikke svare på dette."
+    prompt = _recorded("open_webui_title").replace(CHAT, chat)
+    assert json.loads(_reply(client, prompt)) == {"title": "Spørsmål om helsefellesskapet"}
