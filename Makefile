@@ -8,7 +8,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: install browser run index serve test lint eval bench bench-load clean
+.PHONY: install browser nginx axe run index serve test lint eval bench bench-load clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Fant ikke $(PYTHON); sett PYTHON=/sti/til/python3.11"; exit 1; }
@@ -40,7 +40,19 @@ browser:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get install -y -q chromium >/dev/null 2>&1 || { $$SUDO apt-get update -q && $$SUDO apt-get install -y -q chromium; }; }
 
-test: lint browser
+# The stream tests put Debian's nginx in front of `hfa serve`.
+nginx:
+	@command -v nginx >/dev/null 2>&1 || test -x /usr/sbin/nginx || { \
+	  echo "Installerer nginx fra Debian for strømmetestene …"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get install -y -q nginx-light >/dev/null 2>&1 || { $$SUDO apt-get update -q && $$SUDO apt-get install -y -q nginx-light; }; }
+
+# axe-core (npm) for the accessibility tests, into test-artifacts/ (never committed).
+axe:
+	@test -f test-artifacts/node_modules/axe-core/axe.min.js || { \
+	  mkdir -p test-artifacts && npm install --silent --no-audit --no-fund --prefix test-artifacts axe-core; }
+
+test: lint browser nginx axe
 	$(BIN)/pytest
 
 eval: index

@@ -21,14 +21,14 @@ from fastapi.responses import FileResponse, JSONResponse, Response, StreamingRes
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from assistant import catalog, drafts, guard, logs, openai_compat
+from assistant import catalog, chat_tasks, drafts, guard, logs, metrics, openai_compat, streams
 from assistant.collections import Collections
 from assistant.engine import Engine, Result
-from assistant.errors import HfaError
+from assistant.errors import HfaError, OpenAIRequestError
 from assistant.followup import Turn
 from assistant.glossary import glossary_entries
 from assistant.hardening import Hardening, security_headers
-from assistant.retrieval import EMPTY_QUESTION, LONG_QUESTION, Filters, visibility_for
+from assistant.retrieval import EMPTY_QUESTION, LONG_QUESTION, Filters, validate_question, visibility_for
 from assistant.schemas import (
     AskRequest,
     AskResponse,
@@ -143,7 +143,7 @@ def _mount_slack(app: FastAPI, settings: Settings, collections: Collections) -> 
 
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
     settings = settings or get_settings()
-    logs.configure(settings.log_level, settings.log_redact)  # also in uvicorn's worker processes
+    logs.configure(settings.log_level, settings.log_redact, settings.log_format)  # also in uvicorn's workers
     collections = Collections(settings, {settings.collection_names()[0]: engine} if engine else None)
     app = FastAPI(
         title="Helsefellesskap-assistenten",
@@ -167,6 +167,12 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         log.warning("Request failed (%s): %s", exc.status, exc.log_message)
         headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
         return JSONResponse(status_code=exc.status, content={"error": {"message": exc.message}}, headers=headers)
+
+    @app.exception_handler(OpenAIRequestError)
+    async def openai_error(_: Request, exc: OpenAIRequestError) -> JSONResponse:
+        log.warning("Request refused (400): %s", exc.log_message)
+        error = {"message": exc.message, "type": "invalid_request_error", "param": exc.param, "code": "unsupported"}
+        return JSONResponse(status_code=400, content={"error": error})
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
@@ -217,14 +223,18 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         return body.question, history, filters.seeing(access.visible)
 
     def _engine(requested: str | None, access: Access) -> Engine:
-        return collections.engine(collections.resolve(requested, access.collections))
+        engine = collections.engine(collections.resolve(requested, access.collections))
+        metrics.instrument(engine.retriever)
+        return engine
 
     @v1.post("/ask", response_model=AskResponse, tags=["spørsmål"])
     def ask(body: AskRequest, access: Caller) -> dict[str, Any]:
-        return _engine(body.collection, access).ask(*_args(body, access)).as_dict()
+        result = _engine(body.collection, access).ask(*_args(body, access))
+        metrics.outcome(result)
+        return result.as_dict()
 
     @v1.post("/ask/stream", tags=["spørsmål"], responses=SSE_RESPONSE, response_class=StreamingResponse)
-    def ask_stream(body: AskRequest, access: Caller) -> StreamingResponse:
+    def ask_stream(body: AskRequest, access: Caller) -> Response:
         events = _engine(body.collection, access).ask_stream(
             *_args(body, access)
         )  # a bad question raises here: a 4xx, not a stream
@@ -235,6 +245,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
                     if kind == "token":
                         yield _sse("token", {"text": payload})
                     elif isinstance(payload, Result):
+                        metrics.outcome(payload)
                         yield _sse("final", payload.as_dict())
             except HfaError as exc:
                 log.warning("Stream failed: %s", exc.log_message)
@@ -243,7 +254,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
                 log.exception("Stream failed")
                 yield _sse("error", {"message": "Noe gikk galt hos oss. Prøv igjen om litt."})
 
-        return StreamingResponse(stream(), media_type="text/event-stream", headers={"Cache-Control": "no-cache"})
+        return streams.event_stream(stream(), settings.sse_ping_seconds)
 
     @v1.get("/search", response_model=SearchResponse, response_model_exclude_none=True, tags=["søk"])
     def search(
@@ -330,15 +341,32 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
 
     @v1.post("/chat/completions", response_model=ChatCompletion, tags=["openai"], responses=SSE_RESPONSE)
     def chat_completions(body: ChatRequest, access: Caller) -> Any:
+        openai_compat.check_supported(body)
         collection, filters = openai_compat.target_for_model(body.model, settings.model_name, _model_targets(access))
         question, history = openai_compat.conversation(body)
-        engine = collections.engine(collections.resolve(collection, access.collections))
-        result = engine.ask(question, history, filters.seeing(access.visible))
-        if body.stream:
-            return StreamingResponse(openai_compat.stream_chunks(result, body.model), media_type="text/event-stream")
-        return openai_compat.completion(result, body.model, question)
+        task = chat_tasks.recognise(question)  # a front end's title/tags/follow-up prompt, not a question
+        engine = _engine(collection, access)
+
+        def content() -> str:
+            if task is not None:
+                return chat_tasks.answer(task)
+            result = engine.ask(question, history, filters.seeing(access.visible))
+            metrics.outcome(result)
+            return openai_compat.render(result)
+
+        prompt = openai_compat.prompt_text(body)
+        if not body.stream:
+            return openai_compat.completion(content(), body.model, prompt)
+        if task is None and guard.check(question) is None:
+            validate_question(question)  # a bad question is a 4xx, not a broken stream (a guarded one: the warning)
+        usage = bool(body.stream_options and body.stream_options.include_usage)
+        return streams.event_stream(
+            openai_compat.stream_chunks(content, body.model, prompt, usage), settings.sse_ping_seconds
+        )
 
     app.include_router(v1)
+    if settings.metrics:
+        metrics.install(app, collections)
     if settings.slack_signing_secret.get_secret_value():
         _mount_slack(app, settings, collections)
     if settings.teams_app_id or settings.teams_allow_anonymous:

@@ -14,13 +14,13 @@ from typing import Any
 log = logging.getLogger("hfa")
 
 
-def _setup(level: str, redact: bool) -> None:
+def _setup(level: str, redact: bool, fmt: str = "text") -> None:
     os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     from assistant import logs
 
-    logs.configure(level, redact)
+    logs.configure(level, redact, fmt)
 
 
 def _settings() -> Any:
@@ -369,7 +369,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # pydantic ValidationError: report which setting is wrong
         print(f"Feil i innstillingene (HFA_-variablene): {exc}", file=sys.stderr)
         return 2
-    _setup(settings.log_level, settings.log_redact)
+    _setup(settings.log_level, settings.log_redact, settings.log_format)
     func: Callable[[argparse.Namespace], int] = args.func
     return _run(func, args)
 

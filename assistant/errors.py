@@ -11,3 +11,12 @@ class HfaError(Exception):
         self.message = message
         self.status = status
         self.log_message = log_message or message
+
+
+class OpenAIRequestError(HfaError):
+    """A request the OpenAI-compatible API refuses, sent in OpenAI's error shape
+    (``type`` invalid_request_error, the offending ``param``)."""
+
+    def __init__(self, message: str, param: str, log_message: str = "") -> None:
+        super().__init__(message, 400, log_message)
+        self.param = param

@@ -4,12 +4,17 @@ With ``HFA_LOG_REDACT`` on (the default), every log record passes through
 ``RedactFilter``: identity numbers, e-mail addresses and phone numbers are replaced by
 "[fjernet]", and the access log shows request paths without their query string (where
 `/v1/search?q=…` carries the question). The guard itself logs only that it fired.
+
+With ``HFA_LOG_FORMAT=json`` every line is one JSON object (``JsonFormatter``), written
+after the same filters, so the redaction is the same in both formats.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import os
+from datetime import UTC, datetime
 from urllib.parse import unquote
 
 from assistant.guard import redact
@@ -19,7 +24,7 @@ ACCESS_LOGGERS = ("uvicorn.access",)
 QUIET = ("httpx", "chromadb", "llama_index", "bm25s", "slack_bolt", "slack_sdk", "microsoft_agents", "msal")
 
 
-def configure(level: str, redacting: bool) -> None:
+def configure(level: str, redacting: bool, fmt: str = "text") -> None:
     """Logging for every process (the CLI, and each uvicorn worker): one format, quiet
     libraries, redaction. Safe to call more than once."""
     os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
@@ -34,6 +39,31 @@ def configure(level: str, redacting: bool) -> None:
         if not any(isinstance(f, QuietFilter) for f in handler.filters):
             handler.addFilter(QuietFilter())
     install(redacting)
+    if fmt == "json":
+        use_json()
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line: time (UTC, ISO 8601), level, logger, message and, for
+    errors, the exception. The message is the one the filters left (redacted)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        return json.dumps(entry, ensure_ascii=False)
+
+
+def use_json() -> None:
+    """Give every handler of the root logger and uvicorn's loggers the JSON formatter."""
+    for name in ("", "uvicorn", "uvicorn.error", *ACCESS_LOGGERS):
+        for handler in logging.getLogger(name).handlers:
+            handler.setFormatter(JsonFormatter())
 
 
 class QuietFilter(logging.Filter):

@@ -7,23 +7,34 @@ configured name (all documents) and ``<name>-<region>`` (one health community).
 Only validated answers are sent: in streaming mode the answer arrives in pieces after
 the engine has checked its citations, never as raw model tokens that could be
 contradicted afterwards.
+
+The endpoint is honest about what it does not do: several choices (``n > 1``), tool and
+function calling and JSON response formats are refused with a 400 in OpenAI's error
+shape instead of being ignored. ``usage`` counts tokens with tiktoken's ``cl100k_base``
+(llama-index's default tokenizer, from the vocabulary it ships), else words.
+Housekeeping prompts from chat front ends (titles, tags …) go to `assistant.chat_tasks`.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from functools import cache
 from typing import Any
 
 from assistant.engine import Result
-from assistant.errors import HfaError
+from assistant.errors import HfaError, OpenAIRequestError
 from assistant.followup import Turn
 from assistant.retrieval import Filters
 from assistant.schemas import ChatRequest
 
+log = logging.getLogger(__name__)
+
 SOURCES_HEADING = "Kilder:"
+TOKENIZER = "cl100k_base"  # tiktoken encoding that ``usage`` counts in
 CHUNK_CHARS = 80  # streamed answer pieces
 
 
@@ -64,40 +75,109 @@ def render(result: Result) -> str:
     return "\n".join(lines)
 
 
-def completion(result: Result, model: str, question: str) -> dict[str, Any]:
-    content = render(result)
-    prompt_tokens, completion_tokens = len(question.split()), len(content.split())
+def check_supported(request: ChatRequest) -> None:
+    """Refuse what hfa cannot do, instead of silently ignoring it (OpenAI's 400)."""
+    if request.n is not None and request.n != 1:
+        raise OpenAIRequestError(
+            "hfa gir ett svar per forespørsel; «n» må være 1.", "n", f"n={request.n} not supported"
+        )
+    for param in ("tools", "tool_choice", "functions", "function_call"):
+        if getattr(request, param) not in (None, [], "none"):
+            raise OpenAIRequestError(
+                "hfa kan ikke kalle verktøy eller funksjoner; send forespørselen uten «tools», "
+                "«tool_choice» og «functions».",
+                param,
+                f"{param} not supported",
+            )
+    kind = (request.response_format or {}).get("type", "text")
+    if kind != "text":
+        raise OpenAIRequestError(
+            f"hfa svarer bare med tekst (med kilder); «response_format» {kind!r} støttes ikke.",
+            "response_format",
+            f"response_format {kind!r} not supported",
+        )
+
+
+@cache
+def _tokenizer() -> Callable[[str], list[int]] | None:
+    """llama-index's default tokenizer: tiktoken's ``cl100k_base``, read from the
+    vocabulary llama-index ships (nothing is downloaded); None if it cannot load."""
+    try:
+        from llama_index.core.utils import get_tokenizer
+
+        tokenizer: Callable[[str], list[int]] = get_tokenizer()
+        return tokenizer
+    except Exception:  # no tiktoken, or no vocabulary: count words
+        log.warning("tiktoken %s not available; usage counts words", TOKENIZER)
+        return None
+
+
+def count_tokens(text: str) -> int:
+    tokenizer = _tokenizer()
+    return len(tokenizer(text)) if tokenizer is not None else len(text.split())
+
+
+def usage(prompt: str, content: str) -> dict[str, int]:
+    prompt_tokens, completion_tokens = count_tokens(prompt), count_tokens(content)
+    return {
+        "prompt_tokens": prompt_tokens,
+        "completion_tokens": completion_tokens,
+        "total_tokens": prompt_tokens + completion_tokens,
+    }
+
+
+def prompt_text(request: ChatRequest) -> str:
+    """Everything the client sent as messages (what ``prompt_tokens`` counts)."""
+    return "\n".join(m.text() for m in request.messages)
+
+
+def completion(content: str, model: str, prompt: str) -> dict[str, Any]:
     return {
         "id": f"chatcmpl-{uuid.uuid4().hex}",
         "object": "chat.completion",
         "created": int(time.time()),
         "model": model,
         "choices": [{"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": "stop"}],
-        "usage": {
-            "prompt_tokens": prompt_tokens,
-            "completion_tokens": completion_tokens,
-            "total_tokens": prompt_tokens + completion_tokens,
-        },
+        "usage": usage(prompt, content),
     }
 
 
-def stream_chunks(result: Result, model: str) -> Iterator[str]:
-    """Server-sent events in OpenAI's chunk format, ending with ``data: [DONE]``."""
+def stream_chunks(
+    make_content: Callable[[], str], model: str, prompt: str, include_usage: bool = False
+) -> Iterator[str]:
+    """Server-sent events in OpenAI's chunk format, ending with ``data: [DONE]``. The
+    answer is made inside the stream (keep-alive pings flow meanwhile); a failure is an
+    ``error`` event, as OpenAI sends it. With ``include_usage`` a last chunk carries
+    ``usage`` and no choices."""
     ident, created = f"chatcmpl-{uuid.uuid4().hex}", int(time.time())
 
-    def chunk(delta: dict[str, str], finish: str | None = None) -> str:
+    def chunk(choices: list[dict[str, Any]], **extra: Any) -> str:
         body = {
             "id": ident,
             "object": "chat.completion.chunk",
             "created": created,
             "model": model,
-            "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
+            "choices": choices,
+            **extra,
         }
+        if include_usage and "usage" not in body:
+            body["usage"] = None
         return f"data: {json.dumps(body, ensure_ascii=False)}\n\n"
 
-    content = render(result)
-    yield chunk({"role": "assistant", "content": ""})
+    def delta(part: dict[str, str], finish: str | None = None) -> str:
+        return chunk([{"index": 0, "delta": part, "finish_reason": finish}])
+
+    yield delta({"role": "assistant", "content": ""})
+    try:
+        content = make_content()
+    except Exception as exc:
+        message = exc.message if isinstance(exc, HfaError) else "Noe gikk galt hos oss. Prøv igjen om litt."
+        log.warning("Chat completion stream failed: %s", getattr(exc, "log_message", type(exc).__name__))
+        yield f"data: {json.dumps({'error': {'message': message, 'type': 'server_error'}}, ensure_ascii=False)}\n\n"
+        return
     for start in range(0, len(content), CHUNK_CHARS):
-        yield chunk({"content": content[start : start + CHUNK_CHARS]})
-    yield chunk({}, "stop")
+        yield delta({"content": content[start : start + CHUNK_CHARS]})
+    yield delta({}, "stop")
+    if include_usage:
+        yield chunk([], usage=usage(prompt, content))
     yield "data: [DONE]\n\n"

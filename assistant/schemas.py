@@ -164,6 +164,10 @@ class ChatMessage(BaseModel):
         return ""
 
 
+class ChatStreamOptions(BaseModel):
+    include_usage: bool = Field(False, description="Send a last chunk with usage and no choices")
+
+
 class ChatRequest(BaseModel):
     """The fields hfa reads; others (temperature, max_tokens …) are accepted and ignored."""
 
@@ -172,6 +176,14 @@ class ChatRequest(BaseModel):
     model: str = "hfa"
     messages: list[ChatMessage] = Field(min_length=1, max_length=MAX_MESSAGES)
     stream: bool = False
+    stream_options: ChatStreamOptions | None = None
+    # Refused with a 400 unless they ask for nothing hfa cannot do (n=1, no tools, text).
+    n: int | None = Field(None, description="Must be 1: hfa gives one answer")
+    tools: list[Any] | None = Field(None, description="Not supported (400 when given)")
+    tool_choice: Any = Field(None, description="Not supported (400 unless none)")
+    functions: list[Any] | None = Field(None, description="Not supported (400 when given)")
+    function_call: Any = Field(None, description="Not supported (400 unless none)")
+    response_format: dict[str, Any] | None = Field(None, description='Only {"type": "text"}')
 
 
 class ChatChoiceMessage(BaseModel):

@@ -1,6 +1,9 @@
 """All configuration: one pydantic-settings class, environment variables prefixed HFA_,
 optionally a TOML file (``HFA_CONFIG_FILE``, default ``hfa.toml`` when it exists) whose
-keys are the setting names without the prefix. Environment variables win over the file."""
+keys are the setting names without the prefix. Environment variables win over the file.
+Secrets may also come from files named after the variable (``/run/secrets/HFA_API_KEYS``,
+Docker and Kubernetes secrets) in ``HFA_SECRETS_DIR``; the environment and the TOML file
+win over them, and a missing directory is no error."""
 
 from __future__ import annotations
 
@@ -13,11 +16,14 @@ from pydantic import BaseModel, Field, SecretStr
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
+    SecretsSettingsSource,
     SettingsConfigDict,
     TomlConfigSettingsSource,
 )
 
 CONFIG_FILE_ENV = "HFA_CONFIG_FILE"
+SECRETS_DIR_ENV = "HFA_SECRETS_DIR"
+DEFAULT_SECRETS_DIR = "/run/secrets"
 
 
 def config_file() -> Path | None:
@@ -56,7 +62,9 @@ class Settings(BaseSettings):
         if path is not None and not path.is_file():
             raise ValueError(f"{CONFIG_FILE_ENV}={path}: filen finnes ikke")
         toml = (TomlConfigSettingsSource(settings_cls, toml_file=path),) if path else ()
-        return (init_settings, env_settings, *toml)
+        secrets_dir = Path(os.environ.get(SECRETS_DIR_ENV) or DEFAULT_SECRETS_DIR)
+        secrets = (SecretsSettingsSource(settings_cls, secrets_dir=secrets_dir),) if secrets_dir.is_dir() else ()
+        return (init_settings, env_settings, *toml, *secrets)
 
     def effective(self) -> dict[str, Any]:
         """Every setting as HFA_NAME -> value, secrets masked (for `hfa config`)."""
@@ -181,6 +189,14 @@ class Settings(BaseSettings):
     log_redact: bool = Field(
         True, description="Remove identity numbers, phone numbers, e-mail addresses and query strings from logs."
     )
+    log_format: Literal["text", "json"] = Field("text", description="Log lines as plain text or one JSON object each.")
+    secrets_dir: Path = Field(
+        Path(DEFAULT_SECRETS_DIR), description="Directory of secret files named after settings (environment only)."
+    )
+    sse_ping_seconds: float = Field(
+        15.0, gt=0, le=300, description="Seconds between keep-alive comments (`: ping`) in event streams."
+    )
+    metrics: bool = Field(True, description="Serve Prometheus metrics at /metrics.")
 
     def api_key_access(self) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
         """API key -> (document groups it may see besides public documents, collections it

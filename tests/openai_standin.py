@@ -14,15 +14,16 @@ from tests.loopback import JsonHandler, serve
 
 
 class ScriptedModel:
-    def __init__(self, reply: str) -> None:
+    def __init__(self, reply: str, delay: float = 0.0) -> None:
         self.reply = reply
+        self.delay = delay  # seconds between streamed pieces (a slow model)
         self.prompts: list[str] = []
         self.url = ""
 
 
 @contextmanager
-def scripted_model(reply: str) -> Iterator[ScriptedModel]:
-    model = ScriptedModel(reply)
+def scripted_model(reply: str, delay: float = 0.0) -> Iterator[ScriptedModel]:
+    model = ScriptedModel(reply, delay)
 
     class Handler(JsonHandler):
         def do_GET(self) -> None:
@@ -60,6 +61,7 @@ def scripted_model(reply: str) -> Iterator[ScriptedModel]:
                 finish = "stop" if n == len(pieces) - 1 else None
                 event = {**base, "choices": [{"text": piece, "index": 0, "logprobs": None, "finish_reason": finish}]}
                 self._chunk(f"data: {json.dumps(event)}\n\n".encode())
+                time.sleep(model.delay)
             self._chunk(b"data: [DONE]\n\n")
             self._chunk(b"")
 

@@ -191,7 +191,10 @@ function renderAnswer(node, result) {
     const list = el("ol");
     for (const c of result.citations) {
       list.append(el("li", {},
-        el("button", { type: "button", class: "chip", onclick: () => openSource(c) }, `[${c.id}]`), " ",
+        el("button", {
+          type: "button", class: "chip", "aria-label": `Kilde ${c.id}: ${c.title}, ${c.section}`,
+          onclick: () => openSource(c),
+        }, `[${c.id}]`), " ",
         el("button", { type: "button", class: "source-link", onclick: () => openSource(c) },
           `${c.title}, ${c.section}, s. ${c.page}`),
         " ", el("span", { class: "quote", title: c.quote }, `«${shorten(c.quote, 220)}»`)));
@@ -342,6 +345,7 @@ function showBody(region, body, button) {
       const c = fact.citation;
       list.append(el("li", {}, fact.text, " ", el("button", {
         type: "button", class: "chip", title: `${c.title}, ${c.section}, s. ${c.page}`,
+        "aria-label": `Kilde ${i + 1}: ${c.title}, ${c.section}`,
         onclick: () => openSource({ doc_id: c.doc_id, section: c.section, quote: c.quote, title: c.title }),
       }, `kilde ${i + 1}`)));
     }
