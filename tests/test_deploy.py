@@ -10,8 +10,11 @@ import subprocess
 from pathlib import Path
 
 import httpx
+import pytest
 
 from tests.conftest import CORPUS, ROOT, free_port, wait_for
+
+pytestmark = pytest.mark.system
 
 
 def test_install_script_gives_a_working_installed_copy(corpus_index: Path, tmp_path: Path) -> None:
