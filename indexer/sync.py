@@ -50,6 +50,7 @@ REVIEW_NOTE = "hentet automatisk av hfa sync; status er ikke vurdert"
 MAX_URL_CHARS = 2000
 MAX_LISTING_BYTES = 20 * 1024 * 1024  # a sitemap or page read for links
 MAX_URLS_PER_SOURCE = 5000
+MAX_REDIRECTS = 5
 _SOURCE_TYPES = ("document", "page", "sitemap")
 _DISALLOW_ALL = ["User-agent: *", "Disallow: /"]
 _CONTENT_SUFFIX = {
@@ -182,8 +183,7 @@ class _Fetcher:
         self._report = report
         self._client = httpx.Client(
             timeout=httpx.Timeout(config.timeout_seconds),
-            follow_redirects=True,
-            max_redirects=5,
+            follow_redirects=False,  # followed hop by hop in get()
             headers={"User-Agent": config.user_agent},
         )
         self._robots: dict[str, urllib.robotparser.RobotFileParser | None] = {}
@@ -227,42 +227,54 @@ class _Fetcher:
         return robots is None or robots.can_fetch(self._config.user_agent, url)
 
     def get(self, url: str, known: dict[str, Any] | None = None, limit: int | None = None) -> _Response:
-        """GET ``url`` conditionally (``known``: etag/last_modified from the last run)."""
-        limit = limit or self._max_bytes
-        parts = urlsplit(url)
-        host = f"{parts.scheme}://{parts.netloc}"
+        """GET ``url`` conditionally (``known``: etag/last_modified from the last run).
+        Redirects are followed one hop at a time, each paused and checked against the
+        target's robots.txt."""
         headers = {}
         if known and known.get("etag"):
             headers["If-None-Match"] = str(known["etag"])
         if known and known.get("last_modified"):
             headers["If-Modified-Since"] = str(known["last_modified"])
-        self._pause(host, self._delay(host))
-        try:
-            with self._client.stream("GET", url, headers=headers) as response:
-                if response.status_code == 304:
-                    return _Response(304, str(response.url))
-                if response.status_code in (404, 410):
-                    raise _Gone(f"{url}: finnes ikke lenger (HTTP {response.status_code})")
-                if response.status_code != 200:
-                    raise _Failed(f"{url}: serveren svarte HTTP {response.status_code}")
-                size = int(response.headers.get("content-length") or 0)
-                if size > limit:
-                    raise _Failed(f"{url}: filen er for stor ({size / 1024 / 1024:.1f} MB; grensen er HFA_MAX_FILE_MB)")
-                chunks: list[bytes] = []
-                received = 0
-                for chunk in response.iter_bytes():
-                    received += len(chunk)
-                    if received > limit:
-                        raise _Failed(f"{url}: filen er for stor (over grensen HFA_MAX_FILE_MB)")
-                    chunks.append(chunk)
-                self._report.downloaded_bytes += received
-                return _Response(200, str(response.url), b"".join(chunks), dict(response.headers))
-        except httpx.TimeoutException as exc:
-            raise _Failed(f"{url}: fikk ikke svar innen {self._config.timeout_seconds:g} s") from exc
-        except httpx.TooManyRedirects as exc:
-            raise _Failed(f"{url}: for mange videresendinger") from exc
-        except httpx.HTTPError as exc:
-            raise _Failed(f"{url}: kunne ikke hentes ({type(exc).__name__})") from exc
+        target = url
+        for _ in range(MAX_REDIRECTS + 1):
+            if target != url and not self.allowed(target):
+                raise _Failed(f"{url}: videresendt til {target}, som robots.txt ikke tillater")
+            parts = urlsplit(target)
+            host = f"{parts.scheme}://{parts.netloc}"
+            self._pause(host, self._delay(host))
+            try:
+                with self._client.stream("GET", target, headers=headers) as response:
+                    location = response.headers.get("location", "")
+                    if response.is_redirect and location:
+                        target = urljoin(target, location)
+                        continue
+                    return self._read(url, response, limit or self._max_bytes)
+            except httpx.TimeoutException as exc:
+                raise _Failed(f"{url}: fikk ikke svar innen {self._config.timeout_seconds:g} s") from exc
+            except httpx.HTTPError as exc:
+                raise _Failed(f"{url}: kunne ikke hentes ({type(exc).__name__})") from exc
+        raise _Failed(f"{url}: for mange videresendinger")
+
+    def _read(self, url: str, response: httpx.Response, limit: int) -> _Response:
+        if response.status_code == 304:
+            return _Response(304, str(response.url))
+        if response.status_code in (404, 410):
+            raise _Gone(f"{url}: finnes ikke lenger (HTTP {response.status_code})")
+        if response.status_code != 200:
+            raise _Failed(f"{url}: serveren svarte HTTP {response.status_code}")
+        size = int(response.headers.get("content-length") or 0)
+        too_large = f"{url}: filen er for stor (grensen er {limit / 1024 / 1024:g} MB, HFA_MAX_FILE_MB)"
+        if size > limit:
+            raise _Failed(too_large)
+        chunks: list[bytes] = []
+        received = 0
+        for chunk in response.iter_bytes():
+            received += len(chunk)
+            if received > limit:
+                raise _Failed(too_large)
+            chunks.append(chunk)
+        self._report.downloaded_bytes += received
+        return _Response(200, str(response.url), b"".join(chunks), dict(response.headers))
 
 
 # --- discovering the documents of a source ----------------------------------------------
