@@ -114,6 +114,8 @@ def code_fingerprint() -> str:
         "clean.py",
         "chunking.py",
         "loaders.py",
+        "formats.py",
+        "ocr.py",
         "build.py",
         "store.py",
         "manifest.py",
