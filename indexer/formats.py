@@ -44,6 +44,7 @@ class Block:
 class Structured:
     pages: list[str]
     title: str
+    date: str = ""  # YYYY-MM-DD when the file records one (HTML: dcterms.modified and the like)
 
 
 def _clean(text: str) -> str:
@@ -202,6 +203,7 @@ class _HtmlBlocks(HTMLParser):
         self._bullet = False
         self._cells: list[str] | None = None
         self._in_title = False
+        self.meta: dict[str, str] = {}  # <meta name|property=… content=…>, names lower-cased
 
     def _flush(self) -> None:
         text = _clean("".join(self._text))
@@ -216,6 +218,11 @@ class _HtmlBlocks(HTMLParser):
         self.blocks.append(Block(text, heading=self._heading, bullet=self._bullet and not self._heading))
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "meta":
+            values = dict(attrs)
+            key = (values.get("name") or values.get("property") or "").lower()
+            if key and values.get("content"):
+                self.meta.setdefault(key, str(values["content"]))
         if tag in _VOID:
             if tag == "br" and not self._skip_depth:
                 self._text.append(" ")
@@ -292,7 +299,14 @@ def read_html_text(html: str, name: str) -> Structured:
         blocks = [b for b in parser.blocks if not (b.heading == 1 and b.text == title)]
     else:
         blocks = parser.blocks
-    return render_blocks(blocks, title)
+    structured = render_blocks(blocks, title)
+    dates = (parser.meta.get(key, "")[:10] for key in _DATE_META)
+    structured.date = next((d for d in dates if _ISO_DATE.match(d)), "")
+    return structured
+
+
+_DATE_META = ("dcterms.modified", "dcterms.date", "article:modified_time", "article:published_time", "date")
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 _META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset=["']?([A-Za-z0-9_-]{1,40})""", re.IGNORECASE)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -121,6 +121,10 @@ def load_manifest(corpus_dir: Path) -> Manifest:
             raise ManifestError(f"manifest.yaml: dokument-id «{meta.id}» er brukt to ganger")
         seen_ids.add(meta.id)
         manifest.documents[meta.file] = meta
+    for entry in synced:  # gone from the web site: retired even when manifest.yaml describes it
+        meta = manifest.documents.get(str(entry.get("file")))
+        if entry.get("retired") and meta is not None:
+            manifest.documents[meta.file] = replace(meta, retired=True)
     return manifest
 
 

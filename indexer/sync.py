@@ -104,10 +104,6 @@ class SyncReport:
     skipped: list[str] = field(default_factory=list)  # robots.txt, patterns
     downloaded_bytes: int = 0
 
-    @property
-    def changes(self) -> bool:
-        return bool(self.added or self.changed or self.retired)
-
 
 def load_sources(corpus_dir: Path) -> SyncConfig:
     path = corpus_dir / SOURCES_FILE
@@ -387,13 +383,6 @@ def _pdf_date(value: Any) -> str:
     return value.date().isoformat() if isinstance(value, datetime) else ""
 
 
-_HTML_DATE = re.compile(
-    r"""<meta\s[^>]{0,300}?(?:name|property)=["'](?:dcterms\.modified|dcterms\.date|date|article:modified_time|"""
-    r"""article:published_time)["'][^>]{0,300}?content=["'](\d{4}-\d{2}-\d{2})""",
-    re.IGNORECASE,
-)
-
-
 def document_title_and_date(path: Path) -> tuple[str, str]:
     """The title and date the document itself records ("" when it records none)."""
     from indexer.loaders import LoadError, load_document
@@ -415,8 +404,9 @@ def document_title_and_date(path: Path) -> tuple[str, str]:
             stamp = core.modified or core.created
             date = stamp.date().isoformat() if stamp else ""
         elif suffix in (".html", ".htm"):
-            match = _HTML_DATE.search(path.read_bytes()[:65536].decode("utf-8", "replace"))
-            date = match.group(1) if match else ""
+            from indexer.formats import read_html
+
+            date = read_html(path).date
     except Exception as exc:  # metadata is a nicety: the index reports broken files
         log.info("No metadata from %s: %s", path.name, exc)
     if not title:
@@ -471,6 +461,7 @@ class _Corpus:
     def write(self, source: Source, url: str, response: _Response) -> str:
         known = self.documents.get(url)
         taken = {d["file"] for u, d in self.documents.items() if u != url}
+        taken |= {p.name for p in self.dir.rglob("*") if p.is_file()}  # file names are manifest keys
         name = known["file"] if known else _file_name(response.url, response.headers.get("content-type", ""), taken)
         target = self.dir / source.name / name
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -334,3 +334,20 @@ def test_the_bundled_example_lists_no_live_source() -> None:
     from tests.conftest import CORPUS
 
     assert load_sources(CORPUS).sources == ()
+
+
+def test_a_retired_document_stays_out_even_when_manifest_yaml_describes_it(tmp_path: Path) -> None:
+    from indexer.manifest import load_manifest
+
+    (tmp_path / "manifest.yaml").write_text(
+        "documents:\n  - {id: avtale, file: avtale.pdf, title: Avtale, status: gjeldende}\n", encoding="utf-8"
+    )
+    (tmp_path / "manifest.sync.yaml").write_text(
+        "documents:\n  - {id: nettsted-avtale, file: avtale.pdf, title: Annen tittel, retired: true}\n"
+        "  - {id: nettsted-ny, file: ny.pdf, title: Ny, status: ukjent}\n",
+        encoding="utf-8",
+    )
+    manifest = load_manifest(tmp_path)
+    assert manifest.documents["avtale.pdf"].title == "Avtale"  # manifest.yaml wins …
+    assert manifest.is_retired(tmp_path / "avtale.pdf")  # … but the document is gone from the site
+    assert manifest.documents["ny.pdf"].id == "nettsted-ny" and not manifest.is_retired(tmp_path / "ny.pdf")
