@@ -122,9 +122,9 @@ def load_manifest(corpus_dir: Path) -> Manifest:
         seen_ids.add(meta.id)
         manifest.documents[meta.file] = meta
     for entry in synced:  # gone from the web site: retired even when manifest.yaml describes it
-        meta = manifest.documents.get(str(entry.get("file")))
-        if entry.get("retired") and meta is not None:
-            manifest.documents[meta.file] = replace(meta, retired=True)
+        described = manifest.documents.get(str(entry.get("file")))
+        if entry.get("retired") and described is not None:
+            manifest.documents[described.file] = replace(described, retired=True)
     return manifest
 
 
