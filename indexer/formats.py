@@ -187,6 +187,9 @@ _BLOCK_TAGS = {
     "figcaption",
 }
 _HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 4, "h6": 4}
+_IMPLIED_END = {"li", "tr", "td", "th", "dt", "dd", "option"}
+_CONTAINERS = {"ul", "ol", "table", "tbody", "thead", "tfoot", "dl", "select"}
+MAX_DEPTH = 256
 _VOID = {"br", "img", "hr", "meta", "link", "input", "source", "wbr", "col", "area", "base", "embed", "track"}
 
 
@@ -227,6 +230,12 @@ class _HtmlBlocks(HTMLParser):
             if tag == "br" and not self._skip_depth:
                 self._text.append(" ")
             return
+        if self._stack and self._stack[-1] == "p" and (tag in _BLOCK_TAGS or tag in _HEADINGS):
+            self.handle_endtag("p")  # HTML's implied end: a block closes an open paragraph
+        if tag in _IMPLIED_END:
+            self._implied_end(tag)
+        if len(self._stack) >= MAX_DEPTH:
+            return  # deeper nesting is read as text of its parent: end tags stay cheap to match
         self._stack.append(tag)
         if self._skip_depth or tag in _DROPPED or ("role", "navigation") in attrs:
             self._skip_depth += 1
@@ -244,6 +253,16 @@ class _HtmlBlocks(HTMLParser):
         elif tag in _BLOCK_TAGS:
             self._flush()
             self._bullet = tag == "li"
+
+    def _implied_end(self, tag: str) -> None:
+        """<li>a<li>b, <td>1<td>2, <tr>…<tr>: an open element of the same kind in the
+        same list or table ends where the next one starts."""
+        for open_tag in reversed(self._stack[-4:]):
+            if open_tag == tag:
+                self.handle_endtag(tag)
+                return
+            if open_tag in _CONTAINERS:
+                return
 
     def handle_endtag(self, tag: str) -> None:
         if tag in _VOID or tag not in self._stack:

@@ -51,6 +51,7 @@ MAX_URL_CHARS = 2000
 MAX_LISTING_BYTES = 20 * 1024 * 1024  # a sitemap or page read for links
 MAX_URLS_PER_SOURCE = 5000
 MAX_REDIRECTS = 5
+MAX_ROBOTS_BYTES = 512 * 1024
 _SOURCE_TYPES = ("document", "page", "sitemap")
 _DISALLOW_ALL = ["User-agent: *", "Disallow: /"]
 _CONTENT_SUFFIX = {
@@ -206,9 +207,14 @@ class _Fetcher:
             parser = urllib.robotparser.RobotFileParser()
             self._pause(host, self._config.delay_seconds)
             try:
-                response = self._client.get(f"{host}/robots.txt")
+                with self._client.stream("GET", f"{host}/robots.txt", follow_redirects=True) as response:
+                    body = b""
+                    for chunk in response.iter_bytes():  # RFC 9309: at least 500 KiB are read
+                        body += chunk
+                        if len(body) >= MAX_ROBOTS_BYTES:
+                            break
                 if response.status_code == 200:
-                    parser.parse(response.text[: 512 * 1024].splitlines())
+                    parser.parse(body[:MAX_ROBOTS_BYTES].decode("utf-8", "replace").splitlines())
                 elif response.status_code in (401, 403) or response.status_code >= 500:
                     parser.parse(_DISALLOW_ALL)  # RFC 9309: an unreachable robots.txt means "don't crawl"
                 else:

