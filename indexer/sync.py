@@ -104,12 +104,13 @@ class SyncReport:
     failed: list[str] = field(default_factory=list)  # "url: Norwegian reason"
     skipped: list[str] = field(default_factory=list)  # robots.txt, patterns
     downloaded_bytes: int = 0
+    sources: int = 0
 
 
 def load_sources(corpus_dir: Path) -> SyncConfig:
     path = corpus_dir / SOURCES_FILE
     if not path.exists():
-        raise SyncError(f"Fant ikke {path}. Lag den etter eksempelet i corpus/{SOURCES_FILE} (se README).")
+        raise SyncError(f"Fant ikke {path}. Skriv den etter eksempelet i README («hfa sync») for å hente dokumenter.")
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as exc:
@@ -513,7 +514,9 @@ class _Corpus:
 def sync_corpus(corpus_dir: Path, max_file_bytes: int) -> SyncReport:
     """Bring ``corpus_dir`` in step with its sources.yaml (see module doc)."""
     config = load_sources(corpus_dir)
-    report = SyncReport()
+    report = SyncReport(sources=len(config.sources))
+    if not config.sources:  # the bundled example: nothing to fetch, nothing written
+        return report
     corpus = _Corpus(corpus_dir)
     fetcher = _Fetcher(config, max_file_bytes, report)
     try:
@@ -566,6 +569,9 @@ def _sync_source(source: Source, fetcher: _Fetcher, corpus: _Corpus, report: Syn
 
 def print_report(report: SyncReport) -> None:
     """The run in Norwegian: a count per outcome, then every document that changed state."""
+    if not report.sources:
+        print(f"Ingen kilder i {SOURCES_FILE}; ingenting å hente (se eksempelet i filen).")
+        return
     print(
         f"Synkronisert: {len(report.added)} nye, {len(report.changed)} endret, {len(report.unchanged)} uendret, "
         f"{len(report.retired)} trukket tilbake, {len(report.failed)} feilet "

@@ -337,6 +337,9 @@ def test_the_bundled_example_lists_no_live_source() -> None:
     from tests.conftest import CORPUS
 
     assert load_sources(CORPUS).sources == ()
+    before = sorted(p.name for p in CORPUS.rglob("*"))
+    assert sync_corpus(CORPUS, MAX_BYTES).sources == 0
+    assert sorted(p.name for p in CORPUS.rglob("*")) == before  # nothing written into the corpus
 
 
 def test_a_retired_document_stays_out_even_when_manifest_yaml_describes_it(tmp_path: Path) -> None:
