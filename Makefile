@@ -8,7 +8,8 @@
 # multi-GB CUDA build of torch 2.13.0 for 3.13), `llm` (needs hfa[llm]: llama-cpp-python
 # compiles from source, about 8 minutes) and `system` (tests/test_deploy.py: it installs
 # deploy/install.sh with python3.11 in a fresh venv, the same on both passes).
-PYTHON    ?= python3.11
+# python3.11 where there is one (the CPU torch wheel on these machines is for 3.11), else python3.
+PYTHON    ?= $(shell command -v python3.11 >/dev/null 2>&1 && echo python3.11 || echo python3)
 VENV      := .venv
 BIN       := $(VENV)/bin
 VENV313   := .venv313
@@ -29,7 +30,7 @@ export ANONYMIZED_TELEMETRY := False
 .PHONY: install dev venv313 browser ocr run index serve sync test test311 test313 lint eval bench bench-load clean
 
 $(STAMP): pyproject.toml
-	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Fant ikke $(PYTHON); sett PYTHON=/sti/til/python3 (3.11 eller nyere)"; exit 1; }
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || { echo "hfa trenger Python 3.11 eller nyere ($(PYTHON) mangler eller er eldre); sett PYTHON=/sti/til/python3"; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python $(PIP) -e .
 	rm -f $(VENV)/.installed-main-*
