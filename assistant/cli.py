@@ -101,6 +101,21 @@ def cmd_models(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_sync(args: argparse.Namespace) -> int:
+    from indexer.sync import SyncError, print_report, sync_corpus
+
+    settings = _collection_settings(args)
+    try:
+        report = sync_corpus(settings.corpus_dir, settings.max_file_mb * 1024 * 1024)
+    except SyncError as exc:
+        print(f"Feil: {exc}", file=sys.stderr)
+        return 1
+    print_report(report)
+    if args.no_index:
+        return 0
+    return cmd_index(args) or (2 if report.failed else 0)
+
+
 def _filters(args: argparse.Namespace) -> Any:
     from assistant.retrieval import Filters, visibility_for
 
@@ -287,6 +302,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="rapport som JSON")
     _add_collection_arg(p)
     p.set_defaults(func=cmd_index)
+
+    p = sub.add_parser("sync", help="hent nye og endrede dokumenter fra kildene i corpus/sources.yaml, så indekser")
+    p.add_argument("--no-index", action="store_true", help="bare hent, ikke indekser")
+    p.set_defaults(func=cmd_sync, force=False, quiet=True, json=False)
+    _add_collection_arg(p)
 
     p = sub.add_parser("search", help="søk etter passasjer")
     p.add_argument("question", help="spørsmål eller søkeord")

