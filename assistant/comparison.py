@@ -24,6 +24,9 @@ _CUE = re.compile(
 _TWO_CLAUSES = re.compile(
     r",?\s+og\s+(?:hva|kva|hvem|kven|hvilke|hvilken|hvor|kor|hvordan|korleis|når)\b", re.IGNORECASE
 )
+_CLAUSE_SPLIT = re.compile(
+    r",?\s+og\s+(?=(?:hva|kva|hvem|kven|hvilke|hvilken|hvor|kor|hvordan|korleis|når)\b)", re.IGNORECASE
+)
 # Phrases that only say "compare": dropped from each side's own question.
 _CUE_PHRASE = re.compile(
     r"\b(?:hva|kva|hvilke|kva for)\s+(?:er|var)\s+(?:de\s+|dei\s+)?(?:viktigste\s+)?"
@@ -69,9 +72,15 @@ def _distinct(names: list[str], topics: Topics) -> list[str]:
     return out
 
 
-def side_question(question: str, side: Side, sides: list[Side]) -> str:
+def side_question(question: str, side: Side, sides: list[Side], topics: Topics | None = None) -> str:
     """The question asked of one side: the comparison words and the other sides go;
-    a question left with nothing to ask becomes "Hva er <side>?"."""
+    a question left with nothing to ask becomes "Hva er <side>?"; in "Hvem sitter i SSU,
+    og hva gjør FSU?" each side gets its own clause."""
+    clauses = [c for c in _CLAUSE_SPLIT.split(question) if c.strip()]
+    own = [c for c in clauses if re.search(rf"(?<!\w){re.escape(side.name)}(?!\w)", c, re.IGNORECASE)]
+    if len(clauses) > 1 and len(own) == 1:
+        clause = own[0].strip(" ,?")
+        return clause[:1].upper() + clause[1:] + "?"
     text = _CUE_PHRASE.sub(" ", question)
     for other in sides:
         if other is side:
@@ -79,7 +88,10 @@ def side_question(question: str, side: Side, sides: list[Side]) -> str:
         text = re.sub(rf"(?:\s+(?:og|eller|med|i|og i)\s+)?(?<!\w){re.escape(other.name)}(?!\w)", " ", text, flags=re.I)
     text = re.sub(r"\s+(?:og|eller)\s*(?=[?.]?\s*$)", " ", text, flags=re.IGNORECASE)
     text = " ".join(text.split()).strip(" ,?")
-    words = [w for w in re.findall(r"\w+", text) if len(w) > 3 and w.lower() != side.name.lower()]
+    rest = text
+    for _, name in (topics or Topics()).find(text):  # names say whom or where; the rest says what is asked
+        rest = re.sub(rf"(?<!\w){re.escape(name)}(?!\w)", " ", rest)
+    words = [w for w in re.findall(r"\w+", rest) if len(w) > 3]
     if side.name.lower() not in text.lower():
         text = f"{text} {side.name}".strip()
     if not words:

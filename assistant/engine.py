@@ -191,10 +191,10 @@ class Engine:
         all_hits: list[Hit] = []
         passages: list[dict[str, Any]] = []
         for side in sides:
-            sub = side_question(question, side, sides)
+            sub = side_question(question, side, sides, self.topics)
             side_filters = filters
             key = self.topics.key(side.name)
-            if side.kind == "region" and key in self.regions:
+            if side.kind in ("region", "body") and key in self.regions:  # a body belongs to its region
                 side_filters = replace(filters, region=key)
             elif side.kind == "document" and key:
                 side_filters = replace(filters, doc_id=key)
@@ -317,7 +317,7 @@ class Engine:
     ) -> Result:
         lines = [self.texts["refusal"]]
         if gaps:
-            lines[0] = f"{self.texts['partial'].format(missing=_join(gaps)).split('.')[0]}. {lines[0]}"
+            lines[0] = f"{self.texts['missing'].format(missing=_join(gaps))} {lines[0]}"
         if hits:
             lines.append(self.texts["suggestions_intro"])
             for hit in hits[:3]:

@@ -69,7 +69,7 @@ def package_versions() -> dict[str, str]:
 
 
 # The corpus's own configuration files: read by hfa, not documents.
-CONFIG_FILES = ("manifest.yaml", SYNC_MANIFEST, "glossary.yaml", STRUCTURE_FILE, "sources.yaml")
+CONFIG_FILES = ("manifest.yaml", SYNC_MANIFEST, "glossary.yaml", "synonyms.yaml", STRUCTURE_FILE, "sources.yaml")
 
 
 def _all_files(corpus_dir: Path) -> list[Path]:

@@ -1,0 +1,112 @@
+"""Follow-ups, comparisons, status and answer demands: names come from corpus data, so a
+health community the code has never heard of works the same way."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from assistant.comparison import comparison_sides, side_question
+from assistant.demands import demands_of, gaps, has_answer_type
+from assistant.followup import Topics, Turn, is_followup, standalone_question
+from assistant.status import status_ask
+from indexer.manifest import load_glossary, load_manifest
+from tests.conftest import CORPUS
+
+
+def topics_of(corpus: Path) -> Topics:
+    manifest = load_manifest(corpus)
+    return Topics.from_corpus(
+        [(r.id, r.name, r.aliases, r.bodies) for r in manifest.regions.values()],
+        [(t.abbr, t.expansion, t.variants, t.region) for t in load_glossary(corpus)],
+        [(d.id, d.title, d.kind, d.region) for d in manifest.documents.values()],
+    )
+
+
+def test_followups_use_the_corpus_bodies_and_regions() -> None:
+    topics = topics_of(CORPUS)
+    history = [Turn("user", "Hvor ofte møtes SSU?"), Turn("assistant", "SSU møtes fire ganger årlig [1].")]
+    assert standalone_question("Hva med FSU?", history, topics) == "Hvor ofte møtes FSU?"
+    assert standalone_question("Og i Trøndelag?", history, topics) == "Hvor ofte møtes SSU i Trøndelag?"
+    assert "SSU" in standalone_question("Hvem sitter der?", history, topics)
+    assert standalone_question("Hvem sitter i FSU?", history, topics) == "Hvem sitter i FSU?"
+    assert not is_followup("Hvor mange kommuner er med i Helsefellesskapet i Telemark?", topics)
+    strategy = [Turn("user", "Hva sier strategien om skrøpelige eldre?")]
+    assert standalone_question("Hva med barn og unge?", strategy, topics) == "barn og unge strategien?"
+
+
+def third_community(tmp_path: Path) -> Path:
+    """A small synthetic corpus: a health community with bodies of its own."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    manifest = {
+        "regions": {
+            "fjordland": {
+                "name": "Helsefellesskapet Fjordland",
+                "aliases": ["Fjordland"],
+                "bodies": ["Regionalt samhandlingsråd (RSR)", "Kystutvalget"],
+            },
+            "innlandet-nord": {"name": "Helsefellesskapet Nordfjell", "aliases": ["Nordfjell"], "bodies": ["Fjellrådet"]},
+        },
+        "documents": [
+            {"id": "fjordland-avtale", "file": "avtale.txt", "title": "Samarbeidsavtale for Fjordland",
+             "region": "fjordland", "kind": "samarbeidsavtale", "date": "2025-01-10", "status": "gjeldende"},
+        ],
+    }
+    (corpus / "manifest.yaml").write_text(yaml.safe_dump(manifest, allow_unicode=True), encoding="utf-8")
+    (corpus / "glossary.yaml").write_text(
+        "terms:\n  - {abbr: RSR, expansion: regionalt samhandlingsråd, region: fjordland}\n", encoding="utf-8"
+    )
+    return corpus
+
+
+def test_a_third_community_works_without_code_changes(tmp_path: Path) -> None:
+    topics = topics_of(third_community(tmp_path))
+    history = [Turn("user", "Hvor ofte møtes RSR?"), Turn("assistant", "RSR møtes seks ganger i året [1].")]
+    assert standalone_question("Hva med Kystutvalget?", history, topics) == "Hvor ofte møtes Kystutvalget?"
+    assert standalone_question("og i Nordfjell?", history, topics) == "Hvor ofte møtes RSR i Nordfjell?"
+    assert "RSR" in standalone_question("Hvem sitter i det utvalget?", history, topics)
+    sides = comparison_sides("Hva er forskjellen på Kystutvalget og RSR?", topics)
+    assert [s.name for s in sides] == ["Kystutvalget", "RSR"]
+    assert topics.key("RSR") == "fjordland" and topics.key("samarbeidsavtalen") == "fjordland-avtale"
+    assert topics.same("RSR", "regionalt samhandlingsråd")
+
+
+def test_comparisons_are_split_into_sides() -> None:
+    topics = topics_of(CORPUS)
+    question = "Hva er forskjellen mellom PSU i Trøndelag og SSU i Telemark?"
+    sides = comparison_sides(question, topics)
+    assert [s.name for s in sides] == ["PSU", "SSU"]
+    assert side_question(question, sides[0], sides, topics) == "Hva er PSU?"
+    both = comparison_sides("Hvem sitter i SSU, og hvem sitter i FSU?", topics)
+    assert [s.name for s in both] == ["SSU", "FSU"]
+    assert side_question("Hvem sitter i SSU, og hvem sitter i FSU?", both[1], both, topics).startswith("Hvem sitter i")
+    assert comparison_sides("Hvem sitter i SSU?", topics) == []
+    assert comparison_sides("Hvordan sender FSU en sak til SSU?", topics) == []  # a process, not a comparison
+
+
+def test_status_questions_are_recognised() -> None:
+    ask = status_ask("Er det vedtatt at SSU skal deles?", names_document=False)
+    assert ask is not None and ask.yes_no and ask.asks_decided
+    assert status_ask("Når ble strategien vedtatt?", names_document=True) is not None
+    assert status_ask("Hvem gjør endelig vedtak på forslag fra FSU?", names_document=False) is None
+    assert status_ask("Hvor ofte møtes SSU?", names_document=False) is None
+
+
+def test_demands_are_checked_on_the_answer() -> None:
+    assert demands_of("Hvor ofte møtes PSU?").answer_type == "frequency"
+    assert demands_of("Hva koster en parkeringsplass?").answer_type == "amount"
+    assert demands_of("Hva er telefonnummeret til sekretariatet?").answer_type == "contact"
+    assert demands_of("Hvem leder PSU?").answer_type == "person"
+    assert demands_of("Når er neste partnerskapsmøte?").now
+    assert demands_of("Hvem er leder av SSU i 2025?").years == ("2025",)
+    assert demands_of("Hvem sitter i SSU?").answer_type == "any"
+    assert has_answer_type("frequency", "SSU møtes fire ganger årlig.")
+    assert not has_answer_type("frequency", "Det jobbes med forberedelser til møter i PSU.")
+    assert has_answer_type("amount", "Alle betaler en årlig sum av 15 000,- kroner.")
+    assert not has_answer_type("quantity", "Nasjonal helse- og sykehusplan 2020–2023.")  # a year is no count
+    assert has_answer_type("person", "Hvert FSU har en leder og en nestleder.", role="led")
+    demands = demands_of("Hva koster en parkeringsplass i Agder?")
+    missing = gaps(demands, "Alle betaler 15 000 kroner.", "Strategi … Skien", "Strategi … Skien", frozenset())
+    assert "noe om Agder" in missing and not any("beløp" in m for m in missing)
