@@ -47,11 +47,18 @@ def third_community(tmp_path: Path) -> Path:
                 "aliases": ["Fjordland"],
                 "bodies": ["Regionalt samhandlingsråd (RSR)", "Kystutvalget"],
             },
-            "innlandet-nord": {"name": "Helsefellesskapet Nordfjell", "aliases": ["Nordfjell"], "bodies": ["Fjellrådet"]},
+            "nordfjell": {"name": "Helsefellesskapet Nordfjell", "aliases": ["Nordfjell"], "bodies": ["Fjellrådet"]},
         },
         "documents": [
-            {"id": "fjordland-avtale", "file": "avtale.txt", "title": "Samarbeidsavtale for Fjordland",
-             "region": "fjordland", "kind": "samarbeidsavtale", "date": "2025-01-10", "status": "gjeldende"},
+            {
+                "id": "fjordland-avtale",
+                "file": "avtale.txt",
+                "title": "Samarbeidsavtale for Fjordland",
+                "region": "fjordland",
+                "kind": "samarbeidsavtale",
+                "date": "2025-01-10",
+                "status": "gjeldende",
+            },
         ],
     }
     (corpus / "manifest.yaml").write_text(yaml.safe_dump(manifest, allow_unicode=True), encoding="utf-8")
