@@ -44,11 +44,19 @@ _TYPES: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
     (
-        "contact",
+        "number",
         re.compile(
-            r"\btelefon\w{0,8}\b|\btlf\b|\be-?post\w{0,6}\b|\bmail\w{0,6}\b|\blenke\w{0,3}\b|\bnettside\w{0,3}\b|"
-            r"\bnettadresse\w{0,3}\b|\burl\b|\badresse\w{0,3}\b|\bkontaktinfo\w{0,8}\b|\bkontonummer\w{0,3}\b|"
-            r"\borganisasjonsnummer\w{0,3}\b|\bnummeret\b",
+            r"\btelefon\w{0,10}\b|\btlf\b|\bkontonummer\w{0,3}\b|\borganisasjonsnummer\w{0,3}\b|\bnummeret\b|"
+            r"\bringe\b",
+            re.IGNORECASE,
+        ),
+    ),
+    ("email", re.compile(r"\be-?post\w{0,10}\b|\bmail\w{0,8}\b|\bepost\w{0,10}\b", re.IGNORECASE)),
+    (
+        "link",
+        re.compile(
+            r"\blenke\w{0,3}\b|\bnettside\w{0,3}\b|\bnettadresse\w{0,3}\b|\burl\b|\badresse\w{0,3}\b|"
+            r"\bkontaktinfo\w{0,8}\b|\bnettsted\w{0,3}\b",
             re.IGNORECASE,
         ),
     ),
@@ -64,22 +72,24 @@ _TYPES: list[tuple[str, re.Pattern[str]]] = [
         "date",
         re.compile(
             r"\b(?:hvilken|kva) dato\b|\bdatoen\b|\bklokka\b|\bklokken\b|\bkl\.|\btidspunkt\w{0,3}\b|"
-            r"\bfrist\w{0,4}\b|\bdeadline\w{0,2}\b|\båpningstid\w{0,3}\b|\binnen hvor\b",
+            r"\b\w{0,14}frist\w{0,4}\b|\bdeadline\w{0,2}\b|\båpningstid\w{0,3}\b|\binnen hvor\b",
             re.IGNORECASE,
         ),
     ),
     ("frequency", re.compile(r"\b(?:hvor|kor) (?:ofte|hyppig)\b|\bhvor mange ganger\b|\bkor mange gonger\b", re.I)),
-    ("duration", re.compile(r"\b(?:hvor|kor) (?:lenge|lang tid)\b", re.IGNORECASE)),
+    ("duration", re.compile(r"\b(?:hvor|kor) (?:lenge|lang tid)\b|\bventetid\w{0,3}\b", re.IGNORECASE)),
     ("quantity", re.compile(r"\b(?:hvor|kor) (?:mange|mye|mykje|stor\w{0,2})\b|\bantall\w{0,2}\b", re.IGNORECASE)),
 ]
 
 # The present or the future: the documents are dated and cannot say what happens next.
 _NOW_STRONG = re.compile(
-    r"\b(?:neste|førstkommende|kommende|forrige|siste|førre) (?:møte\w{0,4}|partnerskapsmøte\w{0,4}|samling\w{0,3}|"
+    r"\bneste\b|\b(?:førstkommende|kommende|forrige|siste|førre) (?:møte\w{0,4}|partnerskapsmøte\w{0,4}|samling\w{0,3}|"
     r"gang|frist\w{0,3}|\w{2,5}-møte\w{0,4})\b|\bi morgen\b|\bi fjor\b|\bdenne (?:uka|uken|veka|måneden|månaden|"
     r"høsten|hausten|våren)\b|\bi (?:neste|førre|forrige) (?:uke|veke|måned|månad|år)\b|\bi år\b|\bakkurat nå\b",
     re.IGNORECASE,
 )
+_COUNTED = re.compile(r"\b(?:hvor|kor) (?:mange|mye|mykje)\s+([a-zæøå][\w-]{2,30})", re.IGNORECASE)
+_NOT_COUNTED = frozenset({"er", "var", "har", "skal", "kan", "av", "i", "ganger", "gonger", "gang", "prosent"})
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 # A capitalised word inside the question (not its first word): a name the answer must hold.
 _CAPITALISED = re.compile(r"(?<=\s)([A-ZÆØÅ][a-zæøåäöüé]{2,24}(?:-[A-ZÆØÅa-zæøå]{1,20})?)\b")
@@ -89,10 +99,9 @@ _HAS: dict[str, re.Pattern[str]] = {
     "amount": re.compile(
         r"\d[\d .\u00a0]{0,12},?-?\s?(?:kr\b|kroner|nok\b|mill\w{0,6}|milliard\w{0,3})|\bkr\.?\s?\d", re.IGNORECASE
     ),
-    "contact": re.compile(
-        r"[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,4}|https?://\S{1,200}|www\.\S{1,200}|"
-        r"(?<!\d)\d{2} ?\d{2} ?\d{2} ?\d{2}(?!\d)|(?<!\d)\d{4}[ .]\d{2}[ .]\d{5}(?!\d)"
-    ),
+    "number": re.compile(r"(?<!\d)\d{2} ?\d{2} ?\d{2} ?\d{2}(?!\d)|(?<!\d)\d{4}[ .]\d{2}[ .]\d{5}(?!\d)"),
+    "email": re.compile(r"[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,4}"),
+    "link": re.compile(r"https?://\S{1,200}|www\.\S{1,200}|[\w-]{2,63}\.(?:no|com|org|net)\b|@"),
     "place": re.compile(
         r"\b(?:rom|møterom|sal|auditorium|adresse)\s\w{0,20}\s?\d|\b\d{4}\s[A-ZÆØÅ][a-zæøå]+|"
         r"\b[A-ZÆØÅ]\w+(?:gata|gate|veien|vegen|vei|veg)\s\d",
@@ -126,6 +135,7 @@ _PERSON_NAME = re.compile(r"(?<=[\s(:,])[A-ZÆØÅ][a-zæøåé]{1,20}(?:[ -][A-
 class Demands:
     answer_type: str = "any"  # person | amount | contact | place | date | frequency | duration | quantity | any
     role: str = ""  # "hvem leder …": a role the answer may name instead of a person ("leder")
+    counted: str = ""  # "hvor mange medlemmer …": the stem of what is counted, which the answer must name
     years: tuple[str, ...] = ()
     now: bool = False  # the next meeting, this year, today
     names: tuple[str, ...] = ()
@@ -143,18 +153,26 @@ def demands_of(question: str) -> Demands:
         if match:
             answer_type = kind
             groups = match.groupdict()
-            role = (groups.get("role") or groups.get("role2") or "")[:3].lower()  # "led", "lei", "nes" …
+            # "Hvem leder FSU?" may be answered by what the documents say of the role;
+            # "Hvem er leder av FSU?" asks for a person.
+            role = (groups.get("role") or "")[:3].lower()  # "led", "lei"
             break
     names = tuple(dict.fromkeys(m.group(1) for m in _CAPITALISED.finditer(text)))
     years = tuple(dict.fromkeys(_YEAR.findall(text)))
-    return Demands(answer_type, role, years, bool(_NOW_STRONG.search(text)), names)
+    counted = ""
+    if answer_type == "quantity":
+        match = _COUNTED.search(text)
+        if match and match.group(1).lower() not in _NOT_COUNTED:
+            word = match.group(1).lower()
+            counted = word[: max(4, len(word) - 3)]
+    return Demands(answer_type, role, counted, years, bool(_NOW_STRONG.search(text)), names)
 
 
 def has_answer_type(answer_type: str, text: str, known_words: frozenset[str] = frozenset(), role: str = "") -> bool:
     """Does ``text`` hold an answer of this type (an amount, a frequency, a name …)?
     "Hvem leder FSU?" is answered by a name or by what the documents say of the role."""
     if answer_type == "person":
-        if role and re.search(rf"\b{re.escape(role)}\w{{0,12}}", text, re.IGNORECASE):
+        if role and re.search(rf"\b{re.escape(role)}(?:er|es|et|ere|eren|erne|ar|aren|ast)\b", text, re.IGNORECASE):
             return True
         return any(
             not all(word.lower() in known_words for word in re.split(r"[ -]", match.group(0)))
@@ -172,7 +190,9 @@ def gaps(demands: Demands, quotes: str, cited: str, evidence: str, known_words: 
     missing: list[str] = []
     if demands.answer_type != "any" and not has_answer_type(demands.answer_type, quotes, known_words, demands.role):
         missing.append(TYPE_GAPS[demands.answer_type])
-    missing.extend(f"noe om {year}" for year in demands.years if year not in evidence)
+    elif demands.counted and demands.counted not in canonical_spelling(quotes).lower():
+        missing.append(TYPE_GAPS["quantity"])
+    missing.extend(f"noe om {year}" for year in demands.years if year not in cited)
     if demands.now:
         missing.append("hva som gjelder akkurat nå eller skal skje fremover (dokumentene er datert)")
     folded = canonical_spelling(cited).lower()
@@ -186,7 +206,9 @@ def gaps(demands: Demands, quotes: str, cited: str, evidence: str, known_words: 
 TYPE_GAPS = {
     "person": "hvem som har vervet (navn på personer)",
     "amount": "noe beløp i kroner for dette",
-    "contact": "kontaktopplysninger for dette (telefon, e-post, lenke eller nummer)",
+    "number": "noe telefon- eller kontonummer for dette",
+    "email": "noen e-postadresse for dette",
+    "link": "noen lenke eller adresse for dette",
     "place": "noe sted eller lokale",
     "date": "noen dato, frist eller klokkeslett for dette",
     "frequency": "hvor ofte",

@@ -150,7 +150,7 @@ class Engine:
             return Result(text, False, [], passages, standalone)
         names_document = any(kind == "document" for kind, _ in self.topics.find(standalone))
         ask = status_ask(standalone, names_document)
-        if ask is not None and hits:
+        if ask is not None and hits and demands_of(standalone).answer_type != "person":
             status = self._status_lead(standalone, ask, hits, filters)
             if status is not None:
                 lead_text, citation, status_hits = status
@@ -158,6 +158,11 @@ class Engine:
                 return Plan(standalone, status_hits, passages, lead_text, [citation])
         if not self.answerable(standalone, hits):
             return self.refusal(standalone, hits, passages)
+        named = self.retriever.regions_in(standalone)
+        if len(named) == 1:  # a question about one health community is answered from its documents
+            hits = [h for h in hits if h.passage["region"] in named] + [
+                h for h in hits if h.passage["region"] not in named
+            ]
         return Plan(standalone, hits, passages, demands=demands_of(standalone))
 
     def _finish(self, draft: Draft, plan: Plan) -> Result:
@@ -173,7 +178,7 @@ class Engine:
             if not validate(draft, plan.hits).ok:  # pragma: no cover - extractive quotes are verbatim
                 return self.refusal(plan.standalone, plan.hits, plan.passages)
         found = plan.found
-        missing = self.answer_gaps(plan.demands, draft, plan.hits) if plan.demands is not None else []
+        missing = self.answer_gaps(plan.standalone, plan.demands, draft, plan.hits) if plan.demands is not None else []
         if missing:
             if any(gap.startswith("noe om ") for gap in missing):  # another year, place or name: not here
                 return self.refusal(plan.standalone, plan.hits, plan.passages, missing)
@@ -276,11 +281,9 @@ class Engine:
                     return str(doc_id)
         return str(hits[0].passage["doc_id"])
 
-    def answer_gaps(self, demands: Demands, draft: Draft, hits: list[Hit]) -> list[str]:
+    def answer_gaps(self, question: str, demands: Demands, draft: Draft, hits: list[Hit]) -> list[str]:
         """What the question demands that the answer — its quotes and the passages they
         come from — does not hold (any generator's answer: extractive or LLM)."""
-        if not demands.specific:
-            return []
         cited = {(c.doc_id, c.section, c.page) for c in draft.citations}
         sources = [
             h.passage for h in hits if (h.passage["doc_id"], h.passage["section"], int(h.passage["page"])) in cited
@@ -288,7 +291,11 @@ class Engine:
         quotes = " ".join(c.quote for c in draft.citations)
         context = " ".join(f"{p['title']} {p.get('date', '')} {p.get('trail', '')} {p['text']}" for p in sources)
         evidence = " ".join(f"{h.passage['title']} {h.passage.get('date', '')} {h.passage['text']}" for h in hits)
-        return gaps(demands, quotes, context, evidence, self.topics.known_words())
+        missing = gaps(demands, quotes, context, evidence, self.topics.known_words())
+        named = self.retriever.regions_in(question)
+        if len(named) == 1 and sources and not any(p["region"] in named for p in sources):
+            missing.append(f"noe om dette for {self.regions[next(iter(named))].name}")
+        return missing
 
     def standalone(self, question: str, history: list[Turn]) -> str:
         """Rule-based rewrite; with an LLM configured, the model rewrites follow-ups."""

@@ -181,6 +181,10 @@ def evaluate_answers(questions: list[GoldQuestion], engine: Any) -> tuple[dict[s
                 "key_facts": all(fold_for_match(f) in answer for f in q.key_facts) if q.answerable else None,
                 "cited": bool(result.citations),
                 "verbatim": all(any(fold_for_match(c.quote) in t for t in texts) for c in result.citations),
+                # comparisons: does the answer rest on passages from every side?
+                "both_sides": all(any(fold_for_match(e) in t for e in side for t in texts) for side in q.evidence_sides)
+                if q.evidence_sides
+                else None,
             }
         )
     summary = _answer_metrics(rows)
@@ -214,6 +218,7 @@ def _answer_metrics(rows: list[dict[str, Any]], brief: bool = False) -> dict[str
         if refused
         else None,
         "citations_verbatim": share(found, "verbatim"),
+        "both_sides": share([r for r in rows if r.get("both_sides") is not None], "both_sides"),
     }
     if brief:
         return metrics

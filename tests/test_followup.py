@@ -104,7 +104,9 @@ def test_status_questions_are_recognised() -> None:
 def test_demands_are_checked_on_the_answer() -> None:
     assert demands_of("Hvor ofte møtes PSU?").answer_type == "frequency"
     assert demands_of("Hva koster en parkeringsplass?").answer_type == "amount"
-    assert demands_of("Hva er telefonnummeret til sekretariatet?").answer_type == "contact"
+    assert demands_of("Hva er telefonnummeret til sekretariatet?").answer_type == "number"
+    assert demands_of("Hva er e-postadressen til FSU?").answer_type == "email"
+    assert demands_of("Hvor mange medlemmer har ASU?").counted == "medlem"
     assert demands_of("Hvem leder PSU?").answer_type == "person"
     assert demands_of("Når er neste partnerskapsmøte?").now
     assert demands_of("Hvem er leder av SSU i 2025?").years == ("2025",)
@@ -114,6 +116,8 @@ def test_demands_are_checked_on_the_answer() -> None:
     assert has_answer_type("amount", "Alle betaler en årlig sum av 15 000,- kroner.")
     assert not has_answer_type("quantity", "Nasjonal helse- og sykehusplan 2020–2023.")  # a year is no count
     assert has_answer_type("person", "Hvert FSU har en leder og en nestleder.", role="led")
+    assert not has_answer_type("person", "SSU er operative ledermøter.", role="led")
+    assert not has_answer_type("email", "Se https://www.sthf.no for mer.")
     demands = demands_of("Hva koster en parkeringsplass i Agder?")
     missing = gaps(demands, "Alle betaler 15 000 kroner.", "Strategi … Skien", "Strategi … Skien", frozenset())
     assert "noe om Agder" in missing and not any("beløp" in m for m in missing)
