@@ -140,10 +140,6 @@ class Demands:
     now: bool = False  # the next meeting, this year, today
     names: tuple[str, ...] = ()
 
-    @property
-    def specific(self) -> bool:
-        return self.answer_type != "any" or bool(self.years) or self.now or bool(self.names)
-
 
 def demands_of(question: str) -> Demands:
     text = canonical_spelling(normalize_text(question))

@@ -34,7 +34,6 @@ class Topics:
     case-insensitively; names given together (an abbreviation and its expansion, a
     region and its aliases) are one topic, with one key (region id, document id)."""
 
-    names: dict[str, list[str]] = field(default_factory=dict)  # kind -> names
     _pattern: re.Pattern[str] | None = None
     _kind_of: dict[str, str] = field(default_factory=dict)
     _group_of: dict[str, int] = field(default_factory=dict)
@@ -72,15 +71,12 @@ class Topics:
         return topics
 
     def _add(self, kind: str, names: list[str], key: str = "") -> None:
-        bucket = self.names.setdefault(kind, [])
         group = len(self._group_of) + 1
         for name in names:
             name = " ".join(str(name).split())
             low = name.lower()
             if len(name) < 2 or low in _NAME_NOISE:
                 continue
-            if name not in bucket:
-                bucket.append(name)
             self._kind_of.setdefault(low, kind)
             self._group_of.setdefault(low, self._group_of.get(names[0].lower(), group))
             if key:
