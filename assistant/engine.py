@@ -33,6 +33,7 @@ log = logging.getLogger(__name__)
 
 ANSWER_K = 5
 SIDE_K = 3  # passages per side of a comparison
+SIDE_SUPPORT = False  # a side's answer is its best passage's, without support from others
 # "… en bindende retningslinje?": a document kind after an indefinite article is what the
 # document is compared with, not the document asked about.
 _PREDICATE = re.compile(r"\b(?:en|et|ei|eit|ein)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
@@ -211,7 +212,7 @@ class Engine:
             passages.extend(hit.public() for hit in hits)
             intro = self.texts["side_intro"].format(side=side.name)
             if hits and self.answerable(sub, hits):
-                draft = self.extractive.generate(sub, hits, region_prefix=side.kind != "region")
+                draft = self.extractive.generate(sub, hits, region_prefix=side.kind != "region", support=SIDE_SUPPORT)
                 if draft.found:
                     parts.append(Draft(f"{intro} {draft.answer}", draft.citations))
                     continue
@@ -284,11 +285,12 @@ class Engine:
     def answer_gaps(self, question: str, demands: Demands, draft: Draft, hits: list[Hit]) -> list[str]:
         """What the question demands that the answer — its quotes and the passages they
         come from — does not hold (any generator's answer: extractive or LLM)."""
-        cited = {(c.doc_id, c.section, c.page) for c in draft.citations}
+        answering = draft.citations[: draft.answering] if draft.answering is not None else draft.citations
+        cited = {(c.doc_id, c.section, c.page) for c in answering}
         sources = [
             h.passage for h in hits if (h.passage["doc_id"], h.passage["section"], int(h.passage["page"])) in cited
         ]
-        quotes = " ".join(c.quote for c in draft.citations)
+        quotes = " ".join(c.quote for c in answering)
         context = " ".join(f"{p['title']} {p.get('date', '')} {p.get('trail', '')} {p['text']}" for p in sources)
         evidence = " ".join(f"{h.passage['title']} {h.passage.get('date', '')} {h.passage['text']}" for h in hits)
         missing = gaps(demands, quotes, context, evidence, self.topics.known_words())
@@ -336,7 +338,7 @@ class Engine:
 def corpus_topics(retriever: Retriever) -> Topics:
     """Bodies, regions, documents and abbreviations the corpus's data files name."""
     manifest = retriever.manifest
-    bodies: list[tuple[str, str]] = []
+    bodies: list[tuple[list[str], str]] = []
     try:
         structure = retriever.snapshot().structure or {}
     except HfaError:  # no index yet: the manifest's bodies are enough
@@ -345,7 +347,8 @@ def corpus_topics(retriever: Retriever) -> Topics:
         for body in region.get("bodies") or []:
             name = str(body.get("name", ""))
             if name and " – " not in name:
-                bodies.extend((part.strip(), region_id) for part in re.split(r"[()]", name) if part.strip())
+                names = [part.strip() for part in re.split(r"[()]", name) if part.strip()]
+                bodies.append(([*names, *(str(alias) for alias in body.get("aliases") or [])], region_id))
     return Topics.from_corpus(
         [(r.id, r.name, r.aliases, r.bodies) for r in manifest.regions.values()],
         [(t.abbr, t.expansion, t.variants, t.region) for t in retriever.glossary.terms],

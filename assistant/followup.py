@@ -45,18 +45,18 @@ class Topics:
         regions: Iterable[tuple[str, str, Iterable[str], Iterable[str]]],
         terms: Iterable[tuple[str, str, Iterable[str], str]],
         documents: Iterable[tuple[str, str, str, str]],
-        bodies: Iterable[tuple[str, str]] = (),
+        bodies: Iterable[tuple[list[str], str]] = (),
     ) -> Topics:
         """``regions``: (id, name, aliases, bodies); ``terms``: (abbr, expansion, variants,
-        region id); ``documents``: (id, title, kind, region id); ``bodies``: (name, region id)
-        from structure.yaml."""
+        region id); ``documents``: (id, title, kind, region id); ``bodies``: (names, region id)
+        from structure.yaml — a body's name, abbreviation and aliases are one topic."""
         topics = cls()
         for region_id, name, aliases, region_bodies in regions:
             topics._add("region", [name, *aliases], region_id)
             for body in region_bodies:  # "Strategisk samarbeidsutvalg (SSU)" -> both names
                 topics._add("body", [part.strip() for part in re.split(r"[()]", body) if part.strip()], region_id)
-        for name, region_id in bodies:
-            topics._add("body", [name], region_id)
+        for names, region_id in bodies:
+            topics._add("body", names, region_id)
         for abbr, expansion, variants, region_id in terms:
             kind = "body" if re.search(r"utvalg|råd\b|møte|sekretariat", expansion, re.IGNORECASE) else "term"
             topics._add(kind, [abbr, expansion, *variants], region_id)

@@ -88,6 +88,7 @@ def resolve_structure(
                 {
                     "id": body["id"],
                     "name": body.get("name", body["id"]),
+                    "aliases": [str(a) for a in body.get("aliases") or []],
                     "reports_to": body.get("reports_to"),
                     "facts": facts,
                 }

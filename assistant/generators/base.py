@@ -30,6 +30,9 @@ class Draft:
     answer: str
     citations: list[Citation] = field(default_factory=list)
     found: bool = True
+    # How many citations carry the answer itself; the rest support it (None: all do).
+    # What the question demands must be in the answer itself, not only in its support.
+    answering: int | None = None
 
 
 class Generator(ABC):

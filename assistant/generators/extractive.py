@@ -47,6 +47,8 @@ MAX_SENTENCES = 4
 SEMANTIC_WEIGHT = 0.1
 MAX_PASSAGES = 3
 MAX_ITEMS = 8
+SUPPORT_SHARE = 0.6  # another passage's best unit joins the answer at this share of the best score
+MAX_SUPPORT = 2
 
 
 def load_texts(path: Path | None = None) -> dict[str, str]:
@@ -114,7 +116,7 @@ class ExtractiveGenerator(Generator):
                     group |= abbr | expansion
         return [frozenset(g) for g in groups]
 
-    def generate(self, question: str, hits: list[Hit], region_prefix: bool = True) -> Draft:
+    def generate(self, question: str, hits: list[Hit], region_prefix: bool = True, support: bool = True) -> Draft:
         top = hits[:MAX_PASSAGES]
         groups = self.question_concepts(question)
         units = [unit for rank, hit in enumerate(top) for unit in _units(rank, hit)]
@@ -197,7 +199,30 @@ class ExtractiveGenerator(Generator):
             order = top[best.hit_rank].passage["text"]
             chosen.sort(key=lambda u: order.find(u.text))  # in the document's own order
             chosen = _fill_gaps(chosen, [u for u in units if u.hit_rank == best.hit_rank and u.kind == "sentence"])
-        return self._compose(chosen, top, region_prefix)
+        answering = len({u.hit_rank for u in chosen})
+        extra = self._support(ranked, chosen, score) if support else []
+        draft = self._compose(chosen + extra, top, region_prefix)
+        draft.answering = answering
+        return draft
+
+    @staticmethod
+    def _support(ranked: list[_Unit], chosen: list[_Unit], score: Callable[[_Unit], float]) -> list[_Unit]:
+        """What supports the answer from other passages: the best unit of another passage
+        that answers nearly as well as the chosen one (the documents often say one thing
+        in two places, and the first is not always the one that was asked about)."""
+        if SUPPORT_SHARE <= 0 or not chosen:
+            return []
+        best = max(score(u) for u in chosen)
+        used = {u.hit_rank for u in chosen}
+        support: list[_Unit] = []
+        for unit in ranked:
+            if len(support) >= MAX_SUPPORT or score(unit) < SUPPORT_SHARE * best:
+                break
+            if unit.hit_rank in used or any(unit.text in c.text or c.text in unit.text for c in chosen + support):
+                continue
+            used.add(unit.hit_rank)
+            support.append(unit)
+        return support
 
     # -- composing ------------------------------------------------------------------
     def _compose(self, chosen: list[_Unit], top: list[Hit], region_prefix: bool = True) -> Draft:
