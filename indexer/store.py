@@ -27,6 +27,8 @@ from urllib.parse import urlparse
 
 import numpy as np
 
+from indexer.errors import IndexerError
+
 log = logging.getLogger(__name__)
 
 COLLECTION = "hfa-passages"
@@ -35,7 +37,7 @@ FILTER_FIELDS = ("region", "kind", "status", "doc_id")
 CHROMA_BATCH = 4096  # passages per Chroma add() call
 
 
-class StoreError(Exception):
+class StoreError(IndexerError):
     """The index is missing, stale or unreadable; the message is Norwegian."""
 
 
