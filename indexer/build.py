@@ -30,7 +30,8 @@ from indexer.injection import flag_warning
 from indexer.loaders import MAX_FILE_BYTES, SUPPORTED_SUFFIXES, LoadError, load_document
 from indexer.manifest import SYNC_MANIFEST, DocMeta, load_manifest
 from indexer.sentences import embedded_units
-from indexer.store import STORE_VERSION, current_generation, read_params, write_generation
+from indexer.store.layout import STORE_VERSION, current_generation, read_params
+from indexer.store.writer import write_generation
 from indexer.structure import STRUCTURE_FILE, StructureError, load_structure, resolve_structure
 
 log = logging.getLogger(__name__)
@@ -121,7 +122,9 @@ def code_fingerprint() -> str:
         "formats.py",
         "ocr.py",
         "build.py",
-        "store.py",
+        "store/layout.py",
+        "store/chroma.py",
+        "store/writer.py",
         "manifest.py",
         "structure.py",
         "sentences.py",
