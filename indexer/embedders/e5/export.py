@@ -26,8 +26,8 @@ from typing import Any
 
 import numpy as np
 
-from indexer.e5_bin import E5Bin
-from indexer.e5_tokenizer import tokenizer_json
+from indexer.embedders.e5.bin import E5Bin
+from indexer.embedders.e5.tokenizer import tokenizer_json
 from indexer.errors import IndexerError
 
 log = logging.getLogger(__name__)
