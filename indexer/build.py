@@ -108,28 +108,51 @@ def _file_hash(path: Path) -> str:
     return digest.hexdigest()
 
 
-def code_fingerprint() -> str:
-    """Hash of the modules that decide what goes into the index, so that a code change
-    in loading, cleaning, chunking or analysis rebuilds the index even if nobody bumped
-    a version number."""
-    here = Path(__file__).resolve().parent
+# The modules whose code decides what a generation holds (text, passages and their
+# metadata, vectors, BM25, structure, sentence units), relative to indexer/; a directory
+# stands for every module in it. Editing one of them rebuilds the index. The rest only
+# report, cache or read (``NOT_INDEX_MODULES``), so editing an error message in them no
+# longer forces a full re-index. tests/test_fingerprint.py checks that every indexer
+# module is in exactly one of the two lists.
+INDEX_MODULES = (
+    "analysis.py",
+    "build.py",
+    "chunking.py",
+    "clean.py",
+    "formats.py",
+    "injection.py",
+    "loaders.py",
+    "manifest.py",
+    "ocr.py",
+    "sentences.py",
+    "structure.py",
+    "embedders/",
+    "store/layout.py",
+    "store/chroma.py",
+    "store/writer.py",
+)
+NOT_INDEX_MODULES = (
+    "__init__.py",
+    "cache.py",
+    "errors.py",
+    "resources.py",
+    "sync.py",
+    "store/__init__.py",
+    "store/reader.py",
+)
+
+
+def code_fingerprint(package_dir: Path | None = None) -> str:
+    """Hash of ``INDEX_MODULES``, so that a code change in loading, cleaning, chunking,
+    analysis, embedding or writing rebuilds the index even if nobody bumped a version
+    number. ``package_dir`` is the indexer package (a copy of it in tests)."""
+    here = package_dir or Path(__file__).resolve().parent
     digest = hashlib.sha256()
-    for name in (
-        "analysis.py",
-        "clean.py",
-        "chunking.py",
-        "loaders.py",
-        "formats.py",
-        "ocr.py",
-        "build.py",
-        "store/layout.py",
-        "store/chroma.py",
-        "store/writer.py",
-        "manifest.py",
-        "structure.py",
-        "sentences.py",
-    ):
-        digest.update((here / name).read_bytes())
+    for name in INDEX_MODULES:
+        paths = sorted((here / name).rglob("*.py")) if name.endswith("/") else [here / name]
+        for path in paths:
+            digest.update(path.relative_to(here).as_posix().encode() + b"\0")
+            digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
 
