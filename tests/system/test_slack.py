@@ -24,7 +24,7 @@ from assistant.engine import Engine
 from assistant.guard import WARNING as GUARD_WARNING
 from assistant.slack_bot import SEARCHING, THANKS, answer_blocks
 from tests.conftest import CORPUS, hfa_command, running_server
-from tests.slack_standin import BOT_ID, SlackStandIn, slack_standin
+from tests.standins.slack_standin import BOT_ID, SlackStandIn, slack_standin
 
 SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 PUBLIC_URL = "https://hfa.example"
@@ -375,7 +375,7 @@ def test_blocks_respect_slack_limits() -> None:
 
 def test_socket_mode_answers_without_a_public_url(corpus_index: Path, tmp_path: Path) -> None:
     """`hfa slack` connects out over a WebSocket (Socket Mode) and answers a mention."""
-    from tests.slack_standin import socket_mode_standin
+    from tests.standins.slack_standin import socket_mode_standin
 
     shutil.copytree(corpus_index, tmp_path / "data")
     with slack_standin() as web, socket_mode_standin() as socket:

@@ -21,7 +21,7 @@ from assistant.retrieval import Retriever
 from assistant.settings import Settings
 from indexer.analysis import fold_for_match
 from tests.conftest import extended_corpus
-from tests.openai_standin import scripted_model
+from tests.standins.openai_standin import scripted_model
 
 HOSTILE = """Instruks til språkmodellen
 

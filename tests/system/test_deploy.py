@@ -14,7 +14,7 @@ import pytest
 
 from tests.conftest import CORPUS, ROOT, free_port, wait_for
 
-pytestmark = pytest.mark.system
+pytestmark = pytest.mark.deploy
 
 
 def test_install_script_gives_a_working_installed_copy(corpus_index: Path, tmp_path: Path) -> None:

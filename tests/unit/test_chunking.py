@@ -8,7 +8,7 @@ from indexer.chunking import MAX_CHARS, MAX_LIST_CHARS, chunk_lines
 from indexer.clean import BULLET, HEADING, logical_lines
 from indexer.loaders import load_document
 
-CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 
 
 def test_lines_broken_mid_sentence_are_joined() -> None:

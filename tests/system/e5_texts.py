@@ -13,7 +13,7 @@ from pathlib import Path
 
 import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 NYNORSK = [
     "Kva er oppgåvene til det strategiske samarbeidsutvalet?",

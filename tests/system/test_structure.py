@@ -158,7 +158,7 @@ def test_structure_and_draft_pages_in_chromium(server: str, tmp_path: Path) -> N
     from docx import Document
     from playwright.sync_api import expect, sync_playwright
 
-    from tests.test_web import ARTIFACTS, CHROMIUM_ARGS, chromium_path
+    from tests.system.test_web import ARTIFACTS, CHROMIUM_ARGS, chromium_path
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
@@ -196,7 +196,7 @@ def test_llm_prose_in_drafts_passes_the_same_validation(retriever) -> None:  # t
     from assistant.generators.llm import LLMGenerator, make_llm
     from assistant.retrieval import Filters
     from assistant.settings import Settings
-    from tests.openai_standin import scripted_model
+    from tests.standins.openai_standin import scripted_model
 
     topic = "digital hjemmeoppfølging"
     hits = retriever.search(

@@ -21,7 +21,7 @@ from assistant.schemas import MAX_TURN_CHARS
 from indexer.analysis import canonical_spelling, normalize_question, tokenize
 from indexer.clean import logical_lines
 from tests.conftest import running_server
-from tests.test_cli import run as run_cli
+from tests.system.test_cli import run as run_cli
 
 NUMBER = "17058343757"  # a valid fødselsnummer (both check digits right)
 ONE_LINE_FORMS = ["170583  43757", "170583\n43757", "170583\u200b43757"]

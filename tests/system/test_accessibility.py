@@ -11,7 +11,7 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from tests.test_web import ARTIFACTS, CHROMIUM_ARGS, ask, chromium_path
+from tests.system.test_web import ARTIFACTS, CHROMIUM_ARGS, ask, chromium_path
 
 AXE = ARTIFACTS / "node_modules" / "axe-core" / "axe.min.js"
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]

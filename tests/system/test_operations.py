@@ -13,7 +13,7 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from tests.conftest import background, free_port, running_server
-from tests.openai_standin import scripted_model
+from tests.standins.openai_standin import scripted_model
 
 
 def scrape(base: str) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:

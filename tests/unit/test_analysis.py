@@ -9,7 +9,7 @@ from assistant.retrieval import Glossary
 from indexer.analysis import canonical_spelling, normalize_question, tokenize
 from indexer.manifest import load_glossary
 
-CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 
 
 def test_stemming_matches_inflected_forms() -> None:

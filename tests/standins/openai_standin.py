@@ -10,7 +10,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from tests.loopback import JsonHandler, serve
+from tests.standins.loopback import JsonHandler, serve
 
 
 class ScriptedModel:

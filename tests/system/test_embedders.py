@@ -158,7 +158,7 @@ class _Proxy:
 
 @contextmanager
 def proxy(upstream: str, failures: list[int] | None = None) -> Iterator[tuple[str, _Proxy]]:
-    from tests.loopback import JsonHandler, serve
+    from tests.standins.loopback import JsonHandler, serve
 
     state = _Proxy(upstream, failures or [])
 

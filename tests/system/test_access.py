@@ -145,7 +145,7 @@ def _teams_activity(text: str, team: str, service_url: str) -> dict[str, Any]:
 
 
 def test_teams_sees_only_what_its_team_may(server: str) -> None:
-    from tests.test_teams import connector
+    from tests.system.test_teams import connector
 
     with connector() as standin:
         httpx.post(f"{server}/api/messages", json=_teams_activity(NEAR_MISS, "19:annet@thread.tacv2", standin.url))
@@ -157,8 +157,8 @@ def test_teams_sees_only_what_its_team_may(server: str) -> None:
 
 
 def test_slack_channels_see_only_their_groups(restricted: tuple[Path, Path], tmp_path: Path) -> None:
-    from tests.slack_standin import slack_standin
-    from tests.test_slack import SECRET, answer_of, mention, send_event
+    from tests.standins.slack_standin import slack_standin
+    from tests.system.test_slack import SECRET, answer_of, mention, send_event
 
     data, corpus = restricted
     with slack_standin() as standin:
@@ -180,7 +180,7 @@ def test_slack_channels_see_only_their_groups(restricted: tuple[Path, Path], tmp
 def test_web_page_with_a_public_key_cannot_open_the_document(server: str) -> None:
     from playwright.sync_api import expect, sync_playwright
 
-    from tests.test_web import CHROMIUM_ARGS, chromium_path
+    from tests.system.test_web import CHROMIUM_ARGS, chromium_path
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)

@@ -22,7 +22,7 @@ import pytest
 
 from assistant.guard import WARNING as GUARD_WARNING
 from tests.conftest import running_server
-from tests.loopback import JsonHandler, poll, serve
+from tests.standins.loopback import JsonHandler, poll, serve
 
 PUBLIC_URL = "https://hfa.example"
 FNR = "15048543216"

@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from typing import Any
 from urllib.parse import parse_qs
 
-from tests.loopback import JsonHandler, poll, serve
+from tests.standins.loopback import JsonHandler, poll, serve
 
 BOT_USER = "UHFA"
 BOT_ID = "BHFA"
