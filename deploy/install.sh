@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The install steps of the Docker image, in one place: the Dockerfile runs this script,
-# and `make test` runs it in a fresh venv (tests/test_deploy.py), so the two cannot drift.
+# and `make test` runs it in a fresh venv (tests/system/test_deploy.py), so the two cannot drift.
 #
 #   deploy/install.sh VENV [SOURCE]
 #

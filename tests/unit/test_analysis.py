@@ -1,0 +1,54 @@
+"""Norwegian text analysis, glossary expansion and follow-up rewriting."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from assistant.followup import Turn, is_followup, standalone_question
+from assistant.retrieval import Glossary
+from indexer.analysis import canonical_spelling, normalize_question, tokenize
+from indexer.manifest import load_glossary
+
+CORPUS = Path(__file__).resolve().parents[2] / "corpus"
+
+
+def test_stemming_matches_inflected_forms() -> None:
+    assert tokenize("utvalget")[0] == tokenize("utvalg")[0]
+    assert tokenize("brukerrepresentantene")[0] == tokenize("brukerrepresentanter")[0]
+    assert "hvor" not in tokenize("Hvor ofte møtes utvalget?")  # stop words are dropped
+
+
+def test_corpus_spelling_variants_and_nynorsk() -> None:
+    assert canonical_spelling("Helsefelleskapet og Helefellesskapet") == "Helsefellesskapet og Helsefellesskapet"
+    assert canonical_spelling("Kor ofte møtest utvalet?") == "Hvor ofte møtes utvalget?"
+    assert canonical_spelling("Kven sit i kommunane") == "Hvem sitter i kommunene"
+    assert tokenize("samarbeidsutvalet") == tokenize("samarbeidsutvalget")
+
+
+def test_compound_parts_are_indexed() -> None:
+    assert set(tokenize("sekretariatet")) <= set(tokenize("Sekretariatfunksjonen"))
+
+
+def test_question_normalisation_handles_odd_unicode() -> None:
+    nfd = "mo\u0308tes"  # o + combining diaeresis
+    assert normalize_question(f"  Hvor\u00a0ofte {nfd}\u200b SSU?\u00ad ") == "Hvor ofte mötes SSU?"
+    assert tokenize("helse\u00adfellesskap") == tokenize("helsefellesskap")
+
+
+def test_glossary_expands_both_ways() -> None:
+    glossary = Glossary(load_glossary(CORPUS))
+    assert glossary.expand("Hvor ofte møtes SSU?").added == ["strategisk samarbeidsutvalg"]
+    assert glossary.expand("Hvem sitter i strategisk samarbeidsutvalg?").added == ["SSU"]
+    assert glossary.expand("Hva betyr usht").added == ["Utviklingssenter for sykehjem og hjemmetjenester"]
+    assert glossary.expand("Hvem sitter i SSU (strategisk samarbeidsutvalg)?").added == []
+    assert glossary.expand("Hvor mange FSU-er finnes?").added == ["faglig samarbeidsutvalg"]
+
+
+def test_followups_become_standalone() -> None:
+    """Without corpus topics the rewrite still carries the earlier question's words."""
+    history = [Turn("user", "Hvor ofte møtes SSU?"), Turn("assistant", "SSU møtes fire ganger årlig [1].")]
+    assert standalone_question("Hvem sitter i det utvalget?", history) == "Hvem sitter i det utvalget (ofte møtes SSU)?"
+    assert standalone_question("Hvem sitter i det utvalget?", []) == "Hvem sitter i det utvalget?"
+    why = [Turn("user", "Hva foreslo de?"), Turn("assistant", "De foreslo å dele SSU i to [1]. Mer tekst.")]
+    assert standalone_question("Hvorfor det?", why) == "Hvorfor det: De foreslo å dele SSU i to."
+    assert not is_followup("Hvor mange kommuner er med i Helsefellesskapet i Telemark?")
