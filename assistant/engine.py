@@ -33,7 +33,7 @@ log = logging.getLogger(__name__)
 
 ANSWER_K = 5
 SIDE_K = 3  # passages per side of a comparison
-SIDE_SUPPORT = False  # a side's answer is its best passage's, without support from others
+SIDE_SUPPORT = True  # a side's answer takes support from its other passages too
 # "… en bindende retningslinje?": a document kind after an indefinite article is what the
 # document is compared with, not the document asked about.
 _PREDICATE = re.compile(r"\b(?:en|et|ei|eit|ein)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
