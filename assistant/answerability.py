@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from assistant.retrieval import Hit
+from assistant.domain import Hit
 from indexer.analysis import QUERY_INTENTS, canonical_spelling, normalize_text, one_edit, stopwords, tokenize, words
 
 MIN_COVERAGE = 0.6

@@ -23,12 +23,12 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from assistant import catalog, chat_tasks, drafts, guard, logs, metrics, openai_compat, streams
 from assistant.collections import Collections
-from assistant.engine import Engine, Result
+from assistant.domain import Filters, Result, Turn
+from assistant.engine import Engine
 from assistant.errors import HfaError, OpenAIRequestError
-from assistant.followup import Turn
 from assistant.glossary import glossary_entries
 from assistant.hardening import Hardening, security_headers
-from assistant.retrieval import EMPTY_QUESTION, LONG_QUESTION, Filters, validate_question, visibility_for
+from assistant.retrieval import EMPTY_QUESTION, LONG_QUESTION, validate_question, visibility_for
 from assistant.schemas import (
     AskRequest,
     AskResponse,

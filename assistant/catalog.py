@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from assistant.domain import Filters
 from assistant.errors import HfaError
-from assistant.retrieval import Filters, Retriever
+from assistant.retrieval import Retriever
 
 
 def _summary(retriever: Retriever, doc_id: str, passages: list[dict[str, Any]]) -> dict[str, Any]:

@@ -117,7 +117,8 @@ def cmd_sync(args: argparse.Namespace) -> int:
 
 
 def _filters(args: argparse.Namespace) -> Any:
-    from assistant.retrieval import Filters, visibility_for
+    from assistant.domain import Filters
+    from assistant.retrieval import visibility_for
 
     # The operator's command line sees every document unless --groups narrows it.
     visible = None if args.groups is None else visibility_for(g for g in args.groups.split(",") if g.strip())

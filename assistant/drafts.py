@@ -19,12 +19,12 @@ from typing import Any
 import yaml
 
 from assistant import guard
+from assistant.domain import Citation, Filters, Hit
 from assistant.engine import Engine
 from assistant.errors import HfaError
-from assistant.generators.base import Citation, Draft, Generator
+from assistant.generators.base import Draft, Generator
 from assistant.generators.citations import validate
 from assistant.resources import resource_dir
-from assistant.retrieval import Filters, Hit
 from indexer.analysis import normalize_question
 
 STRATEGY_KIND = "strategi"

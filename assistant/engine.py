@@ -18,14 +18,15 @@ from assistant import guard
 from assistant.answerability import answerable
 from assistant.comparison import Side, comparison_sides, side_question
 from assistant.demands import Demands, demands_of, gaps
+from assistant.domain import Citation, Filters, Hit, Result, Turn
 from assistant.errors import HfaError
-from assistant.followup import Topics, Turn, is_followup, standalone_question
-from assistant.generators.base import Citation, Draft, Generator
+from assistant.followup import Topics, is_followup, standalone_question
+from assistant.generators.base import Draft, Generator
 from assistant.generators.citations import MARKER, cite, validate
 from assistant.generators.extractive import ExtractiveGenerator
 from assistant.glossary import asked_term, glossary_draft
 from assistant.guard import personal_data
-from assistant.retrieval import Filters, Hit, Retriever, validate_question
+from assistant.retrieval import Retriever, validate_question
 from assistant.status import lead, norwegian_date, status_ask
 from indexer.sentences import passage_units
 
@@ -50,24 +51,6 @@ class Plan:
     lead_citations: list[Citation] = field(default_factory=list)
     found: bool = True  # False for a partial answer: what the documents say, not what was asked
     demands: Demands | None = None  # what the answer must hold (checked on the answer itself)
-
-
-@dataclass
-class Result:
-    answer: str
-    found: bool
-    citations: list[Citation] = field(default_factory=list)
-    passages: list[dict[str, Any]] = field(default_factory=list)
-    question: str = ""  # the standalone question that was searched
-    guarded: bool = False  # held patient data: not answered, and must not be stored or logged
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "answer": self.answer,
-            "found": self.found,
-            "citations": [c.as_dict() for c in self.citations],
-            "passages": self.passages,
-        }
 
 
 class Engine:

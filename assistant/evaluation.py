@@ -19,8 +19,9 @@ from typing import Any
 
 import yaml
 
+from assistant.domain import Turn
 from assistant.errors import HfaError
-from assistant.followup import Turn, standalone_question
+from assistant.followup import standalone_question
 from assistant.resources import resource_dir
 from assistant.retrieval import Retriever
 from indexer.analysis import fold_for_match

@@ -18,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from assistant.engine import Result
+from assistant.domain import Result
 
 KEEP_UNVOTED_DAYS = 30
 _SCHEMA = """

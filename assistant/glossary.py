@@ -7,8 +7,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from assistant.generators.base import Citation, Draft
-from assistant.retrieval import Filters, Hit, Retriever
+from assistant.domain import Citation, Filters, Hit, as_passage
+from assistant.generators.base import Draft
+from assistant.retrieval import Retriever
 from indexer.manifest import Term
 
 GLOSSARY_QUESTION = re.compile(
@@ -72,7 +73,7 @@ def glossary_draft(retriever: Retriever, term: Term, filters: Filters) -> tuple[
         sentence,
         passage.get("url", ""),
     )
-    return Draft(answer, [citation]), [Hit(passage, 1.0)]
+    return Draft(answer, [citation]), [Hit(as_passage(passage), 1.0)]
 
 
 def glossary_entries(retriever: Retriever, filters: Filters) -> list[dict[str, Any]]:

@@ -30,7 +30,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from assistant.collections import Collections
-from assistant.engine import Result
+from assistant.domain import Result
 
 REQUESTS = Counter("hfa_http_requests", "HTTP requests by route template and status", ["method", "route", "status"])
 LATENCY = Histogram(

@@ -25,10 +25,8 @@ from collections.abc import Callable, Iterator
 from functools import cache
 from typing import Any
 
-from assistant.engine import Result
+from assistant.domain import Filters, Result, Turn
 from assistant.errors import HfaError, OpenAIRequestError
-from assistant.followup import Turn
-from assistant.retrieval import Filters
 from assistant.schemas import ChatRequest
 
 log = logging.getLogger(__name__)

@@ -11,12 +11,13 @@ import math
 import re
 import threading
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from assistant.domain import Filters, Hit, as_passage
 from assistant.errors import HfaError
 from assistant.guard import personal_data, warning_for
 from indexer.analysis import canonical_spelling, intent_terms, normalize_question, one_edit, tokenize, words
@@ -30,57 +31,9 @@ RRF_K = 60
 MAX_QUESTION_CHARS = 2000
 
 
-@dataclass(frozen=True)
-class Filters:
-    region: str | None = None
-    kind: str | None = None
-    status: str | None = None
-    doc_id: str | None = None
-    # Access: the visibilities the caller may see ("offentlig" plus its groups); None
-    # means everything (the operator's CLI, the evaluation). Applied inside both
-    # retrievers, like the other filters, so nothing restricted is ever ranked.
-    visible: tuple[str, ...] | None = None
-
-    def active(self) -> dict[str, str]:
-        return {k: v for k in FILTER_FIELDS if (v := getattr(self, k))}
-
-    def can_see(self, passage: dict[str, Any]) -> bool:
-        return self.visible is None or str(passage.get("visibility", PUBLIC)) in self.visible
-
-    def seeing(self, visible: tuple[str, ...] | None) -> Filters:
-        return replace(self, visible=visible)
-
-
 def visibility_for(groups: Iterable[str] | None) -> tuple[str, ...]:
     """What a caller with these groups may see: public documents and the groups' own."""
     return tuple(sorted({PUBLIC, *(groups or ())}))
-
-
-@dataclass
-class Hit:
-    passage: dict[str, Any]
-    score: float
-    dense_rank: int | None = None
-    bm25_rank: int | None = None
-    dense_score: float | None = None
-    bm25_score: float | None = None
-    sentence_rank: int | None = None
-    sentence_score: float | None = None  # cosine of the passage's best sentence or item
-    unit_scores: dict[int, float] = field(default_factory=dict)  # unit index -> cosine to the question
-
-    def public(self) -> dict[str, Any]:
-        p = self.passage
-        return {
-            "doc_id": p["doc_id"],
-            "title": p["title"],
-            "section": p["section"],
-            "page": p["page"],
-            "text": p["text"],
-            "score": round(float(self.score), 6),
-            "region": p["region"],
-            "kind": p["kind"],
-            "status": p["status"],
-        }
 
 
 @dataclass
@@ -438,12 +391,12 @@ class Retriever:
     ) -> list[Hit]:
         hits: dict[int, Hit] = {}
         for rank, (row, score) in enumerate(dense):
-            hits[row] = Hit(snapshot.passages[row], 0.0, dense_rank=rank, dense_score=score)
+            hits[row] = Hit(as_passage(snapshot.passages[row]), 0.0, dense_rank=rank, dense_score=score)
         for rank, (row, score) in enumerate(lexical):
-            hit = hits.setdefault(row, Hit(snapshot.passages[row], 0.0))
+            hit = hits.setdefault(row, Hit(as_passage(snapshot.passages[row]), 0.0))
             hit.bm25_rank, hit.bm25_score = rank, score
         for rank, (row, score) in enumerate(sentences or []):
-            hit = hits.setdefault(row, Hit(snapshot.passages[row], 0.0))
+            hit = hits.setdefault(row, Hit(as_passage(snapshot.passages[row]), 0.0))
             hit.sentence_rank, hit.sentence_score = rank, score
         # The sentence ranking is a second dense signal; without unit vectors (an index
         # from before they existed) the two original rankings keep their weights.

@@ -31,12 +31,11 @@ from slack_sdk.errors import SlackApiError
 
 from assistant import guard
 from assistant.collections import Collections
-from assistant.engine import Result
+from assistant.domain import Filters, Result, Turn
 from assistant.errors import HfaError
 from assistant.feedback import FeedbackStore
-from assistant.followup import Turn
 from assistant.guard import personal_data
-from assistant.retrieval import Filters, visibility_for
+from assistant.retrieval import visibility_for
 
 log = logging.getLogger(__name__)
 
@@ -346,7 +345,7 @@ def build_slack_app(
 
 
 def _result_from_record(record: dict[str, Any]) -> Result:
-    from assistant.generators.base import Citation
+    from assistant.domain import Citation
 
     citations = [Citation(**c) for c in record["citations"]]
     return Result(record["answer"], record["found"], citations)

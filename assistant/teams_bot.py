@@ -35,11 +35,10 @@ from microsoft_agents.hosting.fastapi import CloudAdapter, jwt_authorization_dec
 
 from assistant import guard
 from assistant.collections import Collections
-from assistant.engine import Result
+from assistant.domain import Filters, Result, Turn
 from assistant.errors import HfaError
 from assistant.feedback import FeedbackStore
-from assistant.followup import Turn
-from assistant.retrieval import Filters, visibility_for
+from assistant.retrieval import visibility_for
 from assistant.slack_bot import citation_link
 
 log = logging.getLogger(__name__)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from assistant.followup import Turn, is_followup, standalone_question
+from assistant.domain import Turn
+from assistant.followup import is_followup, standalone_question
 from assistant.retrieval import Glossary
 from indexer.analysis import canonical_spelling, normalize_question, tokenize
 from indexer.manifest import load_glossary

@@ -9,11 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from assistant.domain import Citation, Hit, Turn
 from assistant.engine import Engine
-from assistant.followup import Turn
-from assistant.generators.base import Citation, Draft, Generator
+from assistant.generators.base import Draft, Generator
 from assistant.generators.citations import validate
-from assistant.retrieval import Hit
 from indexer.analysis import fold_for_match
 from tests.conftest import CORPUS, hfa_command
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from assistant.domain import Filters
 from assistant.errors import HfaError
-from assistant.retrieval import Filters, Retriever
+from assistant.retrieval import Retriever
 from tests.conftest import CORPUS
 
 

@@ -358,8 +358,7 @@ def test_citation_links_open_the_web_viewer(slack: tuple[str, SlackStandIn, Path
 
 
 def test_blocks_respect_slack_limits() -> None:
-    from assistant.engine import Result
-    from assistant.generators.base import Citation
+    from assistant.domain import Citation, Result
 
     long_answer = "\n".join(f"- punkt {i} " + "tekst " * 60 for i in range(40))
     citations = [Citation(i, "d", "Tittel & <noe>", "1 Avsnitt", 1, "sitat " * 200) for i in range(1, 30)]

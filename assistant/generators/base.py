@@ -3,24 +3,9 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from dataclasses import asdict, dataclass, field
-from typing import Any
+from dataclasses import dataclass, field
 
-from assistant.retrieval import Hit
-
-
-@dataclass
-class Citation:
-    id: int
-    doc_id: str
-    title: str
-    section: str
-    page: int
-    quote: str
-    url: str = ""
-
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+from assistant.domain import Citation, Hit
 
 
 @dataclass

@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from assistant.generators.base import Citation, Draft
-from assistant.retrieval import Hit
+from assistant.domain import Citation, Hit
+from assistant.generators.base import Draft
 from indexer.analysis import fold_for_match
 
 MARKER = re.compile(r"\[(\d{1,3})\]")

@@ -14,16 +14,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
-from typing import Any
 
 import yaml
 
 from assistant.answerability import concepts
 from assistant.demands import demands_of, has_answer_type
-from assistant.generators.base import Citation, Draft, Generator
+from assistant.domain import Citation, Hit
+from assistant.generators.base import Draft, Generator
 from assistant.generators.citations import cite
 from assistant.resources import resource_dir
-from assistant.retrieval import Glossary, Hit, region_patterns
+from assistant.retrieval import Glossary, region_patterns
 from indexer.analysis import canonical_spelling, tokenize
 from indexer.injection import usable_by_llm
 from indexer.manifest import Region
@@ -247,7 +247,7 @@ class ExtractiveGenerator(Generator):
         return self.texts["region_prefix"].format(region_name=region.name) if region else ""
 
     def _status_mark(self, hit: Hit) -> str:
-        passage: dict[str, Any] = hit.passage
+        passage = hit.passage
         note = passage.get("status_note") or passage["status"]
         if not usable_by_llm(passage):  # flagged by the indexer, not reviewed: always say whose text it is
             issuer = passage.get("issued_by") or self.texts["unknown_issuer"]

@@ -14,11 +14,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from assistant.domain import Citation, Hit
 from assistant.errors import HfaError
-from assistant.generators.base import Citation, Draft, Generator
+from assistant.generators.base import Draft, Generator
 from assistant.generators.citations import MARKER, cite
 from assistant.resources import resource_dir
-from assistant.retrieval import Hit
 from indexer.injection import usable_by_llm
 
 log = logging.getLogger(__name__)
