@@ -112,6 +112,15 @@ class Citation:
         return asdict(self)
 
 
+@dataclass
+class Draft:
+    """What a generator proposes; the engine validates it before anything leaves."""
+
+    answer: str
+    citations: list[Citation] = field(default_factory=list)
+    found: bool = True
+
+
 @dataclass(frozen=True)
 class Turn:
     role: str  # "user" | "assistant"

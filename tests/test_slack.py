@@ -20,9 +20,9 @@ from urllib.parse import parse_qs, urlencode, urlparse
 import httpx
 import pytest
 
-from assistant.engine import Engine
+from assistant.answering.engine import Engine
+from assistant.channels.slack import SEARCHING, THANKS, answer_blocks
 from assistant.guard import WARNING as GUARD_WARNING
-from assistant.slack_bot import SEARCHING, THANKS, answer_blocks
 from tests.conftest import CORPUS, hfa_command, running_server
 from tests.slack_standin import BOT_ID, SlackStandIn, slack_standin
 
@@ -300,7 +300,7 @@ def test_votes_are_stored_and_exported_as_gold_questions(slack: tuple[str, Slack
     env.update(HFA_DATA_DIR=str(work / "data"), HFA_CORPUS_DIR=str(CORPUS))
     out = work / "feedback.yaml"
     subprocess.run([*hfa_command(), "feedback", "export", "-o", str(out)], env=env, check=True, timeout=120)
-    from assistant.evaluation import load_gold
+    from assistant.eval.evaluation import load_gold
 
     exported = [q for q in load_gold(out) if q.question == "Hvor ofte møtes SSU?"]
     assert exported and exported[0].evidence and "møtes fire ganger årlig" in exported[0].evidence[0]

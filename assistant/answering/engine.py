@@ -15,19 +15,19 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from assistant import guard
-from assistant.answerability import answerable
-from assistant.comparison import Side, comparison_sides, side_question
-from assistant.demands import Demands, demands_of, gaps
-from assistant.domain import Citation, Filters, Hit, Result, Turn
+from assistant.answering.answerability import answerable
+from assistant.answering.comparison import Side, comparison_sides, side_question
+from assistant.answering.demands import Demands, demands_of, gaps
+from assistant.answering.followup import Topics, is_followup, standalone_question
+from assistant.answering.generators.base import Generator
+from assistant.answering.generators.citations import MARKER, cite, validate
+from assistant.answering.generators.extractive import ExtractiveGenerator
+from assistant.answering.status import lead, norwegian_date, status_ask
+from assistant.domain import Citation, Draft, Filters, Hit, Result, Turn
 from assistant.errors import HfaError
-from assistant.followup import Topics, is_followup, standalone_question
-from assistant.generators.base import Draft, Generator
-from assistant.generators.citations import MARKER, cite, validate
-from assistant.generators.extractive import ExtractiveGenerator
-from assistant.glossary import asked_term, glossary_draft
 from assistant.guard import personal_data
-from assistant.retrieval import Retriever, validate_question
-from assistant.status import lead, norwegian_date, status_ask
+from assistant.retrieval.glossary import asked_term, glossary_draft
+from assistant.retrieval.hybrid import Retriever, validate_question
 from indexer.sentences import passage_units
 
 log = logging.getLogger(__name__)
@@ -68,7 +68,7 @@ class Engine:
 
     @classmethod
     def from_settings(cls, settings: Any) -> Engine:
-        from assistant.generators.llm import LLMGenerator, make_llm
+        from assistant.answering.generators.llm import LLMGenerator, make_llm
 
         retriever = Retriever.from_settings(settings)
         llm = make_llm(settings)
@@ -91,7 +91,7 @@ class Engine:
         return self._stream(prepared)
 
     def _stream(self, prepared: Result | Plan) -> Iterator[tuple[str, Any]]:
-        from assistant.generators.llm import LLMGenerator, parse_answer
+        from assistant.answering.generators.llm import LLMGenerator, parse_answer
 
         if isinstance(prepared, Result):
             yield "final", prepared
@@ -282,7 +282,7 @@ class Engine:
 
     def standalone(self, question: str, history: list[Turn]) -> str:
         """Rule-based rewrite; with an LLM configured, the model rewrites follow-ups."""
-        from assistant.generators.llm import LLMGenerator
+        from assistant.answering.generators.llm import LLMGenerator
 
         if history and is_followup(question, self.topics) and isinstance(self.generator, LLMGenerator):
             rewritten = self.generator.rewrite(question, [(t.role, t.content) for t in history])

@@ -19,11 +19,11 @@ from typing import Any
 import yaml
 
 from assistant import guard
-from assistant.domain import Citation, Filters, Hit
-from assistant.engine import Engine
+from assistant.answering.engine import Engine
+from assistant.answering.generators.base import Generator
+from assistant.answering.generators.citations import validate
+from assistant.domain import Citation, Draft, Filters, Hit
 from assistant.errors import HfaError
-from assistant.generators.base import Draft, Generator
-from assistant.generators.citations import validate
 from assistant.resources import resource_dir
 from indexer.analysis import normalize_question
 
@@ -73,7 +73,7 @@ class _Sources:
 
 
 def _facts(engine: Engine, region: str, visible: tuple[str, ...] | None) -> dict[str, dict[str, Any]]:
-    from assistant import catalog
+    from assistant.retrieval import catalog
 
     data = catalog.structure(engine.retriever, region, visible)
     return {

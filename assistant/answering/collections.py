@@ -6,7 +6,7 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from assistant.engine import Engine
+from assistant.answering.engine import Engine
 from assistant.errors import HfaError
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from assistant.domain import Filters
 from assistant.errors import HfaError
-from assistant.retrieval import Retriever
+from assistant.retrieval.hybrid import Retriever
 
 
 def _summary(retriever: Retriever, doc_id: str, passages: list[dict[str, Any]]) -> dict[str, Any]:

@@ -34,12 +34,12 @@ from microsoft_agents.hosting.core import (
 from microsoft_agents.hosting.fastapi import CloudAdapter, jwt_authorization_decorator, start_agent_process
 
 from assistant import guard
-from assistant.collections import Collections
+from assistant.answering.collections import Collections
+from assistant.answering.feedback import FeedbackStore
+from assistant.channels.slack import citation_link
 from assistant.domain import Filters, Result, Turn
 from assistant.errors import HfaError
-from assistant.feedback import FeedbackStore
-from assistant.retrieval import visibility_for
-from assistant.slack_bot import citation_link
+from assistant.retrieval.hybrid import visibility_for
 
 log = logging.getLogger(__name__)
 

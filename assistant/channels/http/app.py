@@ -21,15 +21,14 @@ from fastapi.responses import FileResponse, JSONResponse, Response, StreamingRes
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from assistant import catalog, chat_tasks, drafts, guard, logs, metrics, openai_compat, streams
-from assistant.collections import Collections
-from assistant.domain import Filters, Result, Turn
-from assistant.engine import Engine
-from assistant.errors import HfaError, OpenAIRequestError
-from assistant.glossary import glossary_entries
-from assistant.hardening import Hardening, security_headers
-from assistant.retrieval import EMPTY_QUESTION, LONG_QUESTION, validate_question, visibility_for
-from assistant.schemas import (
+from assistant import guard, logs
+from assistant.answering import chat_tasks, drafts
+from assistant.answering.collections import Collections
+from assistant.answering.engine import Engine
+from assistant.channels.http import metrics, streams
+from assistant.channels.http import openai as openai_compat
+from assistant.channels.http.hardening import Hardening, security_headers
+from assistant.channels.http.schemas import (
     AskRequest,
     AskResponse,
     ChatCompletion,
@@ -48,6 +47,11 @@ from assistant.schemas import (
     SearchResult,
     StructureResponse,
 )
+from assistant.domain import Filters, Result, Turn
+from assistant.errors import HfaError, OpenAIRequestError
+from assistant.retrieval import catalog
+from assistant.retrieval.glossary import glossary_entries
+from assistant.retrieval.hybrid import EMPTY_QUESTION, LONG_QUESTION, validate_question, visibility_for
 from assistant.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
@@ -124,8 +128,8 @@ def _mount_slack(app: FastAPI, settings: Settings, collections: Collections) -> 
     from slack_bolt.adapter.starlette.handler import to_bolt_request, to_starlette_response
     from starlette.concurrency import run_in_threadpool
 
-    from assistant.feedback import FeedbackStore
-    from assistant.slack_bot import build_slack_app
+    from assistant.answering.feedback import FeedbackStore
+    from assistant.channels.slack import build_slack_app
 
     try:  # verifies the bot token with Slack (auth.test)
         bolt = build_slack_app(settings, collections, FeedbackStore.from_settings(settings))
@@ -370,7 +374,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     if settings.slack_signing_secret.get_secret_value():
         _mount_slack(app, settings, collections)
     if settings.teams_app_id or settings.teams_allow_anonymous:
-        from assistant.teams_bot import mount_teams
+        from assistant.channels.teams import mount_teams
 
         mount_teams(app, settings, collections)
 

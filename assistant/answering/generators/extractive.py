@@ -17,13 +17,13 @@ from pathlib import Path
 
 import yaml
 
-from assistant.answerability import concepts
-from assistant.demands import demands_of, has_answer_type
-from assistant.domain import Citation, Hit
-from assistant.generators.base import Draft, Generator
-from assistant.generators.citations import cite
+from assistant.answering.answerability import concepts
+from assistant.answering.demands import demands_of, has_answer_type
+from assistant.answering.generators.base import Generator
+from assistant.answering.generators.citations import cite
+from assistant.domain import Citation, Draft, Hit
 from assistant.resources import resource_dir
-from assistant.retrieval import Glossary, region_patterns
+from assistant.retrieval.hybrid import Glossary, region_patterns
 from indexer.analysis import canonical_spelling, tokenize
 from indexer.injection import usable_by_llm
 from indexer.manifest import Region

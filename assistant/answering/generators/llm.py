@@ -14,10 +14,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from assistant.domain import Citation, Hit
+from assistant.answering.generators.base import Generator
+from assistant.answering.generators.citations import MARKER, cite
+from assistant.domain import Citation, Draft, Hit
 from assistant.errors import HfaError
-from assistant.generators.base import Draft, Generator
-from assistant.generators.citations import MARKER, cite
 from assistant.resources import resource_dir
 from indexer.injection import usable_by_llm
 

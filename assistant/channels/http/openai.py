@@ -12,7 +12,7 @@ The endpoint is honest about what it does not do: several choices (``n > 1``), t
 function calling and JSON response formats are refused with a 400 in OpenAI's error
 shape instead of being ignored. ``usage`` counts tokens with tiktoken's ``cl100k_base``
 (llama-index's default tokenizer, from the vocabulary it ships), else words.
-Housekeeping prompts from chat front ends (titles, tags …) go to `assistant.chat_tasks`.
+Housekeeping prompts from chat front ends (titles, tags …) go to `assistant.answering.chat_tasks`.
 """
 
 from __future__ import annotations
@@ -25,9 +25,9 @@ from collections.abc import Callable, Iterator
 from functools import cache
 from typing import Any
 
+from assistant.channels.http.schemas import ChatRequest
 from assistant.domain import Filters, Result, Turn
 from assistant.errors import HfaError, OpenAIRequestError
-from assistant.schemas import ChatRequest
 
 log = logging.getLogger(__name__)
 

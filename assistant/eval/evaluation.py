@@ -19,11 +19,11 @@ from typing import Any
 
 import yaml
 
+from assistant.answering.followup import standalone_question
 from assistant.domain import Turn
 from assistant.errors import HfaError
-from assistant.followup import standalone_question
 from assistant.resources import resource_dir
-from assistant.retrieval import Retriever
+from assistant.retrieval.hybrid import Retriever
 from indexer.analysis import fold_for_match
 
 CHAR_BUDGET = 4000
@@ -256,7 +256,7 @@ def run_eval(
     output: str | Path | None = None,
     answers: bool = True,
 ) -> dict[str, Any]:
-    from assistant.engine import Engine
+    from assistant.answering.engine import Engine
 
     if isinstance(questions_file, list):
         questions = load_sets([Path(f) for f in questions_file])
@@ -288,7 +288,7 @@ def run_eval(
         answer_metrics, answer_latencies = evaluate_answers(questions, engine)
         report["answers"] = {**answer_metrics, "latency": _latency(answer_latencies)}
     if baseline:
-        from assistant.baseline import BaselineIndex
+        from assistant.eval.baseline import BaselineIndex
 
         base = BaselineIndex.build(settings.corpus_dir, settings.data_dir, retriever.embedder)
         base_rows, base_latencies = evaluate_system(questions, lambda q: base.search(q, k=20), engine.standalone)

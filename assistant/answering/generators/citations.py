@@ -6,8 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from assistant.domain import Citation, Hit
-from assistant.generators.base import Draft
+from assistant.domain import Citation, Draft, Hit
 from indexer.analysis import fold_for_match
 
 MARKER = re.compile(r"\[(\d{1,3})\]")
