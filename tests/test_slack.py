@@ -411,3 +411,21 @@ def test_socket_mode_answers_without_a_public_url(corpus_index: Path, tmp_path: 
             finally:
                 process.terminate()
                 process.wait(timeout=30)
+
+
+def guard_scans(base: str) -> float:
+    """The server's ``hfa_guard_scans_total``: texts the patient-data guard has scanned."""
+    lines = httpx.get(f"{base}/metrics", timeout=10).text.splitlines()
+    return next(float(line.split()[-1]) for line in lines if line.startswith("hfa_guard_scans_total "))
+
+
+def test_the_guard_scans_a_slack_question_once(slack: tuple[str, SlackStandIn, Path]) -> None:
+    """Issue 17: the adapter, the engine, validate_question and Retriever.search each ran
+    the guard's patterns, four scans per question. Now the answering service checks it
+    once and the later boundaries read that verdict."""
+    base, standin, _ = slack
+    standin.reset()
+    before = guard_scans(base)
+    send_event(base, mention(standin, "C1", "Hvor mange medlemmer har SSU i det nye året 2031?"))
+    assert answer_of(standin)["text"]
+    assert guard_scans(base) - before == 1

@@ -4,6 +4,7 @@ engine per collection, built on first use, and the rule for which one a request 
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from typing import Any
 
 from assistant.answering.engine import Engine
@@ -11,8 +12,14 @@ from assistant.errors import HfaError
 
 
 class Collections:
-    def __init__(self, settings: Any, engines: dict[str, Engine] | None = None) -> None:
+    def __init__(
+        self,
+        settings: Any,
+        engines: dict[str, Engine] | None = None,
+        build: Callable[[Any], Engine] = Engine.from_settings,
+    ) -> None:
         self.settings = settings
+        self._build = build  # collection settings -> engine (assistant/wiring.py passes its own)
         self.names: list[str] = settings.collection_names()
         self._engines: dict[str, Engine] = dict(engines or {})
         self._lock = threading.Lock()
@@ -30,7 +37,7 @@ class Collections:
         if name not in self._engines:
             with self._lock:
                 if name not in self._engines:
-                    self._engines[name] = Engine.from_settings(self.settings.for_collection(name))
+                    self._engines[name] = self._build(self.settings.for_collection(name))
         return self._engines[name]
 
     def usable(self, allowed: tuple[str, ...] = ()) -> list[str]:

@@ -38,14 +38,14 @@ def _collection_settings(args: argparse.Namespace) -> Any:
 
 
 def cmd_index(args: argparse.Namespace) -> int:
+    from assistant import wiring
     from assistant.answering.collections import Collections
-    from assistant.retrieval.hybrid import embedder_from_settings
     from indexer.build import build_index
 
     settings = _settings()
     collections = Collections(settings)
     names = [collections.resolve(args.collection)] if getattr(args, "collection", None) else collections.names
-    embedder = embedder_from_settings(settings)
+    embedder = wiring.embedder(settings)
     for name in names:
         local = settings.for_collection(name)
         report = build_index(
@@ -116,21 +116,22 @@ def cmd_sync(args: argparse.Namespace) -> int:
     return cmd_index(args) or (2 if report.failed else 0)
 
 
-def _filters(args: argparse.Namespace) -> Any:
+def _scope(args: argparse.Namespace) -> Any:
+    from assistant.answering.service import Scope, visibility_for
     from assistant.domain import Filters
-    from assistant.retrieval.hybrid import visibility_for
 
     # The operator's command line sees every document unless --groups narrows it.
     visible = None if args.groups is None else visibility_for(g for g in args.groups.split(",") if g.strip())
-    return Filters(region=args.region, kind=args.kind, status=args.status, doc_id=args.doc, visible=visible)
+    filters = Filters(region=args.region, kind=args.kind, status=args.status, doc_id=args.doc)
+    return Scope(getattr(args, "collection", None), (), filters, visible)
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    from assistant.retrieval.hybrid import Retriever
+    from assistant import wiring
 
-    retriever = Retriever.from_settings(_collection_settings(args))
+    retriever = wiring.retriever(_collection_settings(args))
     k = args.k or _settings().search_k
-    hits = retriever.search(args.question, k=k, filters=_filters(args))
+    hits = retriever.search(args.question, k=k, filters=_scope(args).search_filters())
     results = [hit.public() for hit in hits]
     if args.json:
         print(json.dumps({"results": results}, ensure_ascii=False, indent=2))
@@ -145,19 +146,16 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
-    from assistant.answering.engine import Engine
+    from assistant import wiring
+    from assistant.answering.service import AnswerService
+    from assistant.channels import render
 
-    engine = Engine.from_settings(_collection_settings(args))
-    result = engine.ask(args.question, filters=_filters(args))
+    service = AnswerService(wiring.collections_from_settings(_settings()))
+    result = service.answer(args.question, [], _scope(args))
     if args.json:
         print(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
         return 0
-    print(result.answer)
-    if result.citations:
-        print("\nKilder:")
-        for c in result.citations:
-            quote = " ".join(c.quote.split())
-            print(f"[{c.id}] {c.title}, {c.section}, s. {c.page}: «{quote[:240]}{'…' if len(quote) > 240 else ''}»")
+    print(render.plain(result, quote_limit=240))
     return 0
 
 
@@ -173,7 +171,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     host, port = args.host or settings.host, args.port or settings.port
     print(f"Helsefellesskap-assistenten kjører på http://{host}:{port} (API-dokumentasjon: /docs)", flush=True)
     uvicorn.run(
-        "assistant.channels.http.app:create_app",
+        "assistant.channels.server:create_app",
         factory=True,
         host=host,
         port=port,
@@ -197,15 +195,14 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def cmd_slack(args: argparse.Namespace) -> int:
-    from assistant.answering.collections import Collections
-    from assistant.answering.feedback import FeedbackStore
+    from assistant import wiring
     from assistant.channels.slack import run_socket_mode
 
     settings = _settings()
-    collections = Collections(settings)
+    collections = wiring.collections_from_settings(settings)
     collections.engine()  # load the index before connecting
     print("Slack-boten kobler til i Socket Mode. Avslutt med Ctrl+C.", file=sys.stderr)
-    run_socket_mode(settings, collections, FeedbackStore.from_settings(settings))
+    run_socket_mode(settings, collections, wiring.feedback_store(settings))
     return 0
 
 
@@ -222,10 +219,10 @@ def cmd_teams(args: argparse.Namespace) -> int:
 def cmd_draft(args: argparse.Namespace) -> int:
     from pathlib import Path
 
+    from assistant import wiring
     from assistant.answering.drafts import make_draft, to_docx
-    from assistant.answering.engine import Engine
 
-    engine = Engine.from_settings(_collection_settings(args))
+    engine = wiring.engine(_collection_settings(args))
     case = make_draft(engine, args.topic, args.from_body, args.region)
     if case.guarded:
         print(case.markdown, end="", file=sys.stderr)
@@ -261,9 +258,9 @@ def cmd_config(args: argparse.Namespace) -> int:
 def cmd_feedback(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from assistant.answering.feedback import FeedbackStore
+    from assistant import wiring
 
-    store = FeedbackStore.from_settings(_settings())
+    store = wiring.feedback_store(_settings())
     text = store.export()
     if args.output:
         Path(args.output).write_text(text, encoding="utf-8")

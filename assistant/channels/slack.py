@@ -23,19 +23,20 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import urlencode
 
+from fastapi import FastAPI, Request
+from fastapi.responses import Response
 from slack_bolt import App, BoltRequest, BoltResponse
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from assistant import guard
 from assistant.answering.collections import Collections
 from assistant.answering.feedback import FeedbackStore
-from assistant.domain import Filters, Result, Turn
+from assistant.answering.service import AnswerService, Scope
+from assistant.channels.render import citation_link, shorten
+from assistant.domain import Citation, Result, Turn
 from assistant.errors import HfaError
 from assistant.guard import personal_data
-from assistant.retrieval.hybrid import visibility_for
 
 log = logging.getLogger(__name__)
 
@@ -84,20 +85,6 @@ def _chunks(text: str, limit: int = MAX_TEXT) -> list[str]:
     return pieces
 
 
-def citation_link(public_url: str, citation: Any, collection: str = "") -> str:
-    """Where a source's title links: the web page's citation view, else the document's URL."""
-    if public_url:
-        fields = {"doc": citation.doc_id, "section": citation.section, "quote": citation.quote[:300]}
-        query = urlencode({**fields, **({"collection": collection} if collection else {})})
-        return f"{public_url.rstrip('/')}/#kilde?{query}"
-    return str(citation.url or "")
-
-
-def _short(text: str, limit: int) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= limit else flat[: flat.rfind(" ", 0, limit)] + " …"
-
-
 def answer_blocks(
     result: Result,
     answer_id: str = "",
@@ -116,7 +103,7 @@ def answer_blocks(
         for c in result.citations[:MAX_SOURCES]:
             link = citation_link(public_url, c, collection)
             title = f"<{link}|{escape(c.title)}>" if link else escape(c.title)
-            text = f"*[{c.id}]* {title}, {escape(c.section)}, s. {c.page}\n>{escape(_short(c.quote, MAX_QUOTE))}"
+            text = f"*[{c.id}]* {title}, {escape(c.section)}, s. {c.page}\n>{escape(shorten(c.quote, MAX_QUOTE, ' …'))}"
             blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": text[:MAX_TEXT]}})
     if note:  # mrkdwn, escaped by the caller
         blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": note}]})
@@ -178,6 +165,140 @@ class _SeenEvents:
             return True
 
 
+class _Bot:
+    """The Slack channel's handlers: each turns a Slack event, command or button into a
+    call of the answering service or the feedback store, and the result into Block Kit."""
+
+    def __init__(self, settings: Any, service: AnswerService, store: FeedbackStore, client: WebClient) -> None:
+        self.service, self.store, self.client = service, store, client
+        self.public_url: str = settings.public_url
+        self.channel_filters: dict[str, dict[str, str]] = settings.slack_channel_filters
+        self.channel_groups: dict[str, list[str]] = settings.slack_channel_groups
+        self.channel_collections: dict[str, str] = settings.slack_channel_collections
+        self.seen = _SeenEvents()
+
+    def scope(self, channel: str) -> Scope:
+        """The channel's collection, document filter and what it may see: public
+        documents plus the groups configured for it (a DM is a channel of its own)."""
+        return Scope.of(
+            self.channel_filters.get(channel), self.channel_groups.get(channel), self.channel_collections.get(channel)
+        )
+
+    def collection_of(self, channel: str) -> str:
+        """The channel's collection, named in links only when there are several."""
+        return self.channel_collections.get(channel, "") if len(self.service.collections.names) > 1 else ""
+
+    def blocks(self, result: Result, channel: str, answer_id: str, **extra: Any) -> list[dict[str, Any]]:
+        return answer_blocks(result, answer_id, self.public_url, collection=self.collection_of(channel), **extra)
+
+    def record(self, channel: str, question: str, result: Result) -> str:
+        return self.store.record_answer("slack", channel, question, result) if not result.guarded else ""
+
+    def drop_retries(self, req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]) -> BoltResponse:
+        # We acknowledge within milliseconds, so a retry is a duplicate: answer it once only.
+        retry = req.headers.get("x-slack-retry-num") or ["0"]  # Socket Mode sends "0" for first deliveries
+        if str(retry[0] if isinstance(retry, list) else retry) not in ("", "0"):
+            log.info("Dropped Slack retry %s", retry)
+            return BoltResponse(status=200, body="")
+        event_id = req.body.get("event_id") if isinstance(req.body, dict) else None
+        if event_id and not self.seen.first_time(str(event_id)):
+            log.info("Dropped repeated Slack event %s", event_id)
+            return BoltResponse(status=200, body="")
+        return next()
+
+    def thread_history(self, channel: str, thread_ts: str, current_ts: str) -> list[Turn]:
+        try:
+            replies = self.client.conversations_replies(channel=channel, ts=thread_ts, limit=50)
+        except SlackApiError as exc:
+            log.warning("Could not read thread history: %s", exc.response.get("error"))
+            return []
+        turns = []
+        for message in replies.get("messages") or []:
+            if message.get("ts") == current_ts:
+                continue
+            text = _MENTION.sub("", message.get("text") or "").strip()
+            if not text or text == SEARCHING or personal_data(text):
+                continue  # earlier messages with patient data never become history
+            turns.append(Turn("assistant" if message.get("bot_id") else "user", text))
+        return turns[-HISTORY_TURNS:]
+
+    def answer_in_thread(self, event: dict[str, Any]) -> None:
+        channel, ts = event["channel"], event["ts"]
+        thread_ts = event.get("thread_ts") or ts
+        question = _MENTION.sub("", event.get("text") or "").strip()
+        warning = self.service.warning(question, where="Slack message")
+        if warning:
+            self.client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=warning)
+            return
+        if not question:
+            text = EMPTY_COMMAND.replace("/hfa", "@hfa")
+            self.client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=text)
+            return
+        status = self.client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=SEARCHING)
+        history = self.thread_history(channel, thread_ts, ts) if event.get("thread_ts") else []
+        try:
+            result = self.service.ask(question, history, self.scope(channel))
+            blocks = self.blocks(result, channel, self.record(channel, question, result))
+            self.client.chat_update(channel=channel, ts=status["ts"], text=fallback_text(result), blocks=blocks)
+        except Exception:
+            log.exception("Slack answer failed")
+            self.client.chat_update(channel=channel, ts=status["ts"], text=FAILED)
+
+    def on_mention(self, event: dict[str, Any]) -> None:
+        self.answer_in_thread(event)
+
+    def on_message(self, event: dict[str, Any]) -> None:
+        if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id"):
+            return  # channels: only mentions; never our own or edited messages
+        self.answer_in_thread(event)
+
+    # -- /hfa: a private answer with a share button -------------------------------------------
+    def ack_command(self, ack: Callable[..., None], command: dict[str, Any]) -> None:
+        text = (command.get("text") or "").strip()
+        if not text:
+            ack(response_type="ephemeral", text=EMPTY_COMMAND)
+        elif warning := self.service.warning(text, where="Slack command"):
+            ack(response_type="ephemeral", text=warning)
+        else:
+            ack(response_type="ephemeral", text=SEARCHING)
+
+    def answer_command(self, command: dict[str, Any], respond: Callable[..., Any]) -> None:
+        question = (command.get("text") or "").strip()
+        if not question or personal_data(question):
+            return  # answered in the acknowledgement
+        channel, user = command["channel_id"], command["user_id"]
+        result = self.service.ask(question, [], self.scope(channel))
+        blocks = self.blocks(result, channel, self.record(channel, question, result), share=result.found)
+        try:
+            self.client.chat_postEphemeral(channel=channel, user=user, text=fallback_text(result), blocks=blocks)
+        except SlackApiError:  # e.g. the bot is not in the channel: answer through the response URL
+            respond(response_type="ephemeral", text=fallback_text(result), blocks=blocks)
+
+    # -- buttons ------------------------------------------------------------------------------
+    def vote(self, body: dict[str, Any], action: dict[str, Any]) -> None:
+        user, channel = body["user"]["id"], (body.get("channel") or {}).get("id", "")
+        ok = self.store.vote(action["value"], user, 1 if action["action_id"] == "hfa_vote_up" else -1)
+        text = THANKS if ok else "Fant ikke svaret du vurderte; det kan være slettet."
+        if channel:
+            self.client.chat_postEphemeral(channel=channel, user=user, text=text)
+
+    def share(self, body: dict[str, Any], action: dict[str, Any], respond: Callable[..., Any]) -> None:
+        user, channel = body["user"]["id"], body["channel"]["id"]
+        record = self.store.answer(action["value"])
+        if record is None:
+            respond(response_type="ephemeral", replace_original=False, text="Fant ikke svaret; spør på nytt.")
+            return
+        result = _result_from_record(record)
+        note = f"Delt av <@{user}> · Spørsmål: {escape(record['question'])}"
+        blocks = self.blocks(result, channel, record["id"], note=note)
+        self.client.chat_postMessage(channel=channel, text=fallback_text(result), blocks=blocks)
+        respond(delete_original=True)
+
+
+def _ack(ack: Callable[..., None]) -> None:
+    ack()
+
+
 def build_slack_app(
     settings: Any,
     collections: Collections,
@@ -197,156 +318,37 @@ def build_slack_app(
         request_verification_enabled=bool(settings.slack_signing_secret.get_secret_value()),
         logger=logging.getLogger("slack_bolt.hfa"),
     )
-    public_url: str = settings.public_url
-    channel_filters: dict[str, dict[str, str]] = settings.slack_channel_filters
-    seen = _SeenEvents()
-
-    channel_groups: dict[str, list[str]] = settings.slack_channel_groups
-
-    def filters_for(channel: str) -> Filters:
-        """The channel's document filter, and what it may see: public documents plus the
-        groups configured for it (a DM is a channel of its own)."""
-        wanted = channel_filters.get(channel) or {}
-        filters = Filters(wanted.get("region"), wanted.get("kind"), wanted.get("status"), wanted.get("doc_id"))
-        return filters.seeing(visibility_for(channel_groups.get(channel)))
-
-    channel_collections: dict[str, str] = settings.slack_channel_collections
-
-    def collection_of(channel: str) -> str:
-        """The channel's collection, named in links only when there are several."""
-        return channel_collections.get(channel, "") if len(collections.names) > 1 else ""
-
-    def ask(question: str, history: list[Turn], channel: str) -> Result:
-        try:
-            engine = collections.engine(collections.resolve(channel_collections.get(channel)))
-            return engine.ask(question, history, filters_for(channel))
-        except HfaError as exc:
-            log.warning("Slack question failed: %s", exc.log_message)
-            return Result(exc.message, False)
-
-    @app.middleware
-    def drop_retries(req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]) -> BoltResponse:
-        # We acknowledge within milliseconds, so a retry is a duplicate: answer it once only.
-        retry = req.headers.get("x-slack-retry-num") or ["0"]  # Socket Mode sends "0" for first deliveries
-        if str(retry[0] if isinstance(retry, list) else retry) not in ("", "0"):
-            log.info("Dropped Slack retry %s", retry)
-            return BoltResponse(status=200, body="")
-        event_id = req.body.get("event_id") if isinstance(req.body, dict) else None
-        if event_id and not seen.first_time(str(event_id)):
-            log.info("Dropped repeated Slack event %s", event_id)
-            return BoltResponse(status=200, body="")
-        return next()
-
-    def thread_history(channel: str, thread_ts: str, current_ts: str) -> list[Turn]:
-        try:
-            replies = client.conversations_replies(channel=channel, ts=thread_ts, limit=50)
-        except SlackApiError as exc:
-            log.warning("Could not read thread history: %s", exc.response.get("error"))
-            return []
-        turns = []
-        for message in replies.get("messages") or []:
-            if message.get("ts") == current_ts:
-                continue
-            text = _MENTION.sub("", message.get("text") or "").strip()
-            if not text or text == SEARCHING or personal_data(text):
-                continue  # earlier messages with patient data never become history
-            turns.append(Turn("assistant" if message.get("bot_id") else "user", text))
-        return turns[-HISTORY_TURNS:]
-
-    def answer_in_thread(event: dict[str, Any]) -> None:
-        channel, ts = event["channel"], event["ts"]
-        thread_ts = event.get("thread_ts") or ts
-        question = _MENTION.sub("", event.get("text") or "").strip()
-        warning = guard.check(question, where="Slack message")
-        if warning:
-            client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=warning)
-            return
-        if not question:
-            client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=EMPTY_COMMAND.replace("/hfa", "@hfa"))
-            return
-        status = client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=SEARCHING)
-        history = thread_history(channel, thread_ts, ts) if event.get("thread_ts") else []
-        try:
-            result = ask(question, history, channel)
-            answer_id = store.record_answer("slack", channel, question, result) if not result.guarded else ""
-            blocks = answer_blocks(result, answer_id, public_url, collection=collection_of(channel))
-            client.chat_update(channel=channel, ts=status["ts"], text=fallback_text(result), blocks=blocks)
-        except Exception:
-            log.exception("Slack answer failed")
-            client.chat_update(channel=channel, ts=status["ts"], text=FAILED)
-
-    def ack_event(ack: Callable[..., None]) -> None:
-        ack()
-
-    def on_mention(event: dict[str, Any]) -> None:
-        answer_in_thread(event)
-
-    def on_message(event: dict[str, Any]) -> None:
-        if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id"):
-            return  # channels: only mentions; never our own or edited messages
-        answer_in_thread(event)
-
-    app.event("app_mention")(ack=ack_event, lazy=[on_mention])
-    app.event("message")(ack=ack_event, lazy=[on_message])
-
-    # -- /hfa: a private answer with a share button -------------------------------------------
-    def ack_command(ack: Callable[..., None], command: dict[str, Any]) -> None:
-        text = (command.get("text") or "").strip()
-        if not text:
-            ack(response_type="ephemeral", text=EMPTY_COMMAND)
-        elif warning := guard.check(text, where="Slack command"):
-            ack(response_type="ephemeral", text=warning)
-        else:
-            ack(response_type="ephemeral", text=SEARCHING)
-
-    def answer_command(command: dict[str, Any], respond: Callable[..., Any]) -> None:
-        question = (command.get("text") or "").strip()
-        if not question or personal_data(question):
-            return  # answered in the acknowledgement
-        channel, user = command["channel_id"], command["user_id"]
-        result = ask(question, [], channel)
-        answer_id = store.record_answer("slack", channel, question, result) if not result.guarded else ""
-        blocks = answer_blocks(result, answer_id, public_url, share=result.found, collection=collection_of(channel))
-        try:
-            client.chat_postEphemeral(channel=channel, user=user, text=fallback_text(result), blocks=blocks)
-        except SlackApiError:  # e.g. the bot is not in the channel: answer through the response URL
-            respond(response_type="ephemeral", text=fallback_text(result), blocks=blocks)
-
-    app.command(re.compile(r"^/hfa"))(ack=ack_command, lazy=[answer_command])
-
-    # -- buttons ------------------------------------------------------------------------------
-    def ack_action(ack: Callable[..., None]) -> None:
-        ack()
-
-    def vote(body: dict[str, Any], action: dict[str, Any]) -> None:
-        user, channel = body["user"]["id"], (body.get("channel") or {}).get("id", "")
-        ok = store.vote(action["value"], user, 1 if action["action_id"] == "hfa_vote_up" else -1)
-        text = THANKS if ok else "Fant ikke svaret du vurderte; det kan være slettet."
-        if channel:
-            client.chat_postEphemeral(channel=channel, user=user, text=text)
-
-    def share(body: dict[str, Any], action: dict[str, Any], respond: Callable[..., Any]) -> None:
-        user, channel = body["user"]["id"], body["channel"]["id"]
-        record = store.answer(action["value"])
-        if record is None:
-            respond(response_type="ephemeral", replace_original=False, text="Fant ikke svaret; spør på nytt.")
-            return
-        result = _result_from_record(record)
-        question = escape(record["question"])
-        note = f"Delt av <@{user}> · Spørsmål: {question}"
-        blocks = answer_blocks(result, record["id"], public_url, note=note, collection=collection_of(channel))
-        client.chat_postMessage(channel=channel, text=fallback_text(result), blocks=blocks)
-        respond(delete_original=True)
-
-    app.action("hfa_vote_up")(ack=ack_action, lazy=[vote])
-    app.action("hfa_vote_down")(ack=ack_action, lazy=[vote])
-    app.action("hfa_share")(ack=ack_action, lazy=[share])
+    bot = _Bot(settings, AnswerService(collections), store, client)
+    app.middleware(bot.drop_retries)
+    app.event("app_mention")(ack=_ack, lazy=[bot.on_mention])
+    app.event("message")(ack=_ack, lazy=[bot.on_message])
+    app.command(re.compile(r"^/hfa"))(ack=bot.ack_command, lazy=[bot.answer_command])
+    app.action("hfa_vote_up")(ack=_ack, lazy=[bot.vote])
+    app.action("hfa_vote_down")(ack=_ack, lazy=[bot.vote])
+    app.action("hfa_share")(ack=_ack, lazy=[bot.share])
     return app
 
 
-def _result_from_record(record: dict[str, Any]) -> Result:
-    from assistant.domain import Citation
+def mount_slack(app: FastAPI, settings: Any, collections: Collections) -> None:
+    """Slack's HTTP events at /slack/events, verified by the signing secret."""
+    from slack_bolt.adapter.starlette.handler import to_bolt_request, to_starlette_response
+    from starlette.concurrency import run_in_threadpool
 
+    try:  # verifies the bot token with Slack (auth.test)
+        bolt: App | None = build_slack_app(settings, collections, FeedbackStore.from_settings(settings))
+    except Exception as exc:
+        log.error("Slack app not started: %s", exc)
+        bolt = None
+
+    @app.post("/slack/events", include_in_schema=False)
+    async def slack_events(request: Request) -> Response:
+        if bolt is None:
+            raise HfaError("Slack-integrasjonen er ikke startet; se serverloggen.", 503, "slack app not started")
+        bolt_request = to_bolt_request(request, await request.body())
+        return to_starlette_response(await run_in_threadpool(bolt.dispatch, bolt_request))
+
+
+def _result_from_record(record: dict[str, Any]) -> Result:
     citations = [Citation(**c) for c in record["citations"]]
     return Result(record["answer"], record["found"], citations)
 

@@ -33,13 +33,11 @@ from microsoft_agents.hosting.core import (
 )
 from microsoft_agents.hosting.fastapi import CloudAdapter, jwt_authorization_decorator, start_agent_process
 
-from assistant import guard
 from assistant.answering.collections import Collections
 from assistant.answering.feedback import FeedbackStore
-from assistant.channels.slack import citation_link
-from assistant.domain import Filters, Result, Turn
-from assistant.errors import HfaError
-from assistant.retrieval.hybrid import visibility_for
+from assistant.answering.service import AnswerService, Scope
+from assistant.channels.render import citation_link, shorten
+from assistant.domain import Result, Turn
 
 log = logging.getLogger(__name__)
 
@@ -50,11 +48,6 @@ MAX_CITATION_ABSTRACT = 160
 _MENTION = re.compile(r"<at>[^<]*</at>\s*")
 
 
-def _short(text: str, limit: int) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= limit else flat[: max(flat.rfind(" ", 0, limit - 1), 1)] + "…"
-
-
 def reply_activity(result: Result, public_url: str = "", collection: str = "") -> Activity:
     """The answer as a Teams message: markdown text with [n] markers, a "Kilder" list,
     Teams citations for the markers, and Teams' feedback buttons."""
@@ -62,15 +55,15 @@ def reply_activity(result: Result, public_url: str = "", collection: str = "") -
     if result.citations:
         lines += ["", "**Kilder**"]
         for c in result.citations:
-            lines.append(f"[{c.id}] {c.title}, {c.section}, s. {c.page}: «{_short(c.quote, 300)}»")
+            lines.append(f"[{c.id}] {c.title}, {c.section}, s. {c.page}: «{shorten(c.quote, 300)}»")
     activity = Activity(type=ActivityTypes.message, text="\n\n".join(lines), text_format="markdown")
     if result.citations:
         citations = [
             ClientCitation(
                 position=c.id,
                 appearance=ClientCitationAppearance(
-                    name=_short(f"{c.title} – {c.section}", MAX_CITATION_NAME),
-                    abstract=_short(f"s. {c.page}: {c.quote}", MAX_CITATION_ABSTRACT),
+                    name=shorten(f"{c.title} – {c.section}", MAX_CITATION_NAME),
+                    abstract=shorten(f"s. {c.page}: {c.quote}", MAX_CITATION_ABSTRACT),
                     url=citation_link(public_url, c, collection) or None,
                     image=ClientCitationImage(name="Text"),
                     keywords=[c.doc_id],
@@ -107,6 +100,7 @@ def build_teams(
     agent: AgentApplication[TurnState] = AgentApplication[TurnState](
         storage=MemoryStorage(), connection_manager=connections
     )
+    service = AnswerService(collections)
     public_url: str = settings.public_url
     filters_by_id: dict[str, dict[str, str]] = settings.teams_filters
 
@@ -121,19 +115,18 @@ def build_teams(
     def collection_for(activity: Any) -> str | None:
         return next((collection_by_id[i] for i in _ids(activity) if i in collection_by_id), None)
 
-    def filters_for(activity: Any) -> Filters:
-        """Filter and visibility by team id, else by conversation id (a chat)."""
+    def scope_for(activity: Any) -> Scope:
+        """Collection, filter and visibility by team id, else by conversation id (a chat)."""
         ids = _ids(activity)
         wanted = next((filters_by_id[i] for i in ids if i in filters_by_id), {})
         groups = next((groups_by_id[i] for i in ids if i in groups_by_id), [])
-        filters = Filters(wanted.get("region"), wanted.get("kind"), wanted.get("status"), wanted.get("doc_id"))
-        return filters.seeing(visibility_for(groups))
+        return Scope.of(wanted, groups, collection_for(activity))
 
     @agent.activity(ActivityTypes.message)
     async def on_message(context: TurnContext, _: TurnState) -> None:
         activity = context.activity
         question = _question(activity)
-        warning = guard.check(question, where="Teams message")
+        warning = service.warning(question, where="Teams message")
         if warning:
             await context.send_activity(Activity(type=ActivityTypes.message, text=warning))
             return
@@ -147,12 +140,7 @@ def build_teams(
             for q, a in store.recent_turns("teams", conversation)
             for turn in (Turn("user", q), Turn("assistant", a))
         ]
-        try:
-            engine = collections.engine(collections.resolve(collection_for(activity)))
-            result = await asyncio.to_thread(engine.ask, question, history, filters_for(activity))
-        except HfaError as exc:
-            log.warning("Teams question failed: %s", exc.log_message)
-            result = Result(exc.message, False)
+        result = await asyncio.to_thread(service.ask, question, history, scope_for(activity))
         answer_id = store.record_answer("teams", conversation, question, result)
         named = (collection_for(activity) or "") if len(collections.names) > 1 else ""
         sent = await context.send_activity(reply_activity(result, public_url, named))

@@ -10,7 +10,7 @@ import logging
 import math
 import re
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,18 +22,13 @@ from assistant.errors import HfaError
 from assistant.guard import personal_data, warning_for
 from indexer.analysis import canonical_spelling, intent_terms, normalize_question, one_edit, tokenize, words
 from indexer.embedders import Embedder, EmbedderError, make_embedder
-from indexer.manifest import PUBLIC, Region, Synonym, Term, load_glossary, load_manifest, load_synonyms
+from indexer.manifest import PUBLIC, Synonym, Term, load_glossary, load_manifest, load_synonyms, region_patterns
 from indexer.store import FILTER_FIELDS, IndexSnapshot, StoreError, current_generation, load_generation
 
 log = logging.getLogger(__name__)
 
 RRF_K = 60
 MAX_QUESTION_CHARS = 2000
-
-
-def visibility_for(groups: Iterable[str] | None) -> tuple[str, ...]:
-    """What a caller with these groups may see: public documents and the groups' own."""
-    return tuple(sorted({PUBLIC, *(groups or ())}))
 
 
 @dataclass
@@ -428,13 +423,3 @@ def _min_max(scores: list[float]) -> Callable[[float | None], float]:
     low, high = min(scores), max(scores)
     span = high - low or 1.0
     return lambda value: 0.0 if value is None else (value - low) / span
-
-
-def region_patterns(regions: dict[str, Region]) -> dict[str, re.Pattern[str]]:
-    patterns = {}
-    for region_id, region in regions.items():
-        names = [region.name, *region.aliases]
-        patterns[region_id] = re.compile(
-            r"(?<!\w)(?:" + "|".join(re.escape(n) for n in names if n) + r")(?!\w)", re.IGNORECASE
-        )
-    return patterns

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
 
@@ -23,11 +24,13 @@ from assistant.answering.generators.base import Generator
 from assistant.answering.generators.citations import cite
 from assistant.domain import Citation, Draft, Hit
 from assistant.resources import resource_dir
-from assistant.retrieval.hybrid import Glossary, region_patterns
 from indexer.analysis import canonical_spelling, tokenize
 from indexer.injection import usable_by_llm
-from indexer.manifest import Region
+from indexer.manifest import Region, region_patterns
 from indexer.sentences import passage_units
+
+if TYPE_CHECKING:  # the engine passes the retriever's glossary in; generators never import retrieval
+    from assistant.retrieval.hybrid import Glossary
 
 LIST_QUESTION = re.compile(
     r"\b(?:hvem (?:sitter|deltar|er med|møter|består)|hvilke|består\w* av|sammensetning\w*|"

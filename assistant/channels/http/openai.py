@@ -26,12 +26,12 @@ from functools import cache
 from typing import Any
 
 from assistant.channels.http.schemas import ChatRequest
-from assistant.domain import Filters, Result, Turn
+from assistant.channels.render import SOURCES_HEADING
+from assistant.domain import Filters, Turn
 from assistant.errors import HfaError, OpenAIRequestError
 
 log = logging.getLogger(__name__)
 
-SOURCES_HEADING = "Kilder:"
 TOKENIZER = "cl100k_base"  # tiktoken encoding that ``usage`` counts in
 CHUNK_CHARS = 80  # streamed answer pieces
 
@@ -60,17 +60,6 @@ def conversation(request: ChatRequest) -> tuple[str, list[Turn]]:
         raise HfaError("Siste melding må være et spørsmål fra brukeren.", 422, "no trailing user message")
     history = [Turn(role, content.split(f"\n\n{SOURCES_HEADING}")[0]) for role, content in turns[:-1]]
     return turns[-1][1], history
-
-
-def render(result: Result) -> str:
-    """The answer with its numbered sources, as plain text that reads well in any client."""
-    if not result.citations:
-        return result.answer
-    lines = [result.answer, "", SOURCES_HEADING]
-    for c in result.citations:
-        quote = " ".join(c.quote.split())
-        lines.append(f"[{c.id}] {c.title}, {c.section}, s. {c.page}: «{quote}»")
-    return "\n".join(lines)
 
 
 def check_supported(request: ChatRequest) -> None:
