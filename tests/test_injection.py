@@ -16,9 +16,10 @@ from pathlib import Path
 import pytest
 
 from assistant.answering.engine import Engine
-from assistant.answering.generators.llm import LLMGenerator, build_prompt, make_llm
+from assistant.answering.generators.llm import LLMGenerator, build_prompt
 from assistant.retrieval.hybrid import Retriever
 from assistant.settings import Settings
+from assistant.wiring import llm as make_llm
 from indexer.analysis import fold_for_match
 from tests.conftest import extended_corpus
 from tests.openai_standin import scripted_model

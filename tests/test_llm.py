@@ -15,8 +15,9 @@ import pytest
 
 from assistant.answering.engine import Engine
 from assistant.answering.generators.citations import validate
-from assistant.answering.generators.llm import LLMGenerator, build_prompt, format_passages, make_llm, parse_answer
+from assistant.answering.generators.llm import LLMGenerator, build_prompt, format_passages, parse_answer
 from assistant.settings import Settings
+from assistant.wiring import llm as make_llm
 from indexer.analysis import fold_for_match
 from tests.conftest import CORPUS, free_port, wait_for
 

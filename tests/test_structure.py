@@ -193,9 +193,10 @@ def test_structure_and_draft_pages_in_chromium(server: str, tmp_path: Path) -> N
 
 
 def test_llm_prose_in_drafts_passes_the_same_validation(retriever) -> None:  # type: ignore[no-untyped-def]
-    from assistant.answering.generators.llm import LLMGenerator, make_llm
+    from assistant.answering.generators.llm import LLMGenerator
     from assistant.domain import Filters
     from assistant.settings import Settings
+    from assistant.wiring import llm as make_llm
     from tests.openai_standin import scripted_model
 
     topic = "digital hjemmeoppfølging"

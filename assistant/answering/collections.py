@@ -15,8 +15,8 @@ class Collections:
     def __init__(
         self,
         settings: Any,
+        build: Callable[[Any], Engine],
         engines: dict[str, Engine] | None = None,
-        build: Callable[[Any], Engine] = Engine.from_settings,
     ) -> None:
         self.settings = settings
         self._build = build  # collection settings -> engine (assistant/wiring.py passes its own)

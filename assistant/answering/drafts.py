@@ -72,13 +72,28 @@ class _Sources:
         return f"[{number}]"
 
 
-def _facts(engine: Engine, region: str, visible: tuple[str, ...] | None) -> dict[str, dict[str, Any]]:
+# The structure-map rules a case draft cites (corpus/structure.yaml fact ids).
+RULES = ("fsu-forslag", "ssu-myndighet", "partnerskapet-rolle", "partnerskapet-uenighet", "fsu-okonomi")
+
+
+def _facts(
+    engine: Engine, region: str | None, visible: tuple[str, ...] | None
+) -> tuple[str, dict[str, dict[str, Any]]]:
+    """The region a draft is for and its structure-map facts by id. Without a region: the
+    first region (manifest order) whose structure map holds the rules a draft cites —
+    a fact of the corpus, not of the code."""
     from assistant.retrieval import catalog
 
     data = catalog.structure(engine.retriever, region, visible)
-    return {
-        fact["id"]: fact for region_data in data["regions"] for body in region_data["bodies"] for fact in body["facts"]
+    by_region = {
+        r["region"]: {fact["id"]: fact for body in r["bodies"] for fact in body["facts"]} for r in data["regions"]
     }
+    if region is None:
+        order = [*engine.retriever.manifest.regions, *by_region]
+        region = next(
+            (r for r in order if all(name in by_region.get(r, {}) for name in RULES)), order[0] if order else ""
+        )
+    return region, by_region.get(region, {})
 
 
 def _strategy_part(engine: Engine, topic: str, region: str, visible: tuple[str, ...] | None) -> tuple[Draft, list[Hit]]:
@@ -98,7 +113,11 @@ def _strategy_part(engine: Engine, topic: str, region: str, visible: tuple[str, 
 
 
 def make_draft(
-    engine: Engine, topic: str, from_body: str = "FSU", region: str = "telemark", visible: tuple[str, ...] | None = None
+    engine: Engine,
+    topic: str,
+    from_body: str = "FSU",
+    region: str | None = None,
+    visible: tuple[str, ...] | None = None,
 ) -> CaseDraft:
     if len(topic) > 300 or len(from_body) > 100:  # limits before any pattern runs
         raise HfaError("Temaet er for langt (over 300 tegn). Korte det ned.", 422)
@@ -109,9 +128,8 @@ def make_draft(
     if not topic:
         raise HfaError("Skriv et tema for saken, for eksempel «digital hjemmeoppfølging».", 422)
     texts = _texts()
-    facts = _facts(engine, region, visible)
-    needed = ("fsu-forslag", "ssu-myndighet", "partnerskapet-rolle", "partnerskapet-uenighet", "fsu-okonomi")
-    if any(name not in facts for name in needed):
+    region, facts = _facts(engine, region, visible)
+    if any(name not in facts for name in RULES):
         raise HfaError(f"Strukturkartet for «{region}» mangler reglene et saksfremlegg bygger på.", 422)
     sources = _Sources()
 

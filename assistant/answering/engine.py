@@ -66,14 +66,6 @@ class Engine:
         ]
         self.topics = corpus_topics(retriever)
 
-    @classmethod
-    def from_settings(cls, settings: Any) -> Engine:
-        from assistant.answering.generators.llm import LLMGenerator, make_llm
-
-        retriever = Retriever.from_settings(settings)
-        llm = make_llm(settings)
-        return cls(retriever, LLMGenerator(llm) if llm is not None else None)
-
     def ask(self, question: str, history: list[Turn] | None = None, filters: Filters | None = None) -> Result:
         prepared = self._prepare(question, history, filters)
         if isinstance(prepared, Result):
@@ -91,19 +83,17 @@ class Engine:
         return self._stream(prepared)
 
     def _stream(self, prepared: Result | Plan) -> Iterator[tuple[str, Any]]:
-        from assistant.answering.generators.llm import LLMGenerator, parse_answer
-
         if isinstance(prepared, Result):
             yield "final", prepared
             return
-        if not isinstance(self.generator, LLMGenerator):
+        if not self.generator.streams:
             yield "final", self._finish(self.generator.generate(prepared.standalone, prepared.hits), prepared)
             return
         pieces: list[str] = []
         for token in self.generator.stream(prepared.standalone, prepared.hits):
             pieces.append(token)
             yield "token", token
-        draft = parse_answer("".join(pieces), self.generator.context(prepared.hits))
+        draft = self.generator.finish("".join(pieces), prepared.hits)
         yield "final", self._finish(draft, prepared)
 
     def _prepare(self, question: str, history: list[Turn] | None, filters: Filters | None) -> Result | Plan:
@@ -282,9 +272,7 @@ class Engine:
 
     def standalone(self, question: str, history: list[Turn]) -> str:
         """Rule-based rewrite; with an LLM configured, the model rewrites follow-ups."""
-        from assistant.answering.generators.llm import LLMGenerator
-
-        if history and is_followup(question, self.topics) and isinstance(self.generator, LLMGenerator):
+        if history and is_followup(question, self.topics):
             rewritten = self.generator.rewrite(question, [(t.role, t.content) for t in history])
             if rewritten:
                 return rewritten

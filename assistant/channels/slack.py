@@ -30,6 +30,7 @@ from slack_bolt import App, BoltRequest, BoltResponse
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from assistant import wiring
 from assistant.answering.collections import Collections
 from assistant.answering.feedback import FeedbackStore
 from assistant.answering.service import AnswerService, Scope
@@ -335,7 +336,7 @@ def mount_slack(app: FastAPI, settings: Any, collections: Collections) -> None:
     from starlette.concurrency import run_in_threadpool
 
     try:  # verifies the bot token with Slack (auth.test)
-        bolt: App | None = build_slack_app(settings, collections, FeedbackStore.from_settings(settings))
+        bolt: App | None = build_slack_app(settings, collections, wiring.feedback_store(settings))
     except Exception as exc:
         log.error("Slack app not started: %s", exc)
         bolt = None

@@ -33,6 +33,7 @@ from microsoft_agents.hosting.core import (
 )
 from microsoft_agents.hosting.fastapi import CloudAdapter, jwt_authorization_decorator, start_agent_process
 
+from assistant import wiring
 from assistant.answering.collections import Collections
 from assistant.answering.feedback import FeedbackStore
 from assistant.answering.service import AnswerService, Scope
@@ -169,7 +170,7 @@ def build_teams(
 
 def mount_teams(app: FastAPI, settings: Any, collections: Collections) -> None:
     """`POST /api/messages`, with Bot Framework token validation unless anonymous is allowed."""
-    agent, adapter, auth = build_teams(settings, collections, FeedbackStore.from_settings(settings))
+    agent, adapter, auth = build_teams(settings, collections, wiring.feedback_store(settings))
     app.state.agent_configuration = auth
 
     @app.post("/api/messages", include_in_schema=False)

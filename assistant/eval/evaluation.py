@@ -23,7 +23,6 @@ from assistant.answering.followup import standalone_question
 from assistant.domain import Turn
 from assistant.errors import HfaError
 from assistant.resources import resource_dir
-from assistant.retrieval.hybrid import Retriever
 from indexer.analysis import fold_for_match
 
 CHAR_BUDGET = 4000
@@ -256,13 +255,14 @@ def run_eval(
     output: str | Path | None = None,
     answers: bool = True,
 ) -> dict[str, Any]:
+    from assistant import wiring
     from assistant.answering.engine import Engine
 
     if isinstance(questions_file, list):
         questions = load_sets([Path(f) for f in questions_file])
     else:
         questions = load_gold(Path(questions_file)) if questions_file else load_sets()
-    retriever = Retriever.from_settings(settings)
+    retriever = wiring.retriever(settings)
     snapshot = retriever.snapshot()
     engine = Engine(retriever)
 

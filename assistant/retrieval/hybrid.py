@@ -13,7 +13,6 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
@@ -21,7 +20,7 @@ from assistant.domain import Filters, Hit, as_passage
 from assistant.errors import HfaError
 from assistant.guard import personal_data, warning_for
 from indexer.analysis import canonical_spelling, intent_terms, normalize_question, one_edit, tokenize, words
-from indexer.embedders import Embedder, EmbedderError, make_embedder
+from indexer.embedders import Embedder, EmbedderError
 from indexer.manifest import PUBLIC, Synonym, Term, load_glossary, load_manifest, load_synonyms, region_patterns
 from indexer.store import FILTER_FIELDS, IndexSnapshot, StoreError, current_generation, load_generation
 
@@ -99,29 +98,6 @@ class Thesaurus:
         return added
 
 
-def embedder_from_settings(settings: Any) -> Embedder:
-    """The embedder the ``HFA_EMBED_*`` settings describe."""
-    return make_embedder(
-        settings.embed_backend,
-        e5_model_dir(settings) if settings.embed_backend == "e5-torch" else settings.embed_model,
-        settings.embed_base_url,
-        settings.embed_api_key.get_secret_value(),
-        settings.embed_batch_size,
-        settings.embed_query_prefix,
-        settings.embed_passage_prefix,
-        settings.embed_concurrency,
-        precision=settings.embed_precision,
-    )
-
-
-def e5_model_dir(settings: Any) -> str:
-    """The e5 model directory: HFA_EMBED_MODEL when the e5-torch backend names one, else
-    ``HFA_DATA_DIR/models/multilingual-e5-small`` (where ``hfa models build-e5`` writes)."""
-    if settings.embed_backend == "e5-torch" and settings.embed_model:
-        return str(settings.embed_model)
-    return str(Path(settings.data_dir) / "models" / "multilingual-e5-small")
-
-
 EMPTY_QUESTION = "Spørsmålet er tomt. Skriv hva du lurer på."
 LONG_QUESTION = f"Spørsmålet er for langt (over {MAX_QUESTION_CHARS} tegn). Korte det ned."
 
@@ -171,24 +147,6 @@ class Retriever:
         self._derived: tuple[Path, dict[str, set[str]], Callable[[str], float], frozenset[str]] | None = None
         self._lock = threading.Lock()
         self._snapshot: IndexSnapshot | None = None
-
-    @classmethod
-    def from_settings(cls, settings: Any) -> Retriever:
-        try:
-            embedder = embedder_from_settings(settings)
-        except EmbedderError as exc:
-            raise HfaError(str(exc), 503) from exc
-        return cls(
-            settings.data_dir,
-            settings.corpus_dir,
-            embedder,
-            fusion=settings.fusion,
-            dense_weight=settings.dense_weight,
-            candidates=settings.candidates,
-            region_boost=settings.region_boost,
-            chroma_url=settings.chroma_url,
-            sentence_weight=settings.sentence_weight,
-        )
 
     # -- index lifecycle -------------------------------------------------------------
     def snapshot(self) -> IndexSnapshot:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 from assistant.answering.generators.base import Generator
@@ -81,6 +80,8 @@ def _sentence_with_marker(answer: str, number: int) -> str:
 
 
 class LLMGenerator(Generator):
+    streams = True
+
     def __init__(self, llm: Any, max_passages: int = 5) -> None:
         self.llm = llm
         self.max_passages = max_passages
@@ -110,6 +111,9 @@ class LLMGenerator(Generator):
             log.warning("LLM stream failed: %s", exc)
             raise HfaError("Språkmodellen svarer ikke akkurat nå.", 503, f"LLM stream failed: {exc}") from exc
 
+    def finish(self, text: str, hits: list[Hit]) -> Draft:
+        return parse_answer(text, self.context(hits))
+
     def rewrite(self, question: str, history: list[tuple[str, str]]) -> str:
         """A standalone version of a follow-up question, or "" when the model gives none."""
         lines = "\n".join(f"{'Bruker' if role == 'user' else 'Assistent'}: {content}" for role, content in history)
@@ -121,44 +125,3 @@ class LLMGenerator(Generator):
             return ""
         first = reply.strip().splitlines()[0].strip() if reply.strip() else ""
         return first if 5 <= len(first) <= 300 else ""
-
-
-def make_llm(settings: Any) -> Any | None:
-    """The configured llama-index LLM, or None for the extractive default."""
-    from llama_index.core import Settings as LlamaSettings
-
-    if settings.llm_gguf:
-        path = Path(settings.llm_gguf).expanduser()
-        if not path.is_file():
-            raise HfaError(f"Fant ikke GGUF-modellen {path} (HFA_LLM_GGUF).", 503)
-        try:
-            from llama_index.llms.llama_cpp import LlamaCPP
-        except ImportError as exc:
-            raise HfaError(
-                "llama.cpp er ikke installert. Installer med `pip install 'hfa[llm]'`.", 503, str(exc)
-            ) from exc
-        llm: Any = LlamaCPP(
-            model_path=str(path),  # always a local file: never a download
-            temperature=settings.llm_temperature,
-            max_new_tokens=settings.llm_max_tokens,
-            context_window=settings.llm_context,
-            model_kwargs={"n_ctx": settings.llm_context, "verbose": False},
-            verbose=False,
-        )
-    elif settings.llm_base_url:
-        from llama_index.llms.openai_like import OpenAILike
-
-        llm = OpenAILike(
-            model=settings.llm_model or "default",
-            api_base=settings.llm_base_url,
-            api_key=settings.llm_api_key.get_secret_value() or "ingen-nokkel",
-            temperature=settings.llm_temperature,
-            max_tokens=settings.llm_max_tokens,
-            timeout=settings.llm_timeout,
-            is_chat_model=False,
-            context_window=settings.llm_context,
-        )
-    else:
-        return None
-    LlamaSettings.llm = llm  # llama-index needs it set explicitly
-    return llm

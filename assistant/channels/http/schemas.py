@@ -266,7 +266,10 @@ class DraftRequest(BaseModel):
 
     topic: str = Field(min_length=1, max_length=300, description="What the case is about")
     from_body: str = Field("FSU", max_length=100, description="The body the proposal comes from")
-    region: str = Field("telemark", description="The health community whose rules apply")
+    region: str | None = Field(
+        None,
+        description="The health community whose rules apply (default: the first in the corpus manifest that has them)",
+    )
     collection: str | None = None
 
 
