@@ -71,6 +71,7 @@ lint: dev
 	$(BIN)/ruff check assistant indexer tests bench
 	$(BIN)/ruff format --check assistant indexer tests bench
 	$(BIN)/mypy assistant indexer bench
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/hadolint Dockerfile
 
 # Debian packages the tests use, installed when missing: $(1) = command to check, $(2) = packages.

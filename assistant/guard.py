@@ -23,12 +23,23 @@ digit groups, and an e-mail pattern that starts only at the beginning of a word.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
+import threading
+from collections import OrderedDict
+
+from prometheus_client import Counter
 
 from indexer.analysis import normalize_question
 
 log = logging.getLogger(__name__)
+
+# One per distinct text (a question checked at several boundaries is scanned once).
+SCANS = Counter("hfa_guard_scans", "Texts the patient-data guard's patterns scanned")
+_MEMO_SIZE = 4096
+_VERDICTS: OrderedDict[bytes, str | None] = OrderedDict()
+_VERDICTS_LOCK = threading.Lock()
 
 _WEIGHTS_1 = (3, 7, 6, 1, 8, 9, 4, 5, 2)
 _WEIGHTS_2 = (5, 4, 3, 2, 7, 6, 5, 4, 3, 2)
@@ -113,8 +124,27 @@ def contains_email(text: str) -> bool:
 
 def personal_data(text: str) -> str | None:
     """What kind of personal data ``text`` holds ("identity_number", "phone", "email"),
-    or None, judged on the normalised text. The kind may be logged; the text never."""
+    or None, judged on the normalised text. The kind may be logged; the text never.
+
+    A question passes several boundaries (the answering service, the engine, retrieval);
+    the patterns run once per text: later checks of the same normalised text read the
+    verdict from a small memo keyed by the text's SHA-256, which keeps no text itself."""
     text = normalize_question(text or "")
+    key = hashlib.sha256(text.encode("utf-8", "surrogatepass")).digest()
+    with _VERDICTS_LOCK:
+        if key in _VERDICTS:
+            _VERDICTS.move_to_end(key)
+            return _VERDICTS[key]
+    kind = _scan(text)
+    with _VERDICTS_LOCK:
+        _VERDICTS[key] = kind
+        if len(_VERDICTS) > _MEMO_SIZE:
+            _VERDICTS.popitem(last=False)
+    return kind
+
+
+def _scan(text: str) -> str | None:
+    SCANS.inc()
     if contains_identity_number(text):
         return "identity_number"
     if contains_email(text):

@@ -31,7 +31,7 @@ def largest_body(limit: int) -> bytes:
     """A /v1/ask body of at most ``limit`` bytes: as many history turns as fit, each at
     the turn limit and one unbroken word, the input that made the old e-mail pattern
     backtrack quadratically (it holds no personal data, so every turn is checked whole)."""
-    from assistant.schemas import MAX_HISTORY_TURNS, MAX_TURN_CHARS
+    from assistant.channels.http.schemas import MAX_HISTORY_TURNS, MAX_TURN_CHARS
 
     turn = "a" * MAX_TURN_CHARS
 

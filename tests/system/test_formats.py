@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.engine import Engine
-from assistant.retrieval import Retriever
+from assistant.answering.engine import Engine
+from assistant.retrieval.hybrid import Retriever
 from indexer.build import build_index
 from indexer.loaders import LoadError, load_document
 from indexer.store import current_generation

@@ -7,8 +7,8 @@ import logging
 import httpx
 import pytest
 
-from assistant.engine import Engine
-from assistant.followup import Turn
+from assistant.answering.engine import Engine
+from assistant.domain import Turn
 from assistant.guard import (
     CONTACT_WARNING,
     WARNING,

@@ -15,10 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from assistant.engine import Engine
-from assistant.generators.llm import LLMGenerator, build_prompt, make_llm
-from assistant.retrieval import Retriever
+from assistant.answering.engine import Engine
+from assistant.answering.generators.llm import LLMGenerator, build_prompt
+from assistant.retrieval.hybrid import Retriever
 from assistant.settings import Settings
+from assistant.wiring import llm as make_llm
 from indexer.analysis import fold_for_match
 from tests.conftest import extended_corpus
 from tests.standins.openai_standin import scripted_model

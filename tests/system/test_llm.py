@@ -13,10 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from assistant.engine import Engine
-from assistant.generators.citations import validate
-from assistant.generators.llm import LLMGenerator, build_prompt, format_passages, make_llm, parse_answer
+from assistant.answering.engine import Engine
+from assistant.answering.generators.citations import validate
+from assistant.answering.generators.llm import LLMGenerator, build_prompt, format_passages, parse_answer
 from assistant.settings import Settings
+from assistant.wiring import llm as make_llm
 from indexer.analysis import fold_for_match
 from tests.conftest import CORPUS, free_port, wait_for
 

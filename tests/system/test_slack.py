@@ -20,9 +20,9 @@ from urllib.parse import parse_qs, urlencode, urlparse
 import httpx
 import pytest
 
-from assistant.engine import Engine
+from assistant.answering.engine import Engine
+from assistant.channels.slack import SEARCHING, THANKS, answer_blocks
 from assistant.guard import WARNING as GUARD_WARNING
-from assistant.slack_bot import SEARCHING, THANKS, answer_blocks
 from tests.conftest import CORPUS, hfa_command, running_server
 from tests.standins.slack_standin import BOT_ID, SlackStandIn, slack_standin
 
@@ -300,7 +300,7 @@ def test_votes_are_stored_and_exported_as_gold_questions(slack: tuple[str, Slack
     env.update(HFA_DATA_DIR=str(work / "data"), HFA_CORPUS_DIR=str(CORPUS))
     out = work / "feedback.yaml"
     subprocess.run([*hfa_command(), "feedback", "export", "-o", str(out)], env=env, check=True, timeout=120)
-    from assistant.evaluation import load_gold
+    from assistant.eval.evaluation import load_gold
 
     exported = [q for q in load_gold(out) if q.question == "Hvor ofte møtes SSU?"]
     assert exported and exported[0].evidence and "møtes fire ganger årlig" in exported[0].evidence[0]
@@ -358,8 +358,7 @@ def test_citation_links_open_the_web_viewer(slack: tuple[str, SlackStandIn, Path
 
 
 def test_blocks_respect_slack_limits() -> None:
-    from assistant.engine import Result
-    from assistant.generators.base import Citation
+    from assistant.domain import Citation, Result
 
     long_answer = "\n".join(f"- punkt {i} " + "tekst " * 60 for i in range(40))
     citations = [Citation(i, "d", "Tittel & <noe>", "1 Avsnitt", 1, "sitat " * 200) for i in range(1, 30)]
@@ -412,3 +411,21 @@ def test_socket_mode_answers_without_a_public_url(corpus_index: Path, tmp_path: 
             finally:
                 process.terminate()
                 process.wait(timeout=30)
+
+
+def guard_scans(base: str) -> float:
+    """The server's ``hfa_guard_scans_total``: texts the patient-data guard has scanned."""
+    lines = httpx.get(f"{base}/metrics", timeout=10).text.splitlines()
+    return next(float(line.split()[-1]) for line in lines if line.startswith("hfa_guard_scans_total "))
+
+
+def test_the_guard_scans_a_slack_question_once(slack: tuple[str, SlackStandIn, Path]) -> None:
+    """Issue 17: the adapter, the engine, validate_question and Retriever.search each ran
+    the guard's patterns, four scans per question. Now the answering service checks it
+    once and the later boundaries read that verdict."""
+    base, standin, _ = slack
+    standin.reset()
+    before = guard_scans(base)
+    send_event(base, mention(standin, "C1", "Hvor mange medlemmer har SSU i det nye året 2031?"))
+    assert answer_of(standin)["text"]
+    assert guard_scans(base) - before == 1

@@ -15,8 +15,8 @@ import httpx
 import pytest
 import yaml
 
-from assistant.drafts import make_draft, to_docx
-from assistant.engine import Engine
+from assistant.answering.drafts import make_draft, to_docx
+from assistant.answering.engine import Engine
 from indexer.analysis import fold_for_match
 from tests.conftest import CORPUS, hfa_command
 
@@ -193,9 +193,10 @@ def test_structure_and_draft_pages_in_chromium(server: str, tmp_path: Path) -> N
 
 
 def test_llm_prose_in_drafts_passes_the_same_validation(retriever) -> None:  # type: ignore[no-untyped-def]
-    from assistant.generators.llm import LLMGenerator, make_llm
-    from assistant.retrieval import Filters
+    from assistant.answering.generators.llm import LLMGenerator
+    from assistant.domain import Filters
     from assistant.settings import Settings
+    from assistant.wiring import llm as make_llm
     from tests.standins.openai_standin import scripted_model
 
     topic = "digital hjemmeoppfølging"

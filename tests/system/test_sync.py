@@ -20,8 +20,8 @@ from typing import Any
 import pytest
 import yaml
 
-from assistant.engine import Engine
-from assistant.retrieval import Retriever
+from assistant.answering.engine import Engine
+from assistant.retrieval.hybrid import Retriever
 from indexer.build import build_index
 from indexer.sync import REVIEW_NOTE, SyncError, load_sources, sync_corpus
 from tests.conftest import hfa_command

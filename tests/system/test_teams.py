@@ -224,8 +224,8 @@ def test_app_package_holds_the_manifest_and_valid_icons(tmp_path: Path) -> None:
     import zipfile
     import zlib
 
+    from assistant.channels.teams_package import build_package
     from assistant.settings import Settings
-    from assistant.teams_package import build_package
 
     app_id = "11111111-2222-3333-4444-555555555555"
     package = build_package(Settings(teams_app_id=app_id, public_url="https://hfa.example.no/"), tmp_path / "p.zip")

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from assistant.followup import Turn, is_followup, standalone_question
-from assistant.retrieval import Glossary
+from assistant.answering.followup import is_followup, standalone_question
+from assistant.domain import Turn
+from assistant.retrieval.hybrid import Glossary
 from indexer.analysis import canonical_spelling, normalize_question, tokenize
 from indexer.manifest import load_glossary
 

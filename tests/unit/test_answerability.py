@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from assistant.answerability import MIN_COVERAGE, MIN_DENSE, answerable, concepts, coverage
-from assistant.retrieval import Hit
+from assistant.answering.answerability import MIN_COVERAGE, MIN_DENSE, answerable, concepts, coverage
+from assistant.domain import Hit
 
 TELEMARK = re.compile(r"(?<!\w)(?:helsefellesskapet i )?telemark(?!\w)", re.IGNORECASE)
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.retrieval import Retriever
+from assistant.retrieval.hybrid import Retriever
 from indexer.build import BuildError, build_index
 from indexer.store import current_generation, read_params
 from tests.conftest import copy_corpus

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from assistant.evaluation import first_hit, load_gold, run_eval, within_budget
+from assistant.eval.evaluation import first_hit, load_gold, run_eval, within_budget
 from assistant.settings import Settings
 from tests.conftest import CORPUS
 

@@ -7,10 +7,11 @@ from pathlib import Path
 
 import yaml
 
-from assistant.comparison import comparison_sides, side_question
-from assistant.demands import demands_of, gaps, has_answer_type
-from assistant.followup import Topics, Turn, is_followup, standalone_question
-from assistant.status import status_ask
+from assistant.answering.comparison import comparison_sides, side_question
+from assistant.answering.demands import demands_of, gaps, has_answer_type
+from assistant.answering.followup import Topics, is_followup, standalone_question
+from assistant.answering.status import status_ask
+from assistant.domain import Turn
 from indexer.manifest import load_glossary, load_manifest
 from tests.conftest import CORPUS
 

@@ -1,0 +1,113 @@
+"""Do the documents hold the answer? Concept coverage of the question in the best passages.
+
+A question is split into concepts: each content word, plus one concept per question
+intent ("hvor ofte" → "møtes ganger årlig"), whose trigger words it replaces. Naming a
+health community says where, not what, so region names do not count. A concept is
+covered when one of its stems occurs in the best passages — exactly, with one typo
+("partnerskapsmøtte"), or as the stem of a derived word ("tildel" → "tildelingsprosess").
+The engine answers when the covered share is high enough, or when a passage or one of
+its sentences is very close in meaning (a paraphrase shares few words); the demands
+check on the answer then refuses what the question pins and the documents lack
+(calibration on the dev split: docs/answers.md).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from assistant.domain import Hit
+from indexer.analysis import QUERY_INTENTS, canonical_spelling, normalize_text, one_edit, stopwords, tokenize, words
+
+MIN_COVERAGE = 0.6
+MIN_DENSE = 0.89
+MIN_SENTENCE = 0.87  # cosine of a passage's best sentence or list item to the question
+PASSAGES = 3
+
+# Words that say nothing about the topic: matching them is no evidence of an answer.
+GENERIC = frozenset(
+    tokenize(
+        "helsefellesskap helsefellesskapet dokument dokumentene si sier står finnes gjør gjøre gjort gjelder "
+        "har være kan skal må bør ofte mange mye hvor lenge lang tid når nå dag ja nei betyr heter skjer "
+        "tilsvarer kjennetegner får gi ta tar kommer bak status rolle løpet per år sammen man vi"
+    )
+)
+_PAIRED_COMPOUND = re.compile(r"\b\w+- (?:og|eller) \w+")
+# Endings a derived word adds to a stem ("tildel" + "ingsprosess", "fordel" + "ing").
+_DERIVED = ("ing", "els", "het", "else")
+
+
+@dataclass(frozen=True)
+class Concept:
+    label: str  # the words of the question it stands for (for logs and docs)
+    stems: frozenset[str]
+
+
+def concepts(question: str, region_patterns: Iterable[re.Pattern[str]] = ()) -> list[Concept]:
+    text = canonical_spelling(normalize_text(question)).lower()
+    for pattern in region_patterns:
+        text = pattern.sub(" ", text)
+    found: list[Concept] = []
+    for pattern, terms in QUERY_INTENTS:
+        match = pattern.search(text)
+        if match:
+            found.append(Concept(match.group(0), frozenset(tokenize(terms)) | frozenset(tokenize(match.group(0)))))
+            text = pattern.sub(" ", text)
+    for match in _PAIRED_COMPOUND.finditer(text):  # "helse- og omsorgstjenesteloven" is one thing
+        found.append(Concept(match.group(0), frozenset(tokenize(match.group(0))) - GENERIC))
+    text = _PAIRED_COMPOUND.sub(" ", text)
+    stop = stopwords()
+    numbers: set[str] = set()  # "6-1" in "§ 6-1" is one number, not the numbers 6 and 1
+    for word in dict.fromkeys(words(text)):
+        if "-" in word:
+            parts = [part for part in word.split("-") if part]
+            if parts and all(part.isdigit() for part in parts):
+                numbers.update(parts)
+                found.append(Concept(word, frozenset({word})))
+            continue  # other hyphenated words: the parts are words of their own
+        if word in stop or word in numbers:
+            continue
+        stems = frozenset(tokenize(word)) - GENERIC
+        if any(len(stem) >= 6 and _matches(stem, GENERIC) for stem in stems):
+            continue  # "helsefellesskpaet"
+        if stems and not any(stems <= concept.stems for concept in found):  # "tilskudd" after "penger"
+            found.append(Concept(word, stems))
+    return found
+
+
+def _matches(stem: str, seen: Iterable[str]) -> bool:
+    if stem in seen:
+        return True
+    if len(stem) < 5:
+        return False
+    for other in seen:
+        if other.startswith(stem) and other[len(stem) :].startswith(_DERIVED):
+            return True
+        if len(stem) >= 6 and abs(len(other) - len(stem)) <= 1 and one_edit(stem, other):
+            return True
+    return False
+
+
+def coverage(question: str, hits: list[Hit], region_patterns: Iterable[re.Pattern[str]] = ()) -> float:
+    """Share of the question's concepts found in the best passages (0 when it has none)."""
+    wanted = concepts(question, region_patterns)
+    if not wanted:
+        return 0.0
+    seen: set[str] = set()
+    for hit in hits[:PASSAGES]:
+        seen |= set(tokenize(f"{hit.passage.get('trail', '')} {hit.passage['text']}"))
+    covered = sum(1 for concept in wanted if any(_matches(stem, seen) for stem in concept.stems))
+    return covered / len(wanted)
+
+
+def answerable(question: str, hits: list[Hit], region_patterns: Iterable[re.Pattern[str]] = ()) -> bool:
+    if not hits:
+        return False
+    best_dense = max((h.dense_score or 0.0) for h in hits)
+    best_sentence = max((h.sentence_score or 0.0) for h in hits)
+    return (
+        coverage(question, hits, region_patterns) >= MIN_COVERAGE
+        or best_dense >= MIN_DENSE
+        or best_sentence >= MIN_SENTENCE
+    )

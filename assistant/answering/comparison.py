@@ -1,0 +1,99 @@
+"""Comparison questions: "Hva er forskjellen mellom PSU i Trøndelag og SSU i Telemark?"
+
+A comparison names two (or more) things of one kind — regions, bodies or documents —
+and asks about them together. Each side is searched and answered on its own (a region
+side is filtered to that region, a document side to that document), so the answer
+holds both sides, each cited, and says so when the documents are silent on one.
+The names come from corpus data through ``Topics``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from assistant.answering.followup import Topics
+
+_CUE = re.compile(
+    r"\b(?:forskjell\w{0,4}|skilnad\w{0,4}|ulikhet\w{0,4}|likhet\w{0,4}|sammenlign\w{0,6}|samanlikn\w{0,6}|"
+    r"sammenlikn\w{0,6}|skiller|skil seg|skiljer|versus|vs|kontra|motsetning|annerledes|differ\w{0,6}|"
+    r"compare\w{0,2}|difference\w{0,2})\b|\bbåde\b.{1,80}\bog\b|\bhver for seg\b|\bhenholdsvis\b",
+    re.IGNORECASE,
+)
+# "Hva gjør SSU, og hvem sitter i FSU?": two questions in one, one per side.
+_TWO_CLAUSES = re.compile(
+    r",?\s+og\s+(?:hva|kva|hvem|kven|hvilke|hvilken|hvor|kor|hvordan|korleis|når)\b", re.IGNORECASE
+)
+_CLAUSE_SPLIT = re.compile(
+    r",?\s+og\s+(?=(?:hva|kva|hvem|kven|hvilke|hvilken|hvor|kor|hvordan|korleis|når)\b)", re.IGNORECASE
+)
+# Phrases that only say "compare": dropped from each side's own question.
+_CUE_PHRASE = re.compile(
+    r"\b(?:hva|kva|hvilke|kva for)\s+(?:er|var)\s+(?:de\s+|dei\s+)?(?:viktigste\s+)?"
+    r"(?:forskjell\w{0,4}|skilnad\w{0,4}|ulikhet\w{0,4}|likhet\w{0,4})\s*(?:på|mellom|i)?|"
+    r"\b(?:forskjell\w{0,4}|skilnad\w{0,4}|ulikhet\w{0,4})\s+(?:på|mellom)|"
+    r"\b(?:sammenlign\w{0,4}|samanlikn\w{0,4}|sammenlikn\w{0,4})(?:\s+med)?|\bskil(?:ler|jer)?\s+seg(?:\s+fra|\s+frå)?|"
+    r"\bi motsetning til|\bversus\b|\bvs\.?|\bkontra\b|\bbåde\b|\bhenholdsvis\b|\bhver for seg\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Side:
+    kind: str  # "region" | "body" | "document" | "term"
+    name: str  # as written in the question
+
+
+def comparison_sides(question: str, topics: Topics) -> list[Side]:
+    """The sides of a comparison question (two or more of one kind), or [] when the
+    question compares nothing."""
+    found = topics.find(question)
+    if len(found) < 2:
+        return []
+    by_kind: dict[str, list[str]] = {}
+    for kind, name in found:
+        key = "body" if kind in ("body", "term") else kind
+        by_kind.setdefault(key, []).append(name)
+    cue = bool(_CUE.search(question)) or bool(_TWO_CLAUSES.search(question))
+    for kind in ("body", "document", "region"):
+        names = _distinct(by_kind.get(kind, []), topics)
+        if len(names) >= 2 and (cue or kind == "region"):
+            return [Side(kind, name) for name in names[:3]]
+    return []
+
+
+def _distinct(names: list[str], topics: Topics) -> list[str]:
+    """Drop names that are another name's abbreviation or expansion ("SSU" and
+    "strategisk samarbeidsutvalg" are one side)."""
+    out: list[str] = []
+    for name in names:
+        if not any(topics.same(name, other) for other in out):
+            out.append(name)
+    return out
+
+
+def side_question(question: str, side: Side, sides: list[Side], topics: Topics | None = None) -> str:
+    """The question asked of one side: the comparison words and the other sides go;
+    a question left with nothing to ask becomes "Hva er <side>?"; in "Hvem sitter i SSU,
+    og hva gjør FSU?" each side gets its own clause."""
+    clauses = [c for c in _CLAUSE_SPLIT.split(question) if c.strip()]
+    own = [c for c in clauses if re.search(rf"(?<!\w){re.escape(side.name)}(?!\w)", c, re.IGNORECASE)]
+    if len(clauses) > 1 and len(own) == 1:
+        clause = own[0].strip(" ,?")
+        return clause[:1].upper() + clause[1:] + "?"
+    text = _CUE_PHRASE.sub(" ", question)
+    for other in sides:
+        if other is side:
+            continue
+        text = re.sub(rf"(?:\s+(?:og|eller|med|i|og i)\s+)?(?<!\w){re.escape(other.name)}(?!\w)", " ", text, flags=re.I)
+    text = re.sub(r"\s+(?:og|eller)\s*(?=[?.]?\s*$)", " ", text, flags=re.IGNORECASE)
+    text = " ".join(text.split()).strip(" ,?")
+    rest = text
+    for _, name in (topics or Topics()).find(text):  # names say whom or where; the rest says what is asked
+        rest = re.sub(rf"(?<!\w){re.escape(name)}(?!\w)", " ", rest)
+    words = [w for w in re.findall(r"\w+", rest) if len(w) > 3]
+    if side.name.lower() not in text.lower():
+        text = f"{text} {side.name}".strip()
+    if not words:
+        return f"Hva er {side.name}?"
+    return f"{text}?"

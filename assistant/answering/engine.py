@@ -1,0 +1,370 @@
+"""The engine: question (+ earlier turns) -> retrieve -> answer -> validated citations.
+
+Every interface (CLI, HTTP, Slack, Teams) calls ``Engine.ask``; nothing that decides
+what to answer lives in an adapter. An answer leaves only after citation validation;
+when the documents do not hold the answer, the engine says so and suggests the
+nearest sections instead of inventing one.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from assistant import guard
+from assistant.answering.answerability import answerable
+from assistant.answering.comparison import Side, comparison_sides, side_question
+from assistant.answering.demands import Demands, demands_of, gaps
+from assistant.answering.followup import Topics, is_followup, standalone_question
+from assistant.answering.generators.base import Generator
+from assistant.answering.generators.citations import MARKER, cite, validate
+from assistant.answering.generators.extractive import ExtractiveGenerator
+from assistant.answering.status import lead, norwegian_date, status_ask
+from assistant.domain import Citation, Draft, Filters, Hit, Result, Turn
+from assistant.errors import HfaError
+from assistant.guard import personal_data
+from assistant.retrieval.glossary import asked_term, glossary_draft
+from assistant.retrieval.hybrid import Retriever, validate_question
+from indexer.sentences import passage_units
+
+log = logging.getLogger(__name__)
+
+ANSWER_K = 5
+SIDE_K = 3  # passages per side of a comparison
+SIDE_SUPPORT = True  # a side's answer takes support from its other passages too
+# "… en bindende retningslinje?": a document kind after an indefinite article is what the
+# document is compared with, not the document asked about.
+_PREDICATE = re.compile(r"\b(?:en|et|ei|eit|ein)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
+
+
+@dataclass
+class Plan:
+    """A question ready for a generator: the standalone question, its passages, and
+    what goes before the generated answer (a status line, a partial-answer note)."""
+
+    standalone: str
+    hits: list[Hit]
+    passages: list[dict[str, Any]]
+    lead: str = ""
+    lead_citations: list[Citation] = field(default_factory=list)
+    found: bool = True  # False for a partial answer: what the documents say, not what was asked
+    demands: Demands | None = None  # what the answer must hold (checked on the answer itself)
+
+
+class Engine:
+    def __init__(self, retriever: Retriever, generator: Generator | None = None) -> None:
+        self.retriever = retriever
+        manifest = retriever.manifest
+        self.regions = dict(manifest.regions)
+        self.extractive = ExtractiveGenerator(retriever.glossary, self.regions, idf=retriever.idf)
+        self.generator = generator or self.extractive
+        self.texts = self.extractive.texts
+        self._other_regions = [
+            (name, re.compile(rf"(?<!\w){re.escape(name)}(?!\w)", re.IGNORECASE)) for name in manifest.other_regions
+        ]
+        self.topics = corpus_topics(retriever)
+
+    def ask(self, question: str, history: list[Turn] | None = None, filters: Filters | None = None) -> Result:
+        prepared = self._prepare(question, history, filters)
+        if isinstance(prepared, Result):
+            return prepared
+        return self._finish(self.generator.generate(prepared.standalone, prepared.hits), prepared)
+
+    def ask_stream(
+        self, question: str, history: list[Turn] | None = None, filters: Filters | None = None
+    ) -> Iterator[tuple[str, Any]]:
+        """("token", text) events while an LLM writes, then one ("final", Result). The
+        final answer is the validated one; it replaces the streamed text when the
+        model's citations did not hold. The question is checked before this returns, so
+        a bad question raises here, not in the middle of a stream."""
+        prepared = self._prepare(question, history, filters)
+        return self._stream(prepared)
+
+    def _stream(self, prepared: Result | Plan) -> Iterator[tuple[str, Any]]:
+        if isinstance(prepared, Result):
+            yield "final", prepared
+            return
+        if not self.generator.streams:
+            yield "final", self._finish(self.generator.generate(prepared.standalone, prepared.hits), prepared)
+            return
+        pieces: list[str] = []
+        for token in self.generator.stream(prepared.standalone, prepared.hits):
+            pieces.append(token)
+            yield "token", token
+        draft = self.generator.finish("".join(pieces), prepared.hits)
+        yield "final", self._finish(draft, prepared)
+
+    def _prepare(self, question: str, history: list[Turn] | None, filters: Filters | None) -> Result | Plan:
+        warning = guard.check(question or "")
+        if warning:
+            return Result(warning, False, guarded=True)
+        question = validate_question(question)
+        filters = filters or Filters()
+        term = asked_term(question, self.retriever.glossary.terms)
+        if term is not None:  # "Hva betyr USHT?": the glossary, cited where the corpus uses it
+            found = glossary_draft(self.retriever, term, filters)
+            if found is not None:
+                draft, hits = found
+                passages = [hit.public() for hit in hits]
+                return self._finish(draft, Plan(question, hits, passages))
+        history = [turn for turn in history or [] if not personal_data(turn.content)]
+        standalone = self.standalone(question, history)
+        elsewhere = self.uncovered_region(standalone)
+        sides = comparison_sides(standalone, self.topics) if not elsewhere else []
+        if len(sides) >= 2:
+            return self._compare(standalone, sides, filters)
+        hits = self.retriever.search(standalone, k=ANSWER_K, filters=filters)
+        passages = [hit.public() for hit in hits]
+        if elsewhere:
+            covered = " og ".join(r.name for r in self.regions.values())
+            text = self.texts["other_region"].format(covered=covered, region=elsewhere)
+            return Result(text, False, [], passages, standalone)
+        names_document = any(kind == "document" for kind, _ in self.topics.find(standalone))
+        ask = status_ask(standalone, names_document)
+        if ask is not None and hits and demands_of(standalone).answer_type != "person":
+            status = self._status_lead(standalone, ask, hits, filters)
+            if status is not None:
+                lead_text, citation, status_hits = status
+                passages = [hit.public() for hit in status_hits]
+                return Plan(standalone, status_hits, passages, lead_text, [citation])
+        if not self.answerable(standalone, hits):
+            return self.refusal(standalone, hits, passages)
+        named = self.retriever.regions_in(standalone)
+        if len(named) == 1:  # a question about one health community is answered from its documents
+            hits = [h for h in hits if h.passage["region"] in named] + [
+                h for h in hits if h.passage["region"] not in named
+            ]
+        return Plan(standalone, hits, passages, demands=demands_of(standalone))
+
+    def _finish(self, draft: Draft, plan: Plan) -> Result:
+        if not draft.found:
+            return self.refusal(plan.standalone, plan.hits, plan.passages)
+        check = validate(draft, plan.hits)
+        if not check.ok:
+            log.warning(
+                "Generated answer failed citation validation (%s); using the extractive answer",
+                "; ".join(check.problems),
+            )
+            draft = self.extractive.generate(plan.standalone, plan.hits)
+            if not validate(draft, plan.hits).ok:  # pragma: no cover - extractive quotes are verbatim
+                return self.refusal(plan.standalone, plan.hits, plan.passages)
+        found = plan.found
+        missing = self.answer_gaps(plan.standalone, plan.demands, draft, plan.hits) if plan.demands is not None else []
+        if missing:
+            if any(gap.startswith("noe om ") for gap in missing):  # another year, place or name: not here
+                return self.refusal(plan.standalone, plan.hits, plan.passages, missing)
+            # what the documents do say, and plainly what they do not
+            draft = _prepend(self.texts["partial"].format(missing=_join(missing)), [], draft)
+            found = False
+        if plan.lead:
+            draft = _prepend(plan.lead, plan.lead_citations, draft)
+        return Result(draft.answer, found, draft.citations, plan.passages, plan.standalone)
+
+    # -- comparisons, status, partial answers --------------------------------------------
+    def _compare(self, question: str, sides: list[Side], filters: Filters) -> Result:
+        """Each side searched and answered on its own, then put together, each cited."""
+        parts: list[Draft] = []
+        all_hits: list[Hit] = []
+        passages: list[dict[str, Any]] = []
+        for side in sides:
+            sub = side_question(question, side, sides, self.topics)
+            side_filters = filters
+            key = self.topics.key(side.name)
+            if side.kind in ("region", "body") and key in self.regions:  # a body belongs to its region
+                side_filters = replace(filters, region=key)
+            elif side.kind == "document" and key:
+                side_filters = replace(filters, doc_id=key)
+            try:
+                hits = self.retriever.search(sub, k=SIDE_K, filters=side_filters)
+            except HfaError:  # a filter the caller may not use, or a document out of sight
+                hits = []
+            all_hits.extend(hits)
+            passages.extend(hit.public() for hit in hits)
+            intro = self.texts["side_intro"].format(side=side.name)
+            if hits and self.answerable(sub, hits):
+                draft = self.extractive.generate(sub, hits, region_prefix=side.kind != "region", support=SIDE_SUPPORT)
+                if draft.found:
+                    parts.append(Draft(f"{intro} {draft.answer}", draft.citations))
+                    continue
+            parts.append(Draft(f"{intro} {self.texts['side_missing'].format(side=side.name)}", []))
+        if not any(part.citations for part in parts):
+            return self.refusal(question, all_hits, passages)
+        answer, citations = _merge(parts)
+        return Result(answer, True, citations, passages, question)
+
+    def _status_lead(
+        self, question: str, ask: Any, hits: list[Hit], filters: Filters
+    ) -> tuple[str, Citation, list[Hit]] | None:
+        """ "Ja." / "Nei – det er et forslag" and the document's status, date and issuer,
+        cited to the passage of that document that best states them."""
+        doc_id = self._asked_document(question, hits)
+        meta = next((m for m in self.retriever.manifest.documents.values() if m.id == doc_id), None)
+        if meta is None:
+            return None
+        date = norwegian_date(meta.date)
+        try:  # the document's own words about its date or status, among passages the caller may see
+            doc_hits = self.retriever.search(
+                f"{question} {date} {meta.status_note}", k=3, filters=replace(filters, doc_id=doc_id)
+            )
+        except HfaError:
+            return None
+        if not doc_hits:
+            return None
+        hit, quote = _status_quote(doc_hits, [date, meta.date[:4], *meta.status_note.split()])
+        status = self.texts.get(f"status_name_{meta.status}", meta.status)
+        if meta.status_note:
+            status = f"{status} – {meta.status_note}"
+        line = self.texts["status_line"].format(
+            title=meta.title,
+            kind=meta.kind,
+            date=f", {date}" if date else "",
+            issuer=f", {meta.issued_by}" if meta.issued_by else "",
+            status=status,
+        )
+        first = lead(ask, meta.status, self.texts)
+        text = f"{first} {line} [1]".strip()
+        hits_out = [hit, *[h for h in hits if h is not hit]]
+        return text, cite(1, hit, quote), hits_out
+
+    def _asked_document(self, question: str, hits: list[Hit]) -> str:
+        """The document a status question is about: the first one it names ("notatet",
+        "Retningslinje 1") that is not what it is compared with ("… en gjeldende
+        retningslinje?"); a kind shared by several documents is narrowed by the region
+        the question names, then by the search; else the best passage's document."""
+        documents = list(self.retriever.manifest.documents.values())
+        regions = self.retriever.regions_in(question)
+        ranked = [hit.passage["doc_id"] for hit in hits]
+        for kind, name in self.topics.find(question):
+            if kind != "document" or _PREDICATE.search(question[: question.find(name)]):
+                continue
+            key = self.topics.key(name)
+            if key:
+                return key
+            candidates = [d for d in documents if name.lower().startswith(d.kind.lower())]
+            if regions:
+                candidates = [d for d in candidates if d.region in regions] or candidates
+            if candidates:
+                best = min(candidates, key=lambda d: ranked.index(d.id) if d.id in ranked else len(ranked))
+                return best.id
+        if regions:
+            for doc_id in ranked:
+                if any(d.id == doc_id and d.region in regions for d in documents):
+                    return str(doc_id)
+        return str(hits[0].passage["doc_id"])
+
+    def answer_gaps(self, question: str, demands: Demands, draft: Draft, hits: list[Hit]) -> list[str]:
+        """What the question demands that the answer — its quotes and the passages they
+        come from — does not hold (any generator's answer: extractive or LLM)."""
+        answering = draft.citations[: draft.answering] if draft.answering is not None else draft.citations
+        cited = {(c.doc_id, c.section, c.page) for c in answering}
+        sources = [
+            h.passage for h in hits if (h.passage["doc_id"], h.passage["section"], int(h.passage["page"])) in cited
+        ]
+        quotes = " ".join(c.quote for c in answering)
+        context = " ".join(f"{p['title']} {p.get('date', '')} {p.get('trail', '')} {p['text']}" for p in sources)
+        evidence = " ".join(f"{h.passage['title']} {h.passage.get('date', '')} {h.passage['text']}" for h in hits)
+        missing = gaps(demands, quotes, context, evidence, self.topics.known_words())
+        named = self.retriever.regions_in(question)
+        if len(named) == 1 and sources and not any(p["region"] in named for p in sources):
+            missing.append(f"noe om dette for {self.regions[next(iter(named))].name}")
+        return missing
+
+    def standalone(self, question: str, history: list[Turn]) -> str:
+        """Rule-based rewrite; with an LLM configured, the model rewrites follow-ups."""
+        if history and is_followup(question, self.topics):
+            rewritten = self.generator.rewrite(question, [(t.role, t.content) for t in history])
+            if rewritten:
+                return rewritten
+        return standalone_question(question, history, self.topics)
+
+    def uncovered_region(self, question: str) -> str:
+        """The area a question names when the corpus has no documents from it."""
+        if self.retriever.regions_in(question):
+            return ""
+        for name, pattern in self._other_regions:
+            if pattern.search(question):
+                return name
+        return ""
+
+    def answerable(self, question: str, hits: list[Hit]) -> bool:
+        return answerable(question, hits, self.retriever.region_patterns.values())
+
+    def refusal(
+        self, question: str, hits: list[Hit], passages: list[dict[str, Any]], gaps: list[str] | None = None
+    ) -> Result:
+        lines = [self.texts["refusal"]]
+        if gaps:
+            lines[0] = f"{self.texts['missing'].format(missing=_join(gaps))} {lines[0]}"
+        if hits:
+            lines.append(self.texts["suggestions_intro"])
+            for hit in hits[:3]:
+                p = hit.passage
+                lines.append(f"- {p['title']}, {p['section']} (s. {p['page']})")
+        return Result("\n".join(lines), False, [], passages, question)
+
+
+def corpus_topics(retriever: Retriever) -> Topics:
+    """Bodies, regions, documents and abbreviations the corpus's data files name."""
+    manifest = retriever.manifest
+    bodies: list[tuple[list[str], str]] = []
+    try:
+        structure = retriever.snapshot().structure or {}
+    except HfaError:  # no index yet: the manifest's bodies are enough
+        structure = {}
+    for region_id, region in (structure.get("regions") or {}).items():
+        for body in region.get("bodies") or []:
+            name = str(body.get("name", ""))
+            if name and " – " not in name:
+                names = [part.strip() for part in re.split(r"[()]", name) if part.strip()]
+                bodies.append(([*names, *(str(alias) for alias in body.get("aliases") or [])], region_id))
+    return Topics.from_corpus(
+        [(r.id, r.name, r.aliases, r.bodies) for r in manifest.regions.values()],
+        [(t.abbr, t.expansion, t.variants, t.region) for t in retriever.glossary.terms],
+        [(d.id, d.title, d.kind, d.region) for d in manifest.documents.values()],
+        bodies,
+    )
+
+
+def _join(parts: list[str]) -> str:
+    return parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} eller {parts[-1]}"
+
+
+def _renumber(draft: Draft, offset: int) -> Draft:
+    if not offset:
+        return draft
+    answer = MARKER.sub(lambda m: f"[{int(m.group(1)) + offset}]", draft.answer)
+    citations = [replace(c, id=c.id + offset) for c in draft.citations]
+    return Draft(answer, citations, draft.found)
+
+
+def _merge(parts: list[Draft]) -> tuple[str, list[Citation]]:
+    """Drafts side by side, their citations numbered on from one another; a passage
+    cited twice keeps its first number."""
+    texts: list[str] = []
+    citations: list[Citation] = []
+    for part in parts:
+        part = _renumber(part, len(citations))
+        texts.append(part.answer)
+        citations.extend(part.citations)
+    return "\n\n".join(texts), citations
+
+
+def _prepend(text: str, lead_citations: list[Citation], draft: Draft) -> Draft:
+    body = _renumber(draft, len(lead_citations))
+    return Draft(f"{text}\n\n{body.answer}", [*lead_citations, *body.citations], draft.found)
+
+
+def _status_quote(hits: list[Hit], marks: list[str]) -> tuple[Hit, str]:
+    """The passage and sentence that state a document's date or status (verbatim), else
+    the best passage's first sentence."""
+    wanted = [m.lower() for m in marks if len(m) >= 4]
+    for hit in hits:
+        for unit in passage_units(hit.passage["text"]):
+            if unit.kind != "list" and any(m in unit.text.lower() for m in wanted):
+                return hit, unit.text
+    hit = hits[0]
+    units = [u for u in passage_units(hit.passage["text"]) if u.kind != "list"]
+    return hit, units[0].text if units else hit.passage["text"].split("\n")[0]

@@ -1,0 +1,208 @@
+"""Turn a follow-up question and the earlier turns into a standalone question (rule-based).
+
+"Hvem sitter i det utvalget?" after "Hvor ofte møtes SSU?" becomes "Hvem sitter i det
+utvalget (SSU)?"; "Og i Trøndelag?" after "Hvor ofte møtes PSU?" asks the same question
+about Trøndelag; "Hva med FSU?" after "Hvor ofte møtes SSU?" becomes "Hvor ofte møtes
+FSU?"; "Hvorfor det?" takes the claim from the previous answer.
+
+What a conversation can be about — bodies, regions, documents, abbreviations — comes
+from the corpus's own data (manifest.yaml, glossary.yaml, structure.yaml) through
+``Topics``; only the Norwegian words for "that one", "what about" and "why" live here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from assistant.domain import Turn
+
+# Words that are part of many names but name nothing on their own.
+_NAME_NOISE = frozenset({"hf", "i", "og", "for", "av", "til", "med", "mellom", "the", "de", "st", "st."})
+
+
+@dataclass
+class Topics:
+    """Names a conversation can be about, by kind ("body", "region", "document", "term"),
+    from corpus data. Each name is matched as a whole word (inflected forms by prefix),
+    case-insensitively; names given together (an abbreviation and its expansion, a
+    region and its aliases) are one topic, with one key (region id, document id)."""
+
+    _pattern: re.Pattern[str] | None = None
+    _kind_of: dict[str, str] = field(default_factory=dict)
+    _group_of: dict[str, int] = field(default_factory=dict)
+    _key_of: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_corpus(
+        cls,
+        regions: Iterable[tuple[str, str, Iterable[str], Iterable[str]]],
+        terms: Iterable[tuple[str, str, Iterable[str], str]],
+        documents: Iterable[tuple[str, str, str, str]],
+        bodies: Iterable[tuple[list[str], str]] = (),
+    ) -> Topics:
+        """``regions``: (id, name, aliases, bodies); ``terms``: (abbr, expansion, variants,
+        region id); ``documents``: (id, title, kind, region id); ``bodies``: (names, region id)
+        from structure.yaml — a body's name, abbreviation and aliases are one topic."""
+        topics = cls()
+        for region_id, name, aliases, region_bodies in regions:
+            topics._add("region", [name, *aliases], region_id)
+            for body in region_bodies:  # "Strategisk samarbeidsutvalg (SSU)" -> both names
+                topics._add("body", [part.strip() for part in re.split(r"[()]", body) if part.strip()], region_id)
+        for names, region_id in bodies:
+            topics._add("body", names, region_id)
+        for abbr, expansion, variants, region_id in terms:
+            kind = "body" if re.search(r"utvalg|råd\b|møte|sekretariat", expansion, re.IGNORECASE) else "term"
+            topics._add(kind, [abbr, expansion, *variants], region_id)
+        documents = list(documents)
+        kinds = [kind for _, _, kind, _ in documents]
+        for doc_id, title, kind, _region in documents:
+            first = re.split(r"\s[–-]\s|:", title, maxsplit=1)[0].strip()  # "Retningslinje 1", "Strategi for …"
+            topics._add("document", [first], doc_id)
+            # "strategien", "notatet": the kind names a document too (that one, when it is the only one)
+            topics._add("document", [kind], doc_id if kinds.count(kind) == 1 else "")
+        topics._compile()
+        return topics
+
+    def _add(self, kind: str, names: list[str], key: str = "") -> None:
+        group = len(self._group_of) + 1
+        for name in names:
+            name = " ".join(str(name).split())
+            low = name.lower()
+            if len(name) < 2 or low in _NAME_NOISE:
+                continue
+            self._kind_of.setdefault(low, kind)
+            self._group_of.setdefault(low, self._group_of.get(names[0].lower(), group))
+            if key:
+                self._key_of.setdefault(low, key)
+
+    def _compile(self) -> None:
+        every = sorted(self._kind_of, key=len, reverse=True)  # longest first: "St. Olavs" before "St. Olav"
+        if every:
+            alternatives = "|".join(re.escape(n) for n in every)
+            # inflected forms ("utvalget", "strategien") match by a short suffix
+            self._pattern = re.compile(rf"(?<!\w)(?:{alternatives})\w{{0,4}}(?!\w)", re.IGNORECASE)
+
+    def find(self, text: str) -> list[tuple[str, str]]:
+        """(kind, name as written) for each name in ``text``, in order, without repeats."""
+        if self._pattern is None:
+            return []
+        seen: list[tuple[str, str]] = []
+        for match in self._pattern.finditer(text):
+            value = match.group(0)
+            if value.lower() not in {v.lower() for _, v in seen}:
+                seen.append((self.kind(value), value))
+        return seen
+
+    def _base(self, value: str) -> str:
+        low = value.lower()
+        for cut in range(len(low), max(0, len(low) - 5), -1):
+            if low[:cut] in self._kind_of:
+                return low[:cut]
+        return low
+
+    def kind(self, value: str) -> str:
+        return self._kind_of.get(self._base(value), "term")
+
+    def key(self, value: str) -> str:
+        """The region id (regions, bodies, region-bound terms) or document id of a name."""
+        return self._key_of.get(self._base(value), "")
+
+    def known_words(self) -> frozenset[str]:
+        """Every word of every name (lower case): a name in a question that the corpus
+        data knows is no unknown place or person."""
+        return frozenset(word.lower() for name in self._kind_of for word in re.findall(r"\w+", name))
+
+    def same(self, a: str, b: str) -> bool:
+        """Do two names stand for one topic (an abbreviation and its expansion)?"""
+        ga, gb = self._group_of.get(self._base(a)), self._group_of.get(self._base(b))
+        return ga is not None and ga == gb
+
+
+_DEICTIC = re.compile(
+    r"\b(?:det|den|de|dem|der|dit|dette|disse|deres|denne|utvalget|utvalet|organet|gruppen|gruppa|dokumentet|"
+    r"dei|hit|samme|sånn|slik|dei|desse|dette|same|her)\b",
+    re.IGNORECASE,
+)
+_WHAT_ABOUT = re.compile(
+    r"^\s*(?:og|men|enn)?\s*(?:hva|kva)\s+med\s+(?P<topic>.{1,200}?)\s*\??\s*$|"
+    r"^\s*(?:og|enn|men)\s+(?P<topic2>(?:i|for|på|hos|om)\s+.{1,200}?|[^\s?]{1,60})\s*\??\s*$",
+    re.IGNORECASE,
+)
+_BARE_WHY = re.compile(
+    r"^\s*(?:og\s+)?(?:hvorfor|kvifor|hvordan|korleis)(?:\s+(?:det|da|det da|så))?\s*\??\s*$", re.IGNORECASE
+)
+_CITATION = re.compile(r"\s*\[\d{1,3}\]")
+_PREPOSITION = re.compile(r"^(?:i|for|på|hos|om)\s+", re.IGNORECASE)
+EMPTY_TOPICS = Topics()
+
+
+def is_followup(question: str, topics: Topics = EMPTY_TOPICS) -> bool:
+    if _WHAT_ABOUT.match(question) or _BARE_WHY.match(question):
+        return True
+    if question.strip().lower().startswith(("og ", "enn ")):
+        return True
+    return len(question.split()) <= 10 and bool(_DEICTIC.search(question)) and not topics.find(question)
+
+
+def standalone_question(question: str, history: Sequence[Turn] | None, topics: Topics = EMPTY_TOPICS) -> str:
+    """The question itself when it stands alone; otherwise the question with the topic
+    of the conversation made explicit."""
+    if not history or not is_followup(question, topics):
+        return question
+    users = [t.content for t in history if t.role == "user"]
+    assistants = [t.content for t in history if t.role == "assistant"]
+    last_user = users[-1] if users else ""
+    last_answer = _CITATION.sub("", assistants[-1]) if assistants else ""
+
+    if _BARE_WHY.match(question):
+        claim = re.split(r"(?<=[.!?])\s", last_answer.strip(), maxsplit=1)[0] if last_answer else last_user
+        return f"{question.rstrip('?').strip()}: {claim}".strip()
+
+    what_about = _WHAT_ABOUT.match(question)
+    if what_about:
+        topic = (what_about.group("topic") or what_about.group("topic2") or "").strip()
+        return _what_about(topic, last_user, topics)
+
+    # "Hvem sitter der?": the question, with what the conversation was about: the
+    # earlier question's own words, and the bodies, regions or documents it or the
+    # answer named.
+    anchors = [name for _, name in topics.find(last_user)] or [name for _, name in topics.find(last_answer)]
+    context = " ".join(_stripped(last_user).split())
+    extra = [a for a in anchors if a.lower() not in context.lower()]
+    parts = [p for p in (context, ", ".join(extra)) if p]
+    if not parts:
+        return question
+    return f"{question.rstrip('?').strip()} ({'; '.join(parts)})?"
+
+
+_QUESTION_WORDS = re.compile(
+    r"^\s*(?:og\s+)?(?:hva|kva|hvem|kven|hvor|kor|hvordan|korleis|hvorfor|kvifor|når|hvilke|hvilken|hvilket|"
+    r"kva for|er|har|kan|skal|må)\b\s*",
+    re.IGNORECASE,
+)
+
+
+def _stripped(question: str) -> str:
+    """A question without its question word and mark: the topic it was about."""
+    return _QUESTION_WORDS.sub("", question).strip(" ?")
+
+
+def _what_about(topic: str, previous: str, topics: Topics) -> str:
+    """ "Og i Trøndelag?" / "Hva med FSU?": the previous question, asked of the new topic."""
+    new = topics.find(topic)
+    old = topics.find(previous)
+    if previous and new:
+        kind, name = new[0]
+        same_kind = [value for k, value in old if k == kind or {k, kind} <= {"body", "term"}]
+        if same_kind:  # replace the earlier body (region, document) by the new one
+            pattern = re.compile(rf"(?<!\w){re.escape(same_kind[0])}(?!\w)", re.IGNORECASE)
+            return pattern.sub(lambda _: name, previous, count=1)
+        if kind == "region":  # the earlier question named no region: ask it of this one
+            return f"{previous.rstrip(' ?')} i {name}?"
+    if previous and not new and _PREPOSITION.match(topic) is None and len(topic.split()) <= 6:
+        # "Hva med barn og unge?" after a question about the strategy: keep its context
+        context = [value for _, value in old if value.lower() not in topic.lower()]
+        return f"{topic} {' '.join(context)}".strip() + "?"
+    return f"{previous.rstrip(' ?')} ({topic})?" if previous else f"{topic}?"

@@ -1,0 +1,336 @@
+"""The extractive generator: answers with the documents' own sentences or list items.
+
+It needs no language model. From the best passages it picks the sentence(s) that share
+the most with the question, or — for "who sits in / which bodies / which tasks"
+questions — the list itself. Each fact is cited [n] with a verbatim quote, says which
+health community it belongs to when the corpus has more than one, and is marked when
+its document is not in force. Abbreviations are spelled out the first time.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from itertools import pairwise
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import yaml
+
+from assistant.answering.answerability import concepts
+from assistant.answering.demands import demands_of, has_answer_type
+from assistant.answering.generators.base import Generator
+from assistant.answering.generators.citations import cite
+from assistant.domain import Citation, Draft, Hit
+from assistant.resources import resource_dir
+from indexer.analysis import canonical_spelling, tokenize
+from indexer.injection import usable_by_llm
+from indexer.manifest import Region, region_patterns
+from indexer.sentences import passage_units
+
+if TYPE_CHECKING:  # the engine passes the retriever's glossary in; generators never import retrieval
+    from assistant.retrieval.hybrid import Glossary
+
+LIST_QUESTION = re.compile(
+    r"\b(?:hvem (?:sitter|deltar|er med|møter|består)|hvilke|består\w* av|sammensetning\w*|"
+    r"oppgave\w*|medlem\w*|hva gjør|hvem er representert)\b",
+    re.IGNORECASE,
+)
+_ANAPHOR = re.compile(r"(?:Denne|Dette|Disse|Slike|Desse|Dei)\b")
+_WHY = re.compile(r"\b(?:hvorfor|kvifor|begrunn\w*|årsak\w*)\b", re.IGNORECASE)
+_REASON = re.compile(
+    r"\b(?:fordi|begrunn\w*|årsak\w*|derfor|grunnet|skyldes|mener at|oppfatning\w*|på grunn av|slik at)\b",
+    re.IGNORECASE,
+)
+_HOW_MUCH = re.compile(r"\b(?:hvor|kor) (?:mye|mykje|mange|lenge|lang|stor\w*|ofte)\b", re.IGNORECASE)
+_QUANTITY = re.compile(r"\d|\b(?:en|ett|to|tre|fire|fem|seks|sju|syv|åtte|ni|ti|tolv|hver|årlig)\b", re.IGNORECASE)
+_NEGATION = re.compile(r"\b(?:ikke|ikkje|uten|unntatt)\b", re.IGNORECASE)
+MAX_SENTENCES = 4
+SEMANTIC_WEIGHT = 0.1
+MAX_PASSAGES = 3
+MAX_ITEMS = 8
+SUPPORT_SHARE = 0.6  # another passage's best unit joins the answer at this share of the best score
+MAX_SUPPORT = 2
+
+
+def load_texts(path: Path | None = None) -> dict[str, str]:
+    data = yaml.safe_load((path or resource_dir("prompts") / "answers.yaml").read_text(encoding="utf-8"))
+    return {str(k): str(v) for k, v in data.items()}
+
+
+@dataclass
+class _Unit:
+    hit_rank: int
+    text: str  # verbatim from the passage
+    tokens: set[str]  # of the text itself
+    kind: str  # "sentence" | "list" | "item"
+    context: set[str] = field(default_factory=set)  # of a heading line just above it
+    items: list[set[str]] = field(default_factory=list)  # a list's items, one token set each
+    parent: int = -1  # an item's list, as an index into the passage's units
+    meaning: float | None = None  # cosine of the unit's vector to the question (None: no vector)
+
+
+def _units(rank: int, hit: Hit) -> list[_Unit]:
+    units: list[_Unit] = []
+    scores = hit.unit_scores  # by unit index in the passage, as the indexer numbered them
+    for index, unit in enumerate(passage_units(hit.passage["text"])):
+        context = set(tokenize(unit.heading))
+        if unit.kind == "list":
+            items = [set(tokenize(item)) for item in unit.items]
+            item_scores = [scores[i] for i in range(index + 1, index + 1 + len(unit.items)) if i in scores]
+            units.append(
+                _Unit(
+                    rank, unit.text, set().union(*items), "list", context, items, meaning=max(item_scores, default=None)
+                )
+            )
+        else:
+            tokens = set(tokenize(unit.text))
+            units.append(
+                _Unit(rank, unit.text, tokens, unit.kind, context, parent=unit.parent, meaning=scores.get(index))
+            )
+    return units
+
+
+class ExtractiveGenerator(Generator):
+    def __init__(
+        self,
+        glossary: Glossary,
+        regions: dict[str, Region],
+        texts: dict[str, str] | None = None,
+        idf: Callable[[str], float] | None = None,
+    ) -> None:
+        self.glossary = glossary
+        self.regions = regions
+        self.texts = texts or load_texts()
+        self.idf = idf or (lambda token: 1.0)
+        self.region_patterns = list(region_patterns(regions).values())
+
+    def question_concepts(self, question: str) -> list[frozenset[str]]:
+        """What the question asks about, as groups of stems: one group per content word
+        or question intent; an abbreviation and its expansion are one group, so a
+        sentence that says both is not counted twice. Region names are left out: naming
+        the health community says where, not what."""
+        groups = [set(c.stems) for c in concepts(question, self.region_patterns)]
+        for term in self.glossary.expand(question).terms:
+            abbr, expansion = set(tokenize(term.abbr)), set(tokenize(term.expansion))
+            for group in groups:
+                if group & abbr or (group & expansion and not group & abbr):
+                    group |= abbr | expansion
+        return [frozenset(g) for g in groups]
+
+    def generate(self, question: str, hits: list[Hit], region_prefix: bool = True, support: bool = True) -> Draft:
+        top = hits[:MAX_PASSAGES]
+        groups = self.question_concepts(question)
+        units = [unit for rank, hit in enumerate(top) for unit in _units(rank, hit)]
+        if not units:
+            return Draft(self.texts["refusal"], [], found=False)
+        negated = bool(_NEGATION.search(question))  # "who does not ...": a sentence says "ikke", a list does not
+        wants_list = bool(LIST_QUESTION.search(canonical_spelling(question))) and not negated
+        why = bool(_WHY.search(question))  # the answer gives a reason
+        how_much = bool(_HOW_MUCH.search(question))  # the answer holds a number
+        wanted = demands_of(question)  # an amount, a frequency, a date …: prefer units that hold one
+        # one "typical" concept of this question
+        unit_weight = sum(max(self.idf(t) for t in g) for g in groups) / len(groups) if groups else 1.0
+        sections = [set(tokenize(hit.passage.get("trail") or hit.passage["section"])) for hit in top]
+
+        def weight(tokens: set[str]) -> float:
+            return sum(max((self.idf(t) for t in group & tokens), default=0.0) for group in groups)
+
+        # Meaning: each unit's cosine to the question, scaled so the best unit of these
+        # passages gets 1 and a median one 0; worth up to SEMANTIC_WEIGHT of all the
+        # question's words, so a paraphrase that shares no word still finds its sentence.
+        meanings = sorted(u.meaning for u in units if u.meaning is not None)
+        floor = meanings[len(meanings) // 2] if meanings else 0.0
+        span = (meanings[-1] - floor) if meanings else 0.0
+        full = sum(max(self.idf(t) for t in g) for g in groups) if groups else 1.0
+
+        def meaning(unit: _Unit) -> float:
+            if unit.meaning is None or span <= 0:
+                return 0.0
+            return SEMANTIC_WEIGHT * full * max(0.0, (unit.meaning - floor) / span) ** 2
+
+        def score(unit: _Unit) -> float:
+            # Headings say what a unit is about: full weight for a list (its items rarely
+            # repeat the subject), half for a sentence. A list counts its heading and its
+            # best item, so a long list does not win by sheer size.
+            head = unit.context | sections[unit.hit_rank]
+            if unit.kind == "list":
+                overlap = weight(head) + max(weight(item) - weight(item & head) for item in unit.items)
+            else:
+                overlap = weight(unit.tokens) + 0.5 * (weight(unit.tokens | head) - weight(unit.tokens))
+            overlap += meaning(unit)
+            if overlap <= 0:
+                return 0.0
+            if negated and _NEGATION.search(unit.text):
+                overlap += unit_weight
+            if (why and _REASON.search(unit.text)) or (how_much and _QUANTITY.search(unit.text)):
+                overlap += 0.5 * unit_weight
+            if wanted.answer_type != "any" and has_answer_type(wanted.answer_type, unit.text, role=wanted.role):
+                overlap += 0.5 * unit_weight
+            prior = unit_weight / (unit.hit_rank + 1)
+            shape = 0.5 * unit_weight if wants_list == (unit.kind == "list") else 0.0
+            return overlap + prior + shape
+
+        ranked = sorted(units, key=lambda u: (-score(u), u.hit_rank))
+        best = ranked[0]
+        chosen = [best]
+        if best.kind == "item":  # the items of its list that answer as well as it does
+            siblings = [u for u in units if u.hit_rank == best.hit_rank and u.parent == best.parent]
+            chosen = [u for u in siblings if score(u) >= 0.9 * score(best)][:MAX_ITEMS]
+        elif best.kind == "sentence":
+            if _ANAPHOR.match(best.text):  # "Denne informasjonen ..." needs what it refers to
+                before, after = _neighbours(units, best)
+                if after is not None and after.kind == "list":
+                    chosen.append(after)
+                elif before is not None:
+                    chosen.insert(0, before)
+            for unit in ranked[1:]:
+                if len(chosen) >= MAX_SENTENCES:
+                    break
+                if (
+                    unit.kind == "sentence"
+                    and unit.hit_rank == best.hit_rank  # context from the same passage only
+                    and score(unit) >= 0.5 * score(best)
+                    and all(unit.text not in c.text for c in chosen)
+                ):
+                    chosen.append(unit)
+            if not best.text.rstrip().endswith((".", "!", "?", ":")):  # a heading or table header: add what follows
+                after = _neighbours(units, best)[1]
+                if after is not None and after not in chosen:
+                    chosen.append(after)
+            order = top[best.hit_rank].passage["text"]
+            chosen.sort(key=lambda u: order.find(u.text))  # in the document's own order
+            chosen = _fill_gaps(chosen, [u for u in units if u.hit_rank == best.hit_rank and u.kind == "sentence"])
+        answering = len({u.hit_rank for u in chosen})
+        extra = self._support(ranked, chosen, score) if support else []
+        draft = self._compose(chosen + extra, top, region_prefix)
+        draft.answering = answering
+        return draft
+
+    @staticmethod
+    def _support(ranked: list[_Unit], chosen: list[_Unit], score: Callable[[_Unit], float]) -> list[_Unit]:
+        """What supports the answer from other passages: the best unit of another passage
+        that answers nearly as well as the chosen one (the documents often say one thing
+        in two places, and the first is not always the one that was asked about)."""
+        if SUPPORT_SHARE <= 0 or not chosen:
+            return []
+        best = max(score(u) for u in chosen)
+        used = {u.hit_rank for u in chosen}
+        support: list[_Unit] = []
+        for unit in ranked:
+            if len(support) >= MAX_SUPPORT or score(unit) < SUPPORT_SHARE * best:
+                break
+            if unit.hit_rank in used or any(unit.text in c.text or c.text in unit.text for c in chosen + support):
+                continue
+            used.add(unit.hit_rank)
+            support.append(unit)
+        return support
+
+    # -- composing ------------------------------------------------------------------
+    def _compose(self, chosen: list[_Unit], top: list[Hit], region_prefix: bool = True) -> Draft:
+        citations: list[Citation] = []
+        numbers: dict[int, int] = {}
+        parts: list[str] = []
+        multi_region = len(self.regions) > 1 and region_prefix
+        groups: list[list[_Unit]] = []
+        for unit in chosen:  # sentences from one passage (items of one list) go together, one marker
+            last = groups[-1][0] if groups else None
+            if (
+                last is not None
+                and last.hit_rank == unit.hit_rank
+                and last.kind == unit.kind
+                and unit.kind != "list"
+                and last.parent == unit.parent
+            ):
+                groups[-1].append(unit)
+            else:
+                groups.append([unit])
+        for group in groups:
+            first = group[0]
+            hit = top[first.hit_rank]
+            if first.hit_rank not in numbers:
+                numbers[first.hit_rank] = len(citations) + 1
+                citations.append(cite(numbers[first.hit_rank], hit, first.text))
+            existing = citations[numbers[first.hit_rank] - 1]
+            for unit in group:
+                existing.quote = _join_quotes(hit.passage["text"], existing.quote, unit.text)
+            marker = f"[{numbers[first.hit_rank]}]"
+            prefix = self._region_prefix(hit) if multi_region else ""
+            status = self._status_mark(hit)
+            intro = self.texts["list_intro"].format(section=hit.passage["section"], title=hit.passage["title"])
+            if first.kind == "list":
+                parts.append(f"{prefix}{intro}{' ' + status if status else ''}\n{first.text} {marker}")
+            elif first.kind == "item":
+                items = "\n".join(f"- {u.text}" for u in group)
+                parts.append(f"{prefix}{intro}{' ' + status if status else ''}\n{items} {marker}")
+            else:
+                text = " ".join(" ".join(u.text.split()) for u in group)
+                parts.append(f"{prefix}{text}{' ' + status if status else ''} {marker}")
+        answer = self.expand_abbreviations("\n\n".join(parts))
+        return Draft(answer, citations, found=True)
+
+    def _region_prefix(self, hit: Hit) -> str:
+        region = self.regions.get(hit.passage["region"])
+        return self.texts["region_prefix"].format(region_name=region.name) if region else ""
+
+    def _status_mark(self, hit: Hit) -> str:
+        passage = hit.passage
+        note = passage.get("status_note") or passage["status"]
+        if not usable_by_llm(passage):  # flagged by the indexer, not reviewed: always say whose text it is
+            issuer = passage.get("issued_by") or self.texts["unknown_issuer"]
+            return self.texts["flagged_mark"].format(status_note=note, issued_by=issuer)
+        if passage["status"] == "gjeldende":
+            return ""
+        return self.texts["status_mark"].format(status_note=note)
+
+    def expand_abbreviations(self, text: str) -> str:
+        """Spell out each glossary abbreviation the first time it appears (in one pass,
+        so an inserted expansion is never expanded again)."""
+        terms = {t.abbr: t for t in self.glossary.terms if t.expand and t.expansion.lower() not in text.lower()}
+        if not terms:
+            return text
+        # "(FSU)" already follows its expansion in the documents' own wording: leave it.
+        pattern = re.compile(r"(?<![\w(-])(" + "|".join(re.escape(a) for a in terms) + r")(?![\w)-])")
+        done: set[str] = set()
+
+        def replace(match: re.Match[str]) -> str:
+            abbr = match.group(1)
+            if abbr in done:
+                return abbr
+            done.add(abbr)
+            return f"{abbr} ({terms[abbr].expansion})"
+
+        return pattern.sub(replace, text)
+
+
+def _fill_gaps(chosen: list[_Unit], sentences: list[_Unit]) -> list[_Unit]:
+    """Chosen sentences one apart get the sentence between them ("... en arbeidsgruppe
+    ... Gruppen har ..." reads wrong without it)."""
+    filled = list(chosen)
+    for first, second in pairwise(chosen):
+        if first in sentences and second in sentences:
+            i, j = sentences.index(first), sentences.index(second)
+            if j - i == 2:
+                filled.insert(filled.index(second), sentences[i + 1])
+    return filled
+
+
+def _neighbours(units: list[_Unit], unit: _Unit) -> tuple[_Unit | None, _Unit | None]:
+    """The units just before and after ``unit`` in the same passage."""
+    index = units.index(unit)
+    before = units[index - 1] if index > 0 else None
+    after = units[index + 1] if index + 1 < len(units) else None
+    return (
+        before if before is not None and before.hit_rank == unit.hit_rank else None,
+        after if after is not None and after.hit_rank == unit.hit_rank else None,
+    )
+
+
+def _join_quotes(passage_text: str, first: str, second: str) -> str:
+    """Two quotes from one passage: the verbatim span from the first to the second."""
+    start, end = passage_text.find(first), passage_text.find(second)
+    if start < 0 or end < 0:
+        return first
+    lo, hi = min(start, end), max(start + len(first), end + len(second))
+    return passage_text[lo:hi]

@@ -1,0 +1,383 @@
+"""Hybrid retrieval: dense (Chroma via llama-index) + BM25, fused, with glossary expansion.
+
+Filters (region, kind, status, document) are applied inside both retrievers before
+anything is ranked. The index is reloaded when ``hfa index`` swaps in a new generation.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from assistant.domain import Filters, Hit, as_passage
+from assistant.errors import HfaError
+from assistant.guard import personal_data, warning_for
+from indexer.analysis import canonical_spelling, intent_terms, normalize_question, one_edit, tokenize, words
+from indexer.embedders import Embedder, EmbedderError
+from indexer.manifest import PUBLIC, Synonym, Term, load_glossary, load_manifest, load_synonyms, region_patterns
+from indexer.store import FILTER_FIELDS, IndexSnapshot, StoreError, current_generation, load_generation
+
+log = logging.getLogger(__name__)
+
+RRF_K = 60
+MAX_QUESTION_CHARS = 2000
+
+
+@dataclass
+class Expansion:
+    """Glossary terms found in a question and the text they add."""
+
+    terms: list[Term] = field(default_factory=list)
+    added: list[str] = field(default_factory=list)
+
+
+class Glossary:
+    def __init__(self, terms: list[Term]) -> None:
+        self.terms = terms
+        self._patterns: list[tuple[Term, re.Pattern[str], re.Pattern[str]]] = []
+        for term in terms:
+            abbr = re.escape(term.abbr)
+            flags = 0 if len(term.abbr) < 3 else re.IGNORECASE
+            abbr_pattern = re.compile(rf"(?<![\w-]){abbr}(?:-?\w{{0,3}})?(?![\w])", flags)
+            phrases = [term.expansion, *term.variants]
+            phrase_pattern = re.compile(
+                "|".join(rf"\b{re.escape(canonical_spelling(p))}" for p in phrases), re.IGNORECASE
+            )
+            self._patterns.append((term, abbr_pattern, phrase_pattern))
+
+    def expand(self, question: str) -> Expansion:
+        expansion = Expansion()
+        text = canonical_spelling(question)
+        for term, abbr_pattern, phrase_pattern in self._patterns:
+            has_abbr = bool(abbr_pattern.search(question))
+            has_phrase = bool(phrase_pattern.search(text))
+            if has_abbr and not has_phrase:
+                expansion.terms.append(term)
+                expansion.added.append(term.expansion)
+            elif has_phrase and not has_abbr:
+                expansion.terms.append(term)
+                expansion.added.append(term.abbr)
+        return expansion
+
+
+class Thesaurus:
+    """Everyday words -> the documents' words (corpus/synonyms.yaml): "fylkesmannen"
+    adds "statsforvalter" to the question, so a question in the user's own words finds
+    the passage in the documents' words."""
+
+    def __init__(self, synonyms: list[Synonym]) -> None:
+        self._terms: dict[str, list[str]] = {}
+        for entry in synonyms:
+            for alternative in entry.alternatives:
+                key = " ".join(canonical_spelling(alternative).lower().split())
+                if key and entry.term not in self._terms.setdefault(key, []):
+                    self._terms[key].append(entry.term)
+        alternatives = sorted(self._terms, key=len, reverse=True)
+        self._pattern = (
+            re.compile(r"(?<!\w)(" + "|".join(re.escape(a) for a in alternatives) + r")\w{0,4}(?!\w)")
+            if alternatives
+            else None
+        )
+
+    def expand(self, question: str) -> list[str]:
+        if self._pattern is None:
+            return []
+        text = canonical_spelling(question).lower()
+        added: list[str] = []
+        for match in self._pattern.finditer(text):
+            for term in self._terms[match.group(1)]:
+                if term not in added and term.lower() not in text:
+                    added.append(term)
+        return added
+
+
+EMPTY_QUESTION = "Spørsmålet er tomt. Skriv hva du lurer på."
+LONG_QUESTION = f"Spørsmålet er for langt (over {MAX_QUESTION_CHARS} tegn). Korte det ned."
+
+
+def validate_question(question: str) -> str:
+    kind = personal_data(question or "")
+    if kind:  # searching is asking too: refuse, and log only that the guard fired
+        log.warning("Patient-data guard fired (%s): search refused", kind)
+        raise HfaError(warning_for(kind), 422, f"patient-data guard ({kind})")
+    text = normalize_question(question or "")
+    if not text:
+        raise HfaError(EMPTY_QUESTION, 422)
+    if len(text) > MAX_QUESTION_CHARS:
+        raise HfaError(LONG_QUESTION, 422)
+    return text
+
+
+class Retriever:
+    """Reads the current index generation and answers searches."""
+
+    def __init__(
+        self,
+        data_dir: Path,
+        corpus_dir: Path,
+        embedder: Embedder,
+        fusion: str = "rrf",
+        dense_weight: float = 0.3,
+        candidates: int = 40,
+        region_boost: float = 0.15,
+        chroma_url: str = "",
+        sentence_weight: float = 0.3,
+    ) -> None:
+        self.data_dir = data_dir
+        self.chroma_url = chroma_url
+        self.corpus_dir = corpus_dir
+        self.embedder = embedder
+        self.fusion = fusion
+        self.dense_weight = dense_weight
+        self.candidates = candidates
+        self.region_boost = region_boost
+        self.sentence_weight = sentence_weight
+        self._near_cache: dict[tuple[int, str], list[str]] = {}
+        self.glossary = Glossary(load_glossary(corpus_dir))
+        self.thesaurus = Thesaurus(load_synonyms(corpus_dir))
+        self.manifest = load_manifest(corpus_dir)
+        self.region_patterns = region_patterns(self.manifest.regions)
+        self._derived: tuple[Path, dict[str, set[str]], Callable[[str], float], frozenset[str]] | None = None
+        self._lock = threading.Lock()
+        self._snapshot: IndexSnapshot | None = None
+
+    # -- index lifecycle -------------------------------------------------------------
+    def snapshot(self) -> IndexSnapshot:
+        """The loaded generation, reloaded if ``hfa index`` has swapped in a new one."""
+        current = current_generation(self.data_dir)
+        with self._lock:
+            if self._snapshot is None or (current is not None and current != self._snapshot.path):
+                try:
+                    snapshot = load_generation(self.data_dir, self.chroma_url)
+                except StoreError as exc:
+                    raise HfaError(str(exc), 503) from exc
+                if snapshot.params.get("embedder") != self.embedder.name:
+                    raise HfaError(
+                        "Indeksen er bygget med en annen embedder enn den som er konfigurert. Kjør `hfa index`.",
+                        503,
+                        f"index embedder {snapshot.params.get('embedder')} != configured {self.embedder.name}",
+                    )
+                self._snapshot = snapshot
+                log.info("Loaded index generation %s (%d passages)", snapshot.path.name, len(snapshot.passages))
+            return self._snapshot
+
+    def _derived_state(self) -> tuple[dict[str, set[str]], Callable[[str], float], frozenset[str]]:
+        """Filter values, token IDF and the words of the current generation, computed
+        once per generation (and again after `hfa index` swaps in a new one)."""
+        snapshot = self.snapshot()
+        if self._derived is None or self._derived[0] != snapshot.path:
+            known = {key: {str(p[key]) for p in snapshot.passages} for key in FILTER_FIELDS}
+            counts: dict[str, int] = {}
+            for passage in snapshot.passages:
+                for token in set(tokenize(f"{passage.get('trail', '')} {passage['text']}")):
+                    counts[token] = counts.get(token, 0) + 1
+            total = len(snapshot.passages)
+
+            def weight(token: str) -> float:
+                return math.log((total + 1) / (counts.get(token, 0) + 0.5))
+
+            vocabulary = frozenset(
+                word for passage in snapshot.passages for word in words(f"{passage['title']} {passage['text']}")
+            )
+            self._derived = (snapshot.path, known, weight, vocabulary)
+        return self._derived[1], self._derived[2], self._derived[3]
+
+    def corpus_words(self) -> frozenset[str]:
+        """Every word (lower case, canonical spelling) of the indexed documents."""
+        return self._derived_state()[2]
+
+    def idf(self, token: str) -> float:
+        """Inverse document frequency of a BM25 token over the current passages."""
+        return self._derived_state()[1](token)
+
+    def known_values(self, visible: tuple[str, ...] | None = None) -> dict[str, set[str]]:
+        if visible is None:
+            return self._derived_state()[0]
+        seen = [p for p in self.snapshot().passages if str(p.get("visibility", PUBLIC)) in visible]
+        return {key: {str(p[key]) for p in seen} for key in FILTER_FIELDS}
+
+    def check_filters(self, filters: Filters) -> None:
+        active = filters.active()
+        if not active:
+            return
+        known = self.known_values(filters.visible)  # never name what the caller may not see
+        for key, value in active.items():
+            if value not in known[key]:
+                allowed = ", ".join(sorted(known[key]))
+                raise HfaError(f"Ukjent verdi «{value}» for filteret {key}. Gyldige verdier: {allowed}.", 422)
+
+    # -- search ----------------------------------------------------------------------
+    def search(self, question: str, k: int = 5, filters: Filters | None = None) -> list[Hit]:
+        question = validate_question(question)
+        filters = filters or Filters()
+        self.check_filters(filters)
+        snapshot = self.snapshot()
+        expansion = self.glossary.expand(question)
+        query_text = canonical_spelling(question)
+        added = [*expansion.added, *self.thesaurus.expand(question)]
+        if added:
+            query_text = f"{query_text} ({'; '.join(added)})"
+
+        allowed = self._allowed_rows(snapshot, filters)
+        if not allowed.any():
+            return []
+        try:
+            vector = self.embedder.embed_query(query_text)
+        except EmbedderError as exc:
+            raise HfaError(str(exc), 503) from exc
+        dense = self._dense(snapshot, vector, filters)
+        sentences, unit_scores = self._sentences(snapshot, vector, allowed)
+        # What the question asks for (composition, frequency, cost …) weighs double: it
+        # separates sections that share the same subject.
+        intents = intent_terms(question)
+        lexical = self._bm25(snapshot, " ".join([query_text, *intents, *intents]), allowed)
+        # Both retrievers filtered already; this guards against an index written without
+        # the metadata (nothing restricted may slip through, whatever the store did).
+        hits = [hit for hit in self._fuse(snapshot, dense, lexical, sentences) if allowed[int(hit.passage["row"])]]
+        for hit in hits:
+            hit.unit_scores = unit_scores.get(int(hit.passage["row"]), {})
+        regions = self.regions_in(question)
+        if len(regions) == 1 and self.region_boost:
+            for hit in hits:  # a question about one region prefers that region's documents
+                if hit.passage["region"] in regions:
+                    hit.score *= 1.0 + self.region_boost
+            hits.sort(key=lambda h: (-h.score, h.passage["row"]))
+        return hits[:k]
+
+    def regions_in(self, question: str) -> set[str]:
+        """Regions (health communities) a question names, by the manifest's aliases."""
+        return {region for region, pattern in self.region_patterns.items() if pattern.search(question)}
+
+    def _allowed_rows(self, snapshot: IndexSnapshot, filters: Filters) -> np.ndarray:
+        active = filters.active()
+        if not active and filters.visible is None:
+            return np.ones(len(snapshot.passages), dtype=bool)
+        return np.array(
+            [
+                filters.can_see(p) and all(str(p[key]) == value for key, value in active.items())
+                for p in snapshot.passages
+            ],
+            dtype=bool,
+        )
+
+    def _sentences(
+        self, snapshot: IndexSnapshot, vector: np.ndarray, allowed: np.ndarray
+    ) -> tuple[list[tuple[int, float]], dict[int, dict[int, float]]]:
+        """Passages ranked by their best sentence or list item, and every unit's cosine."""
+        matrix = snapshot.unit_vectors
+        if matrix is None or not len(snapshot.units):
+            return [], {}
+        cosines = matrix @ np.asarray(vector, dtype=np.float32)
+        per_row: dict[int, dict[int, float]] = {}
+        for entry, cosine in zip(snapshot.units, cosines.tolist(), strict=True):
+            row = int(entry["row"])
+            if allowed[row]:
+                per_row.setdefault(row, {})[int(entry["unit"])] = cosine
+        best = sorted(((row, max(scores.values())) for row, scores in per_row.items()), key=lambda x: -x[1])
+        return best[: self.candidates], per_row
+
+    def _dense(self, snapshot: IndexSnapshot, vector: np.ndarray, filters: Filters) -> list[tuple[int, float]]:
+        from llama_index.core.vector_stores.types import (
+            FilterOperator,
+            MetadataFilter,
+            MetadataFilters,
+            VectorStoreQuery,
+        )
+
+        conditions = [MetadataFilter(key=k, value=v, operator=FilterOperator.EQ) for k, v in filters.active().items()]
+        if filters.visible is not None:
+            conditions.append(MetadataFilter(key="visibility", value=list(filters.visible), operator=FilterOperator.IN))
+        metadata_filters = MetadataFilters(filters=conditions) if conditions else None
+        query = VectorStoreQuery(
+            query_embedding=[float(x) for x in vector],
+            similarity_top_k=min(self.candidates, len(snapshot.passages)),
+            filters=metadata_filters,
+        )
+        result = snapshot.vector_store.query(query)
+        ranked = []
+        for node, similarity in zip(result.nodes or [], result.similarities or [], strict=False):
+            row = int(node.metadata["row"])
+            cosine = 1.0 + math.log(max(similarity, 1e-12))  # Chroma: similarity = exp(-distance)
+            ranked.append((row, cosine))
+        return ranked
+
+    def _bm25(self, snapshot: IndexSnapshot, query_text: str, allowed: np.ndarray) -> list[tuple[int, float]]:
+        vocab = snapshot.bm25.vocab_dict
+        tokens: list[str] = []
+        for token in tokenize(query_text):
+            tokens.extend([token] if token in vocab else self._near(token, vocab))
+        if not tokens:
+            return []
+        scores = np.asarray(snapshot.bm25.get_scores(tokens), dtype=np.float64)
+        scores = np.where(allowed, scores, -np.inf)
+        order = np.argsort(-scores)[: self.candidates]
+        return [(int(i), float(scores[i])) for i in order if np.isfinite(scores[i]) and scores[i] > 0]
+
+    def _near(self, token: str, vocab: dict[str, int]) -> list[str]:
+        """Index words for a word the index does not have: what a clipped word
+        ("brukerrep") begins, or a word one typing error away ("partnerskapsmøtte")."""
+        if len(token) < 5 or token.isdigit():
+            return []
+        key = (id(vocab), token)
+        if key not in self._near_cache:
+            found = sorted(word for word in vocab if word.startswith(token))[:3]
+            if not found and len(token) >= 6:
+                found = sorted(word for word in vocab if abs(len(word) - len(token)) <= 1 and one_edit(word, token))[:2]
+            if len(self._near_cache) > 50_000:
+                self._near_cache.clear()
+            self._near_cache[key] = found
+        return self._near_cache[key]
+
+    def _fuse(
+        self,
+        snapshot: IndexSnapshot,
+        dense: list[tuple[int, float]],
+        lexical: list[tuple[int, float]],
+        sentences: list[tuple[int, float]] | None = None,
+    ) -> list[Hit]:
+        hits: dict[int, Hit] = {}
+        for rank, (row, score) in enumerate(dense):
+            hits[row] = Hit(as_passage(snapshot.passages[row]), 0.0, dense_rank=rank, dense_score=score)
+        for rank, (row, score) in enumerate(lexical):
+            hit = hits.setdefault(row, Hit(as_passage(snapshot.passages[row]), 0.0))
+            hit.bm25_rank, hit.bm25_score = rank, score
+        for rank, (row, score) in enumerate(sentences or []):
+            hit = hits.setdefault(row, Hit(as_passage(snapshot.passages[row]), 0.0))
+            hit.sentence_rank, hit.sentence_score = rank, score
+        # The sentence ranking is a second dense signal; without unit vectors (an index
+        # from before they existed) the two original rankings keep their weights.
+        w_sent = self.sentence_weight if sentences else 0.0
+        w_dense, w_bm25 = self.dense_weight, 1.0 - self.dense_weight
+        if self.fusion == "rrf":
+            for hit in hits.values():
+                if hit.dense_rank is not None:
+                    hit.score += 2 * w_dense / (RRF_K + hit.dense_rank + 1)
+                if hit.bm25_rank is not None:
+                    hit.score += 2 * w_bm25 / (RRF_K + hit.bm25_rank + 1)
+                if hit.sentence_rank is not None:
+                    hit.score += 2 * w_sent / (RRF_K + hit.sentence_rank + 1)
+        else:  # weighted sum of min-max normalised scores
+            dense_norm = _min_max([s for _, s in dense])
+            bm25_norm = _min_max([s for _, s in lexical])
+            sent_norm = _min_max([s for _, s in sentences or []])
+            for hit in hits.values():
+                dense_part = dense_norm(hit.dense_score)
+                bm25_part = bm25_norm(hit.bm25_score)
+                hit.score = w_dense * dense_part + w_bm25 * bm25_part + w_sent * sent_norm(hit.sentence_score)
+        return sorted(hits.values(), key=lambda h: (-h.score, h.passage["row"]))
+
+
+def _min_max(scores: list[float]) -> Callable[[float | None], float]:
+    """Map scores to [0, 1] over the candidate list; a missing score is 0."""
+    if not scores:
+        return lambda value: 0.0
+    low, high = min(scores), max(scores)
+    span = high - low or 1.0
+    return lambda value: 0.0 if value is None else (value - low) / span
