@@ -14,10 +14,11 @@ from assistant.answering.feedback import FeedbackStore
 from assistant.answering.generators.llm import LLMGenerator
 from assistant.errors import HfaError
 from assistant.retrieval.hybrid import Retriever
+from assistant.settings import Settings
 from indexer.embedders import Embedder, EmbedderError, make_embedder
 
 
-def embedder(settings: Any) -> Embedder:
+def embedder(settings: Settings) -> Embedder:
     """The embedder the ``HFA_EMBED_*`` settings describe."""
     return make_embedder(
         settings.embed_backend,
@@ -32,7 +33,7 @@ def embedder(settings: Any) -> Embedder:
     )
 
 
-def e5_model_dir(settings: Any) -> str:
+def e5_model_dir(settings: Settings) -> str:
     """The e5 model directory: HFA_EMBED_MODEL when the e5-torch backend names one, else
     ``HFA_DATA_DIR/models/multilingual-e5-small`` (where ``hfa models build-e5`` writes)."""
     if settings.embed_backend == "e5-torch" and settings.embed_model:
@@ -40,7 +41,7 @@ def e5_model_dir(settings: Any) -> str:
     return str(Path(settings.data_dir) / "models" / "multilingual-e5-small")
 
 
-def retriever(settings: Any) -> Retriever:
+def retriever(settings: Settings) -> Retriever:
     """A retriever over the index in ``settings.data_dir``."""
     try:
         built = embedder(settings)
@@ -59,7 +60,7 @@ def retriever(settings: Any) -> Retriever:
     )
 
 
-def llm(settings: Any) -> Any | None:
+def llm(settings: Settings) -> Any | None:
     """The configured llama-index LLM, or None for the extractive default."""
     from llama_index.core import Settings as LlamaSettings
 
@@ -100,19 +101,19 @@ def llm(settings: Any) -> Any | None:
     return model
 
 
-def engine(settings: Any) -> Engine:
+def engine(settings: Settings) -> Engine:
     """An engine over one collection: the retriever and, when one is configured, the LLM
     (else the extractive generator)."""
     model = llm(settings)
     return Engine(retriever(settings), LLMGenerator(model) if model is not None else None)
 
 
-def collections(settings: Any, first: Engine | None = None) -> Collections:
+def collections(settings: Settings, first: Engine | None = None) -> Collections:
     """The configured collections, each engine built on first use (``first``: a ready
     engine for the default collection, as tests and benchmarks pass one)."""
     return Collections(settings, engine, {settings.collection_names()[0]: first} if first else None)
 
 
-def feedback_store(settings: Any) -> FeedbackStore:
+def feedback_store(settings: Settings) -> FeedbackStore:
     """The votes and posted answers, in ``HFA_DATA_DIR/feedback.sqlite3``."""
     return FeedbackStore(Path(settings.data_dir) / "feedback.sqlite3")

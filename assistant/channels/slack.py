@@ -38,6 +38,7 @@ from assistant.channels.render import citation_link, shorten
 from assistant.domain import Citation, Result, Turn
 from assistant.errors import HfaError
 from assistant.guard import personal_data
+from assistant.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -170,7 +171,7 @@ class _Bot:
     """The Slack channel's handlers: each turns a Slack event, command or button into a
     call of the answering service or the feedback store, and the result into Block Kit."""
 
-    def __init__(self, settings: Any, service: AnswerService, store: FeedbackStore, client: WebClient) -> None:
+    def __init__(self, settings: Settings, service: AnswerService, store: FeedbackStore, client: WebClient) -> None:
         self.service, self.store, self.client = service, store, client
         self.public_url: str = settings.public_url
         self.channel_filters: dict[str, dict[str, str]] = settings.slack_channel_filters
@@ -301,7 +302,7 @@ def _ack(ack: Callable[..., None]) -> None:
 
 
 def build_slack_app(
-    settings: Any,
+    settings: Settings,
     collections: Collections,
     store: FeedbackStore,
     token_verification_enabled: bool = True,
@@ -330,7 +331,7 @@ def build_slack_app(
     return app
 
 
-def mount_slack(app: FastAPI, settings: Any, collections: Collections) -> None:
+def mount_slack(app: FastAPI, settings: Settings, collections: Collections) -> None:
     """Slack's HTTP events at /slack/events, verified by the signing secret."""
     from slack_bolt.adapter.starlette.handler import to_bolt_request, to_starlette_response
     from starlette.concurrency import run_in_threadpool
@@ -354,7 +355,7 @@ def _result_from_record(record: dict[str, Any]) -> Result:
     return Result(record["answer"], record["found"], citations)
 
 
-def run_socket_mode(settings: Any, collections: Collections, store: FeedbackStore) -> None:
+def run_socket_mode(settings: Settings, collections: Collections, store: FeedbackStore) -> None:
     """`hfa slack`: connect out to Slack over a WebSocket (no public URL needed)."""
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 

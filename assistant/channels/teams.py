@@ -39,6 +39,7 @@ from assistant.answering.feedback import FeedbackStore
 from assistant.answering.service import AnswerService, Scope
 from assistant.channels.render import citation_link, shorten
 from assistant.domain import Result, Turn
+from assistant.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -83,7 +84,7 @@ def _question(activity: Any) -> str:
 
 
 def build_teams(
-    settings: Any, collections: Collections, store: FeedbackStore
+    settings: Settings, collections: Collections, store: FeedbackStore
 ) -> tuple[AgentApplication[TurnState], CloudAdapter, AgentAuthConfiguration]:
     """The agent application, its adapter and the auth configuration for incoming requests."""
     password = settings.teams_app_password.get_secret_value()
@@ -168,7 +169,7 @@ def build_teams(
     return agent, adapter, auth
 
 
-def mount_teams(app: FastAPI, settings: Any, collections: Collections) -> None:
+def mount_teams(app: FastAPI, settings: Settings, collections: Collections) -> None:
     """`POST /api/messages`, with Bot Framework token validation unless anonymous is allowed."""
     agent, adapter, auth = build_teams(settings, collections, wiring.feedback_store(settings))
     app.state.agent_configuration = auth

@@ -15,6 +15,7 @@ from urllib.parse import urlparse
 
 from assistant.errors import HfaError
 from assistant.resources import resource_dir
+from assistant.settings import Settings
 
 ACCENT = (0x0B, 0x5F, 0xA5)
 _GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
@@ -46,7 +47,7 @@ def _icons() -> dict[str, bytes]:
     return {"color.png": color, "outline.png": outline}
 
 
-def build_package(settings: Any, output: Path) -> Path:
+def build_package(settings: Settings, output: Path) -> Path:
     app_id = settings.teams_app_id.strip()
     if not _GUID.match(app_id):
         raise HfaError("HFA_TEAMS_APP_ID må være app-ID-en (en GUID) fra app-registreringen i Entra ID.", 400)

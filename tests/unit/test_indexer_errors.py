@@ -11,7 +11,7 @@ import pkgutil
 import pytest
 
 import indexer
-from assistant.cli import _run
+from assistant.channels.cli import _run
 from indexer.errors import IndexerError
 
 

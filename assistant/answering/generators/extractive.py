@@ -10,11 +10,11 @@ its document is not in force. Abbreviations are spelled out the first time.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
@@ -258,7 +258,7 @@ class ExtractiveGenerator(Generator):
             marker = f"[{numbers[first.hit_rank]}]"
             prefix = self._region_prefix(hit) if multi_region else ""
             status = self._status_mark(hit)
-            intro = self.texts["list_intro"].format(section=hit.passage["section"], title=hit.passage["title"])
+            intro = self.texts["list_intro"].format(section=_heading(hit.passage), title=hit.passage["title"])
             if first.kind == "list":
                 parts.append(f"{prefix}{intro}{' ' + status if status else ''}\n{first.text} {marker}")
             elif first.kind == "item":
@@ -286,7 +286,10 @@ class ExtractiveGenerator(Generator):
 
     def expand_abbreviations(self, text: str) -> str:
         """Spell out each glossary abbreviation the first time it appears (in one pass,
-        so an inserted expansion is never expanded again)."""
+        so an inserted expansion is never expanded again), and name the abbreviation
+        after a spelled-out name the first time ("Strategisk samarbeidsutvalg (SSU)"):
+        readers ask and search by the short name."""
+        text = self._abbreviate(text)
         terms = {t.abbr: t for t in self.glossary.terms if t.expand and t.expansion.lower() not in text.lower()}
         if not terms:
             return text
@@ -302,6 +305,39 @@ class ExtractiveGenerator(Generator):
             return f"{abbr} ({terms[abbr].expansion})"
 
         return pattern.sub(replace, text)
+
+    def _abbreviate(self, text: str) -> str:
+        by_name = {
+            t.expansion.lower(): t.abbr
+            for t in self.glossary.terms
+            if t.expand and len(t.expansion) > len(t.abbr) and not re.search(rf"(?<!\w){re.escape(t.abbr)}(?!\w)", text)
+        }
+        if not by_name:
+            return text
+        names = sorted(by_name, key=len, reverse=True)
+        pattern = re.compile(r"(?<!\w)(" + "|".join(re.escape(n) for n in names) + r")(?!\w)(?!\s*\()", re.IGNORECASE)
+        done: set[str] = set()
+
+        def add(match: re.Match[str]) -> str:
+            abbr = by_name[match.group(1).lower()]
+            if abbr in done:
+                return match.group(0)
+            done.add(abbr)
+            return f"{match.group(0)} ({abbr})"
+
+        return pattern.sub(add, text)
+
+
+_NUMBERING = re.compile(r"^\s*(?:\d{1,3}(?:\.\d{1,3}){0,4}\.?|[A-Z]\.)\s+")
+
+
+def _heading(passage: Mapping[str, Any]) -> str:
+    """What a list is about, from its section trail without clause numbers:
+    "3 Sekretariatfunksjon › 3.1 Oppgaver" → "Sekretariatfunksjon – Oppgaver" (the
+    citation keeps the numbered section)."""
+    trail = str(passage.get("trail") or passage["section"])
+    parts = [_NUMBERING.sub("", part.strip()) for part in trail.split("›")]
+    return " – ".join(dict.fromkeys(p for p in parts if p)) or str(passage["section"])
 
 
 def _fill_gaps(chosen: list[_Unit], sentences: list[_Unit]) -> list[_Unit]:
