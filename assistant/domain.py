@@ -138,6 +138,7 @@ class Result:
     passages: list[dict[str, Any]] = field(default_factory=list)
     question: str = ""  # the standalone question that was searched
     guarded: bool = False  # held patient data: not answered, and must not be stored or logged
+    replaced: bool = False  # a generated answer's citations failed and the extractive answer replaced it
 
     def as_dict(self) -> dict[str, Any]:
         return {

@@ -29,14 +29,15 @@ import re
 import threading
 from collections import OrderedDict
 
-from prometheus_client import Counter
-
 from indexer.analysis import normalize_question
 
 log = logging.getLogger(__name__)
 
-# One per distinct text (a question checked at several boundaries is scanned once).
-SCANS = Counter("hfa_guard_scans", "Texts the patient-data guard's patterns scanned")
+# One per distinct text (a question checked at several boundaries is scanned once);
+# /metrics reports it as hfa_guard_scans_total. A plain number, not a prometheus
+# Counter: the serving parent process imports the guard (log redaction) and must not
+# create a metrics file of its own.
+_scans = 0
 _MEMO_SIZE = 4096
 _VERDICTS: OrderedDict[bytes, str | None] = OrderedDict()
 _VERDICTS_LOCK = threading.Lock()
@@ -143,8 +144,15 @@ def personal_data(text: str) -> str | None:
     return kind
 
 
+def scan_count() -> int:
+    """Texts this process's guard has scanned."""
+    return _scans
+
+
 def _scan(text: str) -> str | None:
-    SCANS.inc()
+    global _scans
+    with _VERDICTS_LOCK:
+        _scans += 1
     if contains_identity_number(text):
         return "identity_number"
     if contains_email(text):

@@ -104,10 +104,11 @@ def coverage(question: str, hits: list[Hit], region_patterns: Iterable[re.Patter
 def answerable(question: str, hits: list[Hit], region_patterns: Iterable[re.Pattern[str]] = ()) -> bool:
     if not hits:
         return False
+    covered = coverage(question, hits, region_patterns)
+    if covered >= MIN_COVERAGE:
+        return True
+    # Close in meaning, and about something the passages name at least once: a question
+    # none of whose words the passages hold ("Hva tjener en sykepleier?") is not theirs.
     best_dense = max((h.dense_score or 0.0) for h in hits)
     best_sentence = max((h.sentence_score or 0.0) for h in hits)
-    return (
-        coverage(question, hits, region_patterns) >= MIN_COVERAGE
-        or best_dense >= MIN_DENSE
-        or best_sentence >= MIN_SENTENCE
-    )
+    return covered > 0 and (best_dense >= MIN_DENSE or best_sentence >= MIN_SENTENCE)

@@ -20,8 +20,6 @@ import yaml
 
 from assistant import guard
 from assistant.answering.engine import Engine
-from assistant.answering.generators.base import Generator
-from assistant.answering.generators.citations import validate
 from assistant.domain import Citation, Draft, Filters, Hit
 from assistant.errors import HfaError
 from assistant.resources import resource_dir
@@ -82,14 +80,12 @@ def _facts(
     """The region a draft is for and its structure-map facts by id. Without a region: the
     first region (manifest order) whose structure map holds the rules a draft cites —
     a fact of the corpus, not of the code."""
-    from assistant.retrieval import catalog
-
-    data = catalog.structure(engine.retriever, region, visible)
+    data = engine.structure(region, visible)
     by_region = {
         r["region"]: {fact["id"]: fact for body in r["bodies"] for fact in body["facts"]} for r in data["regions"]
     }
     if region is None:
-        order = [*engine.retriever.manifest.regions, *by_region]
+        order = [*engine.region_ids, *by_region]
         region = next(
             (r for r in order if all(name in by_region.get(r, {}) for name in RULES)), order[0] if order else ""
         )
@@ -99,17 +95,13 @@ def _facts(
 def _strategy_part(engine: Engine, topic: str, region: str, visible: tuple[str, ...] | None) -> tuple[Draft, list[Hit]]:
     filters = Filters(region=region, kind=STRATEGY_KIND, visible=visible)
     try:
-        hits = engine.retriever.search(f"{topic} innsatsområde pasientgruppe", k=3, filters=filters)
+        hits = engine.search(f"{topic} innsatsområde pasientgruppe", k=3, filters=filters)
     except HfaError:
         hits = []
     if not hits:
         return Draft("", [], found=False), []
-    generator: Generator = engine.generator
     question = f"Hvilke innsatsområder og pasientgrupper i strategien gjelder {topic}?"
-    draft = generator.generate(question, hits)
-    if generator is not engine.extractive and not (draft.found and validate(draft, hits).ok):
-        draft = engine.extractive.generate(question, hits)  # an LLM's uncited prose never passes
-    return draft, hits
+    return engine.grounded(question, hits), hits  # an LLM's uncited prose never passes
 
 
 def make_draft(
@@ -192,10 +184,10 @@ def _first_fact(facts: dict[str, dict[str, Any]], kind_word: str) -> dict[str, A
 
 def _usage_sentence(engine: Engine, query: str, region: str, visible: tuple[str, ...] | None) -> dict[str, Any] | None:
     """A cited sentence about ``query`` from the guideline (for user participation)."""
-    hits = engine.retriever.search(query, k=1, filters=Filters(region=region, kind="retningslinje", visible=visible))
+    hits = engine.search(query, k=1, filters=Filters(region=region, kind="retningslinje", visible=visible))
     if not hits:
         return None
-    draft = engine.extractive.generate(query, hits)
+    draft = engine.extract(query, hits)
     if not draft.citations:
         return None
     c = draft.citations[0]

@@ -142,15 +142,10 @@ class Engine:
     def _finish(self, draft: Draft, plan: Plan) -> Result:
         if not draft.found:
             return self.refusal(plan.standalone, plan.hits, plan.passages)
-        check = validate(draft, plan.hits)
-        if not check.ok:
-            log.warning(
-                "Generated answer failed citation validation (%s); using the extractive answer",
-                "; ".join(check.problems),
-            )
-            draft = self.extractive.generate(plan.standalone, plan.hits)
-            if not validate(draft, plan.hits).ok:  # pragma: no cover - extractive quotes are verbatim
-                return self.refusal(plan.standalone, plan.hits, plan.passages)
+        checked = self.checked(draft, plan.standalone, plan.hits)
+        if checked is None:  # pragma: no cover - extractive quotes are verbatim
+            return self.refusal(plan.standalone, plan.hits, plan.passages)
+        replaced, draft = checked is not draft, checked
         found = plan.found
         missing = self.answer_gaps(plan.standalone, plan.demands, draft, plan.hits) if plan.demands is not None else []
         if missing:
@@ -161,7 +156,44 @@ class Engine:
             found = False
         if plan.lead:
             draft = _prepend(plan.lead, plan.lead_citations, draft)
-        return Result(draft.answer, found, draft.citations, plan.passages, plan.standalone)
+        return Result(draft.answer, found, draft.citations, plan.passages, plan.standalone, replaced=replaced)
+
+    # -- what other answering services (drafts) use ------------------------------------
+    def checked(self, draft: Draft, question: str, hits: list[Hit]) -> Draft | None:
+        """``draft`` when its citations hold; else the extractive answer over the same
+        passages (verbatim quotes); None when neither holds."""
+        check = validate(draft, hits)
+        if check.ok:
+            return draft
+        log.warning(
+            "Generated answer failed citation validation (%s); using the extractive answer", "; ".join(check.problems)
+        )
+        fallback = self.extractive.generate(question, hits)
+        return fallback if validate(fallback, hits).ok else None
+
+    def grounded(self, question: str, hits: list[Hit]) -> Draft:
+        """An answer over ``hits`` whose citations hold: the configured generator's when
+        it answers and cites correctly, else the extractive one."""
+        draft = self.generator.generate(question, hits)
+        checked = self.checked(draft, question, hits) if draft.found else None
+        return checked if checked is not None else self.extractive.generate(question, hits)
+
+    def extract(self, question: str, hits: list[Hit]) -> Draft:
+        """The documents' own sentences over ``hits`` (no language model)."""
+        return self.extractive.generate(question, hits)
+
+    def search(self, query: str, k: int, filters: Filters) -> list[Hit]:
+        return self.retriever.search(query, k=k, filters=filters)
+
+    def structure(self, region: str | None, visible: tuple[str, ...] | None) -> dict[str, Any]:
+        """The structure map (bodies, facts) the caller may see."""
+        from assistant.retrieval import catalog
+
+        return catalog.structure(self.retriever, region, visible)
+
+    @property
+    def region_ids(self) -> list[str]:
+        return list(self.regions)
 
     # -- comparisons, status, partial answers --------------------------------------------
     def _compare(self, question: str, sides: list[Side], filters: Filters) -> Result:

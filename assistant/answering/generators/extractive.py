@@ -328,16 +328,15 @@ class ExtractiveGenerator(Generator):
         return pattern.sub(add, text)
 
 
-_NUMBERING = re.compile(r"^\s*(?:\d{1,3}(?:\.\d{1,3}){0,4}\.?|[A-Z]\.)\s+")
-
-
 def _heading(passage: Mapping[str, Any]) -> str:
-    """What a list is about, from its section trail without clause numbers:
-    "3 Sekretariatfunksjon › 3.1 Oppgaver" → "Sekretariatfunksjon – Oppgaver" (the
-    citation keeps the numbered section)."""
-    trail = str(passage.get("trail") or passage["section"])
-    parts = [_NUMBERING.sub("", part.strip()) for part in trail.split("›")]
-    return " – ".join(dict.fromkeys(p for p in parts if p)) or str(passage["section"])
+    """What a list is about: its section with the section it belongs to, numbers kept
+    for citing ("3 Sekretariatfunksjon › 3.1 Oppgaver og ansvarsområde" says whose tasks
+    they are; "3.1 Oppgaver og ansvarsområde" alone does not)."""
+    trail = [part.strip() for part in str(passage.get("trail") or "").split("›") if part.strip()]
+    section = str(passage["section"])
+    if len(trail) < 2 or section.count("›") >= 1:
+        return section
+    return " › ".join(trail[-2:])
 
 
 def _fill_gaps(chosen: list[_Unit], sentences: list[_Unit]) -> list[_Unit]:

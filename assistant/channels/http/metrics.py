@@ -16,7 +16,6 @@ multiprocess mode).
 
 from __future__ import annotations
 
-import logging
 import os
 import time
 from collections.abc import Awaitable, Callable, Iterator
@@ -24,11 +23,12 @@ from pathlib import Path
 from typing import Any
 
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, Counter, Histogram, generate_latest
-from prometheus_client.core import GaugeMetricFamily, Metric
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 from starlette.requests import Request
 from starlette.responses import Response
 
+from assistant import guard
 from assistant.answering.collections import Collections
 from assistant.domain import Result
 
@@ -48,11 +48,12 @@ EMBEDDING = Histogram(
     "Time to embed one question",
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5),
 )
-REPLACED_MESSAGE = "Generated answer failed citation validation"  # assistant/answering/engine.py logs this
 
 
 def outcome(result: Result) -> None:
     ANSWERS.labels("guarded" if result.guarded else "found" if result.found else "refused").inc()
+    if result.replaced:
+        CITATION_REPLACEMENTS.inc()
 
 
 class TimedEmbedder:
@@ -78,19 +79,14 @@ def instrument(retriever: Any) -> None:
         retriever.embedder = TimedEmbedder(retriever.embedder)
 
 
-class _ReplacementCounter(logging.Handler):
-    """Counts the engine's "failed citation validation" warnings (the engine stays free
-    of metrics code)."""
+class GuardCollector(Collector):
+    """Texts the patient-data guard scanned in this worker (one per distinct question,
+    however many boundaries check it)."""
 
-    def emit(self, record: logging.LogRecord) -> None:
-        if isinstance(record.msg, str) and record.msg.startswith(REPLACED_MESSAGE):
-            CITATION_REPLACEMENTS.inc()
-
-
-def _count_replacements() -> None:
-    engine_log = logging.getLogger("assistant.answering.engine")
-    if not any(isinstance(h, _ReplacementCounter) for h in engine_log.handlers):
-        engine_log.addHandler(_ReplacementCounter(logging.WARNING))
+    def collect(self) -> Iterator[Metric]:
+        yield CounterMetricFamily(
+            "hfa_guard_scans", "Texts the patient-data guard's patterns scanned", guard.scan_count()
+        )
 
 
 class IndexCollector(Collector):
@@ -136,7 +132,6 @@ def _built_at(generation: Path) -> float:
 
 def install(app: Any, collections: Collections) -> None:
     """``/metrics`` and the request middleware on a FastAPI app."""
-    _count_replacements()
     index = IndexCollector(collections)
 
     @app.middleware("http")
@@ -167,6 +162,7 @@ def _registry(index: IndexCollector) -> CollectorRegistry:
         registry = CollectorRegistry()
         registry.register(_Default())
     registry.register(index)
+    registry.register(GuardCollector())
     return registry
 
 
