@@ -36,6 +36,7 @@ GENERIC = frozenset(
 _PAIRED_COMPOUND = re.compile(r"\b\w+- (?:og|eller) \w+")
 # Endings a derived word adds to a stem ("tildel" + "ingsprosess", "fordel" + "ing").
 _DERIVED = ("ing", "els", "het", "else")
+_INFLECTIONS = frozenset({"e", "er", "en", "et", "ene", "a"})
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,10 @@ def _matches(stem: str, seen: Iterable[str]) -> bool:
         return False
     for other in seen:
         if other.startswith(stem) and other[len(stem) :].startswith(_DERIVED):
+            return True
+        # the stemmer cuts "statsforvalter" to "statsforvalt" but keeps "statsforvalter"
+        # of "statsforvalteren": one stem is the other plus an inflection ending
+        if len(other) >= 5 and stem.startswith(other) and stem[len(other) :] in _INFLECTIONS:
             return True
         if len(stem) >= 6 and abs(len(other) - len(stem)) <= 1 and one_edit(stem, other):
             return True

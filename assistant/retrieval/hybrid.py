@@ -128,7 +128,7 @@ class Retriever:
         candidates: int = 40,
         region_boost: float = 0.15,
         chroma_url: str = "",
-        sentence_weight: float = 0.3,
+        sentence_weight: float = 0.15,  # the same defaults as Settings (wiring passes them)
     ) -> None:
         self.data_dir = data_dir
         self.chroma_url = chroma_url

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.answering.answerability import MIN_COVERAGE, MIN_DENSE, answerable, concepts, coverage
+from assistant.answering.answerability import MIN_COVERAGE, MIN_DENSE, MIN_SENTENCE, answerable, concepts, coverage
 from assistant.domain import Hit
 
 TELEMARK = re.compile(r"(?<!\w)(?:helsefellesskapet i )?telemark(?!\w)", re.IGNORECASE)
@@ -47,13 +47,28 @@ def test_a_typo_in_a_generic_word_is_not_a_concept() -> None:
     assert [c.label for c in concepts("Hvem leder helsefellsskapet?")] == ["leder"]
 
 
-def test_refused_below_both_thresholds_answered_above_either() -> None:
+def test_refused_below_the_thresholds_answered_above_them() -> None:
     question = "Hvilken dose paracetamol kan gis til barn?"
     assert coverage(question, [SSU]) < MIN_COVERAGE
     assert not answerable(question, [SSU])
-    assert answerable(question, [_hit(SSU.passage["text"], dense=MIN_DENSE)])  # a very close dense match
+    # close in meaning, but not one of the question's words is in the passage: refused
+    assert coverage(question, [SSU]) == 0.0
+    assert not answerable(question, [_hit(SSU.passage["text"], dense=MIN_DENSE)])
+    # close in meaning and about something the passage names (one concept of several): answered
+    paraphrase = "Hvor hyppig samles de kommunale og statlige lederne i SSU til drøfting?"
+    assert 0 < coverage(paraphrase, [SSU]) < MIN_COVERAGE
+    assert not answerable(paraphrase, [SSU])
+    assert answerable(paraphrase, [_hit(SSU.passage["text"], dense=MIN_DENSE)])
+    close_sentence = _hit(SSU.passage["text"])
+    close_sentence.sentence_score = MIN_SENTENCE
+    assert answerable(paraphrase, [close_sentence])
     assert answerable("Hvor ofte møtes SSU?", [SSU])
     assert not answerable("Hvor ofte møtes SSU?", [])
+
+
+def test_a_stem_cut_shorter_by_the_stemmer_still_covers() -> None:
+    passage = _hit("Statsforvalter deltar i «pandemimøtet».")  # stem "statsforvalt"
+    assert coverage("Hvilken rolle har statsforvalteren?", [passage]) == 1.0  # stem "statsforvalter"
 
 
 def test_only_the_best_passages_count() -> None:
