@@ -111,6 +111,26 @@ class Citation:
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 
+    def line(self, quote_limit: int | None = None, number: str = "") -> str:
+        """``[n] title, section, s. page: «quote»``: how a source reads as text, in every
+        channel and in drafts (channels/render.py builds on it)."""
+        quote = shorten(self.quote, quote_limit)
+        return f"{number or f'[{self.id}]'} {self.title}, {self.section}, s. {self.page}: «{quote}»"
+
+
+def flat(text: str) -> str:
+    """``text`` on one line (runs of white space become one space)."""
+    return " ".join(text.split())
+
+
+def shorten(text: str, limit: int | None = None, mark: str = "…") -> str:
+    """``text`` on one line; longer than ``limit``, cut at the last word boundary so the
+    cut text and ``mark`` fit within ``limit``."""
+    line = flat(text)
+    if limit is None or len(line) <= limit:
+        return line
+    return line[: max(line.rfind(" ", 0, limit - len(mark)), 1)] + mark
+
 
 @dataclass
 class Draft:

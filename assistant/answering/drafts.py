@@ -171,7 +171,7 @@ def make_draft(
 
     lines += [f"## {texts['sources']}", ""]
     for c in sources.citations:
-        lines.append(f"{c.id}. {c.title}, {c.section}, s. {c.page}: «{' '.join(c.quote.split())}»")
+        lines.append(c.line(number=f"{c.id}."))
     return CaseDraft(topic, "\n".join(lines).rstrip() + "\n", sources.citations)
 
 

@@ -15,23 +15,9 @@ from assistant.domain import Citation, Result
 SOURCES_HEADING = "Kilder:"
 
 
-def flat(text: str) -> str:
-    """``text`` on one line (runs of white space become one space)."""
-    return " ".join(text.split())
-
-
-def shorten(text: str, limit: int | None = None, mark: str = "…") -> str:
-    """``text`` on one line; longer than ``limit``, cut at the last word boundary so the
-    cut text and ``mark`` fit within ``limit``."""
-    line = flat(text)
-    if limit is None or len(line) <= limit:
-        return line
-    return line[: max(line.rfind(" ", 0, limit - len(mark)), 1)] + mark
-
-
 def source_line(c: Citation, quote_limit: int | None = None, number: str = "") -> str:
     """``[n] title, section, s. page: «quote»``: one source as a line of text."""
-    return f"{number or f'[{c.id}]'} {c.title}, {c.section}, s. {c.page}: «{shorten(c.quote, quote_limit)}»"
+    return c.line(quote_limit, number)
 
 
 def plain(result: Result, quote_limit: int | None = None, heading: str = SOURCES_HEADING) -> str:

@@ -34,8 +34,8 @@ from assistant import wiring
 from assistant.answering.collections import Collections
 from assistant.answering.feedback import FeedbackStore
 from assistant.answering.service import AnswerService, Scope
-from assistant.channels.render import citation_link, shorten
-from assistant.domain import Citation, Result, Turn
+from assistant.channels.render import citation_link
+from assistant.domain import Citation, Result, Turn, shorten
 from assistant.errors import HfaError
 from assistant.guard import personal_data
 from assistant.settings import Settings

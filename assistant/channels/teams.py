@@ -37,8 +37,8 @@ from assistant import wiring
 from assistant.answering.collections import Collections
 from assistant.answering.feedback import FeedbackStore
 from assistant.answering.service import AnswerService, Scope
-from assistant.channels.render import citation_link, shorten
-from assistant.domain import Result, Turn
+from assistant.channels.render import citation_link
+from assistant.domain import Result, Turn, shorten
 from assistant.settings import Settings
 
 log = logging.getLogger(__name__)
