@@ -111,7 +111,14 @@ def engine(settings: Settings) -> Engine:
 def collections(settings: Settings, first: Engine | None = None) -> Collections:
     """The configured collections, each engine built on first use (``first``: a ready
     engine for the default collection, as tests and benchmarks pass one)."""
-    return Collections(settings, engine, {settings.collection_names()[0]: first} if first else None)
+    names = settings.collection_names()
+    titles = {name: config.title for name, config in settings.collections.items() if config.title}
+    return Collections(
+        names,
+        lambda name: engine(settings.for_collection(name)),
+        titles,
+        {names[0]: first} if first else None,
+    )
 
 
 def feedback_store(settings: Settings) -> FeedbackStore:

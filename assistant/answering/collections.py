@@ -5,22 +5,25 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from typing import Any
 
 from assistant.answering.engine import Engine
 from assistant.errors import HfaError
 
 
 class Collections:
+    """The collections by name; ``build(name)`` makes a collection's engine (wiring
+    passes it, so the answering layer never reads settings)."""
+
     def __init__(
         self,
-        settings: Any,
-        build: Callable[[Any], Engine],
+        names: list[str],
+        build: Callable[[str], Engine],
+        titles: dict[str, str] | None = None,
         engines: dict[str, Engine] | None = None,
     ) -> None:
-        self.settings = settings
-        self._build = build  # collection settings -> engine (assistant/wiring.py passes its own)
-        self.names: list[str] = settings.collection_names()
+        self.names = list(names)
+        self._build = build
+        self._titles = dict(titles or {})
         self._engines: dict[str, Engine] = dict(engines or {})
         self._lock = threading.Lock()
 
@@ -29,15 +32,14 @@ class Collections:
         return self.names[0]
 
     def title(self, name: str) -> str:
-        config = self.settings.collections.get(name)
-        return (config.title if config else "") or name
+        return self._titles.get(name) or name
 
     def engine(self, name: str | None = None) -> Engine:
         name = name or self.default
         if name not in self._engines:
             with self._lock:
                 if name not in self._engines:
-                    self._engines[name] = self._build(self.settings.for_collection(name))
+                    self._engines[name] = self._build(name)
         return self._engines[name]
 
     def usable(self, allowed: tuple[str, ...] = ()) -> list[str]:
