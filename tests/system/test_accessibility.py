@@ -11,6 +11,8 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
+from indexer.manifest import load_manifest
+from tests.conftest import CORPUS
 from tests.system.test_web import ARTIFACTS, CHROMIUM_ARGS, ask, chromium_path
 
 AXE = ARTIFACTS / "node_modules" / "axe-core" / "axe.min.js"
@@ -112,9 +114,13 @@ def test_keyboard_only_reaches_the_question_and_send_and_enter_sends(page: Page)
 def test_citation_chips_and_buttons_have_names_that_say_what_they_open(page: Page) -> None:
     ask(page, "Hvor ofte møtes SSU?")
     answer = page.locator(".msg.assistant").last
-    for chip in answer.locator(".chip").all():
+    titles = [d.title for d in load_manifest(CORPUS).documents.values()]
+    chips = answer.locator(".chip").all()
+    assert chips
+    for chip in chips:  # "Kilde n: <document title>, <section>": what the chip opens
         name = chip.get_attribute("aria-label") or ""
-        assert name.startswith("Kilde ") and "Retningslinje" in name, name
+        assert name.startswith("Kilde ") and any(f": {title}, " in name for title in titles), name
+    assert "Retningslinje" in (chips[0].get_attribute("aria-label") or "")  # the answer's own source first
     nameless = page.evaluate(
         "[...document.querySelectorAll('button')].filter(b => !b.hidden && b.offsetParent !== null)"
         ".filter(b => !(b.getAttribute('aria-label') || b.textContent).trim()).length"
