@@ -34,7 +34,6 @@ log = logging.getLogger(__name__)
 
 ANSWER_K = 5
 SIDE_K = 3  # passages per side of a comparison
-SIDE_SUPPORT = True  # a side's answer takes support from its other passages too
 # "… en bindende retningslinje?": a document kind after an indefinite article is what the
 # document is compared with, not the document asked about.
 _PREDICATE = re.compile(r"\b(?:en|et|ei|eit|ein)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
@@ -217,7 +216,7 @@ class Engine:
             passages.extend(hit.public() for hit in hits)
             intro = self.texts["side_intro"].format(side=side.name)
             if hits and self.answerable(sub, hits):
-                draft = self.extractive.generate(sub, hits, region_prefix=side.kind != "region", support=SIDE_SUPPORT)
+                draft = self.extractive.generate(sub, hits, region_prefix=side.kind != "region")
                 if draft.found:
                     parts.append(Draft(f"{intro} {draft.answer}", draft.citations))
                     continue

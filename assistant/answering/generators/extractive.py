@@ -119,7 +119,7 @@ class ExtractiveGenerator(Generator):
                     group |= abbr | expansion
         return [frozenset(g) for g in groups]
 
-    def generate(self, question: str, hits: list[Hit], region_prefix: bool = True, support: bool = True) -> Draft:
+    def generate(self, question: str, hits: list[Hit], region_prefix: bool = True) -> Draft:
         top = hits[:MAX_PASSAGES]
         groups = self.question_concepts(question)
         units = [unit for rank, hit in enumerate(top) for unit in _units(rank, hit)]
@@ -203,15 +203,14 @@ class ExtractiveGenerator(Generator):
             chosen.sort(key=lambda u: order.find(u.text))  # in the document's own order
             chosen = _fill_gaps(chosen, [u for u in units if u.hit_rank == best.hit_rank and u.kind == "sentence"])
         answering = len({u.hit_rank for u in chosen})
-        extra = self._support(ranked, chosen, score) if support else []
-        draft = self._compose(chosen + extra, top, region_prefix)
+        draft = self._compose(chosen + self._support(ranked, chosen, score), top, region_prefix)
         draft.answering = answering
         return draft
 
     @staticmethod
     def _support(ranked: list[_Unit], chosen: list[_Unit], score: Callable[[_Unit], float]) -> list[_Unit]:
         """What supports the answer from other passages: the best unit of another passage
-        that answers nearly as well as the chosen one (the documents often say one thing
+        that answers at least SUPPORT_SHARE as well as the chosen one (the documents often say one thing
         in two places, and the first is not always the one that was asked about)."""
         if SUPPORT_SHARE <= 0 or not chosen:
             return []
