@@ -12,7 +12,7 @@ import unicodedata
 from functools import lru_cache
 
 # Bump when tokenisation changes: the index stores it and is rebuilt on mismatch.
-ANALYSIS_VERSION = "2"
+ANALYSIS_VERSION = "3"
 
 # Characters that carry no text: soft hyphen, zero-width space/joiners, BOM, word joiner.
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"), None)
@@ -106,7 +106,60 @@ NYNORSK: dict[str, str] = {
     "vert": "blir",
     "vore": "vært",
     "gjeld": "gjelder",
+    "born": "barn",
+    "borna": "barna",
+    "ifølgje": "ifølge",
+    "gjere": "gjøre",
+    "gjer": "gjør",
+    "seie": "si",
+    "seier": "sier",
+    "nokre": "noen",
+    "difor": "derfor",
+    "vorte": "blitt",
+    "innspel": "innspill",
+    "innspelet": "innspillet",
+    "innspela": "innspillene",
+    "høyring": "høring",
+    "høyringa": "høringen",
+    "framlegg": "forslag",
+    "framlegget": "forslaget",
+    "løysing": "løsning",
+    "løysingar": "løsninger",
+    "løysinga": "løsningen",
+    "sjukepleiar": "sykepleier",
+    "sjukepleiarar": "sykepleiere",
+    "innbyggjar": "innbygger",
+    "innbyggjarar": "innbyggere",
+    "tilsette": "ansatte",
+    "leiing": "ledelse",
+    "skule": "skole",
+    "heim": "hjem",
+    "pasientar": "pasienter",
+    "møta": "møtene",
+    "avgjerd": "avgjørelse",
+    "avgjerder": "avgjørelser",
+    "ansvarleg": "ansvarlig",
+    "vedteke": "vedtatt",
+    "usemje": "uenighet",
+    "usemja": "uenigheten",
+    "ueinige": "uenige",
+    "ueinig": "uenig",
+    "høyrer": "hører",
+    "døme": "eksempel",
 }
+# Nynorsk endings and prefixes for words the table does not hold, each with the length
+# a word needs before it applies (short words are too often Bokmål words of their own).
+_NYNORSK_FORMS: tuple[tuple[str, str, str, int], ...] = (
+    # (where, Nynorsk, Bokmål, shortest word)
+    ("end", "leg", "lig", 6),  # vanskeleg -> vanskelig, særleg -> særlig
+    ("end", "ande", "ende", 8),  # samanhengande -> samanhengende, pårørande -> pårørende
+    ("end", "ingar", "inger", 8),  # utfordringar -> utfordringer
+    ("end", "ingane", "ingene", 9),  # utfordringane -> utfordringene
+    ("end", "spelet", "spillet", 6),  # innspelet -> innspillet
+    ("end", "spel", "spill", 6),  # høyringsinnspel -> høringsinnspill
+    ("start", "saman", "sammen", 6),  # samanheng -> sammenheng, samanlikne -> sammenlikne
+    ("start", "høyrings", "hørings", 9),  # høyringsinnspel -> høringsinnspel
+)
 
 _WORD = re.compile(r"[0-9a-zæøåäöüéèáàóòôêçñ]+(?:[-'][0-9a-zæøåäöüéèáàóòôêçñ]+)*", re.IGNORECASE)
 
@@ -141,11 +194,31 @@ def canonical_spelling(text: str) -> str:
         mapped = NYNORSK.get(lower)
         if mapped is None and len(lower) > 7 and lower.endswith("ane"):
             mapped = lower[:-3] + "ene"  # Nynorsk definite plural: kommunane -> kommunene
+        if mapped is None:
+            mapped = _nynorsk_form(lower)
         if mapped is None or mapped == lower:
             return word
         return mapped.capitalize() if word[:1].isupper() else mapped
 
     return _WORD.sub(repl, text)
+
+
+def _nynorsk_form(word: str) -> str | None:
+    """A Nynorsk word's endings and prefixes mapped to Bokmål (_NYNORSK_FORMS), each
+    part of a hyphenated word on its own ("St. Olavs-innspelet"), or None."""
+    if "-" in word:
+        parts = [NYNORSK.get(part) or _nynorsk_form(part) or part for part in word.split("-")]
+        joined = "-".join(parts)
+        return joined if joined != word else None
+    mapped = word
+    for where, nynorsk, bokmal, shortest in _NYNORSK_FORMS:
+        if len(mapped) < shortest:
+            continue
+        if where == "end" and mapped.endswith(nynorsk):
+            mapped = mapped[: -len(nynorsk)] + bokmal
+        elif where == "start" and mapped.startswith(nynorsk):
+            mapped = bokmal + mapped[len(nynorsk) :]
+    return mapped if mapped != word else None
 
 
 @lru_cache(maxsize=1)
@@ -184,8 +257,18 @@ def stopwords() -> frozenset[str]:
         "eks",
         "m",
         "fl",
+        "ifølge",
+        "iflg",
     }
-    return frozenset(STOPWORDS_NORWEGIAN) | frozenset(extra)
+    # English function words mixed into chat questions ("hvem er in charge av …", "link
+    # pls"); none of them is also a Norwegian word that carries a topic ("to", "by", "it" are
+    # left out for that reason).
+    english = set(
+        "in of the an is are was what who whom how when where which why pls plz please does "
+        "about and or with any there this that these those my our we you your can could should "
+        "would will from into".split()
+    )
+    return frozenset(STOPWORDS_NORWEGIAN) | frozenset(extra) | frozenset(english)
 
 
 def words(text: str) -> list[str]:

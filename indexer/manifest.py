@@ -183,11 +183,12 @@ def load_synonyms(corpus_dir: Path) -> list[Synonym]:
 
 
 def region_patterns(regions: dict[str, Region]) -> dict[str, re.Pattern[str]]:
-    """Per region id, a pattern matching its name or any alias as a whole word."""
+    """Per region id, a pattern matching its name or any alias as a whole word (with a
+    genitive s: "Telemarks")."""
     patterns = {}
     for region_id, region in regions.items():
         names = [region.name, *region.aliases]
         patterns[region_id] = re.compile(
-            r"(?<!\w)(?:" + "|".join(re.escape(n) for n in names if n) + r")(?!\w)", re.IGNORECASE
+            r"(?<!\w)(?:" + "|".join(re.escape(n) for n in names if n) + r")s?(?!\w)", re.IGNORECASE
         )
     return patterns

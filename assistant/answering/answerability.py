@@ -14,7 +14,7 @@ check on the answer then refuses what the question pins and the documents lack
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from assistant.domain import Hit
@@ -45,10 +45,47 @@ class Concept:
     stems: frozenset[str]
 
 
-def concepts(question: str, region_patterns: Iterable[re.Pattern[str]] = ()) -> list[Concept]:
+# Everyday words in a question and the documents' words for them (corpus/synonyms.yaml):
+# (the words as written, the documents' terms).
+Synonyms = Callable[[str], list[tuple[str, list[str]]]]
+
+
+def concepts(
+    question: str,
+    region_patterns: Iterable[re.Pattern[str]] = (),
+    documents: re.Pattern[str] | None = None,
+    synonyms: Synonyms | None = None,
+) -> list[Concept]:
+    """The question's concepts. Names of regions and, when something else is asked,
+    of document kinds ("ifølge innspillet", "i strategien") say where, not what; a word
+    the thesaurus knows also counts as the documents' word for it."""
     text = canonical_spelling(normalize_text(question)).lower()
     for pattern in region_patterns:
         text = pattern.sub(" ", text)
+    found = _concepts(documents.sub(" ", text) if documents else text)
+    if documents and not found:  # "Hva er strategien?": the document is what is asked about
+        found = _concepts(text)
+    if synonyms:
+        for written, terms in synonyms(question):
+            written_stems = set(tokenize(written))
+            extra = frozenset(stem for term in terms for stem in tokenize(term))
+            for index, concept in enumerate(found):
+                if concept.stems & written_stems and extra:
+                    found[index] = Concept(concept.label, concept.stems | extra)
+    return found
+
+
+def document_pattern(names: Iterable[str]) -> re.Pattern[str] | None:
+    """Words that name a document by its kind or its title's first word ("strategien",
+    "innspillet", "notatet"), in their inflected forms; None when there are none."""
+    stems = sorted({canonical_spelling(name).lower() for name in names if len(name) >= 4}, key=len, reverse=True)
+    if not stems:
+        return None
+    alternatives = "|".join(re.escape(stem) for stem in stems)
+    return re.compile(rf"(?<!\w)(?:{alternatives})(?:en|et|er|ene|a|s)?(?!\w)")
+
+
+def _concepts(text: str) -> list[Concept]:
     found: list[Concept] = []
     for pattern, terms in QUERY_INTENTS:
         match = pattern.search(text)
@@ -94,9 +131,15 @@ def _matches(stem: str, seen: Iterable[str]) -> bool:
     return False
 
 
-def coverage(question: str, hits: list[Hit], region_patterns: Iterable[re.Pattern[str]] = ()) -> float:
+def coverage(
+    question: str,
+    hits: list[Hit],
+    region_patterns: Iterable[re.Pattern[str]] = (),
+    documents: re.Pattern[str] | None = None,
+    synonyms: Synonyms | None = None,
+) -> float:
     """Share of the question's concepts found in the best passages (0 when it has none)."""
-    wanted = concepts(question, region_patterns)
+    wanted = concepts(question, region_patterns, documents, synonyms)
     if not wanted:
         return 0.0
     seen: set[str] = set()
@@ -106,10 +149,16 @@ def coverage(question: str, hits: list[Hit], region_patterns: Iterable[re.Patter
     return covered / len(wanted)
 
 
-def answerable(question: str, hits: list[Hit], region_patterns: Iterable[re.Pattern[str]] = ()) -> bool:
+def answerable(
+    question: str,
+    hits: list[Hit],
+    region_patterns: Iterable[re.Pattern[str]] = (),
+    documents: re.Pattern[str] | None = None,
+    synonyms: Synonyms | None = None,
+) -> bool:
     if not hits:
         return False
-    covered = coverage(question, hits, region_patterns)
+    covered = coverage(question, hits, region_patterns, documents, synonyms)
     if covered >= MIN_COVERAGE:
         return True
     # Close in meaning, and about something the passages name at least once: a question

@@ -24,6 +24,9 @@ _CUE = re.compile(
 _TWO_CLAUSES = re.compile(
     r",?\s+og\s+(?:hva|kva|hvem|kven|hvilke|hvilken|hvor|kor|hvordan|korleis|når)\b", re.IGNORECASE
 )
+# A clause that points back ("og hva tilsvarer det i …", "og hvordan er det der?") asks
+# the first clause's question of its own side: it has no subject of its own.
+_POINTS_BACK = re.compile(r"\b(?:det|den|dette|denne|dei|tilsvar\w{0,4}|samme|same|sånn|slik)\b", re.IGNORECASE)
 _CLAUSE_SPLIT = re.compile(
     r",?\s+og\s+(?=(?:hva|kva|hvem|kven|hvilke|hvilken|hvor|kor|hvordan|korleis|når)\b)", re.IGNORECASE
 )
@@ -78,7 +81,7 @@ def side_question(question: str, side: Side, sides: list[Side], topics: Topics |
     og hva gjør FSU?" each side gets its own clause."""
     clauses = [c for c in _CLAUSE_SPLIT.split(question) if c.strip()]
     own = [c for c in clauses if re.search(rf"(?<!\w){re.escape(side.name)}(?!\w)", c, re.IGNORECASE)]
-    if len(clauses) > 1 and len(own) == 1:
+    if len(clauses) > 1 and len(own) == 1 and not (own[0] is not clauses[0] and _POINTS_BACK.search(own[0])):
         clause = own[0].strip(" ,?")
         return clause[:1].upper() + clause[1:] + "?"
     text = _CUE_PHRASE.sub(" ", question)

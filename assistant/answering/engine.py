@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from assistant import guard
-from assistant.answering.answerability import answerable
+from assistant.answering.answerability import answerable, document_pattern
 from assistant.answering.comparison import Side, comparison_sides, side_question
 from assistant.answering.demands import Demands, demands_of, gaps
 from assistant.answering.followup import Topics, is_followup, standalone_question
@@ -65,6 +65,9 @@ class Engine:
             (name, re.compile(rf"(?<!\w){re.escape(name)}(?!\w)", re.IGNORECASE)) for name in manifest.other_regions
         ]
         self.topics = corpus_topics(retriever)
+        self._documents = document_pattern(
+            [d.kind for d in manifest.documents.values()] + [d.title.split()[0] for d in manifest.documents.values() if d.title]
+        )
 
     def ask(self, question: str, history: list[Turn] | None = None, filters: Filters | None = None) -> Result:
         prepared = self._prepare(question, history, filters)
@@ -321,7 +324,9 @@ class Engine:
         return ""
 
     def answerable(self, question: str, hits: list[Hit]) -> bool:
-        return answerable(question, hits, self.retriever.region_patterns.values())
+        return answerable(
+            question, hits, self.retriever.region_patterns.values(), self._documents, self.retriever.thesaurus.matches
+        )
 
     def refusal(
         self, question: str, hits: list[Hit], passages: list[dict[str, Any]], gaps: list[str] | None = None

@@ -87,15 +87,20 @@ class Thesaurus:
         )
 
     def expand(self, question: str) -> list[str]:
-        if self._pattern is None:
-            return []
         text = canonical_spelling(question).lower()
         added: list[str] = []
-        for match in self._pattern.finditer(text):
-            for term in self._terms[match.group(1)]:
+        for _, terms in self.matches(question):
+            for term in terms:
                 if term not in added and term.lower() not in text:
                     added.append(term)
         return added
+
+    def matches(self, question: str) -> list[tuple[str, list[str]]]:
+        """(the everyday words as written, the documents' terms for them), in order."""
+        if self._pattern is None:
+            return []
+        text = canonical_spelling(question).lower()
+        return [(match.group(0), list(self._terms[match.group(1)])) for match in self._pattern.finditer(text)]
 
 
 EMPTY_QUESTION = "Spørsmålet er tomt. Skriv hva du lurer på."

@@ -47,6 +47,7 @@ _HOW_MUCH = re.compile(r"\b(?:hvor|kor) (?:mye|mykje|mange|lenge|lang|stor\w*|of
 _QUANTITY = re.compile(r"\d|\b(?:en|ett|to|tre|fire|fem|seks|sju|syv|åtte|ni|ti|tolv|hver|årlig)\b", re.IGNORECASE)
 _NEGATION = re.compile(r"\b(?:ikke|ikkje|uten|unntatt)\b", re.IGNORECASE)
 MAX_SENTENCES = 4
+CONTEXT_SHARE = 0.4  # another sentence of the answer's passage joins it at this share of the best score
 SEMANTIC_WEIGHT = 0.1
 MAX_PASSAGES = 3
 MAX_ITEMS = 8
@@ -191,7 +192,7 @@ class ExtractiveGenerator(Generator):
                 if (
                     unit.kind == "sentence"
                     and unit.hit_rank == best.hit_rank  # context from the same passage only
-                    and score(unit) >= 0.5 * score(best)
+                    and score(unit) >= CONTEXT_SHARE * score(best)
                     and all(unit.text not in c.text for c in chosen)
                 ):
                     chosen.append(unit)
