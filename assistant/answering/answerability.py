@@ -43,6 +43,14 @@ _INFLECTIONS = frozenset({"e", "er", "en", "et", "ene", "a"})
 class Concept:
     label: str  # the words of the question it stands for (for logs and docs)
     stems: frozenset[str]
+    # the documents' words for it (a synonym, an abbreviation's expansion): covered when
+    # every stem of one of them is seen
+    phrases: frozenset[frozenset[str]] = frozenset()
+
+    def covered_by(self, seen: set[str]) -> bool:
+        return any(_matches(stem, seen) for stem in self.stems) or any(
+            phrase and all(_matches(stem, seen) for stem in phrase) for phrase in self.phrases
+        )
 
 
 # Everyday words in a question and the documents' words for them (corpus/synonyms.yaml):
@@ -68,10 +76,10 @@ def concepts(
     if synonyms:
         for written, terms in synonyms(question):
             written_stems = set(tokenize(written))
-            extra = frozenset(stem for term in terms for stem in tokenize(term))
+            extra = frozenset(frozenset(tokenize(term)) - GENERIC for term in terms) - {frozenset()}
             for index, concept in enumerate(found):
                 if concept.stems & written_stems and extra:
-                    found[index] = Concept(concept.label, concept.stems | extra)
+                    found[index] = Concept(concept.label, concept.stems, concept.phrases | extra)
     return found
 
 
@@ -145,7 +153,7 @@ def coverage(
     seen: set[str] = set()
     for hit in hits[:PASSAGES]:
         seen |= set(tokenize(f"{hit.passage.get('trail', '')} {hit.passage['text']}"))
-    covered = sum(1 for concept in wanted if any(_matches(stem, seen) for stem in concept.stems))
+    covered = sum(1 for concept in wanted if concept.covered_by(seen))
     return covered / len(wanted)
 
 

@@ -15,14 +15,14 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from assistant import guard
-from assistant.answering.answerability import answerable, document_pattern
+from assistant.answering.answerability import answerable, coverage, document_pattern
 from assistant.answering.comparison import Side, comparison_sides, side_question
 from assistant.answering.demands import Demands, demands_of, gaps
 from assistant.answering.followup import Topics, is_followup, standalone_question
 from assistant.answering.generators.base import Generator
 from assistant.answering.generators.citations import MARKER, cite, validate
 from assistant.answering.generators.extractive import ExtractiveGenerator
-from assistant.answering.status import lead, norwegian_date, status_ask
+from assistant.answering.status import claim, lead, norwegian_date, status_ask
 from assistant.domain import Citation, Draft, Filters, Hit, Result, Turn
 from assistant.errors import HfaError
 from assistant.guard import personal_data
@@ -34,6 +34,7 @@ log = logging.getLogger(__name__)
 
 ANSWER_K = 5
 SIDE_K = 3  # passages per side of a comparison
+CLAIM_PASSAGES = 10  # passages a status question's claim is looked for in
 # "… en bindende retningslinje?": a document kind after an indefinite article is what the
 # document is compared with, not the document asked about.
 _PREDICATE = re.compile(r"\b(?:en|et|ei|eit|ein)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
@@ -234,7 +235,12 @@ class Engine:
     ) -> tuple[str, Citation, list[Hit]] | None:
         """ "Ja." / "Nei – det er et forslag" and the document's status, date and issuer,
         cited to the passage of that document that best states them."""
-        doc_id = self._asked_document(question, hits)
+        said = claim(question)
+        try:  # the passages that say what the question claims, status words left out
+            claim_hits = self.retriever.search(said, k=CLAIM_PASSAGES, filters=filters) if said else []
+        except HfaError:
+            claim_hits = []
+        doc_id = self._asked_document(question, claim_hits or hits)
         meta = next((m for m in self.retriever.manifest.documents.values() if m.id == doc_id), None)
         if meta is None:
             return None
@@ -269,7 +275,9 @@ class Engine:
         retningslinje?"); a kind shared by several documents is narrowed by the region
         the question names, then by the search; else the best passage's document."""
         documents = list(self.retriever.manifest.documents.values())
-        regions = self.retriever.regions_in(question)
+        regions = self.retriever.regions_in(question) | {  # a body belongs to its region
+            self.topics.key(name) for kind, name in self.topics.find(question) if kind == "body"
+        } & set(self.regions)
         ranked = [hit.passage["doc_id"] for hit in hits]
         for kind, name in self.topics.find(question):
             if kind != "document" or _PREDICATE.search(question[: question.find(name)]):
@@ -284,10 +292,13 @@ class Engine:
                 best = min(candidates, key=lambda d: ranked.index(d.id) if d.id in ranked else len(ranked))
                 return best.id
         if regions:
-            for doc_id in ranked:
-                if any(d.id == doc_id and d.region in regions for d in documents):
-                    return str(doc_id)
-        return str(hits[0].passage["doc_id"])
+            hits = [h for h in hits if h.passage["region"] in regions] or hits
+        # No document named: the one whose passage holds most of what the question claims
+        # ("Er det vedtatt at SSU skal deles?" is about the passage that says "dele"), the
+        # better ranked on a tie.
+        said = claim(question) or question
+        best = max(hits[:CLAIM_PASSAGES], key=lambda h: (self._coverage(said, [h]), -hits.index(h)))
+        return str(best.passage["doc_id"])
 
     def answer_gaps(self, question: str, demands: Demands, draft: Draft, hits: list[Hit]) -> list[str]:
         """What the question demands that the answer — its quotes and the passages they
@@ -323,10 +334,21 @@ class Engine:
                 return name
         return ""
 
+    def _coverage(self, question: str, hits: list[Hit]) -> float:
+        return coverage(question, hits, self.retriever.region_patterns.values(), self._documents, self._synonyms)
+
+    def _synonyms(self, question: str) -> list[tuple[str, list[str]]]:
+        """The documents' words for the question's words: the thesaurus, and an
+        abbreviation's expansion (or the other way round) from the glossary."""
+        found = self.retriever.thesaurus.matches(question)
+        text = question.lower()
+        for term in self.retriever.glossary.expand(question).terms:
+            written = term.abbr if term.abbr.lower() in text else term.expansion
+            found.append((written, [term.expansion if written == term.abbr else term.abbr]))
+        return found
+
     def answerable(self, question: str, hits: list[Hit]) -> bool:
-        return answerable(
-            question, hits, self.retriever.region_patterns.values(), self._documents, self.retriever.thesaurus.matches
-        )
+        return answerable(question, hits, self.retriever.region_patterns.values(), self._documents, self._synonyms)
 
     def refusal(
         self, question: str, hits: list[Hit], passages: list[dict[str, Any]], gaps: list[str] | None = None

@@ -76,6 +76,15 @@ def status_ask(question: str, names_document: bool) -> StatusAsk | None:
     return StatusAsk(yes_no=yes_no, asks_decided=decided, asks_proposal=proposal)
 
 
+def claim(question: str) -> str:
+    """What a status question claims, without the words that ask about status: "Er det
+    vedtatt at SSU skal deles?" -> "SSU skal deles" (searched for the document that says it)."""
+    text = _YES_NO.sub(" ", question, count=1)
+    text = _ASKS_DECIDED.sub(" ", text)
+    text = re.sub(r"^\W*(?:det|dette|den)?\s*(?:at|om)?\b", " ", text.strip(), flags=re.IGNORECASE)
+    return " ".join(text.split()).strip(" ?")
+
+
 def lead(ask: StatusAsk, status: str, texts: dict[str, str]) -> str:
     """ "Ja." / "Nei – det er et forslag …" for a yes/no question, "" otherwise."""
     if not ask.yes_no:
