@@ -12,7 +12,7 @@ import unicodedata
 from functools import lru_cache
 
 # Bump when tokenisation changes: the index stores it and is rebuilt on mismatch.
-ANALYSIS_VERSION = "3"
+ANALYSIS_VERSION = "4"
 
 # Characters that carry no text: soft hyphen, zero-width space/joiners, BOM, word joiner.
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"), None)
@@ -348,7 +348,7 @@ def intent_terms(question: str) -> list[str]:
 
 def tokenize(text: str) -> list[str]:
     """BM25 tokens: words without stop words, plus compound parts, stemmed with Snowball
-    Norwegian."""
+    Norwegian (twice: the second pass reaches the stem the first leaves for a shorter form)."""
     stop = stopwords()
     kept: list[str] = []
     for word in words(text):
@@ -357,7 +357,12 @@ def tokenize(text: str) -> list[str]:
         kept.append(word)
         if len(word) > 7:
             kept.extend(part for part in COMPOUND_PARTS if part in word and len(word) > len(part) + 2)
-    return list(_stemmer().stemWords(kept))
+    stemmer = _stemmer()
+    # Snowball cuts one ending at a time, so "statsforvalteren" -> "statsforvalter" but
+    # "statsforvalter" -> "statsforvalt": stemming again makes every form one stem.
+    stems = stemmer.stemWords(kept)
+    again = stemmer.stemWords(stems)
+    return list(again)
 
 
 def fold_for_match(text: str) -> str:
