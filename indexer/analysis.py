@@ -263,11 +263,49 @@ def stopwords() -> frozenset[str]:
     # English function words mixed into chat questions ("hvem er in charge av …", "link
     # pls"); none of them is also a Norwegian word that carries a topic ("to", "by", "it" are
     # left out for that reason).
-    english = set(
-        "in of the an is are was what who whom how when where which why pls plz please does "
-        "about and or with any there this that these those my our we you your can could should "
-        "would will from into".split()
-    )
+    english = {
+        "in",
+        "of",
+        "the",
+        "an",
+        "is",
+        "are",
+        "was",
+        "what",
+        "who",
+        "whom",
+        "how",
+        "when",
+        "where",
+        "which",
+        "why",
+        "pls",
+        "plz",
+        "please",
+        "does",
+        "about",
+        "and",
+        "or",
+        "with",
+        "any",
+        "there",
+        "this",
+        "that",
+        "these",
+        "those",
+        "my",
+        "our",
+        "we",
+        "you",
+        "your",
+        "can",
+        "could",
+        "should",
+        "would",
+        "will",
+        "from",
+        "into",
+    }
     return frozenset(STOPWORDS_NORWEGIAN) | frozenset(extra) | frozenset(english)
 
 

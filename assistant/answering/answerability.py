@@ -90,7 +90,7 @@ def document_pattern(names: Iterable[str]) -> re.Pattern[str] | None:
     if not stems:
         return None
     alternatives = "|".join(re.escape(stem) for stem in stems)
-    return re.compile(rf"(?<!\w)(?:{alternatives})(?:en|et|er|ene|a|s)?(?!\w)")
+    return re.compile(rf"(?<!\w)(?P<stem>{alternatives})(?:en|et|er|ene|a|s)?(?!\w)")
 
 
 def _concepts(text: str) -> list[Concept]:

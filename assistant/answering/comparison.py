@@ -60,7 +60,7 @@ def comparison_sides(question: str, topics: Topics) -> list[Side]:
     cue = bool(_CUE.search(question)) or bool(_TWO_CLAUSES.search(question))
     for kind in ("body", "document", "region"):
         names = _distinct(by_kind.get(kind, []), topics)
-        if len(names) >= 2 and (cue or kind == "region"):
+        if len(names) >= 2 and (cue or kind in ("region", "document")):
             return [Side(kind, name) for name in names[:3]]
     return []
 
@@ -76,27 +76,42 @@ def _distinct(names: list[str], topics: Topics) -> list[str]:
 
 
 def side_question(question: str, side: Side, sides: list[Side], topics: Topics | None = None) -> str:
-    """The question asked of one side: the comparison words and the other sides go;
-    a question left with nothing to ask becomes "Hva er <side>?"; in "Hvem sitter i SSU,
-    og hva gjør FSU?" each side gets its own clause."""
+    """The question asked of one side. In "Hvem sitter i SSU, og hva gjør FSU?" each side
+    gets its own clause. Otherwise every side's mention goes, with the comparison words
+    and what joined them ("… i Telemark sammenlignet med helsefellesskapet rundt St. Olavs"),
+    and the side is named at the end: each side is asked the same question. A question
+    left with nothing to ask becomes "Hva er <side>?"."""
+    topics = topics or Topics()
     clauses = [c for c in _CLAUSE_SPLIT.split(question) if c.strip()]
-    own = [c for c in clauses if re.search(rf"(?<!\w){re.escape(side.name)}(?!\w)", c, re.IGNORECASE)]
-    if len(clauses) > 1 and len(own) == 1 and not (own[0] is not clauses[0] and _POINTS_BACK.search(own[0])):
+    own = [c for c in clauses if _names(c, side.name)]
+    if (
+        len(clauses) > 1
+        and len(own) == 1
+        and not any(_names(own[0], other.name) for other in sides if other is not side)
+        and not (own[0] is not clauses[0] and _POINTS_BACK.search(own[0]))
+    ):
         clause = own[0].strip(" ,?")
         return clause[:1].upper() + clause[1:] + "?"
-    text = _CUE_PHRASE.sub(" ", question)
+    back = [c for c in clauses[1:] if _POINTS_BACK.search(c) and any(_names(c, other.name) for other in sides)]
+    text = _CUE_PHRASE.sub(" ", clauses[0] if back and len(clauses) == 2 else question)  # "og hva tilsvarer det i X"
+    community = "|".join(re.escape(word) for word in topics.community_words)
+    lead_in = rf"(?:(?:{community})\w{{0,3}}\s+(?:rundt|i|ved|mellom)\s+)?" if community else ""
     for other in sides:
-        if other is side:
-            continue
-        text = re.sub(rf"(?:\s+(?:og|eller|med|i|og i)\s+)?(?<!\w){re.escape(other.name)}(?!\w)", " ", text, flags=re.I)
-    text = re.sub(r"\s+(?:og|eller)\s*(?=[?.]?\s*$)", " ", text, flags=re.IGNORECASE)
-    text = " ".join(text.split()).strip(" ,?")
+        text = re.sub(
+            rf"(?:\s+(?:og|eller|enn))?(?:\s+(?:det\s+)?(?:i|fra))?(?:\s+(?:hvert?|hele|alle))?\s*{lead_in}"
+            rf"(?<!\w){re.escape(other.name)}(?:-(?P<rest>\w+))?(?!\w)",
+            lambda match: f" {match.group('rest') or ''} ",  # "Telemark-strategien" -> "strategien"
+            text,
+            flags=re.IGNORECASE,
+        )
+    text = re.sub(r"\s+([,?.])", r"\1", " ".join(text.split())).strip(" ,?–-")
     rest = text
-    for _, name in (topics or Topics()).find(text):  # names say whom or where; the rest says what is asked
+    for _, name in topics.find(text):  # names say whom or where; the rest says what is asked
         rest = re.sub(rf"(?<!\w){re.escape(name)}(?!\w)", " ", rest)
-    words = [w for w in re.findall(r"\w+", rest) if len(w) > 3]
-    if side.name.lower() not in text.lower():
-        text = f"{text} {side.name}".strip()
-    if not words:
+    if not [w for w in re.findall(r"\w+", rest) if len(w) > 3]:
         return f"Hva er {side.name}?"
-    return f"{text}?"
+    return f"{text} {side.name}?"
+
+
+def _names(text: str, name: str) -> bool:
+    return re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text, re.IGNORECASE) is not None

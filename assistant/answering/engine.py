@@ -28,6 +28,7 @@ from assistant.errors import HfaError
 from assistant.guard import personal_data
 from assistant.retrieval.glossary import asked_term, glossary_draft
 from assistant.retrieval.hybrid import Retriever, validate_question
+from indexer.analysis import canonical_spelling
 from indexer.sentences import passage_units
 
 log = logging.getLogger(__name__)
@@ -66,9 +67,9 @@ class Engine:
             (name, re.compile(rf"(?<!\w){re.escape(name)}(?!\w)", re.IGNORECASE)) for name in manifest.other_regions
         ]
         self.topics = corpus_topics(retriever)
-        self._documents = document_pattern(
-            [d.kind for d in manifest.documents.values()] + [d.title.split()[0] for d in manifest.documents.values() if d.title]
-        )
+        documents = list(manifest.documents.values())
+        first_words = [d.title.split()[0] for d in documents if d.title]
+        self._documents = document_pattern([d.kind for d in documents] + first_words)
 
     def ask(self, question: str, history: list[Turn] | None = None, filters: Filters | None = None) -> Result:
         prepared = self._prepare(question, history, filters)
@@ -210,8 +211,20 @@ class Engine:
             key = self.topics.key(side.name)
             if side.kind in ("region", "body") and key in self.regions:  # a body belongs to its region
                 side_filters = replace(filters, region=key)
+                kind = self._named_kind(question, key)
+                if kind and not filters.kind:  # "… i innspillene fra 2022": that region's document of that kind
+                    side_filters = replace(side_filters, kind=kind)
             elif side.kind == "document" and key:
                 side_filters = replace(filters, doc_id=key)
+            elif side.kind == "document":  # a kind several documents share: the one of the region named
+                named = self.retriever.regions_in(question)
+                same = [
+                    d.id
+                    for d in self.retriever.manifest.documents.values()
+                    if side.name.lower().startswith(d.kind.lower()) and d.region in named
+                ]
+                if len(same) == 1:
+                    side_filters = replace(filters, doc_id=same[0])
             try:
                 hits = self.retriever.search(sub, k=SIDE_K, filters=side_filters)
             except HfaError:  # a filter the caller may not use, or a document out of sight
@@ -229,6 +242,20 @@ class Engine:
             return self.refusal(question, all_hits, passages)
         answer, citations = _merge(parts)
         return Result(answer, True, citations, passages, question)
+
+    def _named_kind(self, question: str, region: str) -> str:
+        """The one document kind a question names ("innspillene", "strategien") that the
+        region has a document of, or ""."""
+        named = [name.lower() for kind, name in self.topics.find(question) if kind == "document"]
+        if self._documents is not None:  # "innspillene": a kind's last part names it too ("høringsinnspill")
+            named += [m.group("stem") for m in self._documents.finditer(canonical_spelling(question).lower())]
+        kinds = {
+            d.kind
+            for d in self.retriever.manifest.documents.values()
+            if d.region == region
+            and any(name.startswith(d.kind.lower()) or d.kind.lower().endswith(name) for name in named)
+        }
+        return kinds.pop() if len(kinds) == 1 else ""
 
     def _status_lead(
         self, question: str, ask: Any, hits: list[Hit], filters: Filters
@@ -289,16 +316,16 @@ class Engine:
             if regions:
                 candidates = [d for d in candidates if d.region in regions] or candidates
             if candidates:
-                best = min(candidates, key=lambda d: ranked.index(d.id) if d.id in ranked else len(ranked))
-                return best.id
+                first = min(candidates, key=lambda d: ranked.index(d.id) if d.id in ranked else len(ranked))
+                return first.id
         if regions:
             hits = [h for h in hits if h.passage["region"] in regions] or hits
         # No document named: the one whose passage holds most of what the question claims
         # ("Er det vedtatt at SSU skal deles?" is about the passage that says "dele"), the
         # better ranked on a tie.
         said = claim(question) or question
-        best = max(hits[:CLAIM_PASSAGES], key=lambda h: (self._coverage(said, [h]), -hits.index(h)))
-        return str(best.passage["doc_id"])
+        claimed = max(hits[:CLAIM_PASSAGES], key=lambda h: (self._coverage(said, [h]), -hits.index(h)))
+        return str(claimed.passage["doc_id"])
 
     def answer_gaps(self, question: str, demands: Demands, draft: Draft, hits: list[Hit]) -> list[str]:
         """What the question demands that the answer — its quotes and the passages they

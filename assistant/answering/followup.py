@@ -33,6 +33,9 @@ class Topics:
     _kind_of: dict[str, str] = field(default_factory=dict)
     _group_of: dict[str, int] = field(default_factory=dict)
     _key_of: dict[str, str] = field(default_factory=dict)
+    # what a region's name calls a health community ("Helsefellesskapet i Telemark" ->
+    # "helsefellesskapet"): "helsefellesskapet rundt St. Olavs" names the region too
+    community_words: frozenset[str] = frozenset()
 
     @classmethod
     def from_corpus(
@@ -46,6 +49,9 @@ class Topics:
         region id); ``documents``: (id, title, kind, region id); ``bodies``: (names, region id)
         from structure.yaml — a body's name, abbreviation and aliases are one topic."""
         topics = cls()
+        regions = list(regions)
+        community = {name.split()[0].lower() for _, name, _, _ in regions if len(name.split()) > 1}
+        topics.community_words = frozenset(community)
         for region_id, name, aliases, region_bodies in regions:
             topics._add("region", [name, *aliases], region_id)
             for body in region_bodies:  # "Strategisk samarbeidsutvalg (SSU)" -> both names
