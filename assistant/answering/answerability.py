@@ -30,7 +30,11 @@ GENERIC = frozenset(
     tokenize(
         "helsefellesskap helsefellesskapet dokument dokumentene si sier står finnes gjør gjøre gjort gjelder "
         "har være kan skal må bør ofte mange mye hvor lenge lang tid når nå dag ja nei betyr heter skjer "
-        "tilsvarer kjennetegner får gi ta tar kommer bak status rolle løpet per år sammen man vi"
+        "tilsvarer kjennetegner får gi ta tar kommer bak status rolle løpet per år sammen man vi "
+        # asking, comparing and chatting, not what is asked about
+        "egentlig slags type sånn slik ting noe noen folk folka bra funker fungerer mener synes syntes "
+        "nevner svarer sa sagt foreslo foreslår burde bør ønsker ønsket gjentar hører sammenlignet "
+        "sammenliknet forskjell forskjellen forskjeller likhet likheter ulikhet ulikheter skiller lol btw"
     )
 )
 _PAIRED_COMPOUND = re.compile(r"\b\w+- (?:og|eller) \w+")
