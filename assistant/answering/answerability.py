@@ -32,7 +32,7 @@ GENERIC = frozenset(
         "har være kan skal må bør ofte mange mye hvor lenge lang tid når nå dag ja nei betyr heter skjer "
         "tilsvarer kjennetegner får gi ta tar kommer bak status rolle løpet per år sammen man vi "
         # asking, comparing and chatting, not what is asked about
-        "egentlig slags type sånn slik ting noe noen folk folka bra funker fungerer mener synes syntes "
+        "egentlig slags type sånn slik ting noe noen folk folka bra funker fungerer mener mente synes syntes "
         "nevner svarer sa sagt foreslo foreslår burde bør ønsker ønsket gjentar hører sammenlignet "
         "sammenliknet forskjell forskjellen forskjeller likhet likheter ulikhet ulikheter skiller lol btw"
     )

@@ -67,10 +67,12 @@ def comparison_sides(question: str, topics: Topics) -> list[Side]:
 
 def _distinct(names: list[str], topics: Topics) -> list[str]:
     """Drop names that are another name's abbreviation or expansion ("SSU" and
-    "strategisk samarbeidsutvalg" are one side)."""
+    "strategisk samarbeidsutvalg" are one side) or name the same document or region
+    ("Retningslinje 1" and "retningslinjene", when there is one guideline)."""
     out: list[str] = []
     for name in names:
-        if not any(topics.same(name, other) for other in out):
+        key = topics.key(name) if topics.kind(name) in ("document", "region") else ""  # a body's key is its region
+        if not any(topics.same(name, other) or (key and key == topics.key(other)) for other in out):
             out.append(name)
     return out
 

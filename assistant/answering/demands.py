@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from indexer.analysis import canonical_spelling, normalize_text
+from indexer.analysis import canonical_spelling, normalize_text, one_edit
 
 # -- answer types, most specific first ---------------------------------------------------
 _TYPES: list[tuple[str, re.Pattern[str]]] = [
@@ -194,9 +194,19 @@ def gaps(demands: Demands, quotes: str, cited: str, evidence: str, known_words: 
     folded = canonical_spelling(cited).lower()
     for name in demands.names:
         first = canonical_spelling(name).lower().split("-")[0]  # "Olav-helsefellesskapet": Olav
-        if first not in known_words and first not in folded:
+        if first not in known_words and first not in folded and not _one_edit_from(first, folded):
             missing.append(f"noe om {name}")
     return missing
+
+
+def _one_edit_from(word: str, text: str) -> bool:
+    """Is a word of ``text`` one typing error (or spelling variant) away from ``word``?
+    ("Partnarskapet" names "Partnerskapet")."""
+    if len(word) < 6:
+        return False
+    return any(
+        abs(len(other) - len(word)) <= 1 and one_edit(word, other) for other in set(re.findall(r"\w{5,}", text))
+    )
 
 
 TYPE_GAPS = {

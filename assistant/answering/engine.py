@@ -135,6 +135,8 @@ class Engine:
                 passages = [hit.public() for hit in status_hits]
                 return Plan(standalone, status_hits, passages, lead_text, [citation])
         if not self.answerable(standalone, hits):
+            if hits and self._coverage(standalone, hits) > 0:  # something of it is there: say what, plainly unsure
+                return self.closest(standalone, hits, passages)
             return self.refusal(standalone, hits, passages)
         named = self.retriever.regions_in(standalone)
         if len(named) == 1:  # a question about one health community is answered from its documents
@@ -376,6 +378,14 @@ class Engine:
 
     def answerable(self, question: str, hits: list[Hit]) -> bool:
         return answerable(question, hits, self.retriever.region_patterns.values(), self._documents, self._synonyms)
+
+    def closest(self, question: str, hits: list[Hit], passages: list[dict[str, Any]]) -> Result:
+        """Not a sure answer: says so first, then quotes what the documents say nearest
+        to the question, cited, for the reader to judge (found stays False)."""
+        draft = self.extractive.closest(question, hits)
+        if not draft.citations:
+            return self.refusal(question, hits, passages)
+        return Result(f"{self.texts['closest']}\n\n{draft.answer}", False, draft.citations, passages, question)
 
     def refusal(
         self, question: str, hits: list[Hit], passages: list[dict[str, Any]], gaps: list[str] | None = None

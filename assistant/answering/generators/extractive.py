@@ -121,6 +121,14 @@ class ExtractiveGenerator(Generator):
         return [frozenset(g) for g in groups]
 
     def generate(self, question: str, hits: list[Hit], region_prefix: bool = True) -> Draft:
+        return self._draft(question, hits, region_prefix, support=True)
+
+    def closest(self, question: str, hits: list[Hit]) -> Draft:
+        """What the passages say nearest to a question they do not answer for certain:
+        the best sentence(s) or list, without support from other passages."""
+        return self._draft(question, hits, region_prefix=True, support=False)
+
+    def _draft(self, question: str, hits: list[Hit], region_prefix: bool, support: bool) -> Draft:
         top = hits[:MAX_PASSAGES]
         groups = self.question_concepts(question)
         units = [unit for rank, hit in enumerate(top) for unit in _units(rank, hit)]
@@ -204,7 +212,8 @@ class ExtractiveGenerator(Generator):
             chosen.sort(key=lambda u: order.find(u.text))  # in the document's own order
             chosen = _fill_gaps(chosen, [u for u in units if u.hit_rank == best.hit_rank and u.kind == "sentence"])
         answering = len({u.hit_rank for u in chosen})
-        draft = self._compose(chosen + self._support(ranked, chosen, score), top, region_prefix)
+        supporting = self._support(ranked, chosen, score) if support else []
+        draft = self._compose(chosen + supporting, top, region_prefix)
         draft.answering = answering
         return draft
 
