@@ -193,9 +193,9 @@ _NYNORSK_FORMS: tuple[tuple[str, str, str, int], ...] = (
     ("end", "ingane", "ingene", 9),  # utfordringane -> utfordringene
     ("end", "spelet", "spillet", 6),  # innspelet -> innspillet
     ("end", "spel", "spill", 6),  # høyringsinnspel -> høringsinnspill
-    ("start", "saman", "sammen", 6),
+    ("start", "saman", "sammen", 6),  # samanheng -> sammenheng, samanlikne -> sammenlikne
     ("start", "partnar", "partner", 7),  # partnarskapet -> partnerskapet
-    ("start", "sjuke", "syke", 7),  # sjukehusplanen -> sykehusplanen  # samanheng -> sammenheng, samanlikne -> sammenlikne
+    ("start", "sjuke", "syke", 7),  # sjukehusplanen -> sykehusplanen
     ("start", "høyrings", "hørings", 9),  # høyringsinnspel -> høringsinnspel
 )
 

@@ -23,6 +23,9 @@ from indexer.analysis import QUERY_INTENTS, canonical_spelling, normalize_text, 
 MIN_COVERAGE = 0.6
 MIN_DENSE = 0.89
 MIN_SENTENCE = 0.87  # cosine of a passage's best sentence or list item to the question
+# Not answerable, but this near in meaning: the nearest quote is shown, plainly unsure.
+NEAR_DENSE = 0.855
+NEAR_SENTENCE = 0.86
 PASSAGES = 3
 
 # Words that say nothing about the topic: matching them is no evidence of an answer.
@@ -178,3 +181,11 @@ def answerable(
     best_dense = max((h.dense_score or 0.0) for h in hits)
     best_sentence = max((h.sentence_score or 0.0) for h in hits)
     return covered > 0 and (best_dense >= MIN_DENSE or best_sentence >= MIN_SENTENCE)
+
+
+def near(hits: list[Hit]) -> bool:
+    """Are the best passage and its best sentence near the question in meaning, though
+    not near enough to count as an answer?"""
+    best_dense = max((h.dense_score or 0.0) for h in hits) if hits else 0.0
+    best_sentence = max((h.sentence_score or 0.0) for h in hits) if hits else 0.0
+    return best_dense >= NEAR_DENSE and best_sentence >= NEAR_SENTENCE

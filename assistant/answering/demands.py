@@ -204,9 +204,7 @@ def _one_edit_from(word: str, text: str) -> bool:
     ("Partnarskapet" names "Partnerskapet")."""
     if len(word) < 6:
         return False
-    return any(
-        abs(len(other) - len(word)) <= 1 and one_edit(word, other) for other in set(re.findall(r"\w{5,}", text))
-    )
+    return any(abs(len(other) - len(word)) <= 1 and one_edit(word, other) for other in set(re.findall(r"\w{5,}", text)))
 
 
 TYPE_GAPS = {

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from assistant import guard
-from assistant.answering.answerability import answerable, coverage, document_pattern
+from assistant.answering.answerability import answerable, coverage, document_pattern, near
 from assistant.answering.comparison import Side, comparison_sides, side_question
 from assistant.answering.demands import Demands, demands_of, gaps
 from assistant.answering.followup import Topics, is_followup, standalone_question
@@ -135,7 +135,7 @@ class Engine:
                 passages = [hit.public() for hit in status_hits]
                 return Plan(standalone, status_hits, passages, lead_text, [citation])
         if not self.answerable(standalone, hits):
-            if hits and self._coverage(standalone, hits) > 0:  # something of it is there: say what, plainly unsure
+            if near(hits) and self._coverage(standalone, hits) > 0:  # near in meaning: the nearest, plainly unsure
                 return self.closest(standalone, hits, passages)
             return self.refusal(standalone, hits, passages)
         named = self.retriever.regions_in(standalone)

@@ -26,6 +26,29 @@ def test_corpus_spelling_variants_and_nynorsk() -> None:
     assert tokenize("samarbeidsutvalet") == tokenize("samarbeidsutvalget")
 
 
+def test_every_inflected_form_reaches_one_stem() -> None:
+    # Snowball alone cuts "statsforvalteren" to "statsforvalter" but "statsforvalter" to "statsforvalt"
+    assert tokenize("statsforvalteren") == tokenize("statsforvalter")
+    assert tokenize("lederen") == tokenize("leder") == tokenize("ledere")
+
+
+def test_nynorsk_endings_and_keyboards_without_norwegian_letters() -> None:
+    question = "Kvifor er det særleg vanskeleg å få samanhengande tenester for born, ifølgje St. Olavs-innspelet?"
+    assert canonical_spelling(question) == (
+        "Hvorfor er det særlig vanskelig å få sammenhengende tjenester for barn, ifølge St. Olavs-innspillet?"
+    )
+    assert canonical_spelling("Kva meinte Partnarskapet om utfordringane?") == (
+        "Hva mente Partnerskapet om utfordringene?"
+    )
+    assert canonical_spelling("Hvor ofte mötes SSU?") == "Hvor ofte møtes SSU?"
+    assert canonical_spelling("fastlege, leder, Telemark") == "fastlege, leder, Telemark"  # Bokmål stays
+
+
+def test_english_chat_words_are_stop_words() -> None:
+    assert tokenize("hvem er in charge of the sekretariat pls") == tokenize("hvem er charge sekretariat")
+    assert tokenize("to ganger") == ["to", "gang"]  # "to" is a Norwegian number, never dropped
+
+
 def test_compound_parts_are_indexed() -> None:
     assert set(tokenize("sekretariatet")) <= set(tokenize("Sekretariatfunksjonen"))
 

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import re
 
-from assistant.answering.answerability import MIN_COVERAGE, MIN_DENSE, MIN_SENTENCE, answerable, concepts, coverage
+from assistant.answering.answerability import (
+    MIN_COVERAGE,
+    MIN_DENSE,
+    MIN_SENTENCE,
+    answerable,
+    concepts,
+    coverage,
+    document_pattern,
+)
 from assistant.domain import Hit
 
 TELEMARK = re.compile(r"(?<!\w)(?:helsefellesskapet i )?telemark(?!\w)", re.IGNORECASE)
@@ -75,3 +83,24 @@ def test_only_the_best_passages_count() -> None:
     filler = [_hit("Noe helt annet om samhandling.") for _ in range(3)]
     assert coverage("Hvor ofte møtes SSU?", [*filler, SSU]) < MIN_COVERAGE
     assert coverage("Hvor ofte møtes SSU?", [SSU, *filler]) == 1.0
+
+
+def test_document_names_say_where_unless_nothing_else_is_asked() -> None:
+    documents = document_pattern(["høringsinnspill", "strategi", "Innspill"])
+    labels = [c.label for c in concepts("Hva er problemet med akuttkjeden ifølge innspillet?", documents=documents)]
+    assert labels == ["problemet", "akuttkjeden"]
+    assert [c.label for c in concepts("Hva er strategien?", documents=documents)] == ["strategien"]
+
+
+def test_the_documents_words_for_a_question_word_cover_it() -> None:
+    passage = _hit("Sekretariatsfunksjonen ivaretas av samhandlingskoordinatorene.")
+    question = "Hvem er in charge av sekretariatet?"
+    assert coverage(question, [passage]) == 0.5
+    synonyms = lambda text: [("in charge", ["ivaretas"])]  # noqa: E731 - what the thesaurus says
+    assert coverage(question, [passage], synonyms=synonyms) == 1.0
+    # an expansion counts only when all its words are there ("strategisk samarbeidsutvalg", not just "utvalg")
+    expansion = lambda text: [("SSU", ["strategisk samarbeidsutvalg"])]  # noqa: E731
+    question = "Hvor ofte møtes SSU?"
+    assert coverage(question, [_hit("Et nytt utvalg møtes fire ganger årlig.")], synonyms=expansion) == 0.5
+    full = _hit("Strategisk samarbeidsutvalg møtes fire ganger årlig.")
+    assert coverage(question, [full], synonyms=expansion) == 1.0 > coverage(question, [full])

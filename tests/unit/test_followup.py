@@ -10,7 +10,7 @@ import yaml
 from assistant.answering.comparison import comparison_sides, side_question
 from assistant.answering.demands import demands_of, gaps, has_answer_type
 from assistant.answering.followup import Topics, is_followup, standalone_question
-from assistant.answering.status import status_ask
+from assistant.answering.status import claim, status_ask
 from assistant.domain import Turn
 from indexer.manifest import load_glossary, load_manifest
 from tests.conftest import CORPUS
@@ -92,6 +92,28 @@ def test_comparisons_are_split_into_sides() -> None:
     assert side_question("Hvem sitter i SSU, og hvem sitter i FSU?", both[1], both, topics).startswith("Hvem sitter i")
     assert comparison_sides("Hvem sitter i SSU?", topics) == []
     assert comparison_sides("Hvordan sender FSU en sak til SSU?", topics) == []  # a process, not a comparison
+
+
+def test_each_side_is_asked_the_same_question() -> None:
+    topics = topics_of(CORPUS)
+    question = "Hvordan er statsforvalteren involvert i Telemark sammenlignet med helsefellesskapet rundt St. Olavs?"
+    sides = comparison_sides(question, topics)
+    assert [side_question(question, side, sides, topics) for side in sides] == [
+        "Hvordan er statsforvalteren involvert Telemark?",
+        "Hvordan er statsforvalteren involvert St. Olavs?",
+    ]
+    # a clause that points back takes the first clause's question
+    back = "Hva heter det øverste organet i Telemark, og hva tilsvarer det i St. Olavs?"
+    sides = comparison_sides(back, topics)
+    assert side_question(back, sides[1], sides, topics) == "Hva heter det øverste organet St. Olavs?"
+    # "Telemark-strategien" keeps "strategien"; two documents are compared without a cue word
+    docs = "Hva sier høringsinnspillet fra 2022 og notatet fra 2024 om møtestrukturen?"
+    assert [s.kind for s in comparison_sides(docs, topics)] == ["document", "document"]
+
+
+def test_a_status_question_is_searched_by_what_it_claims() -> None:
+    assert claim("Er det vedtatt at SSU skal deles?") == "SSU skal deles"
+    assert claim("Gjelder retningslinje 1?") == "retningslinje 1"
 
 
 def test_status_questions_are_recognised() -> None:
