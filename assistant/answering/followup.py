@@ -142,6 +142,7 @@ _BARE_WHY = re.compile(
 _CITATION = re.compile(r"\s*\[\d{1,3}\]")
 _PREPOSITION = re.compile(r"^(?:i|for|på|hos|om)\s+", re.IGNORECASE)
 EMPTY_TOPICS = Topics()
+SHORT_QUESTION = 5  # words: a question this short that names nothing continues the conversation
 
 
 def is_followup(question: str, topics: Topics = EMPTY_TOPICS) -> bool:
@@ -149,7 +150,10 @@ def is_followup(question: str, topics: Topics = EMPTY_TOPICS) -> bool:
         return True
     if question.strip().lower().startswith(("og ", "enn ")):
         return True
-    return len(question.split()) <= 10 and bool(_DEICTIC.search(question)) and not topics.find(question)
+    if topics.find(question):
+        return False
+    # "Hvem sitter der?", and a short question that names nothing ("hva går pengene til?")
+    return len(question.split()) <= SHORT_QUESTION or (len(question.split()) <= 10 and bool(_DEICTIC.search(question)))
 
 
 def standalone_question(question: str, history: Sequence[Turn] | None, topics: Topics = EMPTY_TOPICS) -> str:
