@@ -117,3 +117,12 @@ def side_question(question: str, side: Side, sides: list[Side], topics: Topics |
 
 def _names(text: str, name: str) -> bool:
     return re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text, re.IGNORECASE) is not None
+
+
+def question_parts(question: str) -> list[str]:
+    """The questions in "Hvem utnevner leder i et FSU, og hvem skal de representere?":
+    two or three clauses that each ask something (a question word after "og"), or []."""
+    clauses = [c.strip(" ,?") for c in _CLAUSE_SPLIT.split(question) if c.strip(" ,?")]
+    if not 2 <= len(clauses) <= 3 or any(len(c.split()) < 2 for c in clauses):
+        return []
+    return [c[:1].upper() + c[1:] + "?" for c in clauses]

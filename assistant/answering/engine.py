@@ -16,7 +16,7 @@ from typing import Any
 
 from assistant import guard
 from assistant.answering.answerability import answerable, coverage, document_pattern, near
-from assistant.answering.comparison import Side, comparison_sides, side_question
+from assistant.answering.comparison import Side, comparison_sides, question_parts, side_question
 from assistant.answering.demands import Demands, demands_of, gaps
 from assistant.answering.followup import Topics, is_followup, standalone_question
 from assistant.answering.generators.base import Generator
@@ -134,6 +134,9 @@ class Engine:
                 lead_text, citation, status_hits = status
                 passages = [hit.public() for hit in status_hits]
                 return Plan(standalone, status_hits, passages, lead_text, [citation])
+        parts = question_parts(standalone)
+        if parts:  # two questions in one: each answered on its own
+            return self._answer_parts(standalone, parts, hits, filters)
         if not self.answerable(standalone, hits):
             if near(hits) and self._coverage(standalone, hits) > 0:  # near in meaning: the nearest, plainly unsure
                 return self.closest(standalone, hits, passages)
@@ -244,6 +247,41 @@ class Engine:
             return self.refusal(question, all_hits, passages)
         answer, citations = _merge(parts)
         return Result(answer, True, citations, passages, question)
+
+    def _answer_parts(self, question: str, parts: list[str], hits: list[Hit], filters: Filters) -> Result:
+        """Each part searched and answered on its own; a later part that points back
+        ("… og hvem skal de representere?") is asked as a follow-up to the first. A
+        part the documents do not answer is said so; parts citing the same sentence once."""
+        drafts: list[Draft] = []
+        all_hits = list(hits)
+        found = True
+        quoted: set[str] = set()
+        for index, part in enumerate(parts):
+            asked = part if index == 0 else standalone_question(part, [Turn("user", parts[0])], self.topics)
+            part_hits = self.retriever.search(asked, k=ANSWER_K, filters=filters)
+            all_hits.extend(h for h in part_hits if h not in all_hits)
+            draft = self.extractive.generate(asked, part_hits) if self.answerable(asked, part_hits) else None
+            missing = self.answer_gaps(asked, demands_of(asked), draft, part_hits) if draft is not None else []
+            if draft is None or not draft.found or any(gap.startswith("noe om ") for gap in missing):
+                drafts.append(Draft(self.texts["part_missing"].format(part=part), []))
+                found = False
+                continue
+            repeated = all(any(c.quote in earlier for earlier in quoted) for c in draft.citations)
+            if missing:
+                found = False
+                if repeated:  # what the documents do say is above already
+                    drafts.append(Draft(self.texts["part_missing"].format(part=part), []))
+                    continue
+                draft = _prepend(self.texts["partial"].format(missing=_join(missing)), [], draft)
+            if repeated:
+                continue  # an earlier part's answer already quotes it
+            quoted.update(c.quote for c in draft.citations)
+            drafts.append(draft)
+        passages = [hit.public() for hit in all_hits]
+        if not any(d.citations for d in drafts):
+            return self.refusal(question, all_hits, passages)
+        answer, citations = _merge(drafts)
+        return Result(answer, found, citations, passages, question)
 
     def _named_kind(self, question: str, region: str) -> str:
         """The one document kind a question names ("innspillene", "strategien") that the

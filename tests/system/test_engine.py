@@ -52,6 +52,15 @@ def test_documents_not_in_force_are_marked(engine: Engine) -> None:
     assert "(høringsinnspill, 2022)" in reply.answer
 
 
+def test_two_questions_in_one_are_answered_part_by_part(engine: Engine) -> None:
+    both = engine.ask("Hvem utnevner leder og nestleder i et FSU, og hvem skal de representere?")
+    assert both.found and "representere kommune og STHF" in both.answer
+    assert both.answer.count("utnevner en leder") == 1  # the second part's answer is the first's: said once
+    half = engine.ask("Hvem rekrutterer deltakere til FSU, og hva er telefonnummeret dit?")
+    assert not half.found and "Samhandlingskoordinator" in half.answer
+    assert "«Hva er telefonnummeret dit?» – dette sier dokumentene ikke noe om." in half.answer
+
+
 def test_followup_uses_the_earlier_turns(engine: Engine) -> None:
     history = [Turn("user", "Hvor ofte møtes SSU?"), Turn("assistant", "SSU møtes fire ganger årlig [1].")]
     result = engine.ask("Hvem sitter i det utvalget?", history=history)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 
-from assistant.answering.comparison import comparison_sides, side_question
+from assistant.answering.comparison import comparison_sides, question_parts, side_question
 from assistant.answering.demands import demands_of, gaps, has_answer_type
 from assistant.answering.followup import Topics, is_followup, standalone_question
 from assistant.answering.status import claim, status_ask
@@ -109,6 +109,14 @@ def test_each_side_is_asked_the_same_question() -> None:
     # "Telemark-strategien" keeps "strategien"; two documents are compared without a cue word
     docs = "Hva sier høringsinnspillet fra 2022 og notatet fra 2024 om møtestrukturen?"
     assert [s.kind for s in comparison_sides(docs, topics)] == ["document", "document"]
+
+
+def test_two_questions_in_one_are_split() -> None:
+    assert question_parts("Hvem utnevner leder i et FSU, og hvem skal de representere?") == [
+        "Hvem utnevner leder i et FSU?",
+        "Hvem skal de representere?",
+    ]
+    assert question_parts("Hvem sitter i SSU og FSU?") == []
 
 
 def test_a_status_question_is_searched_by_what_it_claims() -> None:
