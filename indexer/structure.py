@@ -46,6 +46,7 @@ def resolve_structure(
         by_doc.setdefault(passage["doc_id"], []).append(passage)
     problems: list[str] = []
     regions: dict[str, Any] = {}
+    every = {b.get("id") for body_list in data["regions"].values() for b in (body_list or {}).get("bodies") or []}
     for region, body_list in data["regions"].items():
         bodies = []
         known = {b.get("id") for b in (body_list or {}).get("bodies") or []}
@@ -53,6 +54,8 @@ def resolve_structure(
             facts = []
             if body.get("reports_to") and body["reports_to"] not in known:
                 problems.append(f"organet «{body.get('id')}» rapporterer til ukjent organ «{body['reports_to']}»")
+            if body.get("counterpart") and (body["counterpart"] not in every or body["counterpart"] in known):
+                problems.append(f"organet «{body.get('id')}» har ukjent motstykke «{body['counterpart']}»")
             for fact in body.get("facts") or []:
                 name = f"«{fact.get('id', '?')}» ({body.get('name', body.get('id'))}, {region})"
                 if fact.get("kind") not in KINDS:
@@ -91,6 +94,7 @@ def resolve_structure(
                     "name": body.get("name", body["id"]),
                     "aliases": [str(a) for a in body.get("aliases") or []],
                     "reports_to": body.get("reports_to"),
+                    "counterpart": body.get("counterpart"),
                     "facts": facts,
                 }
             )

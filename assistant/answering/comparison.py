@@ -112,6 +112,8 @@ def side_question(question: str, side: Side, sides: list[Side], topics: Topics |
         rest = re.sub(rf"(?<!\w){re.escape(name)}(?!\w)", " ", rest)
     if not [w for w in re.findall(r"\w+", rest) if len(w) > 3]:
         return f"Hva er {side.name}?"
+    if side.kind == "region" and topics.key(side.name):  # "SSU" asked of St. Olavs is "ASU"
+        text = topics.in_region(text, topics.key(side.name))
     return f"{text} {side.name}?"
 
 

@@ -447,17 +447,26 @@ def corpus_topics(retriever: Retriever) -> Topics:
         structure = retriever.snapshot().structure or {}
     except HfaError:  # no index yet: the manifest's bodies are enough
         structure = {}
+    by_id: dict[str, tuple[list[str], str]] = {}
     for region_id, region in (structure.get("regions") or {}).items():
         for body in region.get("bodies") or []:
             name = str(body.get("name", ""))
             if name and " – " not in name:
                 names = [part.strip() for part in re.split(r"[()]", name) if part.strip()]
                 bodies.append(([*names, *(str(alias) for alias in body.get("aliases") or [])], region_id))
+                by_id[str(body.get("id"))] = (names, region_id)
+    counterparts = [
+        (*by_id[str(body["id"])], *by_id[str(body["counterpart"])])
+        for region in (structure.get("regions") or {}).values()
+        for body in region.get("bodies") or []
+        if body.get("counterpart") and str(body.get("id")) in by_id and str(body["counterpart"]) in by_id
+    ]
     return Topics.from_corpus(
         [(r.id, r.name, r.aliases, r.bodies) for r in manifest.regions.values()],
         [(t.abbr, t.expansion, t.variants, t.region) for t in retriever.glossary.terms],
         [(d.id, d.title, d.kind, d.region) for d in manifest.documents.values()],
         bodies,
+        counterparts,
     )
 
 

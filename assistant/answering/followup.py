@@ -36,6 +36,8 @@ class Topics:
     # what a region's name calls a health community ("Helsefellesskapet i Telemark" ->
     # "helsefellesskapet"): "helsefellesskapet rundt St. Olavs" names the region too
     community_words: frozenset[str] = frozenset()
+    # a body's group -> the names of its counterpart in another region, by region id
+    _counterparts: dict[int, dict[str, list[str]]] = field(default_factory=dict)
 
     @classmethod
     def from_corpus(
@@ -44,10 +46,12 @@ class Topics:
         terms: Iterable[tuple[str, str, Iterable[str], str]],
         documents: Iterable[tuple[str, str, str, str]],
         bodies: Iterable[tuple[list[str], str]] = (),
+        counterparts: Iterable[tuple[list[str], str, list[str], str]] = (),
     ) -> Topics:
         """``regions``: (id, name, aliases, bodies); ``terms``: (abbr, expansion, variants,
         region id); ``documents``: (id, title, kind, region id); ``bodies``: (names, region id)
-        from structure.yaml — a body's name, abbreviation and aliases are one topic."""
+        from structure.yaml — a body's name, abbreviation and aliases are one topic;
+        ``counterparts``: (names, region id, the counterpart's names, its region id)."""
         topics = cls()
         regions = list(regions)
         community = {name.split()[0].lower() for _, name, _, _ in regions if len(name.split()) > 1}
@@ -68,8 +72,26 @@ class Topics:
             topics._add("document", [first], doc_id)
             # "strategien", "notatet": the kind names a document too (that one, when it is the only one)
             topics._add("document", [kind], doc_id if kinds.count(kind) == 1 else "")
+        for names, region_id, other_names, other_region in counterparts:
+            for these, there, region in ((names, other_names, other_region), (other_names, names, region_id)):
+                group = topics._group_of.get(these[0].lower()) if these else None
+                if group is not None and there:
+                    topics._counterparts.setdefault(group, {})[region] = list(there)
         topics._compile()
         return topics
+
+    def in_region(self, text: str, region: str) -> str:
+        """``text`` asked of ``region``: each body of another region becomes its counterpart
+        there ("Hvor mange FSU er det?" of Trøndelag -> "Hvor mange fagråd er det?")."""
+        for kind, name in self.find(text):
+            group = self._group_of.get(self._base(name))
+            there = self._counterparts.get(group, {}).get(region) if kind == "body" and group else None
+            if not there or self.key(name) in ("", region):
+                continue
+            short = [n for n in there if n.isupper()]  # "PSU" for "FSU", a name for a name
+            other = short[0] if name.isupper() and short else next((n for n in there if not n.isupper()), there[0])
+            text = re.sub(rf"(?<!\w){re.escape(name)}(?!\w)", lambda _, other=other: other, text, count=1)
+        return text
 
     def _add(self, kind: str, names: list[str], key: str = "") -> None:
         group = len(self._group_of) + 1
@@ -206,11 +228,13 @@ def _what_about(topic: str, previous: str, topics: Topics) -> str:
     if previous and new:
         kind, name = new[0]
         same_kind = [value for k, value in old if k == kind or {k, kind} <= {"body", "term"}]
+        region = topics.key(name) if kind == "region" else ""
         if same_kind:  # replace the earlier body (region, document) by the new one
             pattern = re.compile(rf"(?<!\w){re.escape(same_kind[0])}(?!\w)", re.IGNORECASE)
-            return pattern.sub(lambda _: name, previous, count=1)
+            asked = pattern.sub(lambda _: name, previous, count=1)
+            return topics.in_region(asked, region) if region else asked
         if kind == "region":  # the earlier question named no region: ask it of this one
-            return f"{previous.rstrip(' ?')} i {name}?"
+            return f"{topics.in_region(previous, region).rstrip(' ?')} i {name}?"
     if previous and not new and _PREPOSITION.match(topic) is None and len(topic.split()) <= 6:
         # "Hva med barn og unge?" after a question about the strategy: keep its context
         context = [value for _, value in old if value.lower() not in topic.lower()]

@@ -53,13 +53,17 @@ def test_a_stale_fact_stops_hfa_index_and_is_named(tmp_path: Path) -> None:
     shutil.copytree(CORPUS, corpus)
     text = (corpus / "structure.yaml").read_text(encoding="utf-8")
     (corpus / "structure.yaml").write_text(
-        text.replace('quote: "møtes fire ganger årlig"', 'quote: "møtes seks ganger årlig"'), encoding="utf-8"
+        text.replace('quote: "møtes fire ganger årlig"', 'quote: "møtes seks ganger årlig"').replace(
+            "counterpart: fsu", "counterpart: fsx"
+        ),
+        encoding="utf-8",
     )
     env = {k: v for k, v in os.environ.items() if not k.startswith("HFA_")}
     env.update(HFA_DATA_DIR=str(tmp_path / "data"), HFA_CORPUS_DIR=str(corpus), HFA_LOG_LEVEL="WARNING")
     run = subprocess.run([*hfa_command(), "index"], env=env, capture_output=True, text=True, timeout=600)
     assert run.returncode == 1 and "Traceback" not in run.stderr
     assert "«ssu-moter»" in run.stderr and "møtes seks ganger årlig" in run.stderr
+    assert "ukjent motstykke «fsx»" in run.stderr
     assert not (tmp_path / "data" / "index" / "CURRENT").exists()  # nothing half-true was published
 
 

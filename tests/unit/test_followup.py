@@ -37,6 +37,21 @@ def test_followups_use_the_corpus_bodies_and_regions() -> None:
     assert standalone_question("Hva med barn og unge?", strategy, topics) == "barn og unge strategien?"
 
 
+def test_another_region_is_asked_about_its_counterpart_body() -> None:
+    manifest = load_manifest(CORPUS)
+    topics = Topics.from_corpus(
+        [(r.id, r.name, r.aliases, r.bodies) for r in manifest.regions.values()],
+        [(t.abbr, t.expansion, t.variants, t.region) for t in load_glossary(CORPUS)],
+        [(d.id, d.title, d.kind, d.region) for d in manifest.documents.values()],
+        [(["Fagråd"], "trondelag")],
+        [(["Fagråd"], "trondelag", ["Faglige samarbeidsutvalg", "FSU"], "telemark")],
+    )
+    history = [Turn("user", "Hvor mange FSU er det i Telemark?"), Turn("assistant", "Det er seks FSU [1].")]
+    assert standalone_question("og i Trøndelag?", history, topics) == "Hvor mange Fagråd er det i Trøndelag?"
+    assert topics.in_region("Hvem leder fagrådene?", "telemark") == "Hvem leder Faglige samarbeidsutvalg?"
+    assert topics.in_region("Hvor mange FSU er det?", "telemark") == "Hvor mange FSU er det?"  # its own region
+
+
 def third_community(tmp_path: Path) -> Path:
     """A small synthetic corpus: a health community with bodies of its own."""
     corpus = tmp_path / "corpus"
