@@ -90,7 +90,9 @@ class Topics:
                 continue
             short = [n for n in there if n.isupper()]  # "PSU" for "FSU", a name for a name
             other = short[0] if name.isupper() and short else next((n for n in there if not n.isupper()), there[0])
-            text = re.sub(rf"(?<!\w){re.escape(name)}(?!\w)", lambda _, other=other: other, text, count=1)
+            start = re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text)
+            if start is not None:
+                text = f"{text[: start.start()]}{other}{text[start.end() :]}"
         return text
 
     def _add(self, kind: str, names: list[str], key: str = "") -> None:
