@@ -27,6 +27,10 @@ from indexer.store import FILTER_FIELDS, IndexSnapshot, StoreError, current_gene
 log = logging.getLogger(__name__)
 
 RRF_K = 60
+# Pseudo-relevance feedback (see Retriever._feedback_terms), tuned on the dev split
+FEEDBACK_TERMS = 5
+FEEDBACK_PASSAGES = 2
+FEEDBACK_UNKNOWN = 0.2  # share of the question's words the index does not hold
 MAX_QUESTION_CHARS = 2000
 
 
@@ -243,6 +247,9 @@ class Retriever:
         # separates sections that share the same subject.
         intents = intent_terms(question)
         lexical = self._bm25(snapshot, " ".join([query_text, *intents, *intents]), allowed)
+        extra = self._feedback_terms(snapshot, query_text, dense)
+        if extra:  # a question in words the documents do not use: theirs, from the nearest passages
+            lexical = self._bm25(snapshot, " ".join([query_text, *intents, *intents, *extra]), allowed)
         # Both retrievers filtered already; this guards against an index written without
         # the metadata (nothing restricted may slip through, whatever the store did).
         hits = [hit for hit in self._fuse(snapshot, dense, lexical, sentences) if allowed[int(hit.passage["row"])]]
@@ -255,6 +262,24 @@ class Retriever:
                     hit.score *= 1.0 + self.region_boost
             hits.sort(key=lambda h: (-h.score, h.passage["row"]))
         return hits[:k]
+
+    def _feedback_terms(self, snapshot: IndexSnapshot, query_text: str, dense: list[tuple[int, float]]) -> list[str]:
+        """Pseudo-relevance feedback for a question whose words the documents mostly do
+        not use (a paraphrase: "hyppig", "høyeste leddet"): the rarest words of the
+        passages nearest in meaning join the lexical query. A question in the documents'
+        own words keeps its lexical ranking as it is."""
+        asked = tokenize(query_text)
+        vocabulary = snapshot.bm25.vocab_dict
+        unknown = sum(1 for token in asked if token not in vocabulary) / len(asked) if asked else 0.0
+        if not FEEDBACK_TERMS or not dense or unknown < FEEDBACK_UNKNOWN:
+            return []
+        seen = set(asked)
+        weights: dict[str, float] = {}
+        for row, _ in dense[:FEEDBACK_PASSAGES]:
+            passage = snapshot.passages[row]
+            for token in set(tokenize(f"{passage.get('trail', '')} {passage['text']}")) - seen:
+                weights[token] = weights.get(token, 0.0) + self.idf(token)
+        return sorted(weights, key=lambda token: (-weights[token], token))[:FEEDBACK_TERMS]
 
     def regions_in(self, question: str) -> set[str]:
         """Regions (health communities) a question names, by the manifest's aliases."""

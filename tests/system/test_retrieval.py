@@ -46,6 +46,19 @@ def test_nynorsk_and_spelling_variants(retriever) -> None:  # type: ignore[no-un
     assert "15 000" in " ".join(p["text"] for p in top(retriever, "Kva betalar kommunane til helsefelleskapet?"))
 
 
+def test_a_paraphrase_borrows_the_words_of_the_nearest_passages(retriever) -> None:  # type: ignore[no-untyped-def]
+    snapshot = retriever.snapshot()
+    vocabulary = snapshot.bm25.vocab_dict
+
+    def feedback(question: str) -> list[str]:
+        dense = retriever._dense(snapshot, retriever.embedder.embed_query(question), Filters())
+        return list(retriever._feedback_terms(snapshot, question, dense))
+
+    assert feedback("Hvor ofte møtes SSU?") == []  # the documents' own words: ranked as asked
+    borrowed = feedback("Hvor hyppig kommer det høyeste leddet i helsesamarbeidet sammen?")
+    assert len(borrowed) == 5 and all(token in vocabulary for token in borrowed)
+
+
 def test_region_filter_is_applied_before_ranking(retriever) -> None:  # type: ignore[no-untyped-def]
     results = top(retriever, "Hvor ofte møtes utvalget?", k=10, region="trondelag")
     assert results and {p["region"] for p in results} == {"trondelag"}
