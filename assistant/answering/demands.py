@@ -88,6 +88,12 @@ _NOW_STRONG = re.compile(
     r"høsten|hausten|våren)\b|\bi (?:neste|førre|forrige) (?:uke|veke|måned|månad|år)\b|\bi år\b|\bakkurat nå\b",
     re.IGNORECASE,
 )
+# What was finally decided: a proposal's text cannot say ("Hva ble til slutt vedtatt om …?").
+_OUTCOME = re.compile(
+    r"\b(?:ble|blei|vart|har blitt|er blitt)\s+(?:\w+\s+){0,3}?(?:vedtatt|vedteke|vedtekne|besluttet|bestemt|"
+    r"godkjent|godkjend|resultatet|utfallet)\b|\btil slutt\b|\bendelig(?:e)? vedtak\b|\bhva ble utfallet\b",
+    re.IGNORECASE,
+)
 _COUNTED = re.compile(r"\b(?:hvor|kor) (?:mange|mye|mykje)\s+([a-zæøå][\w-]{2,30})", re.IGNORECASE)
 _NOT_COUNTED = frozenset({"er", "var", "har", "skal", "kan", "av", "i", "ganger", "gonger", "gang", "prosent"})
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
@@ -139,6 +145,7 @@ class Demands:
     years: tuple[str, ...] = ()
     now: bool = False  # the next meeting, this year, today
     names: tuple[str, ...] = ()
+    outcome: bool = False  # what was finally decided: not in a proposal
 
 
 def demands_of(question: str) -> Demands:
@@ -161,7 +168,9 @@ def demands_of(question: str) -> Demands:
         if match and match.group(1).lower() not in _NOT_COUNTED:
             word = match.group(1).lower()
             counted = word[: max(4, len(word) - 3)]
-    return Demands(answer_type, role, counted, years, bool(_NOW_STRONG.search(text)), names)
+    return Demands(
+        answer_type, role, counted, years, bool(_NOW_STRONG.search(text)), names, bool(_OUTCOME.search(text))
+    )
 
 
 def has_answer_type(answer_type: str, text: str, known_words: frozenset[str] = frozenset(), role: str = "") -> bool:

@@ -35,6 +35,7 @@ log = logging.getLogger(__name__)
 
 ANSWER_K = 5
 SIDE_K = 3  # passages per side of a comparison
+OUTCOME_GAP = "hva som til slutt ble vedtatt (kildene er forslag)"
 CLAIM_PASSAGES = 10  # passages a status question's claim is looked for in
 # "… en bindende retningslinje?": a document kind after an indefinite article is what the
 # document is compared with, not the document asked about.
@@ -379,6 +380,8 @@ class Engine:
         context = " ".join(f"{p['title']} {p.get('date', '')} {p.get('trail', '')} {p['text']}" for p in sources)
         evidence = " ".join(f"{h.passage['title']} {h.passage.get('date', '')} {h.passage['text']}" for h in hits)
         missing = gaps(demands, quotes, context, evidence, self.topics.known_words())
+        if demands.outcome and sources and all(p.get("status") == "forslag" for p in sources):
+            missing.append(OUTCOME_GAP)  # the answer quotes proposals only: what was decided is not there
         named = self.retriever.regions_in(question)
         if len(named) == 1 and sources and not any(p["region"] in named for p in sources):
             missing.append(f"noe om dette for {self.regions[next(iter(named))].name}")
