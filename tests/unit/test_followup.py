@@ -154,7 +154,7 @@ def test_demands_are_checked_on_the_answer() -> None:
     assert demands_of("Hva er e-postadressen til FSU?").answer_type == "email"
     assert demands_of("Hvor mange medlemmer har ASU?").counted == "medlem"
     assert demands_of("Hva ble til slutt vedtatt om oppsigelsestiden i pkt. 13?").outcome
-    assert demands_of("Ble forslaget om å dele SSU godkjent?").outcome
+    assert demands_of("Hva ble resultatet av forslaget om å dele SSU?").outcome
     assert not demands_of("Hvem vedtar strategien?").outcome
     assert demands_of("Hvem leder PSU?").answer_type == "person"
     assert demands_of("Når er neste partnerskapsmøte?").now
