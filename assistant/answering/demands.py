@@ -24,9 +24,10 @@ _TYPES: list[tuple[str, re.Pattern[str]]] = [
     (
         "person",
         re.compile(
-            r"\b(?:hva|kva) heter (?:den |det )?(?P<named>leder|leiar|nestleder|nestleiar|styreleder|møteleder|"
-            r"kontaktperson|koordinator|sekretær|direktør|ordfører)\w{0,6}\b|\bnavn(?:et|a)? på (?:den |de )?"
-            r"(?P<named2>\w{3,20})\b|\b(?:hvem|kven) (?P<role>leder|leiar|leiir|ledet|leia)\b|"
+            r"\b(?:hva|kva) heter (?:den |det |de )?(?P<named>\w{0,20}?(?:leder|leiar|nestleder|nestleiar|styreleder|"
+            r"møteleder|kontaktperson|koordinator|sekretær|direktør|ordfører)\w{0,6})\b|"
+            r"\bnavn(?:et|a)? på (?:den |de )?(?P<named2>\w{3,20})\b|"
+            r"\b(?:hvem|kven) (?P<role>leder|leiar|leiir|ledet|leia)\b|"
             r"\b(?:hvem|kven) (?:er|var|blir|vert|blei|ble) (?:den |det )?(?:nåværende |"
             r"noverande |sittende )?(?P<role2>leder|leiar|nestleder|"
             r"nestleiar|styreleder|styreleiar|møteleder|møteleiar|kontaktperson|sekretær|direktør|ordfører)\w{0,6}\b",

@@ -156,6 +156,8 @@ def test_demands_are_checked_on_the_answer() -> None:
     assert demands_of("Hva ble til slutt vedtatt om oppsigelsestiden i pkt. 13?").outcome
     assert demands_of("Hva ble resultatet av forslaget om å dele SSU?").outcome
     assert not demands_of("Hvem vedtar strategien?").outcome
+    assert demands_of("Hva heter samhandlingskoordinatorene?").answer_type == "person"  # names of people
+    assert demands_of("Hva heter det øverste organet?").answer_type == "any"
     assert demands_of("Hvem leder PSU?").answer_type == "person"
     assert demands_of("Når er neste partnerskapsmøte?").now
     assert demands_of("Hvem er leder av SSU i 2025?").years == ("2025",)
