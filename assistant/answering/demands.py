@@ -95,6 +95,7 @@ _OUTCOME = re.compile(
     r"godkjent|godkjend|resultatet|utfallet)\b|\btil slutt\b|\bendelig(?:e)? vedtak\b|\bhva ble utfallet\b",
     re.IGNORECASE,
 )
+COUNT_WINDOW = 4  # words between a number and what it counts
 _COUNTED = re.compile(r"\b(?:hvor|kor) (?:mange|mye|mykje)\s+([a-zæøå][\w-]{2,30})", re.IGNORECASE)
 _NOT_COUNTED = frozenset({"er", "var", "har", "skal", "kan", "av", "i", "ganger", "gonger", "gang", "prosent"})
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
@@ -196,7 +197,7 @@ def gaps(demands: Demands, quotes: str, cited: str, evidence: str, known_words: 
     missing: list[str] = []
     if demands.answer_type != "any" and not has_answer_type(demands.answer_type, quotes, known_words, demands.role):
         missing.append(TYPE_GAPS[demands.answer_type])
-    elif demands.counted and demands.counted not in canonical_spelling(quotes).lower():
+    elif demands.counted and not _counted_near(demands.counted, canonical_spelling(quotes).lower()):
         missing.append(TYPE_GAPS["quantity"])
     missing.extend(f"noe om {year}" for year in demands.years if year not in cited)
     if demands.now:
@@ -209,6 +210,23 @@ def gaps(demands: Demands, quotes: str, cited: str, evidence: str, known_words: 
         if first not in known_words and first not in folded and not _one_edit_from(first, folded):
             missing.append(f"noe om {name}")
     return missing
+
+
+_NUMBER_WORD = re.compile(
+    r"^(?:\d[\d.,]*|en|ett|ei|to|tre|fire|fem|seks|sju|syv|åtte|ni|ti|elleve|tolv|tjue|hundre|tusen)$"
+)
+
+
+def _counted_near(counted: str, text: str) -> bool:
+    """Does a number stand within a few words of what is counted ("17 kommuner", "Det
+    er 2 brukerrepresentanter", "seks FSU")?"""
+    tokens = re.findall(r"[\w.,]+", text)
+    for index, token in enumerate(tokens):
+        if token.startswith(counted):
+            window = tokens[max(0, index - COUNT_WINDOW) : index + COUNT_WINDOW + 1]
+            if any(_NUMBER_WORD.match(word) for word in window):
+                return True
+    return False
 
 
 def _one_edit_from(word: str, text: str) -> bool:

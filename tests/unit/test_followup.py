@@ -172,3 +172,8 @@ def test_demands_are_checked_on_the_answer() -> None:
     demands = demands_of("Hva koster en parkeringsplass i Agder?")
     missing = gaps(demands, "Alle betaler 15 000 kroner.", "Strategi … Skien", "Strategi … Skien", frozenset())
     assert "noe om Agder" in missing and not any("beløp" in m for m in missing)
+    # what is counted must stand with a number, not just somewhere in the answer
+    patients = demands_of("Hvor mange pasienter er med i forprosjektet?")
+    assert gaps(patients, "Pasientgruppen får tjenester fra begge nivåer og flere overganger.", "", "", frozenset())
+    users = demands_of("Hvor mange brukerrepresentanter sitter i SSU?")
+    assert gaps(users, "Det er 2 brukerrepresentanter i Partnerskapet og SSU.", "", "", frozenset()) == []
