@@ -343,6 +343,15 @@ def stopwords() -> frozenset[str]:
         "will",
         "from",
         "into",
+        "quick",
+        "asap",
+        "list",
+        "info",
+        "thanks",
+        "thx",
+        "ok",
+        "hey",
+        "hi",
     }
     return frozenset(STOPWORDS_NORWEGIAN) | frozenset(extra) | frozenset(english)
 

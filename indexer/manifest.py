@@ -57,6 +57,8 @@ class Manifest:
     documents: dict[str, DocMeta] = field(default_factory=dict)  # by file name
     regions: dict[str, Region] = field(default_factory=dict)
     other_regions: tuple[str, ...] = ()  # areas the corpus holds no documents from
+    # subjects the documents never treat: (what to call it, the words that name it)
+    not_covered: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     def is_retired(self, path: Path) -> bool:
         meta = self.documents.get(path.name)
@@ -99,6 +101,11 @@ def load_manifest(corpus_dir: Path) -> Manifest:
             aliases=tuple(str(a) for a in region.get("aliases") or ()),
         )
     manifest.other_regions = tuple(str(r) for r in data.get("other_regions") or ())
+    manifest.not_covered = tuple(
+        (str(entry.get("subject", "")), tuple(str(w) for w in entry.get("words") or ()))
+        for entry in data.get("not_covered") or ()
+        if isinstance(entry, dict) and entry.get("subject") and entry.get("words")
+    )
     seen_ids: set[str] = set()
     sync_path = corpus_dir / SYNC_MANIFEST
     synced = (_read_yaml(sync_path).get("documents") or []) if sync_path.exists() else []

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from assistant import guard
-from assistant.answering.answerability import answerable, coverage, document_pattern, near
+from assistant.answering.answerability import answerable, concepts, coverage, document_pattern, near
 from assistant.answering.comparison import Side, comparison_sides, question_parts, side_question
 from assistant.answering.demands import Demands, demands_of, gaps
 from assistant.answering.followup import Topics, is_followup, standalone_question
@@ -28,7 +28,7 @@ from assistant.errors import HfaError
 from assistant.guard import personal_data
 from assistant.retrieval.glossary import asked_term, glossary_draft
 from assistant.retrieval.hybrid import Retriever, validate_question
-from indexer.analysis import canonical_spelling
+from indexer.analysis import canonical_spelling, tokenize
 from indexer.sentences import passage_units
 
 log = logging.getLogger(__name__)
@@ -68,6 +68,10 @@ class Engine:
             (name, re.compile(rf"(?<!\w){re.escape(name)}(?!\w)", re.IGNORECASE)) for name in manifest.other_regions
         ]
         self.topics = corpus_topics(retriever)
+        self._not_covered = [
+            (subject, re.compile(r"(?<!\w)(?:" + "|".join(re.escape(w.lower()) for w in words) + r")\w{0,4}(?!\w)"))
+            for subject, words in manifest.not_covered
+        ]
         documents = list(manifest.documents.values())
         first_words = [d.title.split()[0] for d in documents if d.title]
         self._documents = document_pattern([d.kind for d in documents] + first_words)
@@ -127,6 +131,9 @@ class Engine:
             covered = " og ".join(r.name for r in self.regions.values())
             text = self.texts["other_region"].format(covered=covered, region=elsewhere)
             return Result(text, False, [], passages, standalone)
+        subject = self.uncovered_subject(standalone)
+        if subject:
+            return Result(self.texts["not_covered"].format(subject=subject), False, [], passages, standalone)
         names_document = any(kind == "document" for kind, _ in self.topics.find(standalone))
         ask = status_ask(standalone, names_document)
         if ask is not None and hits and demands_of(standalone).answer_type != "person":
@@ -380,6 +387,12 @@ class Engine:
         context = " ".join(f"{p['title']} {p.get('date', '')} {p.get('trail', '')} {p['text']}" for p in sources)
         evidence = " ".join(f"{h.passage['title']} {h.passage.get('date', '')} {h.passage['text']}" for h in hits)
         missing = gaps(demands, quotes, context, evidence, self.topics.known_words())
+        if demands.answer_type != "any" and not near(hits):
+            # an amount, a date, a name … of something the documents never name, and
+            # nothing close in meaning either ("Hva koster en parkeringsplass?")
+            unknown = self._unknown_concepts(question)
+            if unknown:
+                missing.append(f"noe om {unknown[0]}")
         if demands.outcome and sources and all(p.get("status") == "forslag" for p in sources):
             missing.append(OUTCOME_GAP)  # the answer quotes proposals only: what was decided is not there
         named = self.retriever.regions_in(question)
@@ -395,6 +408,16 @@ class Engine:
                 return rewritten
         return standalone_question(question, history, self.topics)
 
+    def uncovered_subject(self, question: str) -> str:
+        """A subject the documents never treat (manifest ``not_covered``) that the
+        question names by a word the documents never use."""
+        corpus = self.retriever.corpus_words()
+        for subject, pattern in self._not_covered:
+            for match in pattern.finditer(canonical_spelling(question).lower()):
+                if match.group(0) not in corpus:
+                    return subject
+        return ""
+
     def uncovered_region(self, question: str) -> str:
         """The area a question names when the corpus has no documents from it."""
         if self.retriever.regions_in(question):
@@ -403,6 +426,14 @@ class Engine:
             if pattern.search(question):
                 return name
         return ""
+
+    def _unknown_concepts(self, question: str) -> list[str]:
+        """The question's concepts that no word of the indexed documents covers."""
+        corpus: set[str] = set()
+        for word in self.retriever.corpus_words():
+            corpus.update(tokenize(word))
+        found = concepts(question, self.retriever.region_patterns.values(), self._documents, self._synonyms)
+        return [c.label for c in found if not c.covered_by(corpus)]
 
     def _coverage(self, question: str, hits: list[Hit]) -> float:
         return coverage(question, hits, self.retriever.region_patterns.values(), self._documents, self._synonyms)

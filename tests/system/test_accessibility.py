@@ -63,7 +63,7 @@ def test_chat_unanswered_answered_refused_and_citation_view(page: Page) -> None:
     check(page, "chat, empty")
     ask(page, "Hvor ofte møtes SSU?")
     check(page, "chat, answered")
-    ask(page, "Hvilken dose paracetamol kan jeg gi et barn på 20 kg?")
+    ask(page, "Hvem vant fotball-VM i 2022?")
     check(page, "chat, refused")
     page.locator(".msg.assistant").first.locator("p .chip").first.click()
     expect(page.locator("#viewer")).to_be_visible()

@@ -87,7 +87,7 @@ def test_ask_with_history_and_filters(server: str) -> None:
 
 
 def test_ask_refusal_is_a_200_with_found_false(server: str) -> None:
-    body = httpx.post(f"{server}/v1/ask", json={"question": "Hva er dosen paracetamol for barn?"}, timeout=30).json()
+    body = httpx.post(f"{server}/v1/ask", json={"question": "Hvem vant fotball-VM i 2022?"}, timeout=30).json()
     assert body["found"] is False and body["citations"] == []
     assert body["answer"].startswith("Jeg finner ikke svar på dette i dokumentene")
 

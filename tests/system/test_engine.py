@@ -68,10 +68,23 @@ def test_followup_uses_the_earlier_turns(engine: Engine) -> None:
 
 
 def test_out_of_scope_is_refused_with_suggestions(engine: Engine) -> None:
-    result = engine.ask("Hvilken dose paracetamol kan jeg gi et barn på 20 kg?")
+    result = engine.ask("Hvem vant fotball-VM i 2022?")
     assert not result.found and not result.citations
     assert result.answer.startswith("Jeg finner ikke svar på dette i dokumentene")
     assert "Nærmeste avsnitt i dokumentene:" in result.answer and result.passages
+
+
+def test_clinical_advice_is_refused_saying_why(engine: Engine) -> None:
+    result = engine.ask("Hvilken dose paracetamol kan jeg gi et barn på 20 kg?")
+    assert not result.found and not result.citations
+    assert "styringsdokumenter" in result.answer and "kliniske råd" in result.answer  # manifest.yaml: not_covered
+
+
+def test_an_amount_of_something_the_documents_never_name_is_refused(engine: Engine) -> None:
+    result = engine.ask("Hvor mye koster en parkeringsplass ved sykehuset i Skien?")
+    assert not result.found and not result.citations
+    assert result.answer.startswith("Dokumentene sier ikke noe om parkeringsplass.")
+    assert "15 000" not in result.answer  # the membership fee is no parking price
 
 
 def test_a_region_without_documents_is_refused_plainly(engine: Engine) -> None:

@@ -84,7 +84,7 @@ def test_ask_open_citation_follow_up_and_refusal(page: Page) -> None:
     expect(follow.get_by_role("listitem").filter(has_text="Kommunalsjefer helse og omsorg").first).to_be_visible()
     expect(follow.get_by_text("Kommunalsjefer helse og omsorg", exact=True)).to_be_visible()
 
-    ask(page, "Hvilken dose paracetamol kan jeg gi et barn på 20 kg?")
+    ask(page, "Hvem vant fotball-VM i 2022?")
     refusal = page.locator(".msg.assistant").last
     expect(refusal).to_have_class("msg assistant refusal")
     expect(refusal).to_contain_text("Fant ikke svar")
