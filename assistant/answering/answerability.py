@@ -20,12 +20,12 @@ from dataclasses import dataclass
 from assistant.domain import Hit
 from indexer.analysis import QUERY_INTENTS, canonical_spelling, normalize_text, one_edit, stopwords, tokenize, words
 
-MIN_COVERAGE = 0.6
-MIN_DENSE = 0.89
-MIN_SENTENCE = 0.87  # cosine of a passage's best sentence or list item to the question
+MIN_COVERAGE = 0.5
+MIN_DENSE = 0.87
+MIN_SENTENCE = 0.86  # cosine of a passage's best sentence or list item to the question
 # Not answerable, but this near in meaning: the nearest quote is shown, plainly unsure.
 NEAR_DENSE = 0.855
-NEAR_SENTENCE = 0.86
+NEAR_SENTENCE = 0.85
 PASSAGES = 3
 
 # Words that say nothing about the topic: matching them is no evidence of an answer.
