@@ -65,23 +65,32 @@ class Concept:
 Synonyms = Callable[[str], list[tuple[str, list[str]]]]
 
 
-def concepts(
-    question: str,
-    region_patterns: Iterable[re.Pattern[str]] = (),
-    documents: re.Pattern[str] | None = None,
-    synonyms: Synonyms | None = None,
-) -> list[Concept]:
+@dataclass(frozen=True)
+class Vocabulary:
+    """What corpus data says about a question's words: region names and document names
+    (they say where, not what) and the documents' own words for everyday ones."""
+
+    regions: tuple[re.Pattern[str], ...] = ()
+    documents: re.Pattern[str] | None = None
+    synonyms: Synonyms | None = None
+
+
+PLAIN = Vocabulary()
+
+
+def concepts(question: str, vocabulary: Vocabulary = PLAIN) -> list[Concept]:
     """The question's concepts. Names of regions and, when something else is asked,
     of document kinds ("ifølge innspillet", "i strategien") say where, not what; a word
     the thesaurus knows also counts as the documents' word for it."""
     text = canonical_spelling(normalize_text(question)).lower()
-    for pattern in region_patterns:
+    for pattern in vocabulary.regions:
         text = pattern.sub(" ", text)
+    documents = vocabulary.documents
     found = _concepts(documents.sub(" ", text) if documents else text)
     if documents and not found:  # "Hva er strategien?": the document is what is asked about
         found = _concepts(text)
-    if synonyms:
-        for written, terms in synonyms(question):
+    if vocabulary.synonyms:
+        for written, terms in vocabulary.synonyms(question):
             written_stems = set(tokenize(written))
             extra = frozenset(frozenset(tokenize(term)) - GENERIC for term in terms) - {frozenset()}
             for index, concept in enumerate(found):
@@ -146,15 +155,9 @@ def _matches(stem: str, seen: Iterable[str]) -> bool:
     return False
 
 
-def coverage(
-    question: str,
-    hits: list[Hit],
-    region_patterns: Iterable[re.Pattern[str]] = (),
-    documents: re.Pattern[str] | None = None,
-    synonyms: Synonyms | None = None,
-) -> float:
+def coverage(question: str, hits: list[Hit], vocabulary: Vocabulary = PLAIN) -> float:
     """Share of the question's concepts found in the best passages (0 when it has none)."""
-    wanted = concepts(question, region_patterns, documents, synonyms)
+    wanted = concepts(question, vocabulary)
     if not wanted:
         return 0.0
     seen: set[str] = set()
@@ -164,28 +167,27 @@ def coverage(
     return covered / len(wanted)
 
 
-def answerable(
-    question: str,
-    hits: list[Hit],
-    region_patterns: Iterable[re.Pattern[str]] = (),
-    documents: re.Pattern[str] | None = None,
-    synonyms: Synonyms | None = None,
-) -> bool:
+def answerable(question: str, hits: list[Hit], vocabulary: Vocabulary = PLAIN) -> bool:
     if not hits:
         return False
-    covered = coverage(question, hits, region_patterns, documents, synonyms)
+    covered = coverage(question, hits, vocabulary)
     if covered >= MIN_COVERAGE:
         return True
     # Close in meaning, and about something the passages name at least once: a question
     # none of whose words the passages hold ("Hva tjener en sykepleier?") is not theirs.
-    best_dense = max((h.dense_score or 0.0) for h in hits)
-    best_sentence = max((h.sentence_score or 0.0) for h in hits)
+    best_dense, best_sentence = closeness(hits)
     return covered > 0 and (best_dense >= MIN_DENSE or best_sentence >= MIN_SENTENCE)
+
+
+def closeness(hits: list[Hit]) -> tuple[float, float]:
+    """The best passage's and the best sentence's cosine to the question."""
+    best_dense = max((h.dense_score or 0.0 for h in hits), default=0.0)
+    best_sentence = max((h.sentence_score or 0.0 for h in hits), default=0.0)
+    return best_dense, best_sentence
 
 
 def near(hits: list[Hit]) -> bool:
     """Are the best passage and its best sentence near the question in meaning, though
     not near enough to count as an answer?"""
-    best_dense = max((h.dense_score or 0.0) for h in hits) if hits else 0.0
-    best_sentence = max((h.sentence_score or 0.0) for h in hits) if hits else 0.0
+    best_dense, best_sentence = closeness(hits)
     return best_dense >= NEAR_DENSE and best_sentence >= NEAR_SENTENCE

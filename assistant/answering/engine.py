@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from assistant import guard
-from assistant.answering.answerability import answerable, concepts, coverage, document_pattern, near
+from assistant.answering.answerability import Vocabulary, answerable, concepts, coverage, document_pattern, near
 from assistant.answering.comparison import Side, comparison_sides, question_parts, side_question
 from assistant.answering.demands import Demands, demands_of, gaps
 from assistant.answering.followup import Topics, is_followup, standalone_question
@@ -75,6 +75,7 @@ class Engine:
         documents = list(manifest.documents.values())
         first_words = [d.title.split()[0] for d in documents if d.title]
         self._documents = document_pattern([d.kind for d in documents] + first_words)
+        self.vocabulary = Vocabulary(tuple(retriever.region_patterns.values()), self._documents, self._synonyms)
 
     def ask(self, question: str, history: list[Turn] | None = None, filters: Filters | None = None) -> Result:
         prepared = self._prepare(question, history, filters)
@@ -432,11 +433,11 @@ class Engine:
         corpus: set[str] = set()
         for word in self.retriever.corpus_words():
             corpus.update(tokenize(word))
-        found = concepts(question, self.retriever.region_patterns.values(), self._documents, self._synonyms)
+        found = concepts(question, self.vocabulary)
         return [c.label for c in found if not c.covered_by(corpus)]
 
     def _coverage(self, question: str, hits: list[Hit]) -> float:
-        return coverage(question, hits, self.retriever.region_patterns.values(), self._documents, self._synonyms)
+        return coverage(question, hits, self.vocabulary)
 
     def _synonyms(self, question: str) -> list[tuple[str, list[str]]]:
         """The documents' words for the question's words: the thesaurus, and an
@@ -449,7 +450,7 @@ class Engine:
         return found
 
     def answerable(self, question: str, hits: list[Hit]) -> bool:
-        return answerable(question, hits, self.retriever.region_patterns.values(), self._documents, self._synonyms)
+        return answerable(question, hits, self.vocabulary)
 
     def closest(self, question: str, hits: list[Hit], passages: list[dict[str, Any]]) -> Result:
         """Not a sure answer: says so first, then quotes what the documents say nearest

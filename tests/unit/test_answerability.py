@@ -8,6 +8,7 @@ from assistant.answering.answerability import (
     MIN_COVERAGE,
     MIN_DENSE,
     MIN_SENTENCE,
+    Vocabulary,
     answerable,
     concepts,
     coverage,
@@ -34,7 +35,7 @@ def test_an_intent_replaces_its_trigger_words() -> None:
 
 def test_region_names_say_where_not_what() -> None:
     plain = concepts("Hvor ofte møtes SSU?")
-    named = concepts("Hvor ofte møtes SSU i Helsefellesskapet i Telemark?", [TELEMARK])
+    named = concepts("Hvor ofte møtes SSU i Helsefellesskapet i Telemark?", Vocabulary((TELEMARK,)))
     assert [c.label for c in named] == [c.label for c in plain]
 
 
@@ -87,9 +88,12 @@ def test_only_the_best_passages_count() -> None:
 
 def test_document_names_say_where_unless_nothing_else_is_asked() -> None:
     documents = document_pattern(["høringsinnspill", "strategi", "Innspill"])
-    labels = [c.label for c in concepts("Hva er problemet med akuttkjeden ifølge innspillet?", documents=documents)]
+    labels = [
+        c.label
+        for c in concepts("Hva er problemet med akuttkjeden ifølge innspillet?", Vocabulary(documents=documents))
+    ]
     assert labels == ["problemet", "akuttkjeden"]
-    assert [c.label for c in concepts("Hva er strategien?", documents=documents)] == ["strategien"]
+    assert [c.label for c in concepts("Hva er strategien?", Vocabulary(documents=documents))] == ["strategien"]
 
 
 def test_the_documents_words_for_a_question_word_cover_it() -> None:
@@ -97,10 +101,10 @@ def test_the_documents_words_for_a_question_word_cover_it() -> None:
     question = "Hvem er in charge av sekretariatet?"
     assert coverage(question, [passage]) == 0.5
     synonyms = lambda text: [("in charge", ["ivaretas"])]  # noqa: E731 - what the thesaurus says
-    assert coverage(question, [passage], synonyms=synonyms) == 1.0
+    assert coverage(question, [passage], Vocabulary(synonyms=synonyms)) == 1.0
     # an expansion counts only when all its words are there ("strategisk samarbeidsutvalg", not just "utvalg")
     expansion = lambda text: [("SSU", ["strategisk samarbeidsutvalg"])]  # noqa: E731
     question = "Hvor ofte møtes SSU?"
-    assert coverage(question, [_hit("Et nytt utvalg møtes fire ganger årlig.")], synonyms=expansion) == 0.5
+    assert coverage(question, [_hit("Et nytt utvalg møtes fire ganger årlig.")], Vocabulary(synonyms=expansion)) == 0.5
     full = _hit("Strategisk samarbeidsutvalg møtes fire ganger årlig.")
-    assert coverage(question, [full], synonyms=expansion) == 1.0 > coverage(question, [full])
+    assert coverage(question, [full], Vocabulary(synonyms=expansion)) == 1.0 > coverage(question, [full])

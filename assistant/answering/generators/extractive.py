@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from assistant.answering.answerability import concepts
+from assistant.answering.answerability import Vocabulary, concepts
 from assistant.answering.demands import demands_of, has_answer_type
 from assistant.answering.generators.base import Generator
 from assistant.answering.generators.citations import cite
@@ -105,14 +105,14 @@ class ExtractiveGenerator(Generator):
         self.regions = regions
         self.texts = texts or load_texts()
         self.idf = idf or (lambda token: 1.0)
-        self.region_patterns = list(region_patterns(regions).values())
+        self.region_patterns = tuple(region_patterns(regions).values())
 
     def question_concepts(self, question: str) -> list[frozenset[str]]:
         """What the question asks about, as groups of stems: one group per content word
         or question intent; an abbreviation and its expansion are one group, so a
         sentence that says both is not counted twice. Region names are left out: naming
         the health community says where, not what."""
-        groups = [set(c.stems) for c in concepts(question, self.region_patterns)]
+        groups = [set(c.stems) for c in concepts(question, Vocabulary(self.region_patterns))]
         for term in self.glossary.expand(question).terms:
             abbr, expansion = set(tokenize(term.abbr)), set(tokenize(term.expansion))
             for group in groups:
