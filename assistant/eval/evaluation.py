@@ -47,7 +47,7 @@ class GoldQuestion:
 
 def question_files() -> list[Path]:
     """The question sets in evals/: gold.yaml (the first set), dev.yaml (tune on it),
-    test.yaml (report only)."""
+    test.yaml (report only), then any other set by name (dev2.yaml: tune on it)."""
     folder = resource_dir("evals")
     order = {"gold": 0, "dev": 1, "test": 2}
     return sorted(folder.glob("*.yaml"), key=lambda p: (order.get(p.stem, 9), p.stem))
