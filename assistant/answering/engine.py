@@ -28,7 +28,7 @@ from assistant.errors import HfaError
 from assistant.guard import personal_data
 from assistant.retrieval.glossary import asked_term, glossary_draft
 from assistant.retrieval.hybrid import Retriever, validate_question
-from indexer.analysis import canonical_spelling, tokenize
+from indexer.analysis import canonical_spelling
 from indexer.sentences import passage_units
 
 log = logging.getLogger(__name__)
@@ -430,11 +430,8 @@ class Engine:
 
     def _unknown_concepts(self, question: str) -> list[str]:
         """The question's concepts that no word of the indexed documents covers."""
-        corpus: set[str] = set()
-        for word in self.retriever.corpus_words():
-            corpus.update(tokenize(word))
-        found = concepts(question, self.vocabulary)
-        return [c.label for c in found if not c.covered_by(corpus)]
+        corpus = set(self.retriever.corpus_tokens())
+        return [c.label for c in concepts(question, self.vocabulary) if not c.covered_by(corpus)]
 
     def _coverage(self, question: str, hits: list[Hit]) -> float:
         return coverage(question, hits, self.vocabulary)

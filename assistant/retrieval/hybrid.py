@@ -198,6 +198,10 @@ class Retriever:
             self._derived = (snapshot.path, known, weight, vocabulary)
         return self._derived[1], self._derived[2], self._derived[3]
 
+    def corpus_tokens(self) -> frozenset[str]:
+        """Every BM25 token (stem) of the current generation."""
+        return frozenset(self.snapshot().bm25.vocab_dict)
+
     def corpus_words(self) -> frozenset[str]:
         """Every word (lower case, canonical spelling) of the indexed documents."""
         return self._derived_state()[2]
