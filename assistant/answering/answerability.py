@@ -14,7 +14,7 @@ check on the answer then refuses what the question pins and the documents lack
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 
 from assistant.domain import Hit
@@ -54,7 +54,7 @@ class Concept:
     # every stem of one of them is seen
     phrases: frozenset[frozenset[str]] = frozenset()
 
-    def covered_by(self, seen: set[str]) -> bool:
+    def covered_by(self, seen: Collection[str]) -> bool:
         return any(_matches(stem, seen) for stem in self.stems) or any(
             phrase and all(_matches(stem, seen) for stem in phrase) for phrase in self.phrases
         )
@@ -138,7 +138,7 @@ def _concepts(text: str) -> list[Concept]:
     return found
 
 
-def _matches(stem: str, seen: Iterable[str]) -> bool:
+def _matches(stem: str, seen: Collection[str]) -> bool:
     if stem in seen:
         return True
     if len(stem) < 5:

@@ -430,7 +430,7 @@ class Engine:
 
     def _unknown_concepts(self, question: str) -> list[str]:
         """The question's concepts that no word of the indexed documents covers."""
-        corpus = set(self.retriever.corpus_tokens())
+        corpus = self.retriever.corpus_tokens()
         return [c.label for c in concepts(question, self.vocabulary) if not c.covered_by(corpus)]
 
     def _coverage(self, question: str, hits: list[Hit]) -> float:

@@ -10,7 +10,7 @@ import logging
 import math
 import re
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, KeysView
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -198,9 +198,9 @@ class Retriever:
             self._derived = (snapshot.path, known, weight, vocabulary)
         return self._derived[1], self._derived[2], self._derived[3]
 
-    def corpus_tokens(self) -> frozenset[str]:
-        """Every BM25 token (stem) of the current generation."""
-        return frozenset(self.snapshot().bm25.vocab_dict)
+    def corpus_tokens(self) -> KeysView[str]:
+        """Every BM25 token (stem) of the current generation (the index's own vocabulary)."""
+        return self.snapshot().bm25.vocab_dict.keys()  # type: ignore[no-any-return]
 
     def corpus_words(self) -> frozenset[str]:
         """Every word (lower case, canonical spelling) of the indexed documents."""
