@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 
 # Bump when tokenisation changes: the index stores it and is rebuilt on mismatch.
@@ -402,33 +404,36 @@ COMPOUND_PARTS = (
     "leder",
 )
 
-# What questions ask for, in the words the documents use for it. Added to the lexical
-# query only (the dense embedding already captures paraphrase).
-QUERY_INTENTS: list[tuple[re.Pattern[str], str]] = [
-    (
-        re.compile(r"\bhvem (?:sitter|deltar|er med|møter)\b|\bbestå\w* av\b|\bmedlem\w*|\brepresentert\b"),
-        "sammensetning",
-    ),
-    (re.compile(r"\bhvor ofte\b|\bhvor mange ganger\b|\bsamles\b|\bmøtefrekvens\b"), "møtes ganger årlig"),
-    (
-        re.compile(r"\bkoste\w*|\bkontingent\w*|\bbetale\w*|\bavgift\w*|\bmedlemskap\w*"),
-        "betaler årlig sum kroner budsjett",
-    ),
-    (re.compile(r"\bstemme\w*|\bavstemning\w*|\bflertall\w*|\buenig\w*"), "avstemming konsensus enighet"),
-    (re.compile(r"\bhvor lenge\b|\bperiode\b|\bfunksjonstid\b|\boppnevnt\b"), "år deltakelsen gjelder"),
-    (re.compile(r"\bhva gjør\b|\bansvar for\b"), "oppgaver"),
-    (re.compile(r"\bbeslutt\w*|\bvedta\w*|\bbestemme\w*|\bavgjør\w*"), "beslutter vedtak beslutning"),
-    (re.compile(r"\bverdier\b|\bholdning\w*"), "kjerneverdier"),
-    (re.compile(r"\bfinansier\w*|\bpenger\b|\bmidler\b"), "tilskudd midler økonomisk"),
-    (re.compile(r"\bfødende\b|\bfødsel\w*|\bgravid\w*"), "svangerskap føde barselomsorg"),
-    (re.compile(r"\bfaggruppe\w*"), "faglig samarbeidsutvalg"),
-    (re.compile(r"\btoppledelse\w*|\btoppleder\w*"), "toppnivå partnerskapsmøtet"),
-]
+MAX_INTENT_PHRASE = 60  # characters of one phrase in synonyms.yaml's intents
 
 
-def intent_terms(question: str) -> list[str]:
+@dataclass(frozen=True)
+class Intent:
+    """What a question asks for, in the documents' words (corpus/synonyms.yaml
+    ``intents``): "hvem sitter i …" asks for a body's "sammensetning"."""
+
+    pattern: re.Pattern[str]  # the phrases that ask for it
+    terms: str  # the documents' words for it
+
+
+def intent_pattern(phrases: Iterable[str]) -> re.Pattern[str]:
+    """Whole-word phrases, case-insensitive after canonical spelling; a trailing ``*``
+    on a word takes any ending ("medlem*" matches "medlemmer"). Escaped literals with
+    ``\\w*`` tails only, so no phrase can make the pattern backtrack."""
+    alternatives = []
+    for phrase in phrases:
+        if len(phrase) > MAX_INTENT_PHRASE:
+            raise ValueError(f"uttrykket {phrase[:MAX_INTENT_PHRASE]!r}… er lengre enn {MAX_INTENT_PHRASE} tegn")
+        parts = canonical_spelling(phrase).lower().split()
+        if not parts or not all(re.fullmatch(r"[\w§-]+\*?", part) for part in parts):
+            raise ValueError(f"uttrykket {phrase!r} kan bare ha ord, og * til slutt i et ord")
+        alternatives.append(r"\s+".join(re.escape(p[:-1]) + r"\w*" if p.endswith("*") else re.escape(p) for p in parts))
+    return re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)")
+
+
+def intent_terms(question: str, intents: Sequence[Intent]) -> list[str]:
     text = canonical_spelling(normalize_text(question)).lower()
-    return [terms for pattern, terms in QUERY_INTENTS if pattern.search(text)]
+    return [intent.terms for intent in intents if intent.pattern.search(text)]
 
 
 def tokenize(text: str) -> list[str]:

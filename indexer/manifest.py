@@ -10,6 +10,7 @@ from typing import Any
 
 import yaml
 
+from indexer.analysis import Intent, intent_pattern
 from indexer.errors import IndexerError
 
 log = logging.getLogger(__name__)
@@ -186,6 +187,22 @@ def load_synonyms(corpus_dir: Path) -> list[Synonym]:
             out.append(Synonym(str(entry["term"]), tuple(str(a) for a in entry.get("alternatives") or ())))
         except (KeyError, TypeError) as exc:
             raise ManifestError(f"synonyms.yaml: oppføringen {entry!r} mangler {exc}") from exc
+    return out
+
+
+def load_intents(corpus_dir: Path) -> list[Intent]:
+    """corpus/synonyms.yaml ``intents``: what a question asks for, in the documents' words."""
+    path = corpus_dir / "synonyms.yaml"
+    if not path.exists():
+        return []
+    out = []
+    for entry in _read_yaml(path).get("intents") or []:
+        try:
+            out.append(Intent(intent_pattern(str(a) for a in entry["asks"]), str(entry["terms"])))
+        except (KeyError, TypeError) as exc:
+            raise ManifestError(f"synonyms.yaml: oppføringen {entry!r} under intents mangler {exc}") from exc
+        except ValueError as exc:
+            raise ManifestError(f"synonyms.yaml: {exc} (under intents)") from exc
     return out
 
 

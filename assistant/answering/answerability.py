@@ -14,11 +14,11 @@ check on the answer then refuses what the question pins and the documents lack
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 from assistant.domain import Hit
-from indexer.analysis import QUERY_INTENTS, canonical_spelling, normalize_text, one_edit, stopwords, tokenize, words
+from indexer.analysis import Intent, canonical_spelling, normalize_text, one_edit, stopwords, tokenize, words
 
 MIN_COVERAGE = 0.5
 MIN_DENSE = 0.87
@@ -73,6 +73,7 @@ class Vocabulary:
     regions: tuple[re.Pattern[str], ...] = ()
     documents: re.Pattern[str] | None = None
     synonyms: Synonyms | None = None
+    intents: Sequence[Intent] = ()  # what a question asks for (corpus/synonyms.yaml ``intents``)
 
 
 PLAIN = Vocabulary()
@@ -86,9 +87,9 @@ def concepts(question: str, vocabulary: Vocabulary = PLAIN) -> list[Concept]:
     for pattern in vocabulary.regions:
         text = pattern.sub(" ", text)
     documents = vocabulary.documents
-    found = _concepts(documents.sub(" ", text) if documents else text)
+    found = _concepts(documents.sub(" ", text) if documents else text, vocabulary.intents)
     if documents and not found:  # "Hva er strategien?": the document is what is asked about
-        found = _concepts(text)
+        found = _concepts(text, vocabulary.intents)
     if vocabulary.synonyms:
         for written, terms in vocabulary.synonyms(question):
             written_stems = set(tokenize(written))
@@ -109,13 +110,14 @@ def document_pattern(names: Iterable[str]) -> re.Pattern[str] | None:
     return re.compile(rf"(?<!\w)(?P<stem>{alternatives})(?:en|et|er|ene|a|s)?(?!\w)")
 
 
-def _concepts(text: str) -> list[Concept]:
+def _concepts(text: str, intents: Sequence[Intent] = ()) -> list[Concept]:
     found: list[Concept] = []
-    for pattern, terms in QUERY_INTENTS:
-        match = pattern.search(text)
+    for intent in intents:
+        match = intent.pattern.search(text)
         if match:
-            found.append(Concept(match.group(0), frozenset(tokenize(terms)) | frozenset(tokenize(match.group(0)))))
-            text = pattern.sub(" ", text)
+            stems = frozenset(tokenize(intent.terms)) | frozenset(tokenize(match.group(0)))
+            found.append(Concept(match.group(0), stems))
+            text = intent.pattern.sub(" ", text)
     for match in _PAIRED_COMPOUND.finditer(text):  # "helse- og omsorgstjenesteloven" is one thing
         found.append(Concept(match.group(0), frozenset(tokenize(match.group(0))) - GENERIC))
     text = _PAIRED_COMPOUND.sub(" ", text)

@@ -61,7 +61,9 @@ class Engine:
         self.retriever = retriever
         manifest = retriever.manifest
         self.regions = dict(manifest.regions)
-        self.extractive = ExtractiveGenerator(retriever.glossary, self.regions, idf=retriever.idf)
+        self.extractive = ExtractiveGenerator(
+            retriever.glossary, self.regions, idf=retriever.idf, intents=retriever.intents
+        )
         self.generator = generator or self.extractive
         self.texts = self.extractive.texts
         self._other_regions = [
@@ -75,7 +77,9 @@ class Engine:
         documents = list(manifest.documents.values())
         first_words = [d.title.split()[0] for d in documents if d.title]
         self._documents = document_pattern([d.kind for d in documents] + first_words)
-        self.vocabulary = Vocabulary(tuple(retriever.region_patterns.values()), self._documents, self._synonyms)
+        self.vocabulary = Vocabulary(
+            tuple(retriever.region_patterns.values()), self._documents, self._synonyms, retriever.intents
+        )
 
     def ask(self, question: str, history: list[Turn] | None = None, filters: Filters | None = None) -> Result:
         prepared = self._prepare(question, history, filters)

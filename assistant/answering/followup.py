@@ -17,6 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from assistant.domain import Turn
+from indexer.analysis import tokenize
 
 # Words that are part of many names but name nothing on their own.
 _NAME_NOISE = frozenset({"hf", "i", "og", "for", "av", "til", "med", "mellom", "the", "de", "st", "st."})
@@ -166,6 +167,7 @@ _BARE_WHY = re.compile(
 _CITATION = re.compile(r"\s*\[\d{1,3}\]")
 _PREPOSITION = re.compile(r"^(?:i|for|på|hos|om)\s+", re.IGNORECASE)
 EMPTY_TOPICS = Topics()
+MAX_RESOLVE_CHARS = 4000  # of a question or an earlier turn searched for what a noun refers to
 SHORT_QUESTION = 5  # words: a question this short that names nothing continues the conversation
 
 
@@ -199,6 +201,12 @@ def standalone_question(question: str, history: Sequence[Turn] | None, topics: T
         topic = (what_about.group("topic") or what_about.group("topic2") or "").strip()
         return _what_about(topic, last_user, topics)
 
+    resolved = _resolve_noun(question, [last_answer, last_user])
+    if resolved != question:  # the noun names what is asked about; keep only where it was
+        places = list(dict.fromkeys(n for k, n in topics.find(f"{last_user} {last_answer}") if k in ("region", "body")))
+        places = [p for p in places if p.lower() not in resolved.lower()]
+        return f"{resolved.rstrip(' ?')} ({', '.join(places)})?" if places else resolved
+
     # "Hvem sitter der?": the question, with what the conversation was about: the
     # earlier question's own words, and the bodies, regions or documents it or the
     # answer named.
@@ -209,6 +217,34 @@ def standalone_question(question: str, history: Sequence[Turn] | None, topics: T
     if not parts:
         return question
     return f"{question.rstrip('?').strip()} ({'; '.join(parts)})?"
+
+
+_DEFINITE_NOUN = re.compile(
+    r"\b(?:det|den|dette|denne|disse|desse|de|dei)\s+(?P<noun>\w{3,40}?(?:et|en|a|ene|ane|ne))\b", re.IGNORECASE
+)
+_WORD = re.compile(r"[^\W\d_][\w-]{2,60}")
+_COMPLEMENT = re.compile(r"\s+(?:for|om|av|i|til|med|mot)(?:\s+[^\W\d_][\w-]{0,40}){1,3}")
+
+
+def _resolve_noun(question: str, earlier: Sequence[str]) -> str:
+    """ "Hvem står bak det nettverket?" after an answer that named "Læringsnettverk for
+    gode pasientforløp": the definite noun replaced by the earlier compound it is the
+    head of, with its complement ("for gode pasientforløp")."""
+    match = _DEFINITE_NOUN.search(question[:MAX_RESOLVE_CHARS])
+    if not match:
+        return question
+    head = tokenize(match.group("noun"))
+    if len(head) != 1 or len(head[0]) < 4:
+        return question
+    for text in earlier:
+        text = text[:MAX_RESOLVE_CHARS]
+        for word in _WORD.finditer(text):
+            stems = tokenize(word.group())
+            if len(stems) == 1 and stems[0].endswith(head[0]) and len(stems[0]) > len(head[0]):
+                complement = _COMPLEMENT.match(text, word.end())
+                phrase = word.group() + (complement.group() if complement else "")
+                return question[: match.start()] + phrase + question[match.end() :]
+    return question
 
 
 _QUESTION_WORDS = re.compile(

@@ -21,7 +21,16 @@ from assistant.errors import HfaError
 from assistant.guard import personal_data, warning_for
 from indexer.analysis import canonical_spelling, intent_terms, normalize_question, one_edit, tokenize, words
 from indexer.embedders import Embedder, EmbedderError
-from indexer.manifest import PUBLIC, Synonym, Term, load_glossary, load_manifest, load_synonyms, region_patterns
+from indexer.manifest import (
+    PUBLIC,
+    Synonym,
+    Term,
+    load_glossary,
+    load_intents,
+    load_manifest,
+    load_synonyms,
+    region_patterns,
+)
 from indexer.store import FILTER_FIELDS, IndexSnapshot, StoreError, current_generation, load_generation
 
 log = logging.getLogger(__name__)
@@ -151,6 +160,7 @@ class Retriever:
         self._near_cache: dict[tuple[int, str], list[str]] = {}
         self.glossary = Glossary(load_glossary(corpus_dir))
         self.thesaurus = Thesaurus(load_synonyms(corpus_dir))
+        self.intents = load_intents(corpus_dir)
         self.manifest = load_manifest(corpus_dir)
         self.region_patterns = region_patterns(self.manifest.regions)
         self._derived: tuple[Path, dict[str, set[str]], Callable[[str], float], frozenset[str]] | None = None
@@ -249,7 +259,7 @@ class Retriever:
         sentences, unit_scores = self._sentences(snapshot, vector, allowed)
         # What the question asks for (composition, frequency, cost …) weighs double: it
         # separates sections that share the same subject.
-        intents = intent_terms(question)
+        intents = intent_terms(question, self.intents)
         lexical = self._bm25(snapshot, " ".join([query_text, *intents, *intents]), allowed)
         extra = self._feedback_terms(snapshot, query_text, dense)
         if extra:  # a question in words the documents do not use: theirs, from the nearest passages

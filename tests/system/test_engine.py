@@ -154,6 +154,16 @@ def test_a_why_question_gets_the_sentence_with_the_reason(engine: Engine) -> Non
     assert "er av den oppfatning at strategisk samarbeidsutvalg er i dag et for stort fora" in result.answer
 
 
+def test_a_why_question_gets_the_reason_that_follows_its_claim(engine: Engine) -> None:
+    result = engine.ask("Hvorfor tilrådde kommunedirektørene at retningslinje 1 ikke skulle behandles?")
+    assert "Begrunnelsen er at" in result.answer and "fristen er for kort" in result.answer
+    history = [
+        Turn("user", "Hva anbefalte kommunedirektørene om Retningslinje 1 i notatet fra 2024?"),
+        Turn("assistant", "Behandling av retningslinje 1 tilrås ikke behandlet [1]."),
+    ]
+    assert "fristen er for kort" in engine.ask("hvorfor det?", history=history).answer
+
+
 def test_a_sentence_starting_with_dette_brings_what_it_refers_to(engine: Engine) -> None:
     result = engine.ask("Hva skal danne utgangspunkt for forbedringsarbeid på tvers av innsatsområdene?")
     assert result.answer.index("felles hendelsesanalyse") < result.answer.index("Dette vil danne utgangspunkt")

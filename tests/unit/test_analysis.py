@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from assistant.answering.followup import is_followup, standalone_question
 from assistant.domain import Turn
 from assistant.retrieval.hybrid import Glossary
-from indexer.analysis import canonical_spelling, normalize_question, tokenize
-from indexer.manifest import load_glossary
+from indexer.analysis import canonical_spelling, intent_pattern, normalize_question, tokenize
+from indexer.manifest import ManifestError, load_glossary, load_intents
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 
@@ -76,3 +78,26 @@ def test_followups_become_standalone() -> None:
     why = [Turn("user", "Hva foreslo de?"), Turn("assistant", "De foreslo å dele SSU i to [1]. Mer tekst.")]
     assert standalone_question("Hvorfor det?", why) == "Hvorfor det: De foreslo å dele SSU i to."
     assert not is_followup("Hvor mange kommuner er med i Helsefellesskapet i Telemark?")
+
+
+def test_intent_phrases_match_whole_words_with_starred_endings() -> None:
+    pattern = intent_pattern(["hvem sitter", "medlem*", "bestå* av"])
+    assert pattern.search("hvem  sitter i ssu") and pattern.search("hvor mange medlemmer")
+    assert pattern.search("hva består ssu av") is None  # "bestå* av" is one phrase: words in a row
+    assert pattern.search("det består av to") is not None
+    assert pattern.search("hvem sitterbrett") is None and pattern.search("ikkemedlem") is None
+
+
+def test_an_intent_phrase_that_is_no_plain_words_is_rejected() -> None:
+    for bad in ["(a+)+b", "hvem.*", "*medlem", "a" * 61, ""]:
+        with pytest.raises(ValueError):
+            intent_pattern([bad])
+
+
+def test_a_bad_intent_in_synonyms_yaml_names_the_entry(tmp_path: Path) -> None:
+    (tmp_path / "synonyms.yaml").write_text("intents:\n  - asks: ['hvem.*']\n    terms: sammensetning\n")
+    with pytest.raises(ManifestError, match="intents"):
+        load_intents(tmp_path)
+    (tmp_path / "synonyms.yaml").write_text("intents:\n  - asks: [hvor ofte]\n")
+    with pytest.raises(ManifestError, match="terms"):
+        load_intents(tmp_path)

@@ -177,3 +177,17 @@ def test_demands_are_checked_on_the_answer() -> None:
     assert gaps(patients, "Pasientgruppen får tjenester fra begge nivåer og flere overganger.", "", "", frozenset())
     users = demands_of("Hvor mange brukerrepresentanter sitter i SSU?")
     assert gaps(users, "Det er 2 brukerrepresentanter i Partnerskapet og SSU.", "", "", frozenset()) == []
+
+
+def test_a_definite_noun_is_the_compound_the_answer_named() -> None:
+    topics = topics_of(CORPUS)
+    history = [
+        Turn("user", "Hvilke eksempler på tjenesteutvikling nevner Helsefellesskapet i Telemark?"),
+        Turn("assistant", "Blant annet etablering av Læringsnettverk for gode pasientforløp [1]."),
+    ]
+    asked = standalone_question("Hvem står bak det nettverket?", history, topics)
+    assert asked.startswith("Hvem står bak Læringsnettverk for gode pasientforløp")
+    assert "Telemark" in asked and "eksempler" not in asked  # where it was, not the old question
+    ssu = [Turn("user", "Hvor ofte møtes SSU?"), Turn("assistant", "SSU møtes fire ganger årlig [1].")]
+    plain = standalone_question("Hvem sitter i det utvalget?", ssu, topics)  # no compound of "utvalg" named
+    assert "det utvalget" in plain and "SSU" in plain

@@ -10,7 +10,7 @@ its document is not in force. Abbreviations are spelled out the first time.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
@@ -24,7 +24,7 @@ from assistant.answering.generators.base import Generator
 from assistant.answering.generators.citations import cite
 from assistant.domain import Citation, Draft, Hit
 from assistant.resources import resource_dir
-from indexer.analysis import canonical_spelling, tokenize
+from indexer.analysis import Intent, canonical_spelling, tokenize
 from indexer.injection import usable_by_llm
 from indexer.manifest import Region, region_patterns
 from indexer.sentences import passage_units
@@ -33,7 +33,7 @@ if TYPE_CHECKING:  # the engine passes the retriever's glossary in; generators n
     from assistant.retrieval.hybrid import Glossary
 
 LIST_QUESTION = re.compile(
-    r"\b(?:hvem (?:sitter|deltar|er med|møter|består)|hvilke|består\w* av|sammensetning\w*|"
+    r"\b(?:hvem (?:som )?(?:sitter|deltar|er med|møter|består|representerer)|hvilke|består\w* av|sammensetning\w*|"
     r"oppgave\w*|medlem\w*|hva gjør|hvem er representert)\b",
     re.IGNORECASE,
 )
@@ -47,6 +47,9 @@ _HOW_MUCH = re.compile(r"\b(?:hvor|kor) (?:mye|mykje|mange|lenge|lang|stor\w*|of
 _QUANTITY = re.compile(r"\d|\b(?:en|ett|to|tre|fire|fem|seks|sju|syv|åtte|ni|ti|tolv|hver|årlig)\b", re.IGNORECASE)
 _NEGATION = re.compile(r"\b(?:ikke|ikkje|uten|unntatt)\b", re.IGNORECASE)
 MAX_SENTENCES = 4
+REASON_REACH = 5  # sentences after the claim where its reason may stand
+CONTEXT_WORDS = 0.25  # weight of a follow-up's context words against its own
+REASON_EXTRA = 2  # sentences a reason may take
 CONTEXT_SHARE = 0.4  # another sentence of the answer's passage joins it at this share of the best score
 SEMANTIC_WEIGHT = 0.1
 MAX_PASSAGES = 3
@@ -100,19 +103,21 @@ class ExtractiveGenerator(Generator):
         regions: dict[str, Region],
         texts: dict[str, str] | None = None,
         idf: Callable[[str], float] | None = None,
+        intents: Sequence[Intent] = (),
     ) -> None:
         self.glossary = glossary
         self.regions = regions
         self.texts = texts or load_texts()
         self.idf = idf or (lambda token: 1.0)
         self.region_patterns = tuple(region_patterns(regions).values())
+        self.intents = intents
 
     def question_concepts(self, question: str) -> list[frozenset[str]]:
         """What the question asks about, as groups of stems: one group per content word
         or question intent; an abbreviation and its expansion are one group, so a
         sentence that says both is not counted twice. Region names are left out: naming
         the health community says where, not what."""
-        groups = [set(c.stems) for c in concepts(question, Vocabulary(self.region_patterns))]
+        groups = [set(c.stems) for c in concepts(question, Vocabulary(self.region_patterns, intents=self.intents))]
         for term in self.glossary.expand(question).terms:
             abbr, expansion = set(tokenize(term.abbr)), set(tokenize(term.expansion))
             for group in groups:
@@ -131,6 +136,14 @@ class ExtractiveGenerator(Generator):
     def _draft(self, question: str, hits: list[Hit], region_prefix: bool, support: bool) -> Draft:
         top = hits[:MAX_PASSAGES]
         groups = self.question_concepts(question)
+        # A follow-up made standalone ends in "(what the conversation was about)": those
+        # words say where to look, the question's own words what to pick.
+        share = {g: 1.0 for g in groups}
+        own, _, context = question.rpartition(" (")
+        if own and context.rstrip(" ?").endswith(")"):
+            asked = set().union(*self.question_concepts(own))
+            if asked:
+                share = {g: 1.0 if g & asked else CONTEXT_WORDS for g in groups}
         units = [unit for rank, hit in enumerate(top) for unit in _units(rank, hit)]
         if not units:
             return Draft(self.texts["refusal"], [], found=False)
@@ -140,11 +153,11 @@ class ExtractiveGenerator(Generator):
         how_much = bool(_HOW_MUCH.search(question))  # the answer holds a number
         wanted = demands_of(question)  # an amount, a frequency, a date …: prefer units that hold one
         # one "typical" concept of this question
-        unit_weight = sum(max(self.idf(t) for t in g) for g in groups) / len(groups) if groups else 1.0
+        unit_weight = sum(share[g] * max(self.idf(t) for t in g) for g in groups) / len(groups) if groups else 1.0
         sections = [set(tokenize(hit.passage.get("trail") or hit.passage["section"])) for hit in top]
 
         def weight(tokens: set[str]) -> float:
-            return sum(max((self.idf(t) for t in group & tokens), default=0.0) for group in groups)
+            return sum(share[group] * max((self.idf(t) for t in group & tokens), default=0.0) for group in groups)
 
         # Meaning: each unit's cosine to the question, scaled so the best unit of these
         # passages gets 1 and a median one 0; worth up to SEMANTIC_WEIGHT of all the
@@ -152,7 +165,7 @@ class ExtractiveGenerator(Generator):
         meanings = sorted(u.meaning for u in units if u.meaning is not None)
         floor = meanings[len(meanings) // 2] if meanings else 0.0
         span = (meanings[-1] - floor) if meanings else 0.0
-        full = sum(max(self.idf(t) for t in g) for g in groups) if groups else 1.0
+        full = sum(share[g] * max(self.idf(t) for t in g) for g in groups) if groups else 1.0
 
         def meaning(unit: _Unit) -> float:
             if unit.meaning is None or span <= 0:
@@ -204,6 +217,10 @@ class ExtractiveGenerator(Generator):
                     and all(unit.text not in c.text for c in chosen)
                 ):
                     chosen.append(unit)
+            if why:  # a reason often follows the claim it explains
+                for reason in _reason_after(units, best, top[best.hit_rank].passage["text"]):
+                    if len(chosen) < MAX_SENTENCES + 1 and all(reason.text not in c.text for c in chosen):
+                        chosen.append(reason)
             if not best.text.rstrip().endswith((".", "!", "?", ":")):  # a heading or table header: add what follows
                 after = _neighbours(units, best)[1]
                 if after is not None and after not in chosen:
@@ -358,6 +375,25 @@ def _fill_gaps(chosen: list[_Unit], sentences: list[_Unit]) -> list[_Unit]:
             if j - i == 2:
                 filled.insert(filled.index(second), sentences[i + 1])
     return filled
+
+
+def _reason_after(units: list[_Unit], best: _Unit, passage_text: str) -> list[_Unit]:
+    """For a why-question: the sentences among the next REASON_REACH after the best one
+    that give a reason ("mener at", "fordi" …), and the sentence that goes on from the
+    last of them in the same paragraph (a reason often takes two)."""
+    same = [u for u in units if u.hit_rank == best.hit_rank and u.kind == "sentence"]
+    if best not in same:
+        return []
+    start = same.index(best)
+    found = [u for u in same[start + 1 : start + 1 + REASON_REACH] if _REASON.search(u.text)][:REASON_EXTRA]
+    last = found[-1] if found else best
+    index = same.index(last)
+    if index + 1 < len(same):
+        end = passage_text.find(last.text) + len(last.text)
+        following = passage_text.find(same[index + 1].text, end)
+        if end >= len(last.text) and following >= 0 and "\n" not in passage_text[end:following]:
+            found.append(same[index + 1])
+    return found
 
 
 def _neighbours(units: list[_Unit], unit: _Unit) -> tuple[_Unit | None, _Unit | None]:
