@@ -61,11 +61,6 @@ class Engine:
         self.retriever = retriever
         manifest = retriever.manifest
         self.regions = dict(manifest.regions)
-        self.extractive = ExtractiveGenerator(
-            retriever.glossary, self.regions, idf=retriever.idf, intents=retriever.intents
-        )
-        self.generator = generator or self.extractive
-        self.texts = self.extractive.texts
         self._other_regions = [
             (name, re.compile(rf"(?<!\w){re.escape(name)}(?!\w)", re.IGNORECASE)) for name in manifest.other_regions
         ]
@@ -80,6 +75,11 @@ class Engine:
         self.vocabulary = Vocabulary(
             tuple(retriever.region_patterns.values()), self._documents, self._synonyms, retriever.intents
         )
+        self.extractive = ExtractiveGenerator(
+            retriever.glossary, self.regions, idf=retriever.idf, vocabulary=self.vocabulary
+        )
+        self.generator = generator or self.extractive
+        self.texts = self.extractive.texts
 
     def ask(self, question: str, history: list[Turn] | None = None, filters: Filters | None = None) -> Result:
         prepared = self._prepare(question, history, filters)

@@ -164,6 +164,12 @@ def test_a_why_question_gets_the_reason_that_follows_its_claim(engine: Engine) -
     assert "fristen er for kort" in engine.ask("hvorfor det?", history=history).answer
 
 
+def test_the_documents_word_for_an_everyday_one_picks_the_sentence(engine: Engine) -> None:
+    # synonyms.yaml: "betalt" is the documents' "godtgjørelse"
+    result = engine.ask("Får brukerrepresentantene betalt for møtene i Telemark?")
+    assert "Godtgjørelse etter gjeldende satser" in result.answer
+
+
 def test_a_sentence_starting_with_dette_brings_what_it_refers_to(engine: Engine) -> None:
     result = engine.ask("Hva skal danne utgangspunkt for forbedringsarbeid på tvers av innsatsområdene?")
     assert result.answer.index("felles hendelsesanalyse") < result.answer.index("Dette vil danne utgangspunkt")

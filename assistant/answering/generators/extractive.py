@@ -10,7 +10,7 @@ its document is not in force. Abbreviations are spelled out the first time.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
@@ -24,7 +24,7 @@ from assistant.answering.generators.base import Generator
 from assistant.answering.generators.citations import cite
 from assistant.domain import Citation, Draft, Hit
 from assistant.resources import resource_dir
-from indexer.analysis import Intent, canonical_spelling, tokenize
+from indexer.analysis import canonical_spelling, tokenize
 from indexer.injection import usable_by_llm
 from indexer.manifest import Region, region_patterns
 from indexer.sentences import passage_units
@@ -103,21 +103,26 @@ class ExtractiveGenerator(Generator):
         regions: dict[str, Region],
         texts: dict[str, str] | None = None,
         idf: Callable[[str], float] | None = None,
-        intents: Sequence[Intent] = (),
+        vocabulary: Vocabulary | None = None,
     ) -> None:
         self.glossary = glossary
         self.regions = regions
         self.texts = texts or load_texts()
         self.idf = idf or (lambda token: 1.0)
         self.region_patterns = tuple(region_patterns(regions).values())
-        self.intents = intents
+        # what corpus data says about a question's words (regions, documents, thesaurus, intents)
+        self.vocabulary = vocabulary or Vocabulary(self.region_patterns)
 
     def question_concepts(self, question: str) -> list[frozenset[str]]:
         """What the question asks about, as groups of stems: one group per content word
         or question intent; an abbreviation and its expansion are one group, so a
-        sentence that says both is not counted twice. Region names are left out: naming
-        the health community says where, not what."""
-        groups = [set(c.stems) for c in concepts(question, Vocabulary(self.region_patterns, intents=self.intents))]
+        sentence that says both is not counted twice, and the documents' own word for an
+        everyday one (the thesaurus) counts as it. Region and document names are left
+        out: they say where, not what."""
+        groups = []
+        for concept in concepts(question, self.vocabulary):
+            # the documents' words for it ("betalt" -> "godtgjørelse") count as it
+            groups.append(set(concept.stems).union(*concept.phrases))
         for term in self.glossary.expand(question).terms:
             abbr, expansion = set(tokenize(term.abbr)), set(tokenize(term.expansion))
             for group in groups:
