@@ -27,6 +27,12 @@ _TWO_CLAUSES = re.compile(
 # A clause that points back ("og hva tilsvarer det i …", "og hvordan er det der?") asks
 # the first clause's question of its own side: it has no subject of its own.
 _POINTS_BACK = re.compile(r"\b(?:det|den|dette|denne|dei|tilsvar\w{0,4}|samme|same|sånn|slik)\b", re.IGNORECASE)
+# "… og hva tilsvarer det i Trøndelag?": the other side is asked for its counterpart of
+# the body the first side's answer names.
+_EQUIVALENT = re.compile(
+    r"\b(?:tilsvar\w{0,6}|motstykke\w{0,3}|motsvar\w{0,6}|samme nivå|same nivå|equivalent|counterpart)\b",
+    re.IGNORECASE,
+)
 _CLAUSE_SPLIT = re.compile(
     r",?\s+og\s+(?=(?:hva|kva|hvem|kven|hvilke|hvilken|hvor|kor|hvordan|korleis|når)\b)", re.IGNORECASE
 )
@@ -128,3 +134,8 @@ def question_parts(question: str) -> list[str]:
     if not 2 <= len(clauses) <= 3 or any(len(c.split()) < 2 for c in clauses):
         return []
     return [c[:1].upper() + c[1:] + "?" for c in clauses]
+
+
+def asks_equivalent(question: str) -> bool:
+    """Does a comparison ask for the other side's counterpart ("hva tilsvarer det i …")?"""
+    return bool(_EQUIVALENT.search(question))

@@ -16,7 +16,7 @@ from typing import Any
 
 from assistant import guard
 from assistant.answering.answerability import Vocabulary, answerable, concepts, coverage, document_pattern, near
-from assistant.answering.comparison import Side, comparison_sides, question_parts, side_question
+from assistant.answering.comparison import Side, asks_equivalent, comparison_sides, question_parts, side_question
 from assistant.answering.demands import Demands, demands_of, gaps
 from assistant.answering.followup import Topics, is_followup, standalone_question
 from assistant.answering.generators.base import Generator
@@ -223,10 +223,15 @@ class Engine:
         parts: list[Draft] = []
         all_hits: list[Hit] = []
         passages: list[dict[str, Any]] = []
+        all_named: list[str] = []  # bodies the first answered side names
         for side in sides:
             sub = side_question(question, side, sides, self.topics)
             side_filters = filters
             key = self.topics.key(side.name)
+            if all_named and key in self.regions and asks_equivalent(question):
+                there = self.topics.in_region(all_named[0], key)  # "Partnerskapsmøtet" -> "Politisk samarbeidsutvalg"
+                if there != all_named[0]:
+                    sub = f"{there}?"
             if side.kind in ("region", "body") and key in self.regions:  # a body belongs to its region
                 side_filters = replace(filters, region=key)
                 kind = self._named_kind(question, key)
@@ -254,6 +259,8 @@ class Engine:
                 draft = self.extractive.generate(sub, hits, region_prefix=side.kind != "region")
                 if draft.found:
                     parts.append(Draft(f"{intro} {draft.answer}", draft.citations))
+                    if not all_named:
+                        all_named.extend(n for kind, n in self.topics.find(draft.answer) if kind == "body")
                     continue
             parts.append(Draft(f"{intro} {self.texts['side_missing'].format(side=side.name)}", []))
         if not any(part.citations for part in parts):

@@ -170,6 +170,12 @@ def test_the_documents_word_for_an_everyday_one_picks_the_sentence(engine: Engin
     assert "Godtgjørelse etter gjeldende satser" in result.answer
 
 
+def test_the_other_side_of_an_equivalence_question_is_the_counterpart_body(engine: Engine) -> None:
+    result = engine.ask("Hvilket organ er øverst i Telemark, og hva er det tilsvarende i Trøndelag?")
+    telemark, _, trondelag = result.answer.partition("Trøndelag:")
+    assert "Partnerskapsmøte" in telemark and "Politisk samarbeidsutvalg" in trondelag  # structure.yaml counterpart
+
+
 def test_a_sentence_starting_with_dette_brings_what_it_refers_to(engine: Engine) -> None:
     result = engine.ask("Hva skal danne utgangspunkt for forbedringsarbeid på tvers av innsatsområdene?")
     assert result.answer.index("felles hendelsesanalyse") < result.answer.index("Dette vil danne utgangspunkt")

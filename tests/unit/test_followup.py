@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 
-from assistant.answering.comparison import comparison_sides, question_parts, side_question
+from assistant.answering.comparison import asks_equivalent, comparison_sides, question_parts, side_question
 from assistant.answering.demands import demands_of, gaps, has_answer_type
 from assistant.answering.followup import Topics, is_followup, standalone_question
 from assistant.answering.status import claim, status_ask
@@ -191,3 +191,9 @@ def test_a_definite_noun_is_the_compound_the_answer_named() -> None:
     ssu = [Turn("user", "Hvor ofte møtes SSU?"), Turn("assistant", "SSU møtes fire ganger årlig [1].")]
     plain = standalone_question("Hvem sitter i det utvalget?", ssu, topics)  # no compound of "utvalg" named
     assert "det utvalget" in plain and "SSU" in plain
+
+
+def test_an_equivalence_question_is_recognised() -> None:
+    assert asks_equivalent("Hva heter det øverste organet i Telemark, og hva tilsvarer det i Trøndelag?")
+    assert asks_equivalent("kva svarer til SSU på same nivå i Trøndelag?")
+    assert not asks_equivalent("Hva er forskjellen på SSU og ASU?")
