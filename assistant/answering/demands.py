@@ -25,12 +25,13 @@ _TYPES: list[tuple[str, re.Pattern[str]]] = [
         "person",
         re.compile(
             r"\b(?:hva|kva) heter (?:den |det |de )?(?P<named>\w{0,20}?(?:leder|leiar|nestleder|nestleiar|styreleder|"
-            r"møteleder|kontaktperson|koordinator|sekretær|direktør|ordfører)\w{0,6})\b|"
+            r"møteleder|kontaktperson|koordinator|sekretær|direktør|ordfører|ordførar)\w{0,6})\b|"
             r"\bnavn(?:et|a)? på (?:den |de )?(?P<named2>\w{3,20})\b|"
             r"\b(?:hvem|kven) (?P<role>leder|leiar|leiir|ledet|leia)\b|"
             r"\b(?:hvem|kven) (?:er|var|blir|vert|blei|ble) (?:den |det )?(?:nåværende |"
             r"noverande |sittende )?(?P<role2>leder|leiar|nestleder|"
-            r"nestleiar|styreleder|styreleiar|møteleder|møteleiar|kontaktperson|sekretær|direktør|ordfører)\w{0,6}\b",
+            r"nestleiar|styreleder|styreleiar|møteleder|møteleiar|kontaktperson|sekretær|direktør|ordfører|ordførar)"
+            r"\w{0,6}\b",
             re.IGNORECASE,
         ),
     ),

@@ -31,7 +31,7 @@ _EXPLICIT = re.compile(
 )
 # "Når ble strategien vedtatt?", "Hvem står bak notatet?": asked of a named document.
 _WHEN_WHO = re.compile(
-    r"\b(?:når|kva tid|hvilken dato|kva dato|hvilket år|kva år|hvem|kven|hvilke|kva for)\b.{0,100}"
+    r"\b(?:når|kva tid|hvilken dato|kva dato|hvilket år|kva år|hvem|kven|hvilke|kva for)\b.{0,160}"
     r"\b(?:vedtatt|vedteke|vedtok|godkjent|godkjend|godkjente|besluttet|utgitt|utgjeve|"
     r"datert|skrevet|skreiv|skrev|sendt|står bak|"
     r"utarbeidet|utarbeidd|laget|laga|avsender|publisert)\b",
