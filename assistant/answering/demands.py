@@ -96,6 +96,12 @@ _OUTCOME = re.compile(
     r"godkjent|godkjend|resultatet|utfallet)\b|\btil slutt\b|\bendelig(?:e)? vedtak\b|\bhva ble utfallet\b",
     re.IGNORECASE,
 )
+# What should, will or may happen: no outcome ("… bør evalueres", "skal utarbeides").
+_PLANNED = re.compile(
+    r"\b(?:bør|skal|vil|planlegges|planlagt|foreslås|foreslår|under utprøving|ønskelig)\b", re.IGNORECASE
+)
+# "Hva ble resultatet …": what came of something, asked in the past tense.
+_PAST_RESULT = re.compile(r"\b(?:ble|blei|vart|har blitt|er blitt)\s+(?:\w+\s+){0,3}?(?:resultatet|utfallet)\b", re.I)
 COUNT_WINDOW = 4  # words between a number and what it counts
 _COUNTED = re.compile(r"\b(?:hvor|kor) (?:mange|mye|mykje)\s+([a-zæøå][\w-]{2,30})", re.IGNORECASE)
 _NOT_COUNTED = frozenset({"er", "var", "har", "skal", "kan", "av", "i", "ganger", "gonger", "gang", "prosent"})
@@ -250,3 +256,9 @@ TYPE_GAPS = {
     "duration": "hvor lenge",
     "quantity": "noe antall eller tall for dette",
 }
+
+
+def result_not_said(question: str, quotes: list[str]) -> bool:
+    """Does the question ask what came of something ("Hva ble resultatet av …?") while
+    every quote says only what should or will happen ("… bør evalueres")?"""
+    return bool(quotes) and bool(_PAST_RESULT.search(question)) and all(_PLANNED.search(q) for q in quotes)

@@ -17,7 +17,7 @@ from typing import Any
 from assistant import guard
 from assistant.answering.answerability import Vocabulary, answerable, concepts, coverage, document_pattern, near
 from assistant.answering.comparison import Side, asks_equivalent, comparison_sides, question_parts, side_question
-from assistant.answering.demands import Demands, demands_of, gaps
+from assistant.answering.demands import Demands, demands_of, gaps, result_not_said
 from assistant.answering.followup import Topics, is_followup, standalone_question
 from assistant.answering.generators.base import Generator
 from assistant.answering.generators.citations import MARKER, cite, validate
@@ -36,6 +36,7 @@ log = logging.getLogger(__name__)
 ANSWER_K = 5
 SIDE_K = 3  # passages per side of a comparison
 OUTCOME_GAP = "hva som til slutt ble vedtatt (kildene er forslag)"
+PLANNED_GAP = "hva resultatet ble (kildene sier bare hva som bør eller skal skje)"
 CLAIM_PASSAGES = 10  # passages a status question's claim is looked for in
 # "… en bindende retningslinje?": a document kind after an indefinite article is what the
 # document is compared with, not the document asked about.
@@ -407,6 +408,8 @@ class Engine:
                 missing.append(f"noe om {unknown[0]}")
         if demands.outcome and sources and all(p.get("status") == "forslag" for p in sources):
             missing.append(OUTCOME_GAP)  # the answer quotes proposals only: what was decided is not there
+        elif result_not_said(question, [c.quote for c in answering]):
+            missing.append(PLANNED_GAP)  # "… bør evalueres": what came of it is not there
         named = self.retriever.regions_in(question)
         if len(named) == 1 and sources and not any(p["region"] in named for p in sources):
             missing.append(f"noe om dette for {self.regions[next(iter(named))].name}")

@@ -8,7 +8,7 @@ from pathlib import Path
 import yaml
 
 from assistant.answering.comparison import asks_equivalent, comparison_sides, question_parts, side_question
-from assistant.answering.demands import demands_of, gaps, has_answer_type
+from assistant.answering.demands import demands_of, gaps, has_answer_type, result_not_said
 from assistant.answering.followup import Topics, is_followup, standalone_question
 from assistant.answering.status import claim, status_ask
 from assistant.domain import Turn
@@ -198,3 +198,10 @@ def test_an_equivalence_question_is_recognised() -> None:
     assert asks_equivalent("Hva heter det øverste organet i Telemark, og hva tilsvarer det i Trøndelag?")
     assert asks_equivalent("kva svarer til SSU på same nivå i Trøndelag?")
     assert not asks_equivalent("Hva er forskjellen på SSU og ASU?")
+
+
+def test_a_result_is_not_said_by_what_should_happen() -> None:
+    planned = ["Kombinerte stillinger er under utprøving og bør evalueres."]
+    assert result_not_said("Hva ble resultatet da stillingene ble evaluert?", planned)
+    assert not result_not_said("Hva ble resultatet?", ["Evalueringen viste økt kjennskap."])
+    assert not result_not_said("Hvem gjør endelig vedtak?", planned)  # not asking what came of it
