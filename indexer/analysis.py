@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 # Bump when tokenisation changes: the index stores it and is rebuilt on mismatch.
-ANALYSIS_VERSION = "4"
+ANALYSIS_VERSION = "5"
 
 # Characters that carry no text: soft hyphen, zero-width space/joiners, BOM, word joiner.
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"), None)
@@ -30,6 +30,8 @@ _VARIANTS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\bhel(?:s?e)?fel+es+kap", re.IGNORECASE), "helsefellesskap"),
     (re.compile(r"\bhelsefellesskapt\b", re.IGNORECASE), "helsefellesskapet"),
     (re.compile(r"\bsamhandlings?koordinator", re.IGNORECASE), "samhandlingskoordinator"),
+    # Nynorsk "kva for (ein/eit/nokre)" is "hvilken/hvilket/hvilke": a question for a list
+    (re.compile(r"\bkva for(?: (?:ein|ei|eit|nokre|noko))?\b", re.IGNORECASE), "hvilke"),
 ]
 
 # Nynorsk (and a few dialect) forms mapped to the Bokmål the corpus is written in.

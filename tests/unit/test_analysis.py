@@ -25,6 +25,7 @@ def test_corpus_spelling_variants_and_nynorsk() -> None:
     assert canonical_spelling("Helsefelleskapet og Helefellesskapet") == "Helsefellesskapet og Helsefellesskapet"
     assert canonical_spelling("Kor ofte møtest utvalet?") == "Hvor ofte møtes utvalget?"
     assert canonical_spelling("Kven sit i kommunane") == "Hvem sitter i kommunene"
+    assert canonical_spelling("Kva for punkt gjeld det, og kva for nokre?") == "Hvilke punkt gjelder det, og hvilke?"
     assert tokenize("samarbeidsutvalet") == tokenize("samarbeidsutvalget")
 
 
