@@ -103,7 +103,8 @@ _PLANNED = re.compile(
 # "Hva ble resultatet …": what came of something, asked in the past tense.
 _PAST_RESULT = re.compile(r"\b(?:ble|blei|vart|har blitt|er blitt)\s+(?:\w+\s+){0,3}?(?:resultatet|utfallet)\b", re.I)
 COUNT_WINDOW = 4  # words between a number and what it counts
-_COUNTED = re.compile(r"\b(?:hvor|kor) (?:mange|mye|mykje)\s+([a-zæøå][\w-]{2,30})", re.IGNORECASE)
+# "hvor mange X" counts X; "hvor mye penger" asks for an amount, not a count.
+_COUNTED = re.compile(r"\b(?:hvor|kor) mange\s+([a-zæøå][\w-]{2,30})", re.IGNORECASE)
 _NOT_COUNTED = frozenset({"er", "var", "har", "skal", "kan", "av", "i", "ganger", "gonger", "gang", "prosent"})
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 # A capitalised word inside the question (not its first word): a name the answer must hold.
@@ -133,7 +134,7 @@ _HAS: dict[str, re.Pattern[str]] = {
     ),
     "duration": re.compile(
         r"\b(?:\d{1,3}|en|ett|ei|to|tre|fire|fem|seks|ti)\s?(?:år|måned\w{0,3}|månad\w{0,3}|uke\w{0,2}|dag\w{0,3}|"
-        r"time\w{0,2}|periode\w{0,2})\b|\bperiode\w{0,2}\b|\bvarig\w{0,2}\b|\bvalgperiode\w{0,2}\b",
+        r"time\w{0,2}|periode\w{0,2}|mnd\w{0,2}|md|mån|mndr)\b|\bperiode\w{0,2}\b|\bvarig\w{0,2}\b|\bvalgperiode\w{0,2}\b",
         re.IGNORECASE,
     ),
     "quantity": re.compile(

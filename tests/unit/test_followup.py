@@ -153,6 +153,8 @@ def test_demands_are_checked_on_the_answer() -> None:
     assert demands_of("Hva er telefonnummeret til sekretariatet?").answer_type == "number"
     assert demands_of("Hva er e-postadressen til FSU?").answer_type == "email"
     assert demands_of("Hvor mange medlemmer har ASU?").counted == "medlem"
+    assert demands_of("Hvor mye cash fikk Telemark?").counted == ""  # an amount, not a count
+    assert has_answer_type("duration", "arbeidet i ca. 6 mndr")
     assert demands_of("Hva ble til slutt vedtatt om oppsigelsestiden i pkt. 13?").outcome
     assert demands_of("Hva ble resultatet av forslaget om å dele SSU?").outcome
     assert not demands_of("Hvem vedtar strategien?").outcome
