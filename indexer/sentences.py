@@ -11,7 +11,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÆØÅ«(])")
+# A sentence ends at . ! ? before a capital — not after an abbreviation ("St. Olavs", "bl.a. KS").
+_SENTENCE_END = re.compile(
+    r"(?<=[.!?])(?<!\bSt\.)(?<!\bbl\.a\.)(?<!\bca\.)(?<!\bnr\.)(?<!\bpkt\.)(?<!\bPkt\.)(?<!\bjf\.)\s+(?=[A-ZÆØÅ«(])"
+)
 _BULLET = re.compile(r"^(\s*)- (.*)$")
 MAX_HEADING_CHARS = 120
 

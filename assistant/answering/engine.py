@@ -397,6 +397,12 @@ class Engine:
             h.passage for h in hits if (h.passage["doc_id"], h.passage["section"], int(h.passage["page"])) in cited
         ]
         quotes = " ".join(c.quote for c in answering)
+        names_document = any(kind == "document" for kind, _ in self.topics.find(question))
+        if demands.answer_type == "date" and not names_document:  # a document's date answers only questions about it
+            for passage in sources:
+                if re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(passage.get("date", ""))):
+                    day = norwegian_date(str(passage["date"]))
+                    quotes = re.sub(rf"{re.escape(day)}|{re.escape(day.replace('. ', '.', 1))}", " ", quotes)
         context = " ".join(f"{p['title']} {p.get('date', '')} {p.get('trail', '')} {p['text']}" for p in sources)
         evidence = " ".join(f"{h.passage['title']} {h.passage.get('date', '')} {h.passage['text']}" for h in hits)
         missing = gaps(demands, quotes, context, evidence, self.topics.known_words())

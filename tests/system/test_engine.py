@@ -176,6 +176,13 @@ def test_the_other_side_of_an_equivalence_question_is_the_counterpart_body(engin
     assert "Partnerskapsmøte" in telemark and "Politisk samarbeidsutvalg" in trondelag  # structure.yaml counterpart
 
 
+def test_a_documents_own_date_answers_only_a_question_about_the_document(engine: Engine) -> None:
+    founded = engine.ask("Hvilken dato ble helsefellesskapet mellom St. Olavs hospital og kommunene opprettet?")
+    assert not founded.found  # the memo is dated 30. mars 2022; the founding date is not given
+    dated = engine.ask("Hvilken dato har høringsinnspillet fra St. Olavs?")
+    assert dated.found  # asked of the document itself: its date counts
+
+
 def test_a_sentence_starting_with_dette_brings_what_it_refers_to(engine: Engine) -> None:
     result = engine.ask("Hva skal danne utgangspunkt for forbedringsarbeid på tvers av innsatsområdene?")
     assert result.answer.index("felles hendelsesanalyse") < result.answer.index("Dette vil danne utgangspunkt")

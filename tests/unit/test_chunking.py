@@ -7,6 +7,7 @@ from pathlib import Path
 from indexer.chunking import MAX_CHARS, MAX_LIST_CHARS, chunk_lines
 from indexer.clean import BULLET, HEADING, logical_lines
 from indexer.loaders import load_document
+from indexer.sentences import passage_units
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 
@@ -93,3 +94,12 @@ def test_bundled_corpus_passages_average_under_1000_chars() -> None:
         loaded = load_document(path)
         lengths += [len(p.text) for p in chunk_lines(path.stem, logical_lines(loaded.pages))]
     assert sum(lengths) / len(lengths) <= 1000 and max(lengths) <= MAX_LIST_CHARS
+
+
+def test_an_abbreviation_does_not_end_a_sentence() -> None:
+    text = "Fra Helsefellesskapet mellom St. Olavs hospital HF avgis innspill. Det gjelder bl.a. KS. Så en ny setning."
+    assert [u.text for u in passage_units(text)] == [
+        "Fra Helsefellesskapet mellom St. Olavs hospital HF avgis innspill.",
+        "Det gjelder bl.a. KS.",
+        "Så en ny setning.",
+    ]
