@@ -149,12 +149,23 @@ class Term:
     expand: bool = True  # spell out in answers (off for parts of names, e.g. "HF")
 
 
-def load_glossary(corpus_dir: Path) -> list[Term]:
-    path = corpus_dir / "glossary.yaml"
+def _entries(corpus_dir: Path, file: str, key: str) -> list[Any]:
+    """The list under ``key`` in an optional corpus YAML file ([] when the file is absent)."""
+    path = corpus_dir / file
     if not path.exists():
         return []
+    data = _read_yaml(path)
+    entries = data.get(key) if isinstance(data, dict) else None
+    if not isinstance(entries, list | None):
+        raise ManifestError(f"{file}: «{key}» må være en liste")
+    if not isinstance(data, dict):
+        raise ManifestError(f"{file}: filen må ha nøkler på toppnivå (som «{key}:»)")
+    return list(entries or [])
+
+
+def load_glossary(corpus_dir: Path) -> list[Term]:
     terms = []
-    for entry in _read_yaml(path).get("terms") or []:
+    for entry in _entries(corpus_dir, "glossary.yaml", "terms"):
         try:
             terms.append(
                 Term(
@@ -178,11 +189,8 @@ class Synonym:
 
 def load_synonyms(corpus_dir: Path) -> list[Synonym]:
     """corpus/synonyms.yaml: everyday words mapped to the documents' words (optional)."""
-    path = corpus_dir / "synonyms.yaml"
-    if not path.exists():
-        return []
     out = []
-    for entry in _read_yaml(path).get("synonyms") or []:
+    for entry in _entries(corpus_dir, "synonyms.yaml", "synonyms"):
         try:
             out.append(Synonym(str(entry["term"]), tuple(str(a) for a in entry.get("alternatives") or ())))
         except (KeyError, TypeError) as exc:
@@ -192,11 +200,8 @@ def load_synonyms(corpus_dir: Path) -> list[Synonym]:
 
 def load_intents(corpus_dir: Path) -> list[Intent]:
     """corpus/synonyms.yaml ``intents``: what a question asks for, in the documents' words."""
-    path = corpus_dir / "synonyms.yaml"
-    if not path.exists():
-        return []
     out = []
-    for entry in _read_yaml(path).get("intents") or []:
+    for entry in _entries(corpus_dir, "synonyms.yaml", "intents"):
         try:
             out.append(Intent(intent_pattern(str(a) for a in entry["asks"]), str(entry["terms"])))
         except (KeyError, TypeError) as exc:

@@ -102,3 +102,12 @@ def test_a_bad_intent_in_synonyms_yaml_names_the_entry(tmp_path: Path) -> None:
     (tmp_path / "synonyms.yaml").write_text("intents:\n  - asks: [hvor ofte]\n")
     with pytest.raises(ManifestError, match="terms"):
         load_intents(tmp_path)
+
+
+def test_a_synonyms_file_of_the_wrong_shape_is_a_clear_error(tmp_path: Path) -> None:
+    (tmp_path / "synonyms.yaml").write_text("- bare en liste\n")
+    with pytest.raises(ManifestError, match="toppnivå"):
+        load_intents(tmp_path)
+    (tmp_path / "synonyms.yaml").write_text("intents: hvor ofte\n")
+    with pytest.raises(ManifestError, match="liste"):
+        load_intents(tmp_path)
