@@ -155,12 +155,12 @@ def _entries(corpus_dir: Path, file: str, key: str) -> list[Any]:
     if not path.exists():
         return []
     data = _read_yaml(path)
-    entries = data.get(key) if isinstance(data, dict) else None
-    if not isinstance(entries, list | None):
-        raise ManifestError(f"{file}: «{key}» må være en liste")
     if not isinstance(data, dict):
         raise ManifestError(f"{file}: filen må ha nøkler på toppnivå (som «{key}:»)")
-    return list(entries or [])
+    entries = data.get(key) or []
+    if not isinstance(entries, list):
+        raise ManifestError(f"{file}: «{key}» må være en liste")
+    return entries
 
 
 def load_glossary(corpus_dir: Path) -> list[Term]:

@@ -109,9 +109,8 @@ class ExtractiveGenerator(Generator):
         self.regions = regions
         self.texts = texts or load_texts()
         self.idf = idf or (lambda token: 1.0)
-        self.region_patterns = tuple(region_patterns(regions).values())
         # what corpus data says about a question's words (regions, documents, thesaurus, intents)
-        self.vocabulary = vocabulary or Vocabulary(self.region_patterns)
+        self.vocabulary = vocabulary or Vocabulary(tuple(region_patterns(regions).values()))
 
     def question_concepts(self, question: str) -> list[frozenset[str]]:
         """What the question asks about, as groups of stems: one group per content word
