@@ -10,9 +10,11 @@ The names come from corpus data through ``Topics``.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from assistant.answering.followup import Topics
+from indexer.analysis import canonical_spelling
 
 _CUE = re.compile(
     r"\b(?:forskjell\w{0,4}|skilnad\w{0,4}|ulikhet\w{0,4}|likhet\w{0,4}|sammenlign\w{0,6}|samanlikn\w{0,6}|"
@@ -36,6 +38,7 @@ _EQUIVALENT = re.compile(
 _CLAUSE_SPLIT = re.compile(
     r",?\s+og\s+(?=(?:hva|kva|hvem|kven|hvilke|hvilken|hvor|kor|hvordan|korleis|når)\b)", re.IGNORECASE
 )
+_MONTHS = r"(?:januar|februar|mars|april|mai|juni|juli|august|september|oktober|november|desember)"
 # Phrases that only say "compare": dropped from each side's own question.
 _CUE_PHRASE = re.compile(
     r"\b(?:hva|kva|hvilke|kva for)\s+(?:er|var)\s+(?:de\s+|dei\s+)?(?:viktigste\s+)?"
@@ -106,7 +109,7 @@ def side_question(question: str, side: Side, sides: list[Side], topics: Topics |
     lead_in = rf"(?:(?:{community})\w{{0,3}}\s+(?:rundt|i|ved|mellom)\s+)?" if community else ""
     for other in sides:
         text = re.sub(
-            rf"(?:\s+(?:og|eller|enn))?(?:\s+(?:det\s+)?(?:i|fra))?(?:\s+(?:hvert?|hele|alle))?\s*{lead_in}"
+            rf"(?:\s+(?:og|eller|enn))?(?:\s+(?:det\s+)?(?:i|fra|frå|rundt|ved))?(?:\s+(?:hvert?|hele|alle))?\s*{lead_in}"
             rf"(?<!\w){re.escape(other.name)}(?:-(?P<rest>\w+))?(?!\w)",
             lambda match: f" {match.group('rest') or ''} ",  # "Telemark-strategien" -> "strategien"
             text,
@@ -121,6 +124,26 @@ def side_question(question: str, side: Side, sides: list[Side], topics: Topics |
     if side.kind == "region" and topics.key(side.name):  # "SSU" asked of St. Olavs is "ASU"
         text = topics.in_region(text, topics.key(side.name))
     return f"{text} {side.name}?"
+
+
+def without_document(question: str, documents: re.Pattern[str] | None, years: Collection[str]) -> str:
+    """A side's question once the side is filtered to one document (or one kind of one
+    region): the words that chose the document ("høringsinnspillene fra mars 2022") no
+    longer tell its sentences apart, and would pick its opening line. Unchanged when
+    nothing would be left to ask."""
+    text = canonical_spelling(question)
+    if documents is not None:
+        spans = [m.span() for m in documents.finditer(text.lower())]  # same length: lower() keeps æøå
+        for start, end in reversed(spans):
+            text = f"{text[:start]} {text[end:]}"
+    for year in years:  # "fra 18. mars 2022", "(2022)"
+        day = rf"(?:(?:\d{{1,2}}\.\s*)?{_MONTHS}\s+)?"
+        text = re.sub(rf"(?:\b(?:fra|frå|i|av)\s+)?{day}\(?(?<!\d){re.escape(year)}(?!\d)\)?", " ", text)
+    text = re.sub(r"\b(?:de|dei)\s+(?:to|begge)\b", " ", text, flags=re.IGNORECASE)
+    text = re.sub(r"\s+([,?.])", r"\1", " ".join(text.split())).strip(" ,")
+    if len([w for w in re.findall(r"\w+", text) if len(w) > 3]) < 2:
+        return question
+    return text[:1].upper() + text[1:]
 
 
 def _names(text: str, name: str) -> bool:

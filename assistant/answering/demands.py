@@ -58,7 +58,8 @@ _TYPES: list[tuple[str, re.Pattern[str]]] = [
         "link",
         re.compile(
             r"\blenke\w{0,3}\b|\bnettside\w{0,3}\b|\bnettadresse\w{0,3}\b|\burl\b|\badresse\w{0,3}\b|"
-            r"\bkontaktinfo\w{0,8}\b|\bnettsted\w{0,3}\b|\bwebside\w{0,3}\b",
+            r"\bkontaktinfo\w{0,8}\b|\bnettsted\w{0,3}\b|\bwebside\w{0,3}\b|"
+            r"\b(?:hvor|kor) (?:finner|finn|finnes|fins)\b[^?]{0,80}?\bpå (?:nett|nettet|internett)\b",
             re.IGNORECASE,
         ),
     ),

@@ -16,14 +16,21 @@ from typing import Any
 
 from assistant import guard
 from assistant.answering.answerability import Vocabulary, answerable, concepts, coverage, document_pattern, near
-from assistant.answering.comparison import Side, asks_equivalent, comparison_sides, question_parts, side_question
-from assistant.answering.demands import Demands, demands_of, gaps, result_not_said
+from assistant.answering.comparison import (
+    Side,
+    asks_equivalent,
+    comparison_sides,
+    question_parts,
+    side_question,
+    without_document,
+)
+from assistant.answering.demands import Demands, demands_of, gaps, has_answer_type, result_not_said
 from assistant.answering.followup import Topics, is_followup, standalone_question
 from assistant.answering.generators.base import Generator
 from assistant.answering.generators.citations import MARKER, cite, validate
 from assistant.answering.generators.extractive import ExtractiveGenerator
 from assistant.answering.status import claim, lead, norwegian_date, status_ask
-from assistant.domain import Citation, Draft, Filters, Hit, Result, Turn
+from assistant.domain import Citation, Draft, Filters, Hit, Passage, Result, Turn
 from assistant.errors import HfaError
 from assistant.guard import personal_data
 from assistant.retrieval.glossary import asked_term, glossary_draft
@@ -170,6 +177,8 @@ class Engine:
             return self.refusal(plan.standalone, plan.hits, plan.passages)
         replaced, draft = checked is not draft, checked
         found = plan.found
+        if plan.demands is not None and plan.demands.answer_type == "link":
+            draft = self._with_source_link(draft, plan.hits)
         missing = self.answer_gaps(plan.standalone, plan.demands, draft, plan.hits) if plan.demands is not None else []
         if missing:
             if any(gap.startswith("noe om ") for gap in missing):  # another year, place or name: not here
@@ -249,6 +258,13 @@ class Engine:
                 ]
                 if len(same) == 1:
                     side_filters = replace(filters, doc_id=same[0])
+            if (side_filters.kind, side_filters.doc_id) != (filters.kind, filters.doc_id):
+                pinned = [
+                    d
+                    for d in self.retriever.manifest.documents.values()
+                    if d.id == side_filters.doc_id or (d.kind, d.region) == (side_filters.kind, side_filters.region)
+                ]
+                sub = without_document(sub, self._documents, {d.date[:4] for d in pinned if d.date[:4].isdigit()})
             try:
                 hits = self.retriever.search(sub, k=SIDE_K, filters=side_filters)
             except HfaError:  # a filter the caller may not use, or a document out of sight
@@ -258,6 +274,8 @@ class Engine:
             intro = self.texts["side_intro"].format(side=side.name)
             if hits and self.answerable(sub, hits):
                 draft = self.extractive.generate(sub, hits, region_prefix=side.kind != "region")
+                if demands_of(sub).answer_type == "link":
+                    draft = self._with_source_link(draft, hits)
                 if draft.found:
                     parts.append(Draft(f"{intro} {draft.answer}", draft.citations))
                     if not all_named:
@@ -388,15 +406,25 @@ class Engine:
         claimed = max(hits[:CLAIM_PASSAGES], key=lambda h: (self._coverage(said, [h]), -hits.index(h)))
         return str(claimed.passage["doc_id"])
 
+    def _with_source_link(self, draft: Draft, hits: list[Hit]) -> Draft:
+        """A question for a web address whose answer quotes none: the address the
+        manifest gives for the answer's document (where it is published), after the answer."""
+        if has_answer_type("link", " ".join(c.quote for c in draft.citations)):
+            return draft
+        for source in _answering_sources(draft, hits):
+            if source.get("url"):
+                line = self.texts["source_link"].format(title=source["title"], url=source["url"])
+                return Draft(f"{draft.answer}\n\n{line}", draft.citations, draft.found, draft.answering)
+        return draft
+
     def answer_gaps(self, question: str, demands: Demands, draft: Draft, hits: list[Hit]) -> list[str]:
         """What the question demands that the answer — its quotes and the passages they
         come from — does not hold (any generator's answer: extractive or LLM)."""
         answering = draft.citations[: draft.answering] if draft.answering is not None else draft.citations
-        cited = {(c.doc_id, c.section, c.page) for c in answering}
-        sources = [
-            h.passage for h in hits if (h.passage["doc_id"], h.passage["section"], int(h.passage["page"])) in cited
-        ]
+        sources = _answering_sources(draft, hits)
         quotes = " ".join(c.quote for c in answering)
+        if demands.answer_type == "link":  # the address the answer gives from the manifest
+            quotes += " " + " ".join(str(p["url"]) for p in sources if p.get("url") and p["url"] in draft.answer)
         names_document = any(kind == "document" for kind, _ in self.topics.find(question))
         if demands.answer_type == "date" and not names_document:  # a document's date answers only questions about it
             for passage in sources:
@@ -491,6 +519,13 @@ class Engine:
         return Result("\n".join(lines), False, [], passages, question)
 
 
+def _hospital_names(hospital: str) -> list[str]:
+    """A region's hospital names it too: "St. Olavs hospital HF" -> that name and "St.
+    Olavs hospital"; "Sykehuset Telemark HF (STHF)" -> also "Sykehuset Telemark", "STHF"."""
+    names = [part.strip() for part in re.split(r"[()]", hospital) if part.strip()]
+    return [*names, *(name[:-3] for name in names if name.endswith(" HF"))]
+
+
 def corpus_topics(retriever: Retriever) -> Topics:
     """Bodies, regions, documents and abbreviations the corpus's data files name."""
     manifest = retriever.manifest
@@ -514,7 +549,7 @@ def corpus_topics(retriever: Retriever) -> Topics:
         if body.get("counterpart") and str(body.get("id")) in by_id and str(body["counterpart"]) in by_id
     ]
     return Topics.from_corpus(
-        [(r.id, r.name, r.aliases, r.bodies) for r in manifest.regions.values()],
+        [(r.id, r.name, (*r.aliases, *_hospital_names(r.hospital)), r.bodies) for r in manifest.regions.values()],
         [(t.abbr, t.expansion, t.variants, t.region) for t in retriever.glossary.terms],
         [(d.id, d.title, d.kind, d.region) for d in manifest.documents.values()],
         bodies,
@@ -544,6 +579,13 @@ def _merge(parts: list[Draft]) -> tuple[str, list[Citation]]:
         texts.append(part.answer)
         citations.extend(part.citations)
     return "\n\n".join(texts), citations
+
+
+def _answering_sources(draft: Draft, hits: list[Hit]) -> list[Passage]:
+    """The passages the answering citations (not the supporting ones) quote."""
+    answering = draft.citations[: draft.answering] if draft.answering is not None else draft.citations
+    cited = {(c.doc_id, c.section, c.page) for c in answering}
+    return [h.passage for h in hits if (h.passage["doc_id"], h.passage["section"], int(h.passage["page"])) in cited]
 
 
 def _prepend(text: str, lead_citations: list[Citation], draft: Draft) -> Draft:

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from assistant.answering.engine import Engine
+from assistant.answering.followup import standalone_question
 from assistant.answering.generators.base import Generator
 from assistant.answering.generators.citations import validate
 from assistant.domain import Citation, Draft, Hit, Turn
@@ -181,6 +182,26 @@ def test_a_documents_own_date_answers_only_a_question_about_the_document(engine:
     assert not founded.found  # the memo is dated 30. mars 2022; the founding date is not given
     dated = engine.ask("Hvilken dato har høringsinnspillet fra St. Olavs?")
     assert dated.found  # asked of the document itself: its date counts
+
+
+def test_a_documents_opening_line_answers_only_a_question_about_the_document(engine: Engine) -> None:
+    opening = "vedtok i sitt møte 18.mars 2022"  # the Telemark consultation reply's own date line
+    content = engine.ask("Hva mente Partnerskapet i Telemark i 2022 at planen burde legge mer vekt på?")
+    first = content.answer.split("[1]")[0]  # what answers first
+    assert content.found and opening not in first and "større vekt" in first
+    assert opening in engine.ask("Hvem står bak høringsinnspillet fra Telemark?").answer
+
+
+def test_a_question_for_a_web_address_gets_the_documents_address(engine: Engine) -> None:
+    result = engine.ask("Hvor finner jeg Helsefellesskapet i Telemark på nett?")
+    assert result.found and "https://www.sthf.no/helsefellesskapet-i-telemark/" in result.answer  # manifest url
+    assert_quotes_verbatim(result)
+
+
+def test_a_followup_about_another_region_replaces_the_hospitals_name_too(engine: Engine) -> None:
+    history = [Turn("user", "Hva sier innspillet fra helsefellesskapet rundt St. Olavs hospital om fastlegene?")]
+    asked = standalone_question("og i Telemark?", history, engine.topics)
+    assert "Telemark" in asked and "hospital" not in asked and "St. Olav" not in asked
 
 
 def test_a_sentence_starting_with_dette_brings_what_it_refers_to(engine: Engine) -> None:

@@ -7,7 +7,14 @@ from pathlib import Path
 
 import yaml
 
-from assistant.answering.comparison import asks_equivalent, comparison_sides, question_parts, side_question
+from assistant.answering.answerability import document_pattern
+from assistant.answering.comparison import (
+    asks_equivalent,
+    comparison_sides,
+    question_parts,
+    side_question,
+    without_document,
+)
 from assistant.answering.demands import demands_of, gaps, has_answer_type, result_not_said
 from assistant.answering.followup import Topics, is_followup, standalone_question
 from assistant.answering.status import claim, status_ask
@@ -126,6 +133,18 @@ def test_each_side_is_asked_the_same_question() -> None:
     assert [s.kind for s in comparison_sides(docs, topics)] == ["document", "document"]
 
 
+def test_a_side_filtered_to_one_document_drops_the_words_that_chose_it() -> None:
+    documents = document_pattern(["høringsinnspill", "notat"])
+    asked = "Hva sa de to høringsinnspillene fra 18. mars 2022 om sekretariatet Telemark?"
+    assert without_document(asked, documents, {"2022"}) == "Hva sa om sekretariatet Telemark?"
+    # a year that is not the document's own stays: it may be what is asked about
+    assert without_document("Hva sier notatet om tilskuddet i 2024?", documents, {"2022"}) == (
+        "Hva sier om tilskuddet i 2024?"
+    )
+    # nothing left to ask: the question as it was
+    assert without_document("Hva sier notatet?", documents, set()) == "Hva sier notatet?"
+
+
 def test_two_questions_in_one_are_split() -> None:
     assert question_parts("Hvem utnevner leder i et FSU, og hvem skal de representere?") == [
         "Hvem utnevner leder i et FSU?",
@@ -165,6 +184,8 @@ def test_demands_are_checked_on_the_answer() -> None:
     assert demands_of("Når er neste partnerskapsmøte?").now
     assert demands_of("Hvem er leder av SSU i 2025?").years == ("2025",)
     assert demands_of("Hvem sitter i SSU?").answer_type == "any"
+    assert demands_of("Hvor finner jeg referatene på nett?").answer_type == "link"
+    assert demands_of("Kan man delta på nett?").answer_type == "any"  # attending online is no address
     assert has_answer_type("frequency", "SSU møtes fire ganger årlig.")
     assert not has_answer_type("frequency", "Det jobbes med forberedelser til møter i PSU.")
     assert has_answer_type("amount", "Alle betaler en årlig sum av 15 000,- kroner.")

@@ -22,6 +22,7 @@ from assistant.answering.answerability import Vocabulary, concepts
 from assistant.answering.demands import demands_of, has_answer_type
 from assistant.answering.generators.base import Generator
 from assistant.answering.generators.citations import cite
+from assistant.answering.status import norwegian_date
 from assistant.domain import Citation, Draft, Hit
 from assistant.resources import resource_dir
 from indexer.analysis import canonical_spelling, tokenize
@@ -56,6 +57,7 @@ MAX_PASSAGES = 5  # passages whose units compete for the answer (as many as the 
 MAX_ITEMS = 8
 SUPPORT_SHARE = 0.6  # another passage's best unit joins the answer at this share of the best score
 MAX_SUPPORT = 2
+OWN_LINE_SHARE = 0.5  # score kept by a line with its document's own date, unless the question is about the document
 
 
 def load_texts(path: Path | None = None) -> dict[str, str]:
@@ -159,6 +161,13 @@ class ExtractiveGenerator(Generator):
         # one "typical" concept of this question
         unit_weight = sum(share[g] * max(self.idf(t) for t in g) for g in groups) / len(groups) if groups else 1.0
         sections = [set(tokenize(hit.passage.get("trail") or hit.passage["section"])) for hit in top]
+        # A line with its document's own date ("… vedtok i sitt møte 18.mars 2022 følgende") says
+        # who issued the document and when: an answer only to a question about the document.
+        documents = self.vocabulary.documents
+        about_document = wanted.answer_type == "date" or bool(
+            documents and documents.search(canonical_spelling(question).lower())
+        )
+        own_dates = [_own_date(hit.passage) for hit in top]
 
         def weight(tokens: set[str]) -> float:
             return sum(share[group] * max((self.idf(t) for t in group & tokens), default=0.0) for group in groups)
@@ -196,7 +205,11 @@ class ExtractiveGenerator(Generator):
                 overlap += 0.5 * unit_weight
             prior = unit_weight / (unit.hit_rank + 1)
             shape = 0.5 * unit_weight if wants_list == (unit.kind == "list") else 0.0
-            return overlap + prior + shape
+            total = overlap + prior + shape
+            own_date = own_dates[unit.hit_rank]
+            if not about_document and own_date is not None and own_date.search(unit.text):
+                total *= OWN_LINE_SHARE
+            return total
 
         ranked = sorted(units, key=lambda u: (-score(u), u.hit_rank))
         best = ranked[0]
@@ -356,6 +369,15 @@ class ExtractiveGenerator(Generator):
             return f"{match.group(0)} ({abbr})"
 
         return pattern.sub(add, text)
+
+
+def _own_date(passage: Mapping[str, Any]) -> re.Pattern[str] | None:
+    """The passage's document date as its lines write it ("18. mars 2022", "18.mars 2022")."""
+    day = norwegian_date(str(passage.get("date", "")))
+    if not re.fullmatch(r"\d{1,2}\. \w+ \d{4}", day):
+        return None
+    number, month, year = day.split(" ")
+    return re.compile(rf"(?<!\d){re.escape(number)}\s?{month}\s+{year}", re.IGNORECASE)
 
 
 def _heading(passage: Mapping[str, Any]) -> str:
