@@ -28,8 +28,16 @@ class TextUnit:
     parent: int = -1  # an item's list, as an index into the passage's units
 
 
+# A short line that states a full date ("Dato 30. mars 2022") says when, like a sentence.
+_FULL_DATE = re.compile(
+    r"\b\d{1,2}\.\s?(?:januar|februar|mars|april|mai|juni|juli|august|september|oktober|november|desember)"
+    r"\s\d{4}\b",
+    re.IGNORECASE,
+)
+
+
 def is_sentence(text: str) -> bool:
-    return len(text) > 45 or text.rstrip().endswith((".", "!", "?"))
+    return len(text) > 45 or text.rstrip().endswith((".", "!", "?")) or _FULL_DATE.search(text) is not None
 
 
 def passage_units(text: str) -> list[TextUnit]:

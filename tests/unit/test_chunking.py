@@ -103,3 +103,8 @@ def test_an_abbreviation_does_not_end_a_sentence() -> None:
         "Det gjelder bl.a. KS.",
         "Så en ny setning.",
     ]
+
+
+def test_a_short_line_with_a_full_date_is_a_unit_and_a_short_title_is_not() -> None:
+    units = passage_units("NOTAT\nDato 30. mars 2022\nTil departementet\nVi sender innspill.")
+    assert [(u.kind, u.text) for u in units] == [("sentence", "Dato 30. mars 2022"), ("sentence", "Vi sender innspill.")]
