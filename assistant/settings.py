@@ -128,6 +128,9 @@ class Settings(BaseSettings):
     fusion: Literal["rrf", "weighted"] = Field("rrf", description="How dense and BM25 rankings are combined.")
     dense_weight: float = Field(0.3, ge=0, le=1, description="Weight of the dense ranking in the fusion.")
     region_boost: float = Field(0.15, ge=0, le=2, description="Score boost for the region a question names.")
+    document_boost: float = Field(
+        0.15, ge=0, le=2, description="Score boost for a document a question names by its kind or title."
+    )
     sentence_weight: float = Field(
         0.15, ge=0, le=2, description="Weight of the best-sentence ranking (sentence vectors) in the fusion."
     )

@@ -55,6 +55,7 @@ def retriever(settings: Settings) -> Retriever:
         dense_weight=settings.dense_weight,
         candidates=settings.candidates,
         region_boost=settings.region_boost,
+        document_boost=settings.document_boost,
         chroma_url=settings.chroma_url,
         sentence_weight=settings.sentence_weight,
     )

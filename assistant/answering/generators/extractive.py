@@ -46,6 +46,8 @@ _REASON = re.compile(
 )
 _HOW_MUCH = re.compile(r"\b(?:hvor|kor) (?:mye|mykje|mange|lenge|lang|stor\w*|ofte)\b", re.IGNORECASE)
 _QUANTITY = re.compile(r"\d|\b(?:en|ett|to|tre|fire|fem|seks|sju|syv|åtte|ni|ti|tolv|hver|årlig)\b", re.IGNORECASE)
+# Who issued a document, and when: what its own date line answers.
+_WHO_OR_WHEN = re.compile(r"\b(?:hvem|kven|når|dato\w{0,2}|datert|skrevet|signert|sendt|avsender)\b", re.IGNORECASE)
 _NEGATION = re.compile(r"\b(?:ikke|ikkje|uten|unntatt)\b", re.IGNORECASE)
 MAX_SENTENCES = 4
 REASON_REACH = 5  # sentences after the claim where its reason may stand
@@ -165,7 +167,7 @@ class ExtractiveGenerator(Generator):
         # who issued the document and when: an answer only to a question about the document.
         documents = self.vocabulary.documents
         about_document = wanted.answer_type == "date" or bool(
-            documents and documents.search(canonical_spelling(question).lower())
+            documents and documents.search(canonical_spelling(question).lower()) and _WHO_OR_WHEN.search(question)
         )
         own_dates = [_own_date(hit.passage) for hit in top]
 
