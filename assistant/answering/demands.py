@@ -198,6 +198,14 @@ def has_answer_type(answer_type: str, text: str, known_words: frozenset[str] = f
     return pattern is None or bool(pattern.search(text))
 
 
+def meets(demands: Demands, text: str) -> bool:
+    """Does ``text`` hold what the question's answer type demands (and, for a count, a
+    number next to what is counted)? True when it demands no type."""
+    if demands.answer_type != "any" and not has_answer_type(demands.answer_type, text, role=demands.role):
+        return False
+    return not demands.counted or _counted_near(demands.counted, canonical_spelling(text).lower())
+
+
 def gaps(demands: Demands, quotes: str, cited: str, evidence: str, known_words: frozenset[str]) -> list[str]:
     """What the question demands that the answer does not hold, as Norwegian phrases
     that complete "Dokumentene sier ikke …". ``quotes``: the sentences the answer

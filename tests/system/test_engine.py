@@ -192,6 +192,11 @@ def test_a_documents_opening_line_answers_only_a_question_about_the_document(eng
     assert opening in engine.ask("Hvem står bak høringsinnspillet fra Telemark?").answer
 
 
+def test_a_count_is_answered_by_the_sentence_that_holds_the_number(engine: Engine) -> None:
+    result = engine.ask("Hvor mange fagråd har helsefellesskapet rundt St. Olav?")
+    assert result.found and "de 5 ulike fagrådene" in result.answer.split("[1]")[0]
+
+
 def test_a_question_for_a_web_address_gets_the_documents_address(engine: Engine) -> None:
     result = engine.ask("Hvor finner jeg Helsefellesskapet i Telemark på nett?")
     assert result.found and "https://www.sthf.no/helsefellesskapet-i-telemark/" in result.answer  # manifest url

@@ -15,7 +15,7 @@ from assistant.answering.comparison import (
     side_question,
     without_document,
 )
-from assistant.answering.demands import demands_of, gaps, has_answer_type, result_not_said
+from assistant.answering.demands import demands_of, gaps, has_answer_type, meets, result_not_said
 from assistant.answering.followup import Topics, is_followup, standalone_question
 from assistant.answering.status import claim, status_ask
 from assistant.domain import Turn
@@ -185,6 +185,9 @@ def test_demands_are_checked_on_the_answer() -> None:
     assert demands_of("Hvem er leder av SSU i 2025?").years == ("2025",)
     assert demands_of("Hvem sitter i SSU?").answer_type == "any"
     assert demands_of("Hvor finner jeg referatene på nett?").answer_type == "link"
+    count = demands_of("Hvor mange fagråd er det?")
+    assert meets(count, "oppfølgingen i de 5 ulike fagrådene") and not meets(count, "Fagråd for legesamarbeid")
+    assert meets(demands_of("Hvem sitter i SSU?"), "Hva som helst.")  # no type demanded
     assert demands_of("Kan man delta på nett?").answer_type == "any"  # attending online is no address
     assert has_answer_type("frequency", "SSU møtes fire ganger årlig.")
     assert not has_answer_type("frequency", "Det jobbes med forberedelser til møter i PSU.")

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from assistant.answering.answerability import Vocabulary, concepts
-from assistant.answering.demands import demands_of, has_answer_type
+from assistant.answering.demands import demands_of, has_answer_type, meets
 from assistant.answering.generators.base import Generator
 from assistant.answering.generators.citations import cite
 from assistant.answering.status import norwegian_date
@@ -59,6 +59,7 @@ MAX_PASSAGES = 5  # passages whose units compete for the answer (as many as the 
 MAX_ITEMS = 8
 SUPPORT_SHARE = 0.6  # another passage's best unit joins the answer at this share of the best score
 MAX_SUPPORT = 2
+DEMAND_SHARE = 0.6  # a unit holding the demanded type (a number, a date …) answers at this share of the best
 OWN_LINE_SHARE = 0.5  # score kept by a line with its document's own date, unless the question is about the document
 
 
@@ -215,6 +216,12 @@ class ExtractiveGenerator(Generator):
 
         ranked = sorted(units, key=lambda u: (-score(u), u.hit_rank))
         best = ranked[0]
+        if wanted.answer_type not in ("any", "person") and not meets(wanted, best.text):
+            # the demanded type is what answers: the best unit that holds it, when near enough
+            # (a person's name is not told from other capitalised words here: left to the engine)
+            holding = next((u for u in ranked[1:] if u.kind != "list" and meets(wanted, u.text)), None)
+            if holding is not None and score(holding) >= DEMAND_SHARE * score(best):
+                best = holding
         chosen = [best]
         if best.kind == "item":  # the items of its list that answer as well as it does
             siblings = [u for u in units if u.hit_rank == best.hit_rank and u.parent == best.parent]
