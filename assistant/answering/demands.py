@@ -88,7 +88,8 @@ _TYPES: list[tuple[str, re.Pattern[str]]] = [
 _NOW_STRONG = re.compile(
     r"\bneste\b|\b(?:førstkommende|kommende|forrige|siste|førre) (?:møte\w{0,4}|partnerskapsmøte\w{0,4}|samling\w{0,3}|"
     r"gang|frist\w{0,3}|\w{2,5}-møte\w{0,4})\b|\bi morgen\b|\bi fjor\b|\bdenne (?:uka|uken|veka|måneden|månaden|"
-    r"høsten|hausten|våren)\b|\bi (?:neste|førre|forrige) (?:uke|veke|måned|månad|år)\b|\bi år\b|\bakkurat nå\b",
+    r"høsten|hausten|våren)\b|\bi (?:neste|førre|forrige) (?:uke|veke|måned|månad|år)\b|\bi år\b|\bakkurat nå\b|"
+    r"\bsist gang\b|\bsist\s?[?.!]?\s?$|\bnylig\b|\bnyleg\b",
     re.IGNORECASE,
 )
 # What was finally decided: a proposal's text cannot say ("Hva ble til slutt vedtatt om …?").

@@ -182,6 +182,8 @@ def test_demands_are_checked_on_the_answer() -> None:
     assert demands_of("Hvem leder PSU?").answer_type == "person"
     assert demands_of("Kven var ordførar i Skien?").answer_type == "person"  # Nynorsk role
     assert demands_of("Når er neste partnerskapsmøte?").now
+    assert demands_of("Hvem stoppet forslaget sist?").now and demands_of("Hva ble vedtatt nylig?").now
+    assert not demands_of("Når ble retningslinjen sist revidert?").now  # the documents say that
     assert demands_of("Hvem er leder av SSU i 2025?").years == ("2025",)
     assert demands_of("Hvem sitter i SSU?").answer_type == "any"
     assert demands_of("Hvor finner jeg referatene på nett?").answer_type == "link"
