@@ -14,7 +14,6 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from assistant.answering.followup import Topics
-from indexer.analysis import canonical_spelling
 
 _CUE = re.compile(
     r"\b(?:forskjell\w{0,4}|skilnad\w{0,4}|ulikhet\w{0,4}|likhet\w{0,4}|sammenlign\w{0,6}|samanlikn\w{0,6}|"
@@ -126,17 +125,13 @@ def side_question(question: str, side: Side, sides: list[Side], topics: Topics |
     return f"{text} {side.name}?"
 
 
-def without_document(question: str, documents: re.Pattern[str] | None, years: Collection[str]) -> str:
+def without_document(question: str, years: Collection[str]) -> str:
     """A side's question once the side is filtered to one document (or one kind of one
-    region): the words that chose the document ("høringsinnspillene fra mars 2022") no
-    longer tell its sentences apart, and would pick its opening line. Unchanged when
-    nothing would be left to ask."""
-    text = canonical_spelling(question)
-    if documents is not None:
-        spans = [m.span() for m in documents.finditer(text.lower())]  # same length: lower() keeps æøå
-        for start, end in reversed(spans):
-            text = f"{text[:start]} {text[end:]}"
-    for year in years:  # "fra 18. mars 2022", "(2022)"
+    region): the document's date ("fra 18. mars 2022", "(2022)") and "de to" chose the
+    document and no longer tell its sentences apart. Unchanged when nothing would be
+    left to ask."""
+    text = question
+    for year in years:
         day = rf"(?:(?:\d{{1,2}}\.\s*)?{_MONTHS}\s+)?"
         text = re.sub(rf"(?:\b(?:fra|frå|i|av)\s+)?{day}\(?(?<!\d){re.escape(year)}(?!\d)\)?", " ", text)
     text = re.sub(r"\b(?:de|dei)\s+(?:to|begge)\b", " ", text, flags=re.IGNORECASE)
