@@ -30,8 +30,11 @@ _TYPES: list[tuple[str, re.Pattern[str]]] = [
             r"\b(?:hvem|kven) (?P<role>leder|leiar|leiir|ledet|leia)\b|"
             r"\b(?:hvem|kven) (?:er|var|blir|vert|blei|ble) (?:den |det )?(?:nåværende |"
             r"noverande |sittende )?(?P<role2>leder|leiar|nestleder|"
-            r"nestleiar|styreleder|styreleiar|møteleder|møteleiar|kontaktperson|sekretær|direktør|ordfører|ordførar)"
-            r"\w{0,6}\b",
+            r"nestleiar|styreleder|styreleiar|møteleder|møteleiar|kontaktperson|sekretær|direktør|ordfører|ordførar|"
+            r"\w{0,20}?koordinator)\w{0,6}\b|"
+            # who was elected or appointed: a person, not what the documents say of the role
+            r"\b(?:hvem|kven) (?:ble|blei|vart|er blitt|har blitt|har vorte) (?:valgt|vald|valt|utnevnt|oppnevnt|"
+            r"ansatt|tilsatt|tilsett)\b|\b(?:hvem|kven) vant\b",
             re.IGNORECASE,
         ),
     ),
@@ -41,7 +44,8 @@ _TYPES: list[tuple[str, re.Pattern[str]]] = [
             r"\b(?:hva|kva) (?:koster|kostar|kostet|kosta)\b|\b(?:hvor|kor) (?:mye|mykje) (?:koster|kostar|kostet|"
             r"betaler|betalar|tjener|tener|får|penger|pengar|kroner|budsjett)\b|"
             r"\bkostnad\w{0,4}\b|\bpris(?:en|ar|er)?\b|"
-            r"\blønn\w{0,4}\b|\bhonorar\w{0,3}\b|\bi kroner\b|\bbeløp\w{0,3}\b",
+            r"\blønn\w{0,4}\b|\bhonorar\w{0,3}\b|\bi kroner\b|\bbeløp\w{0,3}\b|"
+            r"\b(?:hva|kva) er \w{0,20}?budsjett\w{0,4}\b|\b(?:hvor|kor) stort er \w{0,20}?budsjett\w{0,4}\b",
             re.IGNORECASE,
         ),
     ),

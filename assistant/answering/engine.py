@@ -558,6 +558,7 @@ def corpus_topics(retriever: Retriever) -> Topics:
 
 
 def _join(parts: list[str]) -> str:
+    parts = list(dict.fromkeys(parts))  # two checks may miss the same thing ("noe om 2026")
     return parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} eller {parts[-1]}"
 
 

@@ -179,6 +179,11 @@ def test_demands_are_checked_on_the_answer() -> None:
     assert demands_of("Hva heter det øverste organet?").answer_type == "any"
     assert demands_of("Hvem leder PSU?").answer_type == "person"
     assert demands_of("Kven var ordførar i Skien?").answer_type == "person"  # Nynorsk role
+    assert demands_of("Hvem ble valgt til leder av SSU?").answer_type == "person"  # an election's outcome
+    assert demands_of("Hvem velger leder i FSU?").answer_type == "any"  # who elects: a body
+    assert demands_of("Hvem er samhandlingskoordinator i Telemark?").answer_type == "person"
+    assert demands_of("Hva er budsjettet til fagrådet?").answer_type == "amount"
+    assert demands_of("Hva finansierer fellesbudsjettet?").answer_type == "any"
     assert demands_of("Når er neste partnerskapsmøte?").now
     assert demands_of("Hvem stoppet forslaget sist?").now and demands_of("Hva ble vedtatt nylig?").now
     assert not demands_of("Når ble retningslinjen sist revidert?").now  # the documents say that
