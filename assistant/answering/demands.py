@@ -104,7 +104,14 @@ _OUTCOME = re.compile(
 )
 # What should, will or may happen: no outcome ("… bør evalueres", "skal utarbeides").
 _PLANNED = re.compile(
-    r"\b(?:bør|skal|vil|planlegges|planlagt|foreslås|foreslår|under utprøving|ønskelig)\b", re.IGNORECASE
+    r"\b(?:bør|skal|vil|planlegges|planlagt|foreslås|foreslår|under utprøving|ønskelig|vurderes|utredes)\b",
+    re.IGNORECASE,
+)
+# "Ble det opprettet et felles brukerråd?": did something happen (after the documents were written)?
+_HAPPENED = re.compile(
+    r"^\s*(?:og\s+)?(?:ble|blei|vart)\s+(?:\w+\s+){0,12}?(?:opprettet|oppretta|etablert|innført|gjennomført|vedtatt|"
+    r"vedteke|vedtekne|godkjent|godkjend|besluttet|iverksatt|delt)\b",
+    re.IGNORECASE,
 )
 # "Hva ble resultatet …": what came of something, asked in the past tense.
 _PAST_RESULT = re.compile(r"\b(?:ble|blei|vart|har blitt|er blitt)\s+(?:\w+\s+){0,3}?(?:resultatet|utfallet)\b", re.I)
@@ -273,7 +280,14 @@ TYPE_GAPS = {
 }
 
 
+def asks_happened(question: str) -> bool:
+    """Does a yes/no question ask whether something was done ("Ble forslaget vedtatt?")?"""
+    return bool(_HAPPENED.search(question))
+
+
 def result_not_said(question: str, quotes: list[str]) -> bool:
-    """Does the question ask what came of something ("Hva ble resultatet av …?") while
-    every quote says only what should or will happen ("… bør evalueres")?"""
-    return bool(quotes) and bool(_PAST_RESULT.search(question)) and all(_PLANNED.search(q) for q in quotes)
+    """Does the question ask what came of something ("Hva ble resultatet av …?", "Ble det
+    opprettet …?") while every quote says only what should, will or may happen ("… bør
+    evalueres", "vurderes det også")?"""
+    asked = bool(_PAST_RESULT.search(question)) or asks_happened(question)
+    return bool(quotes) and asked and all(_PLANNED.search(q) for q in quotes)

@@ -24,7 +24,14 @@ from assistant.answering.comparison import (
     side_question,
     without_document,
 )
-from assistant.answering.demands import Demands, demands_of, gaps, has_answer_type, result_not_said
+from assistant.answering.demands import (
+    Demands,
+    asks_happened,
+    demands_of,
+    gaps,
+    has_answer_type,
+    result_not_said,
+)
 from assistant.answering.followup import Topics, is_followup, standalone_question
 from assistant.answering.generators.base import Generator
 from assistant.answering.generators.citations import MARKER, cite, validate
@@ -152,9 +159,9 @@ class Engine:
         if ask is not None and hits and demands_of(standalone).answer_type != "person":
             status = self._status_lead(standalone, ask, hits, filters)
             if status is not None:
-                lead_text, citation, status_hits = status
+                lead_text, citation, status_hits, answered = status
                 passages = [hit.public() for hit in status_hits]
-                return Plan(standalone, status_hits, passages, lead_text, [citation])
+                return Plan(standalone, status_hits, passages, lead_text, [citation], found=answered)
         parts = question_parts(standalone)
         if parts:  # two questions in one: each answered on its own
             return self._answer_parts(standalone, parts, hits, filters)
@@ -338,9 +345,10 @@ class Engine:
 
     def _status_lead(
         self, question: str, ask: Any, hits: list[Hit], filters: Filters
-    ) -> tuple[str, Citation, list[Hit]] | None:
+    ) -> tuple[str, Citation, list[Hit], bool] | None:
         """ "Ja." / "Nei – det er et forslag" and the document's status, date and issuer,
-        cited to the passage of that document that best states them."""
+        cited to the passage of that document that best states them; and whether that
+        answers the question (a proposal cannot say whether it was adopted later)."""
         said = claim(question)
         try:  # the passages that say what the question claims, status words left out
             claim_hits = self.retriever.search(said, k=CLAIM_PASSAGES, filters=filters) if said else []
@@ -371,9 +379,12 @@ class Engine:
             status=status,
         )
         first = lead(ask, meta.status, self.texts)
+        answered = not (ask.yes_no and meta.status == "forslag" and asks_happened(question))
+        if not answered:  # "Ble forslaget vedtatt på møtet?": the proposal is all the documents hold
+            first = self.texts["status_outcome_unknown"]
         text = f"{first} {line} [1]".strip()
         hits_out = [hit, *[h for h in hits if h is not hit]]
-        return text, cite(1, hit, quote), hits_out
+        return text, cite(1, hit, quote), hits_out, answered
 
     def _asked_document(self, question: str, hits: list[Hit]) -> str:
         """The document a status question is about: the first one it names ("notatet",

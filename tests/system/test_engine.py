@@ -192,6 +192,17 @@ def test_a_documents_opening_line_answers_only_a_question_about_the_document(eng
     assert opening in engine.ask("Hvem står bak høringsinnspillet fra Telemark?").answer
 
 
+def test_whether_a_proposal_was_adopted_later_is_not_in_the_documents(engine: Engine) -> None:
+    later = engine.ask("Ble forslaget om å dele SSU vedtatt?")
+    assert (
+        not later.found
+        and "dokumentene har bare forslaget" in later.answer
+        and "forslag (ikke vedtatt)" in later.answer
+    )
+    now = engine.ask("Er det vedtatt at SSU skal deles?")  # what the documents say of its status
+    assert now.found and now.answer.startswith("Nei – det er et forslag")
+
+
 def test_a_count_is_answered_by_the_sentence_that_holds_the_number(engine: Engine) -> None:
     result = engine.ask("Hvor mange fagråd har helsefellesskapet rundt St. Olav?")
     assert result.found and "de 5 ulike fagrådene" in result.answer.split("[1]")[0]

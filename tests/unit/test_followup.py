@@ -236,3 +236,6 @@ def test_a_result_is_not_said_by_what_should_happen() -> None:
     assert result_not_said("Hva ble resultatet da stillingene ble evaluert?", planned)
     assert not result_not_said("Hva ble resultatet?", ["Evalueringen viste økt kjennskap."])
     assert not result_not_said("Hvem gjør endelig vedtak?", planned)  # not asking what came of it
+    considered = ["Det vurderes også å se på et felles brukerråd for kommuner og sykehus."]
+    assert result_not_said("Ble det opprettet et felles brukerråd?", considered)  # did it happen?
+    assert not result_not_said("Ble det opprettet et felles brukerråd?", ["Et felles brukerråd ble opprettet."])
