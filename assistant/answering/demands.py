@@ -183,7 +183,14 @@ def demands_of(question: str) -> Demands:
             # "Hvem er leder av FSU?" asks for a person.
             role = (groups.get("role") or "")[:3].lower()  # "led", "lei"
             break
-    names = tuple(dict.fromkeys(m.group(1) for m in _CAPITALISED.finditer(text)))
+    # a capital inside a sentence marks a name; one that starts a sentence ("… prosedyre. Hvem …") does not
+    names = tuple(
+        dict.fromkeys(
+            m.group(1)
+            for m in _CAPITALISED.finditer(text)
+            if not text[: m.start()].rstrip().endswith((".", "!", "?", ":"))
+        )
+    )
     years = tuple(dict.fromkeys(_YEAR.findall(text)))
     counted = ""
     if answer_type == "quantity":

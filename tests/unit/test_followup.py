@@ -188,6 +188,8 @@ def test_demands_are_checked_on_the_answer() -> None:
     assert demands_of("Hvem stoppet forslaget sist?").now and demands_of("Hva ble vedtatt nylig?").now
     assert not demands_of("Når ble retningslinjen sist revidert?").now  # the documents say that
     assert demands_of("Hvem er leder av SSU i 2025?").years == ("2025",)
+    # a question after a sentence of context: its first word is no name ("… prosedyre. Hvem …")
+    assert demands_of("Vi i Skien har laget et forslag. Hvem tar avgjørelsen?").names == ("Skien",)
     assert demands_of("Hvem sitter i SSU?").answer_type == "any"
     assert demands_of("Hvor finner jeg referatene på nett?").answer_type == "link"
     count = demands_of("Hvor mange fagråd er det?")
