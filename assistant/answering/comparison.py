@@ -59,6 +59,9 @@ def comparison_sides(question: str, topics: Topics) -> list[Side]:
     """The sides of a comparison question (two or more of one kind), or [] when the
     question compares nothing."""
     found = topics.find(question)
+    every = _every_region(topics)
+    if every is not None and every.search(question) and not any(kind == "region" for kind, _ in found):
+        return [Side("region", name) for name in topics.region_names]  # "de to helsefellesskapene": each region
     if len(found) < 2:
         return []
     by_kind: dict[str, list[str]] = {}
@@ -71,6 +74,16 @@ def comparison_sides(question: str, topics: Topics) -> list[Side]:
         if len(names) >= 2 and (cue or kind in ("region", "document")):
             return [Side(kind, name) for name in names[:3]]
     return []
+
+
+def _every_region(topics: Topics) -> re.Pattern[str] | None:
+    """ "de to helsefellesskapene", "begge regionene": every region of the corpus, when it
+    has two or more (the word for a community comes from the regions' names)."""
+    if len(topics.region_names) < 2:
+        return None
+    stems = {word[:-2] if word.endswith(("et", "en")) else word for word in topics.community_words}
+    words = "|".join(re.escape(stem) for stem in sorted({*stems, "region", "område", "samarbeid"}))
+    return re.compile(rf"(?:\b(?:i|for|hos|fra)\s+)?\b(?:(?:de|dei) to|begge|båe)\s+(?:{words})\w{{0,5}}\b", re.I)
 
 
 def _distinct(names: list[str], topics: Topics) -> list[str]:
@@ -106,6 +119,9 @@ def side_question(question: str, side: Side, sides: list[Side], topics: Topics |
     text = _CUE_PHRASE.sub(" ", clauses[0] if back and len(clauses) == 2 else question)  # "og hva tilsvarer det i X"
     community = "|".join(re.escape(word) for word in topics.community_words)
     lead_in = rf"(?:(?:{community})\w{{0,3}}\s+(?:rundt|i|ved|mellom)\s+)?" if community else ""
+    every = _every_region(topics)
+    if every is not None:  # "… i de to helsefellesskapene": each side is one of them
+        text = every.sub(" ", text)
     for other in sides:
         text = re.sub(
             rf"(?:\s+(?:og|eller|enn))?(?:\s+(?:det\s+)?(?:i|fra|frå|rundt|ved))?(?:\s+(?:hvert?|hele|alle))?\s*{lead_in}"

@@ -37,6 +37,8 @@ class Topics:
     # what a region's name calls a health community ("Helsefellesskapet i Telemark" ->
     # "helsefellesskapet"): "helsefellesskapet rundt St. Olavs" names the region too
     community_words: frozenset[str] = frozenset()
+    # each region's short name ("Telemark", "Trøndelag"): the sides of "de to helsefellesskapene"
+    region_names: tuple[str, ...] = ()
     # a body's group -> the names of its counterpart in another region, by region id
     _counterparts: dict[int, dict[str, list[str]]] = field(default_factory=dict)
 
@@ -57,6 +59,7 @@ class Topics:
         regions = list(regions)
         community = {name.split()[0].lower() for _, name, _, _ in regions if len(name.split()) > 1}
         topics.community_words = frozenset(community)
+        topics.region_names = tuple((list(aliases) or [name])[0] for _, name, aliases, _ in regions)
         for region_id, name, aliases, region_bodies in regions:
             topics._add("region", [name, *aliases], region_id)
             for body in region_bodies:  # "Strategisk samarbeidsutvalg (SSU)" -> both names

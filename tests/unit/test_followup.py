@@ -115,6 +115,15 @@ def test_comparisons_are_split_into_sides() -> None:
     assert comparison_sides("Hvordan sender FSU en sak til SSU?", topics) == []  # a process, not a comparison
 
 
+def test_the_two_communities_are_each_a_side() -> None:
+    topics = topics_of(CORPUS)
+    question = "Hvordan er brukerne representert i begge helsefellesskapene?"
+    sides = comparison_sides(question, topics)
+    assert [s.name for s in sides] == ["Telemark", "Trøndelag"]  # the manifest's regions
+    assert side_question(question, sides[0], sides, topics) == "Hvordan er brukerne representert Telemark?"
+    assert comparison_sides("Hva sier de to helsefellesskapene i Telemark om FSU?", topics) == []  # one named
+
+
 def test_each_side_is_asked_the_same_question() -> None:
     topics = topics_of(CORPUS)
     question = "Hvordan er statsforvalteren involvert i Telemark sammenlignet med helsefellesskapet rundt St. Olavs?"
