@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from assistant.domain import Turn
-from indexer.analysis import tokenize
+from indexer.analysis import stopwords, tokenize
 
 # Words that are part of many names but name nothing on their own.
 _NAME_NOISE = frozenset({"hf", "i", "og", "for", "av", "til", "med", "mellom", "the", "de", "st", "st."})
@@ -276,8 +276,30 @@ def _what_about(topic: str, previous: str, topics: Topics) -> str:
             return topics.in_region(asked, region) if region else asked
         if kind == "region":  # the earlier question named no region: ask it of this one
             return f"{topics.in_region(previous, region).rstrip(' ?')} i {name}?"
+    parallel = _parallel_noun(topic, previous, topics) if previous and not new else None
+    if parallel is not None:  # "og mulighetene?" after "Hva er de største utfordringene …?"
+        asked = f"{previous[: parallel.start()]}{topic.strip(' ?')}{previous[parallel.end() :]}".rstrip(" ?")
+        return f"{topic.strip(' ?')} ({asked})?"  # the new noun is what to pick; the rest says where
     if previous and not new and _PREPOSITION.match(topic) is None and len(topic.split()) <= 6:
         # "Hva med barn og unge?" after a question about the strategy: keep its context
         context = [value for _, value in old if value.lower() not in topic.lower()]
         return f"{topic} {' '.join(context)}".strip() + "?"
     return f"{previous.rstrip(' ?')} ({topic})?" if previous else f"{topic}?"
+
+
+_DEFINITE_ENDINGS = ("ene", "ane", "en", "et", "a")
+
+
+def _parallel_noun(topic: str, previous: str, topics: Topics) -> re.Match[str] | None:
+    """In "og mulighetene?" after "Hva er de største utfordringene …?", the earlier noun in
+    the same definite form ("utfordringene") that the new one takes the place of."""
+    word = topic.strip(" ?").lower()
+    ending = next((e for e in _DEFINITE_ENDINGS if word.endswith(e)), "")
+    if not ending or " " in word or len(word) < 6 or not word.isalpha():
+        return None
+    names = {name.lower() for _, name in topics.find(previous)}
+    for match in re.finditer(r"\b[a-zæøå]{6,40}\b", previous[:MAX_RESOLVE_CHARS]):
+        other = match.group(0)
+        if other.endswith(ending) and other != word and other not in names and other not in stopwords():
+            return match
+    return None

@@ -41,6 +41,11 @@ def test_followups_use_the_corpus_bodies_and_regions() -> None:
     assert not is_followup("Hvor mange kommuner er med i Helsefellesskapet i Telemark?", topics)
     strategy = [Turn("user", "Hva sier strategien om skrøpelige eldre?")]
     assert standalone_question("Hva med barn og unge?", strategy, topics) == "barn og unge strategien?"
+    # "og mulighetene?" takes the place of the earlier noun in the same form
+    challenges = [Turn("user", "Hva er de største utfordringene ifølge strategien?")]
+    assert standalone_question("og mulighetene?", challenges, topics) == (
+        "mulighetene (Hva er de største mulighetene ifølge strategien)?"
+    )
 
 
 def test_another_region_is_asked_about_its_counterpart_body() -> None:

@@ -60,6 +60,7 @@ MAX_ITEMS = 8
 SUPPORT_SHARE = 0.6  # another passage's best unit joins the answer at this share of the best score
 MAX_SUPPORT = 2
 DEMAND_SHARE = 0.6  # a unit holding the demanded type (a number, a date …) answers at this share of the best
+QUESTION_SHARE = 0.5  # score kept by a sentence that is itself a question
 OWN_LINE_SHARE = 0.5  # score kept by a line with its document's own date, unless the question is about the document
 
 
@@ -212,6 +213,8 @@ class ExtractiveGenerator(Generator):
             own_date = own_dates[unit.hit_rank]
             if not about_document and own_date is not None and own_date.search(unit.text):
                 total *= OWN_LINE_SHARE
+            if unit.text.rstrip().endswith("?"):  # a question the document asks (a consultation's) answers nothing
+                total *= QUESTION_SHARE
             return total
 
         ranked = sorted(units, key=lambda u: (-score(u), u.hit_rank))
