@@ -154,8 +154,7 @@ class Engine:
         subject = self.uncovered_subject(standalone)
         if subject:
             return Result(self.texts["not_covered"].format(subject=subject), False, [], passages, standalone)
-        names_document = any(kind == "document" for kind, _ in self.topics.find(standalone))
-        ask = status_ask(standalone, names_document)
+        ask = status_ask(standalone, self._names_document(standalone))
         if ask is not None and hits and demands_of(standalone).answer_type != "person":
             status = self._status_lead(standalone, ask, hits, filters)
             if status is not None:
@@ -386,6 +385,12 @@ class Engine:
         hits_out = [hit, *[h for h in hits if h is not hit]]
         return text, cite(1, hit, quote), hits_out, answered
 
+    def _names_document(self, question: str) -> bool:
+        """Does the question name a document (its title, or its kind: "innspillet")?"""
+        return any(kind == "document" for kind, _ in self.topics.find(question)) or bool(
+            self.retriever.documents_in(question)
+        )
+
     def _asked_document(self, question: str, hits: list[Hit]) -> str:
         """The document a status question is about: the first one it names ("notatet",
         "Retningslinje 1") that is not what it is compared with ("… en gjeldende
@@ -408,6 +413,9 @@ class Engine:
             if candidates:
                 first = min(candidates, key=lambda d: ranked.index(d.id) if d.id in ranked else len(ranked))
                 return first.id
+        pointed = self.retriever.documents_in(question, regions)  # "innspillet fra St. Olavs"
+        if len(pointed) == 1:
+            return next(iter(pointed))
         if regions:
             hits = [h for h in hits if h.passage["region"] in regions] or hits
         # No document named: the one whose passage holds most of what the question claims
@@ -436,8 +444,8 @@ class Engine:
         quotes = " ".join(c.quote for c in answering)
         if demands.answer_type == "link":  # the address the answer gives from the manifest
             quotes += " " + " ".join(str(p["url"]) for p in sources if p.get("url") and p["url"] in draft.answer)
-        names_document = any(kind == "document" for kind, _ in self.topics.find(question))
-        if demands.answer_type == "date" and not names_document:  # a document's date answers only questions about it
+        # a document's date answers only questions about the document
+        if demands.answer_type == "date" and not self._names_document(question):
             for passage in sources:
                 if re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(passage.get("date", ""))):
                     day = norwegian_date(str(passage["date"]))
