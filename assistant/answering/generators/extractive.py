@@ -219,9 +219,9 @@ class ExtractiveGenerator(Generator):
 
         ranked = sorted(units, key=lambda u: (-score(u), u.hit_rank))
         best = ranked[0]
-        if wanted.answer_type not in ("any", "person") and not meets(wanted, best.text):
-            # the demanded type is what answers: the best unit that holds it, when near enough
-            # (a person's name is not told from other capitalised words here: left to the engine)
+        if wanted.counted and not meets(wanted, best.text):
+            # "Hvor mange fagråd …": the unit with a number next to what is counted answers,
+            # when near enough (a bare amount or date may be of something else: not promoted)
             holding = next((u for u in ranked[1:] if u.kind != "list" and meets(wanted, u.text)), None)
             if holding is not None and score(holding) >= DEMAND_SHARE * score(best):
                 best = holding
