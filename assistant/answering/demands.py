@@ -169,6 +169,7 @@ class Demands:
     now: bool = False  # the next meeting, this year, today
     names: tuple[str, ...] = ()
     outcome: bool = False  # what was finally decided: not in a proposal
+    listed: int = 0  # "Hva heter de fem fagrådene?": how many things the answer must name
 
 
 def demands_of(question: str) -> Demands:
@@ -198,8 +199,19 @@ def demands_of(question: str) -> Demands:
         if match and match.group(1).lower() not in _NOT_COUNTED:
             word = match.group(1).lower()
             counted = word[: max(4, len(word) - 3)]
+    listing = _LISTED.search(text)
+    listed = _NUMBERS.get(listing.group(1).lower(), 0) if listing else 0
+    if listing and listing.group(1).isdigit():
+        listed = int(listing.group(1))
     return Demands(
-        answer_type, role, counted, years, bool(_NOW_STRONG.search(text)), names, bool(_OUTCOME.search(text))
+        answer_type,
+        role,
+        counted,
+        years,
+        bool(_NOW_STRONG.search(text)),
+        names,
+        bool(_OUTCOME.search(text)),
+        listed,
     )
 
 
@@ -236,6 +248,8 @@ def gaps(demands: Demands, quotes: str, cited: str, evidence: str, known_words: 
     elif demands.counted and not _counted_near(demands.counted, canonical_spelling(quotes).lower()):
         missing.append(TYPE_GAPS["quantity"])
     missing.extend(f"noe om {year}" for year in demands.years if year not in cited)
+    if demands.listed and _named_things(quotes) < demands.listed:
+        missing.append(f"hvilke alle de {demands.listed} er (bare noen av dem, eller hvor mange de er)")
     if demands.now:
         missing.append("hva som gjelder akkurat nå eller skal skje fremover (dokumentene er datert)")
     folded = canonical_spelling(cited).lower()
@@ -251,6 +265,24 @@ def gaps(demands: Demands, quotes: str, cited: str, evidence: str, known_words: 
 _NUMBER_WORD = re.compile(
     r"^(?:\d[\d.,]*|en|ett|ei|to|tre|fire|fem|seks|sju|syv|åtte|ni|ti|elleve|tolv|tjue|hundre|tusen)$"
 )
+
+
+# "Hvilke tre egenskaper …", "Hva heter de fem fagrådene", "Hvilke 22 kommuner": the answer
+# names that many things.
+_LISTED = re.compile(
+    r"\b(?:hvilke|kva for|hva heter|kva heiter|nevn|list opp)\s+(?:de\s+|dei\s+)?"
+    r"(\d{1,3}|to|tre|fire|fem|seks|sju|syv|åtte|ni|ti|elleve|tolv)\s+[a-zæøå]",
+    re.IGNORECASE,
+)
+_NUMBERS = {"to": 2, "tre": 3, "fire": 4, "fem": 5, "seks": 6, "sju": 7, "syv": 7, "åtte": 8, "ni": 9, "ti": 10}
+_NUMBERS |= {"elleve": 11, "tolv": 12}
+_SEPARATOR = re.compile(r",\s|;\s|\s(?:og|samt|eller)\s|\n\s*[-•·]\s")
+
+
+def _named_things(quotes: str) -> int:
+    """How many things the quotes name, at most: list items and the parts a sentence
+    separates with commas and "og" ("engasjert, løsningsorientert og ambisiøs": 3)."""
+    return len(_SEPARATOR.findall(quotes)) + 1 if quotes.strip() else 0
 
 
 def _counted_near(counted: str, text: str) -> bool:

@@ -197,6 +197,11 @@ def test_demands_are_checked_on_the_answer() -> None:
     assert demands_of("Hvem velger leder i FSU?").answer_type == "any"  # who elects: a body
     assert demands_of("Hvem er samhandlingskoordinator i Telemark?").answer_type == "person"
     assert demands_of("Hva er budsjettet til fagrådet?").answer_type == "amount"
+    # "Hva heter de fem fagrådene?": the answer names five things, not only how many there are
+    five = demands_of("Hva heter de fem fagrådene?")
+    assert five.listed == 5 and gaps(five, "oppfølgingen i de 5 ulike fagrådene.", "", "", frozenset())
+    three = demands_of("Hvilke tre egenskaper skal kjennetegne arbeidet?")
+    assert not gaps(three, "Vi skal være engasjert, løsningsorientert og ambisiøs.", "", "", frozenset())
     assert demands_of("Hva finansierer fellesbudsjettet?").answer_type == "any"
     assert demands_of("Når er neste partnerskapsmøte?").now
     assert demands_of("Hvem stoppet forslaget sist?").now and demands_of("Hva ble vedtatt nylig?").now
