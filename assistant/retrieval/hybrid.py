@@ -37,6 +37,9 @@ from indexer.store import FILTER_FIELDS, IndexSnapshot, StoreError, current_gene
 log = logging.getLogger(__name__)
 
 RRF_K = 60
+# BM25's best passage for the question's own words (no intents, no feedback) scoring this
+# many times the second's counts as first in meaning too (0: off)
+LEXICAL_MARGIN = 1.5
 # Pseudo-relevance feedback (see Retriever._feedback_terms), tuned on the dev split
 FEEDBACK_TERMS = 5
 FEEDBACK_PASSAGES = 2
@@ -271,7 +274,10 @@ class Retriever:
             lexical = self._bm25(snapshot, " ".join([query_text, *intents, *intents, *extra]), allowed)
         # Both retrievers filtered already; this guards against an index written without
         # the metadata (nothing restricted may slip through, whatever the store did).
-        hits = [hit for hit in self._fuse(snapshot, dense, lexical, sentences) if allowed[int(hit.passage["row"])]]
+        own = self._bm25(snapshot, query_text, allowed) if LEXICAL_MARGIN else []  # the question's words only
+        decisive = own[0][0] if len(own) >= 2 and own[0][1] >= LEXICAL_MARGIN * max(own[1][1], 1e-9) else None
+        fused = self._fuse(snapshot, dense, lexical, sentences, decisive)
+        hits = [hit for hit in fused if allowed[int(hit.passage["row"])]]
         for hit in hits:
             hit.unit_scores = unit_scores.get(int(hit.passage["row"]), {})
         regions = self.regions_in(question)
@@ -415,6 +421,7 @@ class Retriever:
         dense: list[tuple[int, float]],
         lexical: list[tuple[int, float]],
         sentences: list[tuple[int, float]] | None = None,
+        decisive: int | None = None,
     ) -> list[Hit]:
         hits: dict[int, Hit] = {}
         for rank, (row, score) in enumerate(dense):
@@ -437,6 +444,10 @@ class Retriever:
                     hit.score += 2 * w_bm25 / (RRF_K + hit.bm25_rank + 1)
                 if hit.sentence_rank is not None:
                     hit.score += 2 * w_sent / (RRF_K + hit.sentence_rank + 1)
+            if decisive is not None and decisive in hits:
+                # one passage holds the question's own words far beyond any other (ranks
+                # hide by how much): it counts as first in meaning too
+                hits[decisive].score += 2 * (w_dense + w_sent) / (RRF_K + 1)
         else:  # weighted sum of min-max normalised scores
             dense_norm = _min_max([s for _, s in dense])
             bm25_norm = _min_max([s for _, s in lexical])

