@@ -43,7 +43,8 @@ _TYPES: list[tuple[str, re.Pattern[str]]] = [
         re.compile(
             r"\b(?:hva|kva) (?:koster|kostar|kostet|kosta)\b|\b(?:hvor|kor) (?:mye|mykje) (?:koster|kostar|kostet|"
             r"betaler|betalar|tjener|tener|får|penger|pengar|kroner|budsjett)\b|"
-            r"\bkostnad\w{0,4}\b|\bpris(?:en|ar|er)?\b|"
+            r"\b(?:hva|kva|hvor store?|kor store?) (?:er|var|blir|vert|blei|ble) (?:\w+ ){0,2}?kostnad\w{0,4}\b|"
+            r"\bpris(?:en|ar|er)?\b|"
             r"\blønn\w{0,4}\b|\bhonorar\w{0,3}\b|\bi kroner\b|\bbeløp\w{0,3}\b|"
             r"\b(?:hva|kva) er \w{0,20}?budsjett\w{0,4}\b|\b(?:hvor|kor) stort er \w{0,20}?budsjett\w{0,4}\b",
             re.IGNORECASE,
@@ -52,8 +53,9 @@ _TYPES: list[tuple[str, re.Pattern[str]]] = [
     (
         "number",
         re.compile(
-            r"\btelefon\w{0,10}\b|\btlf\b|\bkontonummer\w{0,3}\b|\borganisasjonsnummer\w{0,3}\b|\bnummeret\b|"
-            r"\bringe\b",
+            # "Kan en fastlege ringe …?" asks whether, not the number
+            r"\btelefon\w{0,10}\b|\btlf\b|\bkontonummer\w{0,3}\b|\borganisasjonsnummer\w{0,3}\b|"
+            r"\bnummeret\b|\b(?:hvilket|kva for eit) nummer\b",
             re.IGNORECASE,
         ),
     ),

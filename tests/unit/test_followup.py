@@ -183,6 +183,9 @@ def test_demands_are_checked_on_the_answer() -> None:
     assert demands_of("Hva koster en parkeringsplass?").answer_type == "amount"
     assert demands_of("Hva er telefonnummeret til sekretariatet?").answer_type == "number"
     assert demands_of("Hva er e-postadressen til FSU?").answer_type == "email"
+    assert demands_of("Kan en fastlege ringe sykehuset om en pasient?").answer_type == "any"  # whether, not the number
+    assert demands_of("Hva bør et forslag si om kostnader?").answer_type == "any"  # about costs, not an amount
+    assert demands_of("Hva er kostnadene ved medlemskap?").answer_type == "amount"
     assert demands_of("Hvor mange medlemmer har ASU?").counted == "medlem"
     assert demands_of("Hvor mye cash fikk Telemark?").counted == ""  # an amount, not a count
     assert has_answer_type("duration", "arbeidet i ca. 6 mndr")
