@@ -14,6 +14,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from assistant.answering.followup import Topics
+from assistant.answering.status import MONTHS
 
 _CUE = re.compile(
     r"\b(?:forskjell\w{0,4}|skilnad\w{0,4}|ulikhet\w{0,4}|likhet\w{0,4}|sammenlign\w{0,6}|samanlikn\w{0,6}|"
@@ -37,7 +38,7 @@ _EQUIVALENT = re.compile(
 _CLAUSE_SPLIT = re.compile(
     r",?\s+og\s+(?=(?:hva|kva|hvem|kven|hvilke|hvilken|hvor|kor|hvordan|korleis|når)\b)", re.IGNORECASE
 )
-_MONTHS = r"(?:januar|februar|mars|april|mai|juni|juli|august|september|oktober|november|desember)"
+_MONTHS = "(?:" + "|".join(MONTHS) + ")"
 # Phrases that only say "compare": dropped from each side's own question.
 _CUE_PHRASE = re.compile(
     r"\b(?:hva|kva|hvilke|kva for)\s+(?:er|var)\s+(?:de\s+|dei\s+)?(?:viktigste\s+)?"

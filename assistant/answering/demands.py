@@ -276,8 +276,10 @@ _LISTED = re.compile(
     r"(\d{1,3}|to|tre|fire|fem|seks|sju|syv|åtte|ni|ti|elleve|tolv)\s+[a-zæøå]",
     re.IGNORECASE,
 )
-_NUMBERS = {"to": 2, "tre": 3, "fire": 4, "fem": 5, "seks": 6, "sju": 7, "syv": 7, "åtte": 8, "ni": 9, "ti": 10}
-_NUMBERS |= {"elleve": 11, "tolv": 12}
+_NUMBERS = {
+    "to": 2, "tre": 3, "fire": 4, "fem": 5, "seks": 6, "sju": 7, "syv": 7, "åtte": 8, "ni": 9, "ti": 10, "elleve": 11,
+    "tolv": 12,
+}  # fmt: skip
 _SEPARATOR = re.compile(r",\s|;\s|\s(?:og|samt|eller)\s|\n\s*[-•·]\s")
 
 

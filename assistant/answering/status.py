@@ -37,7 +37,7 @@ _WHEN_WHO = re.compile(
     r"utarbeidet|utarbeidd|laget|laga|avsender|publisert)\b",
     re.IGNORECASE,
 )
-_MONTHS = [
+MONTHS = [
     "januar",
     "februar",
     "mars",
@@ -104,4 +104,4 @@ def norwegian_date(value: str) -> str:
     year, month, day = match.groups()
     if not 1 <= int(month) <= 12:
         return value
-    return f"{int(day)}. {_MONTHS[int(month) - 1]} {year}"
+    return f"{int(day)}. {MONTHS[int(month) - 1]} {year}"

@@ -59,7 +59,7 @@ MAX_PASSAGES = 5  # passages whose units compete for the answer (as many as the 
 MAX_ITEMS = 8
 SUPPORT_SHARE = 0.6  # another passage's best unit joins the answer at this share of the best score
 MAX_SUPPORT = 2
-DEMAND_SHARE = 0.6  # a unit holding the demanded type (a number, a date …) answers at this share of the best
+DEMAND_SHARE = 0.6  # a unit with a number next to what is counted leads at this share of the best score
 QUESTION_SHARE = 0.5  # score kept by a sentence that is itself a question
 OWN_LINE_SHARE = 0.5  # score kept by a line with its document's own date, unless the question is about the document
 
