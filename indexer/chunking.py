@@ -15,12 +15,13 @@ from dataclasses import dataclass, field
 
 from indexer.clean import BULLET, HEADING, LEADIN, SUBHEADING, Line
 
-CHUNKER_VERSION = "5"
+CHUNKER_VERSION = "6"
 TARGET_CHARS = 850
 MAX_CHARS = 1000
 MAX_LIST_CHARS = 1500  # a list is one answer: kept whole up to this size
 MIN_CHARS = 120  # a passage this short is merged with what follows rather than left alone
 LONG_HEADING = 100  # a "heading" longer than this is a numbered paragraph
+SENTENCE_HEADING_WORDS = 5  # so is one of this many words or more that ends with a full stop
 PREAMBLE = "Innledning"
 
 
@@ -84,7 +85,9 @@ def _sections(lines: list[Line]) -> list[_Section]:
         if line.kind != HEADING:
             sections[-1].lines.append(line)
             continue
-        long_heading = len(line.text) > LONG_HEADING
+        long_heading = len(line.text) > LONG_HEADING or (
+            line.text.endswith(".") and len(line.text.split()) >= SENTENCE_HEADING_WORDS
+        )  # "4. Temasiden … inneholder nyttig informasjon." says something: it is content
         title = shorten(line.text) if long_heading else line.text
         path_titles[line.number] = title
         parts = line.number.split(".")

@@ -86,6 +86,12 @@ def test_numbered_paragraphs_keep_their_text() -> None:
     two = next(p for p in passages if p.section_number == "2")
     assert two.section.startswith("2 Helsefelleskapet har en struktur") and two.section.endswith("…")
     assert "må i mange tilfeller behandles av SSU før beslutning" in two.text
+    # a short numbered point that is a sentence says something too: it is content, not only a title
+    four = next(p for p in passages if p.section_number == "4")
+    assert four.text.startswith("Temasiden for helsefellesskapet regi av Helsedirektoratet inneholder nyttig")
+    page = "1 Formål\nTekst om formål.\n2 Organisering av helsefellesskapet\nTekst.\n"
+    titles = chunk_lines("t", logical_lines([page]))
+    assert [p.text for p in titles] == ["Tekst om formål.", "Tekst."]
 
 
 def test_bundled_corpus_passages_average_under_1000_chars() -> None:
