@@ -39,6 +39,10 @@ _CLAUSE_SPLIT = re.compile(
     r",?\s+og\s+(?=(?:hva|kva|hvem|kven|hvilke|hvilken|hvor|kor|hvordan|korleis|når)\b)", re.IGNORECASE
 )
 _MONTHS = "(?:" + "|".join(MONTHS) + ")"
+# "X sammenlignet med Y": what follows the cue up to the other side is that side's wording.
+_VERSUS = re.compile(
+    r"\b(?:sammenlign\w{0,4}|sammenlikn\w{0,4}|samanlikn\w{0,4}|kontra|versus|i motsetning til)\s+(?:med\s+)?"
+)
 # Phrases that only say "compare": dropped from each side's own question.
 _CUE_PHRASE = re.compile(
     r"\b(?:hva|kva|hvilke|kva for)\s+(?:er|var)\s+(?:de\s+|dei\s+)?(?:viktigste\s+)?"
@@ -117,9 +121,19 @@ def side_question(question: str, side: Side, sides: list[Side], topics: Topics |
         clause = own[0].strip(" ,?")
         return clause[:1].upper() + clause[1:] + "?"
     back = [c for c in clauses[1:] if _POINTS_BACK.search(c) and any(_names(c, other.name) for other in sides)]
-    text = _CUE_PHRASE.sub(" ", clauses[0] if back and len(clauses) == 2 else question)  # "og hva tilsvarer det i X"
+    text = clauses[0] if back and len(clauses) == 2 else question  # "og hva tilsvarer det i X"
     community = "|".join(re.escape(word) for word in topics.community_words)
     lead_in = rf"(?:(?:{community})\w{{0,3}}\s+(?:rundt|i|ved|mellom)\s+)?" if community else ""
+    # "… i Telemark sammenlignet med antall fagråd rundt St. Olavs": the words after the cue are the
+    # later side's own; its question keeps them, the others' drop them
+    for other in (other for other in sides if other is not side):
+        text = re.sub(
+            rf"(?:,\s*)?{_VERSUS.pattern}(?:[\w.-]+\s+){{0,6}}?{lead_in}(?<!\w){re.escape(other.name)}(?:-\w+)?(?!\w)",
+            " ",
+            text,
+            flags=re.IGNORECASE,
+        )
+    text = _CUE_PHRASE.sub(" ", text)
     every = _every_region(topics)
     if every is not None:  # "… i de to helsefellesskapene": each side is one of them
         text = every.sub(" ", text)

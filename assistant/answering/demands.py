@@ -111,10 +111,24 @@ _PLANNED = re.compile(
 )
 # "Ble det opprettet et felles brukerråd?": did something happen (after the documents were written)?
 _HAPPENED = re.compile(
-    r"^\s*(?:og\s+)?(?:ble|blei|vart)\s+(?:\w+\s+){0,12}?(?:opprettet|oppretta|etablert|innført|gjennomført|vedtatt|"
+    r"^\s*(?:og\s+)?(?:ble|blei|vart)\s+(?:\w+\s+){0,20}?(?:opprettet|oppretta|etablert|innført|gjennomført|vedtatt|"
     r"vedteke|vedtekne|godkjent|godkjend|besluttet|iverksatt|delt)\b",
     re.IGNORECASE,
 )
+# "Hvilke resultater har … gitt så langt?": results up to now.
+_RESULTS_SO_FAR = re.compile(
+    r"\b(?:resultat\w{0,4}|effekt\w{0,3}|gevinst\w{0,3}|utbytte)\b(?:\W+\w+){0,12}?\W+"
+    r"(?:så langt|hittil|til nå|foreløpig)\b|"
+    r"\b(?:så langt|hittil|til nå)\b(?:\W+\w+){0,6}?\W+(?:resultat\w{0,4}|effekt\w{0,3})\b",
+    re.IGNORECASE,
+)
+# A sentence that states a result ("har gitt", "førte til", "redusert").
+_RESULT_SAID = re.compile(
+    r"\b(?:resultat\w{0,4}|effekt\w{0,3}|redusert|reduksjon\w{0,2}|økt|økning\w{0,2}|færre|forbedr\w{0,4}|"
+    r"førte til|ført til|har gitt|ga|gav|bidratt til|oppnådd|lyktes)\b",
+    re.IGNORECASE,
+)
+SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=[A-ZÆØÅ])")
 # "Hva ble resultatet …": what came of something, asked in the past tense.
 _PAST_RESULT = re.compile(r"\b(?:ble|blei|vart|har blitt|er blitt)\s+(?:\w+\s+){0,3}?(?:resultatet|utfallet)\b", re.I)
 COUNT_WINDOW = 4  # words between a number and what it counts
@@ -221,14 +235,25 @@ def has_answer_type(answer_type: str, text: str, known_words: frozenset[str] = f
     """Does ``text`` hold an answer of this type (an amount, a frequency, a name …)?
     "Hvem leder FSU?" is answered by a name or by what the documents say of the role."""
     if answer_type == "person":
-        if role and re.search(rf"\b{re.escape(role)}(?:er|es|et|ere|eren|erne|ar|aren|ast)\b", text, re.IGNORECASE):
+        if role_named(role, text):
             return True
-        return any(
-            not all(word.lower() in known_words for word in re.split(r"[ -]", match.group(0)))
-            for match in _PERSON_NAME.finditer(text)
-        )
+        return named_person(text, known_words)
     pattern = _HAS.get(answer_type)
     return pattern is None or bool(pattern.search(text))
+
+
+def role_named(role: str, text: str) -> bool:
+    """Does ``text`` name the role a "Hvem leder …?" asks about ("leder", "leiar")?"""
+    ending = r"(?:er|es|et|ere|eren|erne|ar|aren|ast)\b"
+    return bool(role) and re.search(rf"\b{re.escape(role)}{ending}", text, re.IGNORECASE) is not None
+
+
+def named_person(text: str, known_words: frozenset[str]) -> bool:
+    """Does ``text`` hold a person's name (capitalised words the documents do not use)?"""
+    return any(
+        not all(word.lower() in known_words for word in re.split(r"[ -]", match.group(0)))
+        for match in _PERSON_NAME.finditer(text)
+    )
 
 
 def meets(demands: Demands, text: str) -> bool:
@@ -331,6 +356,11 @@ def asks_happened(question: str) -> bool:
 def result_not_said(question: str, quotes: list[str]) -> bool:
     """Does the question ask what came of something ("Hva ble resultatet av …?", "Ble det
     opprettet …?") while every quote says only what should, will or may happen ("… bør
-    evalueres", "vurderes det også")?"""
+    evalueres", "vurderes det også")? Or ask for results so far ("Hvilke resultater har
+    … gitt så langt?") while no quoted sentence states one ("det vil være aktuelt å dele
+    resultater" is a plan, not a result)?"""
+    if quotes and _RESULTS_SO_FAR.search(question):
+        sentences = [part for quote in quotes for part in SENTENCE_BREAK.split(quote)]
+        return not any(_RESULT_SAID.search(s) and not _PLANNED.search(s) for s in sentences)
     asked = bool(_PAST_RESULT.search(question)) or asks_happened(question)
     return bool(quotes) and asked and all(_PLANNED.search(q) for q in quotes)

@@ -25,12 +25,16 @@ from assistant.answering.comparison import (
     without_document,
 )
 from assistant.answering.demands import (
+    SENTENCE_BREAK,
+    TYPE_GAPS,
     Demands,
     asks_happened,
     demands_of,
     gaps,
     has_answer_type,
+    named_person,
     result_not_said,
+    role_named,
 )
 from assistant.answering.followup import Topics, is_followup, standalone_question
 from assistant.answering.generators.base import Generator
@@ -54,6 +58,10 @@ PLANNED_GAP = "hva resultatet ble (kildene sier bare hva som bør eller skal skj
 CLAIM_PASSAGES = 10  # passages a status question's claim is looked for in
 # "… en bindende retningslinje?": a document kind after an indefinite article is what the
 # document is compared with, not the document asked about.
+# "vedlegg 1.1", "bilag 2": a numbered attachment; "Hva heter vedlegg 1.1?" asks only its title
+_ATTACHMENT = re.compile(r"\b(?:vedlegg|vedlegget|bilag|bilaget)\s+(\d{1,3}(?:\.\d{1,3}){0,3})(?![\d.]\d)", re.I)
+_ASKS_TITLE = re.compile(r"\b(?:hva|kva) (?:heter|heiter|kalles|kallast)\b|\btittel\w{0,3}\b", re.IGNORECASE)
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 _PREDICATE = re.compile(r"\b(?:en|et|ei|eit|ein)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
 
 
@@ -253,6 +261,9 @@ class Engine:
                 kind = self._named_kind(question, key)
                 if kind and not filters.kind:  # "… i innspillene fra 2022": that region's document of that kind
                     side_filters = replace(side_filters, kind=kind)
+                dated = self._dated_document(question, key, side_filters.kind)
+                if dated and not filters.doc_id:  # "Telemark (2022)": that region's one document of that year
+                    side_filters = replace(side_filters, doc_id=dated)
             elif side.kind == "document" and key:
                 side_filters = replace(filters, doc_id=key)
             elif side.kind == "document":  # a kind several documents share: the one of the region named
@@ -327,6 +338,17 @@ class Engine:
             return self.refusal(question, all_hits, passages)
         answer, citations = _merge(drafts)
         return Result(answer, found, citations, passages, question)
+
+    def _dated_document(self, question: str, region: str, kind: str | None) -> str:
+        """The one document of ``region`` (and ``kind``) dated in a year the question
+        names ("Hva sa Telemark i 2022 …"), or ""."""
+        years = set(_YEAR.findall(question))
+        dated = [
+            d.id
+            for d in self.retriever.manifest.documents.values()
+            if d.region == region and d.date[:4] in years and (not kind or d.kind == kind)
+        ]
+        return dated[0] if len(dated) == 1 else ""
 
     def _named_kind(self, question: str, region: str) -> str:
         """The one document kind a question names ("innspillene", "strategien") that the
@@ -453,6 +475,11 @@ class Engine:
         context = " ".join(f"{p['title']} {p.get('date', '')} {p.get('trail', '')} {p['text']}" for p in sources)
         evidence = " ".join(f"{h.passage['title']} {h.passage.get('date', '')} {h.passage['text']}" for h in hits)
         missing = gaps(demands, quotes, context, evidence, self.topics.known_words())
+        if not missing and self._role_elsewhere(question, demands, [c.quote for c in answering]):
+            missing.append(TYPE_GAPS["person"])
+        attachment = self._absent_attachment(question)
+        if attachment:  # "Hvilke steg beskriver vedlegg 1.1?": the documents list it, it is not among them
+            missing.append(self.texts["absent_attachment"].format(attachment=attachment))
         if demands.answer_type != "any" and not near(hits):
             # an amount, a date, a name … of something the documents never name, and
             # nothing close in meaning either ("Hva koster en parkeringsplass?")
@@ -467,6 +494,33 @@ class Engine:
         if len(named) == 1 and sources and not any(p["region"] in named for p in sources):
             missing.append(f"noe om dette for {self.regions[next(iter(named))].name}")
         return missing
+
+    def _absent_attachment(self, question: str) -> str:
+        """The numbered attachment ("vedlegg 1.1") a question asks about when no indexed
+        section is that attachment (the documents name it, they do not hold it), or ""."""
+        match = _ATTACHMENT.search(question)
+        if match is None or _ASKS_TITLE.search(question):
+            return ""
+        name = f"vedlegg {match.group(1)}"
+        for passage in self.retriever.snapshot().passages:
+            if re.search(rf"{re.escape(name)}(?![\d.])", str(passage.get("trail", "")), re.IGNORECASE):
+                return ""
+        return name
+
+    def _role_elsewhere(self, question: str, demands: Demands, quotes: list[str]) -> bool:
+        """ "Hvem leder PSU?" answered only by a role ("leder") that no quote ties to the
+        body asked about ("leder og nestleder i ASU")."""
+        if demands.answer_type != "person" or not demands.role:
+            return False
+        asked = [name for kind, name in self.topics.find(question) if kind == "body"]
+        if not asked or named_person(" ".join(quotes), self.topics.known_words()):
+            return False
+        sentences = [part for quote in quotes for part in SENTENCE_BREAK.split(quote)]
+        return not any(
+            role_named(demands.role, sentence)
+            and any(self.topics.same(body, name) for body in asked for _, name in self.topics.find(sentence))
+            for sentence in sentences
+        )
 
     def standalone(self, question: str, history: list[Turn]) -> str:
         """Rule-based rewrite; with an LLM configured, the model rewrites follow-ups."""

@@ -226,3 +226,24 @@ def test_a_sentence_starting_with_dette_brings_what_it_refers_to(engine: Engine)
     after = engine.ask("Hvordan kan informasjonen deles anonymisert i Helsefellesskapet?")
     assert "Denne informasjonen kan deles anonymisert" in after.answer and "- Avviksstatistikker" in after.answer
     assert_quotes_verbatim(after)
+
+
+def test_a_region_side_with_a_year_is_answered_from_that_years_document(engine: Engine) -> None:
+    result = engine.ask("Hva sa de to helsefellesskapene i 2022 om hvordan sekretariatet finansieres?")
+    telemark = result.answer.partition("Trøndelag:")[0]
+    assert result.found and "overgangsordning" in telemark  # Telemark's one 2022 document, not its 2025 strategy
+    assert all(c.doc_id in ("telemark-horingsinnspill-2022", "st-olav-innspill-2022") for c in result.citations)
+
+
+def test_who_leads_a_body_needs_a_leader_of_that_body(engine: Engine) -> None:
+    elsewhere = engine.ask("Hvem leder PSU i helsefellesskapet rundt St. Olavs?")
+    assert not elsewhere.found  # the passage names the leader of ASU's working committee, not PSU's
+    own = engine.ask("Hvem leder et FSU?")
+    assert own.found and "Hvert FSU utnevner en leder og en nestleder" in own.answer
+
+
+def test_an_attachment_the_documents_only_name_is_not_answered_from_its_title(engine: Engine) -> None:
+    content = engine.ask("Hvilke trinn beskriver vedlegg 1.1 om revisjon av retningslinjer?")
+    assert not content.found and "vedlegg 1.1" in content.answer.split("\n")[0]  # said plainly, first
+    title = engine.ask("Hva heter vedlegg 1.4 til retningslinje 1?")
+    assert title.found and "Godtgjøring brukerrepresentanter" in title.answer  # its title is in the list

@@ -137,6 +137,21 @@ def test_each_side_is_asked_the_same_question() -> None:
         "Hvordan er statsforvalteren involvert Telemark?",
         "Hvordan er statsforvalteren involvert St. Olavs?",
     ]
+    # what follows "sammenlignet med" up to the later side is that side's own wording: only it keeps it
+    counts = (
+        "Hvor mange faglige utvalg finnes i Telemark sammenlignet med "
+        "antall fagråd i helsefellesskapet rundt St. Olavs?"
+    )
+    sides = comparison_sides(counts, topics)
+    assert [side_question(counts, side, sides, topics) for side in sides] == [
+        "Hvor mange faglige utvalg finnes Telemark?",
+        "Hvor mange faglige utvalg finnes antall fagråd St. Olavs?",
+    ]
+    shared = "Hvilken rolle har KS i Telemark sammenlignet med i Trøndelag, ifølge de to høringsinnspillene fra 2022?"
+    sides = comparison_sides(shared, topics)
+    assert side_question(shared, sides[1], sides, topics) == (
+        "Hvilken rolle har KS, ifølge de to høringsinnspillene fra 2022 Trøndelag?"
+    )  # what the question says after the other side is asked of each side
     # a clause that points back takes the first clause's question
     back = "Hva heter det øverste organet i Telemark, og hva tilsvarer det i St. Olavs?"
     sides = comparison_sides(back, topics)
@@ -263,3 +278,14 @@ def test_a_result_is_not_said_by_what_should_happen() -> None:
     considered = ["Det vurderes også å se på et felles brukerråd for kommuner og sykehus."]
     assert result_not_said("Ble det opprettet et felles brukerråd?", considered)  # did it happen?
     assert not result_not_said("Ble det opprettet et felles brukerråd?", ["Et felles brukerråd ble opprettet."])
+    # a long subject between "Ble" and the verb is still a question whether it happened
+    long = "Ble forslaget om å dele SSU i et nedre og et øvre Telemark til slutt vedtatt av kommunestyrene?"
+    assert result_not_said(long, ["Det foreslås å dele SSU i et nedre og et øvre Telemark."])
+
+
+def test_results_so_far_need_a_sentence_that_states_one() -> None:
+    asked = "Hvilke resultater har læringsnettverket gitt så langt?"
+    started = ["Læringsnettverket er etablert. Arbeidet har nylig startet, men det vil være aktuelt å dele resultater."]
+    assert result_not_said(asked, started)  # an establishment and a plan to share results: no result
+    assert not result_not_said(asked, ["Nettverket har gitt færre reinnleggelser."])
+    assert not result_not_said("Hvilke resultater skal nettverket måles på?", started)  # not "so far"
