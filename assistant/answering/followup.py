@@ -181,8 +181,13 @@ def is_followup(question: str, topics: Topics = EMPTY_TOPICS) -> bool:
         return True
     if topics.find(question):
         return False
-    # "Hvem sitter der?", and a short question that names nothing ("hva går pengene til?")
-    return len(question.split()) <= SHORT_QUESTION or (len(question.split()) <= 10 and bool(_DEICTIC.search(question)))
+    # "Hvem sitter der?", a short question that names nothing ("hva går pengene til?"), and
+    # one that points back with a demonstrative and a definite noun ("den gruppa", "det utvalget")
+    return (
+        len(question.split()) <= SHORT_QUESTION
+        or (len(question.split()) <= 10 and bool(_DEICTIC.search(question)))
+        or bool(_POINTED_NOUN.search(question[:MAX_RESOLVE_CHARS]))
+    )
 
 
 def standalone_question(question: str, history: Sequence[Turn] | None, topics: Topics = EMPTY_TOPICS) -> str:
@@ -225,6 +230,8 @@ def standalone_question(question: str, history: Sequence[Turn] | None, topics: T
 _DEFINITE_NOUN = re.compile(
     r"\b(?:det|den|dette|denne|disse|desse|de|dei)\s+(?P<noun>\w{3,40}?(?:et|en|a|ene|ane|ne))\b", re.IGNORECASE
 )
+# "den gruppa", "det utvalget", "denne ordningen": a demonstrative pointing at a definite noun
+_POINTED_NOUN = re.compile(r"\b(?:den|det|denne|dette|disse|desse)\s+\w{3,40}?(?:et|en|a|ene|ane)\b", re.IGNORECASE)
 _WORD = re.compile(r"[^\W\d_][\w-]{2,60}")
 _COMPLEMENT = re.compile(r"\s+(?:for|om|av|i|til|med|mot)(?:\s+[^\W\d_][\w-]{0,40}){1,3}")
 

@@ -262,6 +262,14 @@ def test_a_definite_noun_is_the_compound_the_answer_named() -> None:
     ssu = [Turn("user", "Hvor ofte møtes SSU?"), Turn("assistant", "SSU møtes fire ganger årlig [1].")]
     plain = standalone_question("Hvem sitter i det utvalget?", ssu, topics)  # no compound of "utvalg" named
     assert "det utvalget" in plain and "SSU" in plain
+    # a longer question that points back ("den gruppa") is a follow-up too
+    group = [
+        Turn("user", "Hva har helsefellesskapet rundt St. Olav gjort med utskrivningsklare pasienter?"),
+        Turn("assistant", "Det ble nedsatt en arbeidsgruppe som jobbet med forslag til tiltak [1]."),
+    ]
+    long = "hvem satt i den gruppa, og hvor lenge holdt de på med arbeidet sitt?"
+    assert is_followup(long, topics) and not is_followup("Hvem sitter i Partnerskapsmøtet i Telemark nå?", topics)
+    assert standalone_question(long, group, topics).startswith("hvem satt i arbeidsgruppe")
 
 
 def test_an_equivalence_question_is_recognised() -> None:
