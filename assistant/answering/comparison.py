@@ -19,7 +19,9 @@ from assistant.answering.status import MONTHS
 _CUE = re.compile(
     r"\b(?:forskjell\w{0,4}|skilnad\w{0,4}|ulikhet\w{0,4}|likhet\w{0,4}|sammenlign\w{0,6}|samanlikn\w{0,6}|"
     r"sammenlikn\w{0,6}|skiller|skil seg|skiljer|versus|vs|kontra|motsetning|annerledes|differ\w{0,6}|"
-    r"compare\w{0,2}|difference\w{0,2})\b|\bbåde\b.{1,80}\bog\b|\bhver for seg\b|\bhenholdsvis\b",
+    r"compare\w{0,2}|difference\w{0,2})\b|\bbåde\b.{1,80}\bog\b|\bhver for seg\b|\bhenholdsvis\b|"
+    r"\b(?:fordelt|fordelast|fordeles|fordeling\w{0,2}|ansvarsfordeling\w{0,2}|arbeidsdeling\w{0,2}|"
+    r"forhold\w{0,3})\s+mellom\b",
     re.IGNORECASE,
 )
 # "Hva gjør SSU, og hvem sitter i FSU?": two questions in one, one per side.
@@ -49,7 +51,8 @@ _CUE_PHRASE = re.compile(
     r"(?:forskjell\w{0,4}|skilnad\w{0,4}|ulikhet\w{0,4}|likhet\w{0,4})\s*(?:på|mellom|i)?|"
     r"\b(?:forskjell\w{0,4}|skilnad\w{0,4}|ulikhet\w{0,4})\s+(?:på|mellom)|"
     r"\b(?:sammenlign\w{0,4}|samanlikn\w{0,4}|sammenlikn\w{0,4})(?:\s+med)?|\bskil(?:ler|jer)?\s+seg(?:\s+fra|\s+frå)?|"
-    r"\bi motsetning til|\bversus\b|\bvs\.?|\bkontra\b|\bbåde\b|\bhenholdsvis\b|\bhver for seg\b",
+    r"\bi motsetning til|\bversus\b|\bvs\.?|\bkontra\b|\bbåde\b|\bhenholdsvis\b|\bhver for seg\b|"
+    r"\b(?:fordelt|fordelast|fordeles)\s+mellom\b",
     re.IGNORECASE,
 )
 

@@ -56,6 +56,7 @@ SIDE_K = 3  # passages per side of a comparison
 OUTCOME_GAP = "hva som til slutt ble vedtatt (kildene er forslag)"
 PLANNED_GAP = "hva resultatet ble (kildene sier bare hva som bør eller skal skje)"
 CLAIM_PASSAGES = 10  # passages a status question's claim is looked for in
+STATUS_PASSAGES = 40  # passages of the asked document (all, in most) searched for the sentence that states its status
 # "… en bindende retningslinje?": a document kind after an indefinite article is what the
 # document is compared with, not the document asked about.
 # "vedlegg 1.1", "bilag 2": a numbered attachment; "Hva heter vedlegg 1.1?" asks only its title
@@ -382,7 +383,7 @@ class Engine:
         date = norwegian_date(meta.date)
         try:  # the document's own words about its date or status, among passages the caller may see
             doc_hits = self.retriever.search(
-                f"{question} {date} {meta.status_note}", k=3, filters=replace(filters, doc_id=doc_id)
+                f"{question} {date} {meta.status_note}", k=STATUS_PASSAGES, filters=replace(filters, doc_id=doc_id)
             )
         except HfaError:
             return None
@@ -670,11 +671,18 @@ def _prepend(text: str, lead_citations: list[Citation], draft: Draft) -> Draft:
 def _status_quote(hits: list[Hit], marks: list[str]) -> tuple[Hit, str]:
     """The passage and sentence that state a document's date or status (verbatim), else
     the best passage's first sentence."""
-    wanted = [m.lower() for m in marks if len(m) >= 4]
-    for hit in hits:
+    wanted = {m.strip(".,;:()«»").lower() for m in marks}
+    wanted = {m for m in wanted if len(m) >= 4}
+    best: tuple[int, Hit, str] | None = None
+    for hit in hits:  # the sentence that holds the most of them ("strategi 2025 – 2029", "vedtas av Partnerskapet")
         for unit in passage_units(hit.passage["text"]):
-            if unit.kind != "list" and any(m in unit.text.lower() for m in wanted):
-                return hit, unit.text
+            text = unit.text.lower()
+            score = sum(1 for m in wanted if re.search(rf"(?<!\w){re.escape(m)}(?:en|et|a|ene|er)?(?!\w)", text))
+            score = score if unit.kind != "list" else 0
+            if score and (best is None or score > best[0]):
+                best = (score, hit, unit.text)
+    if best is not None:
+        return best[1], best[2]
     hit = hits[0]
     units = [u for u in passage_units(hit.passage["text"]) if u.kind != "list"]
     return hit, units[0].text if units else hit.passage["text"].split("\n")[0]

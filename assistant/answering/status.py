@@ -17,6 +17,10 @@ _ASKS_DECIDED = re.compile(
     r"godkjende|gjeldende|gjeldande|innført|endelig|endeleg|bindende|bindande|offisiell\w{0,2})\b",
     re.IGNORECASE,
 )
+# "Er innspillet et vedtak?": a noun that asks the same (not "Kan SSU fatte vedtak?")
+_IS_A_DECISION = re.compile(
+    r"^\s*(?:og\s+)?(?:er|var)\b(?:\s+[\w.-]+){0,12}?\s+(?:et|eit)\s+(?:\w+\s+)?vedtak\b", re.IGNORECASE
+)
 _ASKS_PROPOSAL = re.compile(r"\bforslag\w{0,3}\b", re.IGNORECASE)
 # "Er det vedtatt …?", "Gjelder …?": a yes/no question (the verb comes first).
 _YES_NO = re.compile(
@@ -64,7 +68,7 @@ def status_ask(question: str, names_document: bool) -> StatusAsk | None:
     """What a status question asks, or None when the question is not about status.
     ``names_document``: the question names a document (or its kind: "strategien")."""
     yes_no = bool(_YES_NO.match(question))
-    decided = bool(_ASKS_DECIDED.search(question))
+    decided = bool(_ASKS_DECIDED.search(question)) or bool(_IS_A_DECISION.search(question))
     proposal = bool(_ASKS_PROPOSAL.search(question))
     asks = (
         (yes_no and (decided or proposal))

@@ -247,3 +247,9 @@ def test_an_attachment_the_documents_only_name_is_not_answered_from_its_title(en
     assert not content.found and "vedlegg 1.1" in content.answer.split("\n")[0]  # said plainly, first
     title = engine.ask("Hva heter vedlegg 1.4 til retningslinje 1?")
     assert title.found and "Godtgjøring brukerrepresentanter" in title.answer  # its title is in the list
+
+
+def test_a_status_is_cited_to_the_sentence_that_states_it(engine: Engine) -> None:
+    result = engine.ask("Er strategien i Telemark gjeldende?")
+    assert result.found and result.answer.startswith("Ja")
+    assert result.citations[0].quote == "Helsefellesskapets strategi vedtas av Partnerskapet."  # status note's words

@@ -142,6 +142,8 @@ def test_each_side_is_asked_the_same_question() -> None:
         "Hvor mange faglige utvalg finnes i Telemark sammenlignet med "
         "antall fagråd i helsefellesskapet rundt St. Olavs?"
     )
+    shared_out = "Hvordan er ansvaret for retningslinjene fordelt mellom Partnerskapsmøtet og SSU?"  # a cue too
+    assert [s.name for s in comparison_sides(shared_out, topics)] == ["Partnerskapsmøtet", "SSU"]
     sides = comparison_sides(counts, topics)
     assert [side_question(counts, side, sides, topics) for side in sides] == [
         "Hvor mange faglige utvalg finnes Telemark?",
@@ -191,6 +193,9 @@ def test_status_questions_are_recognised() -> None:
     assert status_ask("Når ble strategien vedtatt?", names_document=True) is not None
     assert status_ask("Hvem gjør endelig vedtak på forslag fra FSU?", names_document=False) is None
     assert status_ask("Hvor ofte møtes SSU?", names_document=False) is None
+    noun = status_ask("Er innspillet fra St. Olav et vedtak?", names_document=True)  # the noun asks it too
+    assert noun is not None and noun.asks_decided
+    assert status_ask("Kan SSU fatte vedtak?", names_document=False) is None  # what SSU may do, not a status
 
 
 def test_demands_are_checked_on_the_answer() -> None:
