@@ -45,7 +45,8 @@ _TYPES: list[tuple[str, re.Pattern[str]]] = [
             r"betaler|betalar|tjener|tener|får|penger|pengar|kroner|budsjett)\b|"
             r"\b(?:hva|kva|hvor store?|kor store?) (?:er|var|blir|vert|blei|ble) (?:\w+ ){0,2}?kostnad\w{0,4}\b|"
             r"\bpris(?:en|ar|er)?\b|"
-            r"\blønn\w{0,4}\b|\bhonorar\w{0,3}\b|\bi kroner\b|\bbeløp\w{0,3}\b|"
+            r"\blønn\w{0,4}\b|\bhonorar\w{0,3}\b|\bi kroner\b|"
+            r"\bbeløp\w{0,3}\b|\b(?:hvor|kor) mange (?:kroner|kronar|millioner|millionar)\b|"
             r"\b(?:hva|kva) er \w{0,20}?budsjett\w{0,4}\b|\b(?:hvor|kor) stort er \w{0,20}?budsjett\w{0,4}\b",
             re.IGNORECASE,
         ),

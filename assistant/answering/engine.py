@@ -46,7 +46,7 @@ from assistant.errors import HfaError
 from assistant.guard import personal_data
 from assistant.retrieval.glossary import asked_term, glossary_draft
 from assistant.retrieval.hybrid import Retriever, validate_question
-from indexer.analysis import canonical_spelling
+from indexer.analysis import canonical_spelling, intent_terms, tokenize
 from indexer.sentences import passage_units
 
 log = logging.getLogger(__name__)
@@ -62,6 +62,8 @@ STATUS_PASSAGES = 40  # passages of the asked document (all, in most) searched f
 # "vedlegg 1.1", "bilag 2": a numbered attachment; "Hva heter vedlegg 1.1?" asks only its title
 _ATTACHMENT = re.compile(r"\b(?:vedlegg|vedlegget|bilag|bilaget)\s+(\d{1,3}(?:\.\d{1,3}){0,3})(?![\d.]\d)", re.I)
 _ASKS_TITLE = re.compile(r"\b(?:hva|kva) (?:heter|heiter|kalles|kallast)\b|\btittel\w{0,3}\b", re.IGNORECASE)
+_DIGIT = re.compile(r"\d")
+_MONEY_UNITS = ("kroner", "kr", "millioner", "million", "mill", "prosent", "penger", "beløp", "sum")
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 _PREDICATE = re.compile(r"\b(?:en|et|ei|eit|ein)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
 
@@ -478,6 +480,8 @@ class Engine:
         missing = gaps(demands, quotes, context, evidence, self.topics.known_words())
         if not missing and self._role_elsewhere(question, demands, [c.quote for c in answering]):
             missing.append(TYPE_GAPS["person"])
+        if not missing and demands.answer_type == "amount" and not self._amount_about(question, answering):
+            missing.append(TYPE_GAPS["amount"])  # "15 000 kroner" a year per member, asked of a fee per meeting
         attachment = self._absent_attachment(question)
         if attachment:  # "Hvilke steg beskriver vedlegg 1.1?": the documents list it, it is not among them
             missing.append(self.texts["absent_attachment"].format(attachment=attachment))
@@ -495,6 +499,23 @@ class Engine:
         if len(named) == 1 and sources and not any(p["region"] in named for p in sources):
             missing.append(f"noe om dette for {self.regions[next(iter(named))].name}")
         return missing
+
+    def _amount_about(self, question: str, answering: list[Citation]) -> bool:
+        """Does a quoted sentence with an amount share a word with what the question asks
+        the amount of (its own words, its intents and the thesaurus's words for them), not
+        only a region's name or the unit ("kroner")?"""
+        sentences = [s for c in answering for s in SENTENCE_BREAK.split(c.quote) if _DIGIT.search(s)]
+        if not sentences:
+            return True  # no amount quoted: the type check says so
+        asked = set(tokenize(f"{question} {' '.join(intent_terms(question, self.retriever.intents))}"))
+        asked |= {stem for _, found in self._synonyms(question) for word in found for stem in tokenize(word)}
+        return bool((asked - self._generic_stems()) & set(tokenize(" ".join(sentences))))
+
+    def _generic_stems(self) -> set[str]:
+        """Stems that say where or in what unit, not what: the regions' names and aliases,
+        what the corpus calls a health community, and units of money."""
+        names = [w for r in self.regions.values() for w in (r.name, *r.aliases)]
+        return set(tokenize(" ".join([*names, *self.topics.community_words, *_MONEY_UNITS])))
 
     def _absent_attachment(self, question: str) -> str:
         """The numbered attachment ("vedlegg 1.1") a question asks about when no indexed

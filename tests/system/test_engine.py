@@ -253,3 +253,10 @@ def test_a_status_is_cited_to_the_sentence_that_states_it(engine: Engine) -> Non
     result = engine.ask("Er strategien i Telemark gjeldende?")
     assert result.found and result.answer.startswith("Ja")
     assert result.citations[0].quote == "Helsefellesskapets strategi vedtas av Partnerskapet."  # status note's words
+
+
+def test_an_amount_must_be_the_amount_of_what_is_asked(engine: Engine) -> None:
+    fee = engine.ask("Hvor mange kroner får en brukerrepresentant i Telemark i godtgjørelse per møte?")
+    assert not fee.found and fee.answer.startswith("Dokumentene sier ikke noe beløp")  # 15 000 is the membership
+    member = engine.ask("Hva koster det hver deltakende part i året å være med i helsesamarbeidet i Telemark?")
+    assert member.found and "15 000" in member.answer  # "hva koster" is what the members pay (the intents say so)
