@@ -34,7 +34,7 @@ _TYPES: list[tuple[str, re.Pattern[str]]] = [
             r"\w{0,20}?koordinator)\w{0,6}\b|"
             # who was elected or appointed: a person, not what the documents say of the role
             r"\b(?:hvem|kven) (?:ble|blei|vart|er blitt|har blitt|har vorte) (?:valgt|vald|valt|utnevnt|oppnevnt|"
-            r"ansatt|tilsatt|tilsett)\b|\b(?:hvem|kven) vant\b",
+            r"ansatt|tilsatt|tilsett)\b|\b(?:hvem|kven) (?:vant|stemte|stemde|stemmer|røystar|røysta)\b",
             re.IGNORECASE,
         ),
     ),

@@ -203,6 +203,7 @@ def test_demands_are_checked_on_the_answer() -> None:
     assert demands_of("Hva koster en parkeringsplass?").answer_type == "amount"
     assert demands_of("Hvor mange kroner får en brukerrepresentant per møte?").answer_type == "amount"
     assert demands_of("Får brukerrepresentantene godtgjørelse?").answer_type == "any"  # whether, not how much
+    assert demands_of("Hvem stemte mot forslaget?").answer_type == "person"
     assert demands_of("Hva er telefonnummeret til sekretariatet?").answer_type == "number"
     assert demands_of("Hva er e-postadressen til FSU?").answer_type == "email"
     assert demands_of("Kan en fastlege ringe sykehuset om en pasient?").answer_type == "any"  # whether, not the number
