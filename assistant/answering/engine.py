@@ -60,9 +60,20 @@ STATUS_PASSAGES = 40  # passages of the asked document (all, in most) searched f
 # "… en bindende retningslinje?": a document kind after an indefinite article is what the
 # document is compared with, not the document asked about.
 # "vedlegg 1.1", "bilag 2": a numbered attachment; "Hva heter vedlegg 1.1?" asks only its title
-_ATTACHMENT = re.compile(r"\b(?:vedlegg|vedlegget|bilag|bilaget)\s+(\d{1,3}(?:\.\d{1,3}){0,3})(?![\d.]\d)", re.I)
+_REFERENCE = re.compile(
+    r"\b(?P<kind>vedlegg|vedlegget|bilag|bilaget|retningslinje|retningslinjen|pkt\.?|punkt|punktet|kapittel|kapitlet)"
+    r"\s*(?P<number>\d{1,3}(?:\.\d{1,3}){0,3})(?![\d.]\d)",
+    re.IGNORECASE,
+)
+# "Hva sier …", "Hva står i …", "… etter punkt 13": the content of a numbered text, not its topic
+_ASKS_CONTENT = re.compile(
+    r"\b(?:sier|seier|står|stend|inneholder|inneheld|innholdet|beskriver|skildrar|konkret)\b|"
+    r"\better (?:pkt\.?|punkt)\s*\d",
+    re.IGNORECASE,
+)
 _ASKS_TITLE = re.compile(r"\b(?:hva|kva) (?:heter|heiter|kalles|kallast)\b|\btittel\w{0,3}\b", re.IGNORECASE)
 _DIGIT = re.compile(r"\d")
+_NUMBER = re.compile(r"(?<![\d,.])\d+(?:[,.]\d+)?(?![\d])")
 _MONEY_UNITS = ("kroner", "kr", "millioner", "million", "mill", "prosent", "penger", "beløp", "sum")
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 _PREDICATE = re.compile(r"\b(?:en|et|ei|eit|ein)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
@@ -467,6 +478,9 @@ class Engine:
         answering = draft.citations[: draft.answering] if draft.answering is not None else draft.citations
         sources = _answering_sources(draft, hits)
         quotes = " ".join(c.quote for c in answering)
+        if demands.answer_type in ("amount", "quantity"):  # "Hvor mye av de 5,3 millionene …?": not 5,3 itself
+            for number in set(_NUMBER.findall(question)):
+                quotes = re.sub(rf"(?<![\d,.]){re.escape(number)}(?![\d]|[,.]\d)", " ", quotes)
         if demands.answer_type == "link":  # the address the answer gives from the manifest
             quotes += " " + " ".join(str(p["url"]) for p in sources if p.get("url") and p["url"] in draft.answer)
         # a document's date answers only questions about the document
@@ -518,16 +532,27 @@ class Engine:
         return set(tokenize(" ".join([*names, *self.topics.community_words, *_MONEY_UNITS])))
 
     def _absent_attachment(self, question: str) -> str:
-        """The numbered attachment ("vedlegg 1.1") a question asks about when no indexed
-        section is that attachment (the documents name it, they do not hold it), or ""."""
-        match = _ATTACHMENT.search(question)
+        """The numbered text a question asks the content of ("Hvilke steg beskriver vedlegg
+        1.1?", "Hva sier retningslinje 3?", "Hva står i punkt 13?") when no indexed document,
+        section or attachment has that number (the documents name it, they do not hold it),
+        or "". A question for its title ("Hva heter vedlegg 1.4?") or topic ("Hva handler
+        punkt 11 om?") is answered from the list that names it."""
+        match = _REFERENCE.search(question)
         if match is None or _ASKS_TITLE.search(question):
             return ""
-        name = f"vedlegg {match.group(1)}"
-        for passage in self.retriever.snapshot().passages:
-            if re.search(rf"{re.escape(name)}(?![\d.])", str(passage.get("trail", "")), re.IGNORECASE):
-                return ""
-        return name
+        kind, number = match.group("kind").lower().rstrip("."), match.group("number")
+        passages = self.retriever.snapshot().passages
+        if kind.startswith(("vedlegg", "bilag")):  # an attachment: a section named after it
+            name, where = f"vedlegg {number}", "trail"
+        elif not _ASKS_CONTENT.search(question):
+            return ""
+        elif kind.startswith("retningslinje"):  # a guideline: a document of that title
+            name, where = f"retningslinje {number}", "title"
+        else:  # a numbered point or chapter: a section of that number in some document
+            held = any(str(p.get("section_number", "")) in (number, f"{number}.") for p in passages)
+            return "" if held else f"punkt {number}"
+        pattern = re.compile(rf"{re.escape(name)}(?![\d.])", re.IGNORECASE)
+        return "" if any(pattern.search(str(p.get(where, ""))) for p in passages) else name
 
     def _role_elsewhere(self, question: str, demands: Demands, quotes: list[str]) -> bool:
         """ "Hvem leder PSU?" answered only by a role ("leder") that no quote ties to the

@@ -247,6 +247,12 @@ def test_an_attachment_the_documents_only_name_is_not_answered_from_its_title(en
     assert not content.found and "vedlegg 1.1" in content.answer.split("\n")[0]  # said plainly, first
     title = engine.ask("Hva heter vedlegg 1.4 til retningslinje 1?")
     assert title.found and "Godtgjøring brukerrepresentanter" in title.answer  # its title is in the list
+    guideline = engine.ask("Hva sier retningslinje 3 i samarbeidsavtalen i Telemark om innleggelse i sykehus?")
+    assert not guideline.found and "retningslinje 3" in guideline.answer.split("\n")[0]  # only number 1 is here
+    point = engine.ask("Hva er oppsigelsestiden i samarbeidsavtalen etter punkt 13?")
+    assert not point.found and "punkt 13" in point.answer.split("\n")[0]  # the memo lists its title only
+    own = engine.ask("Hva sier punkt 2.2 i retningslinje 1?")
+    assert own.found  # a section of an indexed document
 
 
 def test_a_status_is_cited_to_the_sentence_that_states_it(engine: Engine) -> None:
@@ -258,5 +264,7 @@ def test_a_status_is_cited_to_the_sentence_that_states_it(engine: Engine) -> Non
 def test_an_amount_must_be_the_amount_of_what_is_asked(engine: Engine) -> None:
     fee = engine.ask("Hvor mange kroner får en brukerrepresentant i Telemark i godtgjørelse per møte?")
     assert not fee.found and fee.answer.startswith("Dokumentene sier ikke noe beløp")  # 15 000 is the membership
+    part = engine.ask("Hvor mye av de 5,3 millionene i samhandlingstilskudd gikk til tiltak for barn og unge i 2024?")
+    assert not part.found  # the only amount quoted is the one the question gave
     member = engine.ask("Hva koster det hver deltakende part i året å være med i helsesamarbeidet i Telemark?")
     assert member.found and "15 000" in member.answer  # "hva koster" is what the members pay (the intents say so)
