@@ -41,6 +41,7 @@ _CLAUSE_SPLIT = re.compile(
     r",?\s+og\s+(?=(?:hva|kva|hvem|kven|hvilke|hvilken|hvor|kor|hvordan|korleis|når)\b)", re.IGNORECASE
 )
 _MONTHS = "(?:" + "|".join(MONTHS) + ")"
+_PREDICATE = re.compile(r"\b(?:en|et|ei|eit|ein)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
 # "X sammenlignet med Y": what follows the cue up to the other side is that side's wording.
 _VERSUS = re.compile(
     r"\b(?:sammenlign\w{0,4}|sammenlikn\w{0,4}|samanlikn\w{0,4}|kontra|versus|i motsetning til)\s+(?:med\s+)?"
@@ -66,7 +67,7 @@ class Side:
 def comparison_sides(question: str, topics: Topics) -> list[Side]:
     """The sides of a comparison question (two or more of one kind), or [] when the
     question compares nothing."""
-    found = topics.find(question)
+    found = [(k, name) for k, name in topics.find(question) if k != "document" or not is_predicate(question, name)]
     every = _every_region(topics)
     if every is not None and every.search(question) and not any(kind == "region" for kind, _ in found):
         return [Side("region", name) for name in topics.region_names]  # "de to helsefellesskapene": each region
@@ -82,6 +83,13 @@ def comparison_sides(question: str, topics: Topics) -> list[Side]:
         if len(names) >= 2 and (cue or kind in ("region", "document")):
             return [Side(kind, name) for name in names[:3]]
     return []
+
+
+def is_predicate(question: str, name: str) -> bool:
+    """ "Er notatet … en gjeldende retningslinje?": a document kind after an indefinite
+    article is what the document is compared with, not a document asked about."""
+    start = question.lower().find(name.lower())
+    return start > 0 and _PREDICATE.search(question[:start]) is not None
 
 
 def _every_region(topics: Topics) -> re.Pattern[str] | None:

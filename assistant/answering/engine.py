@@ -20,6 +20,7 @@ from assistant.answering.comparison import (
     Side,
     asks_equivalent,
     comparison_sides,
+    is_predicate,
     question_parts,
     side_question,
     without_document,
@@ -57,8 +58,6 @@ OUTCOME_GAP = "hva som til slutt ble vedtatt (kildene er forslag)"
 PLANNED_GAP = "hva resultatet ble (kildene sier bare hva som bør eller skal skje)"
 CLAIM_PASSAGES = 10  # passages a status question's claim is looked for in
 STATUS_PASSAGES = 40  # passages of the asked document (all, in most) searched for the sentence that states its status
-# "… en bindende retningslinje?": a document kind after an indefinite article is what the
-# document is compared with, not the document asked about.
 # "vedlegg 1.1", "bilag 2": a numbered attachment; "Hva heter vedlegg 1.1?" asks only its title
 _REFERENCE = re.compile(
     r"\b(?P<kind>vedlegg|vedlegget|bilag|bilaget|retningslinje|retningslinjen|pkt\.?|punkt|punktet|kapittel|kapitlet)"
@@ -76,7 +75,6 @@ _DIGIT = re.compile(r"\d")
 _NUMBER = re.compile(r"(?<![\d,.])\d+(?:[,.]\d+)?(?![\d])")
 _MONEY_UNITS = ("kroner", "kr", "millioner", "million", "mill", "prosent", "penger", "beløp", "sum")
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
-_PREDICATE = re.compile(r"\b(?:en|et|ei|eit|ein)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
 
 
 @dataclass
@@ -438,18 +436,19 @@ class Engine:
         } & set(self.regions)
         ranked = [hit.passage["doc_id"] for hit in hits]
         for kind, name in self.topics.find(question):
-            if kind != "document" or _PREDICATE.search(question[: question.find(name)]):
+            if kind != "document" or is_predicate(question, name):
                 continue
             key = self.topics.key(name)
-            if key:
-                return key
+            if key and (not regions or any(d.id == key and d.region in regions for d in documents)):
+                return key  # "notatet", unless the question names another region than the memo's
             candidates = [d for d in documents if name.lower().startswith(d.kind.lower())]
-            if regions:
-                candidates = [d for d in candidates if d.region in regions] or candidates
+            if regions:  # a kind of another region's document is not what the question is about
+                candidates = [d for d in candidates if d.region in regions]
             if candidates:
                 first = min(candidates, key=lambda d: ranked.index(d.id) if d.id in ranked else len(ranked))
                 return first.id
         pointed = self.retriever.documents_in(question, regions)  # "innspillet fra St. Olavs"
+        pointed = {d.id for d in documents if d.id in pointed and (not regions or d.region in regions)}
         if len(pointed) == 1:
             return next(iter(pointed))
         if regions:

@@ -21,6 +21,12 @@ _ASKS_DECIDED = re.compile(
 _IS_A_DECISION = re.compile(
     r"^\s*(?:og\s+)?(?:er|var)\b(?:\s+[\w.-]+){0,12}?\s+(?:et|eit)\s+(?:\w+\s+)?vedtak\b", re.IGNORECASE
 )
+# "Har helsefellesskapet en vedtatt handlingsplan?": asks what exists, not a document's status
+_HAS_DECIDED = re.compile(
+    r"^\s*(?:og\s+)?(?:har|hadde|fins|finnes)\b(?:\s+[\w.-]+){0,10}?\s+(?:en|et|ei|eit|ein|noen|nokon)\s+"
+    r"(?:vedtatt|vedteke|godkjent|godkjend|gjeldende|gjeldande)\b",
+    re.IGNORECASE,
+)
 _ASKS_PROPOSAL = re.compile(r"\bforslag\w{0,3}\b", re.IGNORECASE)
 # "Er det vedtatt …?", "Gjelder …?": a yes/no question (the verb comes first).
 _YES_NO = re.compile(
@@ -67,6 +73,8 @@ class StatusAsk:
 def status_ask(question: str, names_document: bool) -> StatusAsk | None:
     """What a status question asks, or None when the question is not about status.
     ``names_document``: the question names a document (or its kind: "strategien")."""
+    if _HAS_DECIDED.search(question):  # "Har de en vedtatt handlingsplan?": what they have, not a status
+        return None
     yes_no = bool(_YES_NO.match(question))
     decided = bool(_ASKS_DECIDED.search(question)) or bool(_IS_A_DECISION.search(question))
     proposal = bool(_ASKS_PROPOSAL.search(question))

@@ -268,3 +268,11 @@ def test_an_amount_must_be_the_amount_of_what_is_asked(engine: Engine) -> None:
     assert not part.found  # the only amount quoted is the one the question gave
     member = engine.ask("Hva koster det hver deltakende part i året å være med i helsesamarbeidet i Telemark?")
     assert member.found and "15 000" in member.answer  # "hva koster" is what the members pay (the intents say so)
+
+
+def test_a_status_question_is_about_the_document_of_the_region_it_names(engine: Engine) -> None:
+    # the asker calls the St. Olav consultation reply a memo; the only memo is Telemark's
+    result = engine.ask(
+        "Er notatet fra helsefellesskapet rundt St. Olav om Nasjonal helse- og sykehusplan en gjeldende retningslinje?"
+    )
+    assert result.answer.startswith("Nei – det er et høringsinnspill") and "St. Olavs" in result.answer.split("[1]")[0]

@@ -142,6 +142,8 @@ def test_each_side_is_asked_the_same_question() -> None:
         "Hvor mange faglige utvalg finnes i Telemark sammenlignet med "
         "antall fagråd i helsefellesskapet rundt St. Olavs?"
     )
+    # a document kind after an indefinite article is what the document is compared with, not a side
+    assert comparison_sides("Er notatet fra 2024 en gjeldende retningslinje?", topics) == []
     shared_out = "Hvordan er ansvaret for retningslinjene fordelt mellom Partnerskapsmøtet og SSU?"  # a cue too
     assert [s.name for s in comparison_sides(shared_out, topics)] == ["Partnerskapsmøtet", "SSU"]
     sides = comparison_sides(counts, topics)
@@ -193,6 +195,8 @@ def test_status_questions_are_recognised() -> None:
     assert status_ask("Når ble strategien vedtatt?", names_document=True) is not None
     assert status_ask("Hvem gjør endelig vedtak på forslag fra FSU?", names_document=False) is None
     assert status_ask("Hvor ofte møtes SSU?", names_document=False) is None
+    having = "Har helsefellesskapet rundt St. Olav en vedtatt handlingsplan?"  # what they have, not a status
+    assert status_ask(having, names_document=False) is None
     noun = status_ask("Er innspillet fra St. Olav et vedtak?", names_document=True)  # the noun asks it too
     assert noun is not None and noun.asks_decided
     assert status_ask("Kan SSU fatte vedtak?", names_document=False) is None  # what SSU may do, not a status
