@@ -34,6 +34,8 @@ class DocMeta:
     region: str = "ukjent"
     kind: str = "ukjent"
     issued_by: str = ""
+    sent_to: str = ""  # the addressee a letter or consultation reply names ("Til Helse- og omsorgsdepartementet")
+    sent_by: str = ""  # who sent it, when the document says and it is not the issuer ("Med vennlig hilsen …")
     date: str = ""
     status: str = "ukjent"
     status_note: str = ""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -57,6 +57,7 @@ SIDE_K = 3  # passages per side of a comparison
 OUTCOME_GAP = "hva som til slutt ble vedtatt (kildene er forslag)"
 PLANNED_GAP = "hva resultatet ble (kildene sier bare hva som bør eller skal skje)"
 CLAIM_PASSAGES = 10  # passages a status question's claim is looked for in
+PREFERRED_MARK = 3  # a sentence with the addressee or sender asked for outweighs the date and status words
 STATUS_PASSAGES = 40  # passages of the asked document (all, in most) searched for the sentence that states its status
 # "vedlegg 1.1", "bilag 2": a numbered attachment; "Hva heter vedlegg 1.1?" asks only its title
 _REFERENCE = re.compile(
@@ -72,6 +73,17 @@ _ASKS_CONTENT = re.compile(
 )
 _ASKS_TITLE = re.compile(r"\b(?:hva|kva) (?:heter|heiter|kalles|kallast)\b|\btittel\w{0,3}\b", re.IGNORECASE)
 _DIGIT = re.compile(r"\d")
+# "Til hvem ble innspillet sendt?", "Hvem sendte det?": the addressee, the sender
+_ASKS_ADDRESSEE = re.compile(
+    r"\btil (?:hvem|kven)\b|\b(?:hvem|kven)\b(?:\W+\w+){0,8}?\W+(?:sendt|sendte|send|adressert|retta|rettet)\s+til\b|"
+    r"\bmottaker\w{0,3}\b|\bmottakar\w{0,3}\b|\badressat\w{0,3}\b",
+    re.IGNORECASE,
+)
+_ASKS_SENDER = re.compile(
+    r"\b(?:hvem|kven)\b(?:\W+\w+){0,3}?\W+(?:sendte|sende|signerte|signert|underskrev|skreiv under|skrev under)\b|"
+    r"\bavsender\w{0,3}\b|\bavsendar\w{0,3}\b",
+    re.IGNORECASE,
+)
 _NUMBER = re.compile(r"(?<![\d,.])\d+(?:[,.]\d+)?(?![\d])")
 _MONEY_UNITS = ("kroner", "kr", "millioner", "million", "mill", "prosent", "penger", "beløp", "sum")
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
@@ -400,7 +412,10 @@ class Engine:
             return None
         if not doc_hits:
             return None
-        hit, quote = _status_quote(doc_hits, [date, meta.date[:4], *meta.status_note.split()])
+        preferred = [meta.sent_to] if _ASKS_ADDRESSEE.search(question) else []  # "Til hvem ble det sendt?"
+        preferred += [meta.sent_by] if _ASKS_SENDER.search(question) else []
+        marks = [date, meta.date[:4], *meta.status_note.split()]
+        hit, quote = _status_quote(doc_hits, marks, [p for p in preferred if p])
         status = self.texts.get(f"status_name_{meta.status}", meta.status)
         if meta.status_note:
             status = f"{status} – {meta.status_note}"
@@ -409,6 +424,8 @@ class Engine:
             kind=meta.kind,
             date=f", {date}" if date else "",
             issuer=f", {meta.issued_by}" if meta.issued_by else "",
+            sent=(f", sendt til {meta.sent_to}" if meta.sent_to else "")
+            + (f", sendt av {meta.sent_by}" if meta.sent_by else ""),
             status=status,
         )
         first = lead(ask, meta.status, self.texts)
@@ -713,9 +730,10 @@ def _prepend(text: str, lead_citations: list[Citation], draft: Draft) -> Draft:
     return Draft(f"{text}\n\n{body.answer}", [*lead_citations, *body.citations], draft.found)
 
 
-def _status_quote(hits: list[Hit], marks: list[str]) -> tuple[Hit, str]:
+def _status_quote(hits: list[Hit], marks: list[str], preferred: Sequence[str] = ()) -> tuple[Hit, str]:
     """The passage and sentence that state a document's date or status (verbatim), else
-    the best passage's first sentence."""
+    the best passage's first sentence; a sentence with a ``preferred`` phrase (the
+    addressee a question asks for) first."""
     wanted = {m.strip(".,;:()«»").lower() for m in marks}
     wanted = {m for m in wanted if len(m) >= 4}
     best: tuple[int, Hit, str] | None = None
@@ -723,6 +741,7 @@ def _status_quote(hits: list[Hit], marks: list[str]) -> tuple[Hit, str]:
         for unit in passage_units(hit.passage["text"]):
             text = unit.text.lower()
             score = sum(1 for m in wanted if re.search(rf"(?<!\w){re.escape(m)}(?:en|et|a|ene|er)?(?!\w)", text))
+            score += sum(PREFERRED_MARK for p in preferred if p.lower() in text)
             score = score if unit.kind != "list" else 0
             if score and (best is None or score > best[0]):
                 best = (score, hit, unit.text)

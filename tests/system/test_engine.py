@@ -276,3 +276,11 @@ def test_a_status_question_is_about_the_document_of_the_region_it_names(engine: 
         "Er notatet fra helsefellesskapet rundt St. Olav om Nasjonal helse- og sykehusplan en gjeldende retningslinje?"
     )
     assert result.answer.startswith("Nei – det er et høringsinnspill") and "St. Olavs" in result.answer.split("[1]")[0]
+
+
+def test_whom_a_document_was_sent_to_is_cited_to_its_own_line(engine: Engine) -> None:
+    to = engine.ask("Når ble innspillet fra helsefellesskapet rundt St. Olavs hospital sendt, og til hvem?")
+    assert "sendt til Helse- og omsorgsdepartementet" in to.answer  # manifest sent_to
+    assert to.citations[0].quote.startswith("Til Helse- og omsorgsdepartementet")  # the memo's header line
+    by = engine.ask("Hvem sendte høringsinnspillet fra Telemark i 2022?")
+    assert by.citations[0].quote == "Med vennlig hilsen sekretariatet for Helsefellesskapet i Telemark"
