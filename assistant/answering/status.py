@@ -43,7 +43,7 @@ _EXPLICIT = re.compile(
 _WHEN_WHO = re.compile(
     r"\b(?:når|kva tid|hvilken dato|kva dato|hvilket år|kva år|hvem|kven|hvilke|kva for)\b.{0,160}"
     r"\b(?:vedtatt|vedteke|vedtok|godkjent|godkjend|godkjente|besluttet|utgitt|utgjeve|"
-    r"datert|skrevet|skreiv|skrev|sendt|står bak|"
+    r"datert|skrevet|skreiv|skrev|sendt|sendte|signert|signerte|står bak|"
     r"utarbeidet|utarbeidd|laget|laga|avsender|publisert)\b",
     re.IGNORECASE,
 )
