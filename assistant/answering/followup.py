@@ -179,15 +179,12 @@ def is_followup(question: str, topics: Topics = EMPTY_TOPICS) -> bool:
         return True
     if question.strip().lower().startswith(("og ", "enn ")):
         return True
+    if _POINTED_NOUN.search(question[:MAX_RESOLVE_CHARS]):  # "det arbeidsutvalget": the one just named
+        return True
     if topics.find(question):
         return False
-    # "Hvem sitter der?", a short question that names nothing ("hva går pengene til?"), and
-    # one that points back with a demonstrative and a definite noun ("den gruppa", "det utvalget")
-    return (
-        len(question.split()) <= SHORT_QUESTION
-        or (len(question.split()) <= 10 and bool(_DEICTIC.search(question)))
-        or bool(_POINTED_NOUN.search(question[:MAX_RESOLVE_CHARS]))
-    )
+    # "Hvem sitter der?", and a short question that names nothing ("hva går pengene til?")
+    return len(question.split()) <= SHORT_QUESTION or (len(question.split()) <= 10 and bool(_DEICTIC.search(question)))
 
 
 def standalone_question(question: str, history: Sequence[Turn] | None, topics: Topics = EMPTY_TOPICS) -> str:

@@ -281,6 +281,7 @@ def test_a_definite_noun_is_the_compound_the_answer_named() -> None:
     ]
     long = "hvem satt i den gruppa, og hvor lenge holdt de på med arbeidet sitt?"
     assert is_followup(long, topics) and not is_followup("Hvem sitter i Partnerskapsmøtet i Telemark nå?", topics)
+    assert is_followup("hvem sitter i det arbeidsutvalget da?", topics)  # a known body, pointed back at
     assert standalone_question(long, group, topics).startswith("hvem satt i arbeidsgruppe")
 
 
