@@ -136,7 +136,7 @@ COUNT_WINDOW = 4  # words between a number and what it counts
 # "hvor mange X" counts X; "hvor mye penger" asks for an amount, not a count.
 _COUNTED = re.compile(r"\b(?:hvor|kor) mange\s+([a-zæøå][\w-]{2,30})", re.IGNORECASE)
 _NOT_COUNTED = frozenset({"er", "var", "har", "skal", "kan", "av", "i", "ganger", "gonger", "gang", "prosent"})
-_YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
+YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 # A capitalised word inside the question (not its first word): a name the answer must hold.
 _CAPITALISED = re.compile(r"(?<=\s)([A-ZÆØÅ][a-zæøåäöüé]{2,24}(?:-[A-ZÆØÅa-zæøå]{1,20})?)\b")
 
@@ -209,7 +209,7 @@ def demands_of(question: str) -> Demands:
             if not text[: m.start()].rstrip().endswith((".", "!", "?", ":"))
         )
     )
-    years = tuple(dict.fromkeys(_YEAR.findall(text)))
+    years = tuple(dict.fromkeys(YEAR.findall(text)))
     counted = ""
     if answer_type == "quantity":
         match = _COUNTED.search(text)

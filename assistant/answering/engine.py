@@ -28,6 +28,7 @@ from assistant.answering.comparison import (
 from assistant.answering.demands import (
     SENTENCE_BREAK,
     TYPE_GAPS,
+    YEAR,
     Demands,
     asks_happened,
     demands_of,
@@ -86,7 +87,6 @@ _ASKS_SENDER = re.compile(
 )
 _NUMBER = re.compile(r"(?<![\d,.])\d+(?:[,.]\d+)?(?![\d])")
 _MONEY_UNITS = ("kroner", "kr", "millioner", "million", "mill", "prosent", "penger", "beløp", "sum")
-_YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 
 
 @dataclass
@@ -366,7 +366,7 @@ class Engine:
     def _dated_document(self, question: str, region: str, kind: str | None) -> str:
         """The one document of ``region`` (and ``kind``) dated in a year the question
         names ("Hva sa Telemark i 2022 …"), or ""."""
-        years = set(_YEAR.findall(question))
+        years = set(YEAR.findall(question))
         dated = [
             d.id
             for d in self.retriever.manifest.documents.values()
