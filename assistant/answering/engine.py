@@ -12,6 +12,7 @@ import logging
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import Any
 
 from assistant import guard
@@ -60,7 +61,7 @@ PLANNED_GAP = "hva resultatet ble (kildene sier bare hva som bør eller skal skj
 CLAIM_PASSAGES = 10  # passages a status question's claim is looked for in
 PREFERRED_MARK = 3  # a sentence with the addressee or sender asked for outweighs the date and status words
 STATUS_PASSAGES = 40  # passages of the asked document (all, in most) searched for the sentence that states its status
-# "vedlegg 1.1", "bilag 2": a numbered attachment; "Hva heter vedlegg 1.1?" asks only its title
+# A numbered text a question may ask about: "vedlegg 1.1", "bilag 2", "retningslinje 3", "pkt. 13"
 _REFERENCE = re.compile(
     r"\b(?P<kind>vedlegg|vedlegget|bilag|bilaget|retningslinje|retningslinjen|pkt\.?|punkt|punktet|kapittel|kapitlet)"
     r"\s*(?P<number>\d{1,3}(?:\.\d{1,3}){0,3})(?![\d.]\d)",
@@ -539,13 +540,14 @@ class Engine:
             return True  # no amount quoted: the type check says so
         asked = set(tokenize(f"{question} {' '.join(intent_terms(question, self.retriever.intents))}"))
         asked |= {stem for _, found in self._synonyms(question) for word in found for stem in tokenize(word)}
-        return bool((asked - self._generic_stems()) & set(tokenize(" ".join(sentences))))
+        return bool((asked - self._generic_stems) & set(tokenize(" ".join(sentences))))
 
-    def _generic_stems(self) -> set[str]:
+    @cached_property
+    def _generic_stems(self) -> frozenset[str]:
         """Stems that say where or in what unit, not what: the regions' names and aliases,
         what the corpus calls a health community, and units of money."""
         names = [w for r in self.regions.values() for w in (r.name, *r.aliases)]
-        return set(tokenize(" ".join([*names, *self.topics.community_words, *_MONEY_UNITS])))
+        return frozenset(tokenize(" ".join([*names, *self.topics.community_words, *_MONEY_UNITS])))
 
     def _absent_attachment(self, question: str) -> str:
         """The numbered text a question asks the content of ("Hvilke steg beskriver vedlegg
