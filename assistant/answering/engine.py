@@ -74,7 +74,6 @@ _ASKS_CONTENT = re.compile(
     re.IGNORECASE,
 )
 _ASKS_TITLE = re.compile(r"\b(?:hva|kva) (?:heter|heiter|kalles|kallast)\b|\btittel\w{0,3}\b", re.IGNORECASE)
-_DIGIT = re.compile(r"\d")
 # "Til hvem ble innspillet sendt?", "Hvem sendte det?": the addressee, the sender
 _ASKS_ADDRESSEE = re.compile(
     r"\btil (?:hvem|kven)\b|\b(?:hvem|kven)\b(?:\W+\w+){0,8}?\W+(?:sendt|sendte|send|adressert|retta|rettet)\s+til\b|"
@@ -535,7 +534,7 @@ class Engine:
         """Does a quoted sentence with an amount share a word with what the question asks
         the amount of (its own words, its intents and the thesaurus's words for them), not
         only a region's name or the unit ("kroner")?"""
-        sentences = [s for c in answering for s in SENTENCE_BREAK.split(c.quote) if _DIGIT.search(s)]
+        sentences = [s for c in answering for s in SENTENCE_BREAK.split(c.quote) if _NUMBER.search(s)]
         if not sentences:
             return True  # no amount quoted: the type check says so
         asked = set(tokenize(f"{question} {' '.join(intent_terms(question, self.retriever.intents))}"))
@@ -737,12 +736,12 @@ def _status_quote(hits: list[Hit], marks: list[str], preferred: Sequence[str] = 
     the best passage's first sentence; a sentence with a ``preferred`` phrase (the
     addressee a question asks for) first."""
     wanted = {m.strip(".,;:()«»").lower() for m in marks}
-    wanted = {m for m in wanted if len(m) >= 4}
+    patterns = [re.compile(rf"(?<!\w){re.escape(m)}(?:en|et|a|ene|er)?(?!\w)") for m in wanted if len(m) >= 4]
     best: tuple[int, Hit, str] | None = None
     for hit in hits:  # the sentence that holds the most of them ("strategi 2025 – 2029", "vedtas av Partnerskapet")
         for unit in passage_units(hit.passage["text"]):
             text = unit.text.lower()
-            score = sum(1 for m in wanted if re.search(rf"(?<!\w){re.escape(m)}(?:en|et|a|ene|er)?(?!\w)", text))
+            score = sum(1 for pattern in patterns if pattern.search(text))
             score += sum(PREFERRED_MARK for p in preferred if p.lower() in text)
             score = score if unit.kind != "list" else 0
             if score and (best is None or score > best[0]):
