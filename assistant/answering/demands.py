@@ -225,11 +225,28 @@ def demands_of(question: str) -> Demands:
         role,
         counted,
         years,
-        bool(_NOW_STRONG.search(text)),
+        bool(_NOW_STRONG.search(_asking_text(text))),
         names,
         bool(_OUTCOME.search(text)),
         listed,
     )
+
+
+# "Må vi vente på neste møte, eller …?", "Kan jeg ta det opp på neste møte?": what the
+# asker may or must do (the documents' rules answer it), not what happens next.
+_OWN_PROCEDURE = re.compile(
+    r"^\s*(?:og\s+)?(?:må|kan|skal|bør|får|trenger|burde|kunne|skulle)\s+(?:vi|jeg|man|me|eg|ein)\b", re.IGNORECASE
+)
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
+
+def _asking_text(text: str) -> str:
+    """The sentences that ask: those ending in "?" (all when none does), without the
+    asker's own procedure questions. "Jeg kan ikke stille på neste møte. Hva sier …?"
+    pins no moment; "Når er neste møte?" does."""
+    sentences = [s for s in _SENTENCE_END.split(text) if s.strip()]
+    asking = [s for s in sentences if s.rstrip().endswith("?")] or sentences
+    return " ".join(s for s in asking if not _OWN_PROCEDURE.match(s))
 
 
 def has_answer_type(answer_type: str, text: str, known_words: frozenset[str] = frozenset(), role: str = "") -> bool:

@@ -190,12 +190,15 @@ def is_followup(question: str, topics: Topics = EMPTY_TOPICS) -> bool:
 def standalone_question(question: str, history: Sequence[Turn] | None, topics: Topics = EMPTY_TOPICS) -> str:
     """The question itself when it stands alone; otherwise the question with the topic
     of the conversation made explicit."""
-    if not history or not is_followup(question, topics):
+    if not history:
         return question
     users = [t.content for t in history if t.role == "user"]
     assistants = [t.content for t in history if t.role == "assistant"]
     last_user = users[-1] if users else ""
     last_answer = _CITATION.sub("", assistants[-1]) if assistants else ""
+    ordinal = _ordinal_item(question, last_answer, last_user)
+    if not ordinal and not is_followup(question, topics):
+        return question
 
     if _BARE_WHY.match(question):
         claim = re.split(r"(?<=[.!?])\s", last_answer.strip(), maxsplit=1)[0] if last_answer else last_user
@@ -206,7 +209,7 @@ def standalone_question(question: str, history: Sequence[Turn] | None, topics: T
         topic = (what_about.group("topic") or what_about.group("topic2") or "").strip()
         return _what_about(topic, last_user, topics)
 
-    resolved = _resolve_noun(question, [last_answer, last_user])
+    resolved = ordinal or _resolve_noun(question, [last_answer, last_user])
     if resolved != question:  # the noun names what is asked about; keep only where it was
         places = list(dict.fromkeys(n for k, n in topics.find(f"{last_user} {last_answer}") if k in ("region", "body")))
         places = [p for p in places if p.lower() not in resolved.lower()]
@@ -252,6 +255,59 @@ def _resolve_noun(question: str, earlier: Sequence[str]) -> str:
                 phrase = word.group() + (complement.group() if complement else "")
                 return question[: match.start()] + phrase + question[match.end() :]
     return question
+
+
+# "det siste av dem", "den første", "den siste gruppen": one item of the list just given
+_ORDINAL = re.compile(
+    r"\b(?:(?:den|det|dei|de)\s+(?P<ord>første|fyrste|siste|sistnevnte|førstnevnte|tredje|fjerde|femte)|"
+    r"(?:den|det)\s+(?P<second>andre))"
+    r"(?:\s+(?P<noun>(?!(?:av|om|i|på|for|til|med|er|var|som|da|nå|der|og|så)\b)[a-zæøå]{2,30}))?"
+    r"(?:\s+av\s+(?:dem|dei|de|disse|desse))?\b",
+    re.IGNORECASE,
+)
+_ORDINAL_INDEX = {"første": 0, "fyrste": 0, "førstnevnte": 0, "andre": 1, "tredje": 2, "fjerde": 3, "femte": 4}
+_ITEM_SPLIT = re.compile(r",\s+|;\s+|\n+\s*(?:[-•·*]\s+)?")
+_JOINER = re.compile(r"\s+(?:og|eller|samt)\s+")
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-ZÆØÅ«\d])")
+
+
+def _enumeration(answer: str) -> list[str]:
+    """The items of the first list an answer gives ("… fire pasientgrupper: barn og unge,
+    …, skrøpelige eldre og personer med flere kroniske lidelser"): the part after a colon
+    (else the sentence) split at commas, with the last part split at its last "og"."""
+    sentences = _SENTENCE.split(answer[:MAX_RESOLVE_CHARS].strip())
+    ordered = [s for s in sentences if ":" in s] + [s for s in sentences if ":" not in s]
+    for sentence in ordered:
+        segment = sentence.split(":", 1)[1] if ":" in sentence else sentence
+        parts = [p.strip(" .!?") for p in _ITEM_SPLIT.split(segment.strip()) if p.strip(" .!?")]
+        joiners = list(_JOINER.finditer(parts[-1])) if parts else []
+        if joiners:  # "… skrøpelige eldre og personer med flere kroniske lidelser": the last "og"
+            last, cut = parts[-1], joiners[-1]
+            parts[-1:] = [last[: cut.start()].strip(" .!?"), last[cut.end() :].strip(" .!?")]
+        if len(parts) >= 2:
+            return parts
+    return []
+
+
+def _ordinal_item(question: str, last_answer: str, last_user: str = "") -> str:
+    """ "hva står det om det siste av dem?" after an answer that listed eight areas: the
+    ordinal phrase replaced by that item of the list, or "" when there is none. A noun
+    after the ordinal ("den siste gruppen") must be one the conversation used
+    ("pasientgrupper"): "den første uka" is no item of a list."""
+    match = _ORDINAL.search(question[:MAX_RESOLVE_CHARS])
+    if match is None or not last_answer:
+        return ""
+    if match.group("noun"):
+        head = tokenize(match.group("noun"))
+        earlier = tokenize(f"{last_user} {last_answer}"[:MAX_RESOLVE_CHARS])
+        if len(head) != 1 or not any(stem.endswith(head[0]) for stem in earlier):
+            return ""
+    items = _enumeration(last_answer)
+    word = (match.group("ord") or match.group("second") or "").lower()
+    index = len(items) - 1 if word.startswith("sist") else _ORDINAL_INDEX.get(word, len(items))
+    if not 0 <= index < len(items):
+        return ""
+    return f"{question[: match.start()]}{items[index]}{question[match.end() :]}"
 
 
 _QUESTION_WORDS = re.compile(

@@ -236,6 +236,11 @@ def test_demands_are_checked_on_the_answer() -> None:
     assert demands_of("Når er neste partnerskapsmøte?").now
     assert demands_of("Hvem stoppet forslaget sist?").now and demands_of("Hva ble vedtatt nylig?").now
     assert not demands_of("Når ble retningslinjen sist revidert?").now  # the documents say that
+    # only the sentences that ask pin a moment, and not the asker's own "Må vi …?"
+    assert not demands_of("Jeg kan ikke stille på neste møte. Hva sier retningslinjen om vara?").now
+    assert not demands_of("hvem lager handlingsplanen, ssu eller fsu? need it til neste møte").now
+    assert not demands_of("Må vi vente på neste SSU-møte, eller finnes det en annen vei?").now
+    assert demands_of("Jeg lurer på noe. Skal SSU møtes neste uke?").now
     assert demands_of("Hvem er leder av SSU i 2025?").years == ("2025",)
     # a question after a sentence of context: its first word is no name ("… prosedyre. Hvem …")
     assert demands_of("Vi i Skien har laget et forslag. Hvem tar avgjørelsen?").names == ("Skien",)
@@ -310,3 +315,26 @@ def test_results_so_far_need_a_sentence_that_states_one() -> None:
     assert result_not_said(asked, started)  # an establishment and a plan to share results: no result
     assert not result_not_said(asked, ["Nettverket har gitt færre reinnleggelser."])
     assert not result_not_said("Hvilke resultater skal nettverket måles på?", started)  # not "so far"
+
+
+def test_an_ordinal_points_at_an_item_of_the_list_just_given() -> None:
+    topics = topics_of(CORPUS)
+    areas = [
+        Turn("user", "Hvilke innsatsområder har strategien for Helsefellesskapet i Telemark?"),
+        Turn("assistant", "Strategien har åtte: 7.1 barn og unge, 7.4 skrøpelige eldre og 7.8 felles beredskap [1]."),
+    ]
+    assert standalone_question("hva står det om det siste av dem?", areas, topics).startswith(
+        "hva står det om 7.8 felles beredskap"
+    )
+    assert standalone_question("og den første?", areas, topics).startswith("og 7.1 barn og unge")
+    groups = [
+        Turn("user", "Hvilke pasientgrupper er prioritert?"),
+        Turn("assistant", "Fire grupper: barn og unge, skrøpelige eldre og personer med flere kroniske lidelser."),
+    ]
+    named = standalone_question("hva sier strategien i Telemark om den siste gruppen?", groups, topics)
+    assert named == "hva sier strategien i Telemark om personer med flere kroniske lidelser?"
+    # a noun the conversation never used is no item ("den første uka"); nor is there one without a list
+    week = "Hva gjør fastlegen den første uka etter utskrivning fra Sykehuset Telemark?"
+    assert standalone_question(week, groups, topics) == week
+    plain = [Turn("user", "Hvor ofte møtes SSU?"), Turn("assistant", "SSU møtes fire ganger årlig [1].")]
+    assert "siste" in standalone_question("hva skjedde på det siste?", plain, topics)
