@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from assistant.answering.followup import Topics
 from assistant.answering.status import MONTHS
+from indexer.analysis import tokenize
 
 _CUE = re.compile(
     r"\b(?:forskjell\w{0,4}|skilnad\w{0,4}|ulikhet\w{0,4}|likhet\w{0,4}|sammenlign\w{0,6}|samanlikn\w{0,6}|"
@@ -167,12 +168,18 @@ def side_question(question: str, side: Side, sides: list[Side], topics: Topics |
     return f"{text} {side.name}?"
 
 
-def without_document(question: str, years: Collection[str]) -> str:
+def without_document(
+    question: str, years: Collection[str], titles: Collection[str] = (), keep: Collection[str] = ()
+) -> str:
     """A side's question once the side is filtered to one document (or one kind of one
-    region): the document's date ("fra 18. mars 2022", "(2022)") and "de to" chose the
+    region): the document's date ("fra 18. mars 2022", "(2022)"), the words of its title
+    and kind ("i innspillene til Nasjonal helse- og sykehusplan") and "de to" chose the
     document and no longer tell its sentences apart. Unchanged when nothing would be
-    left to ask."""
+    left to ask. ``keep``: stems that say where, not which document (a region's names)."""
     text = question
+    named = set(tokenize(" ".join(titles))) - set(keep)
+    if named:  # "i innspillene til Nasjonal helse- og sykehusplan": every passage is about it
+        text = _without_title_runs(text, named)
     for year in years:
         day = rf"(?:(?:\d{{1,2}}\.\s*)?{_MONTHS}\s+)?"
         text = re.sub(rf"(?:\b(?:fra|frå|i|av)\s+)?{day}\(?(?<!\d){re.escape(year)}(?!\d)\)?", " ", text)
@@ -181,6 +188,32 @@ def without_document(question: str, years: Collection[str]) -> str:
     if len([w for w in re.findall(r"\w+", text) if len(w) > 3]) < 2:
         return question
     return text[:1].upper() + text[1:]
+
+
+def _without_title_runs(text: str, named: set[str]) -> str:
+    """``text`` without each run of two or more title words (with the small words and
+    numbers between them) that names the document: "innspillene sine til Nasjonal helse-
+    og sykehusplan". A lone title word ("oppgaver") may be what is asked, and stays."""
+    words = text.split()
+    kinds = []
+    for word in words:
+        stems = set(tokenize(word))  # "innspillene": the head of "høringsinnspill"
+        title = bool(stems) and all(s in named or (len(s) >= 4 and any(n.endswith(s) for n in named)) for s in stems)
+        kinds.append("title" if title else "filler" if not stems else "other")
+    kept: list[str] = []
+    index = 0
+    while index < len(words):
+        end = index
+        if kinds[index] == "title":
+            while end < len(words) and kinds[end] != "other":
+                end += 1
+        if sum(1 for kind in kinds[index:end] if kind == "title") >= 2:
+            index = end  # the run names the document
+            continue
+        kept.append(words[index])
+        index += 1
+    joined = " ".join(kept)
+    return f"{joined.rstrip(' ?')}?" if text.rstrip().endswith("?") else joined
 
 
 def _names(text: str, name: str) -> bool:

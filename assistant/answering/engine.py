@@ -305,7 +305,8 @@ class Engine:
                     for d in self.retriever.manifest.documents.values()
                     if d.id == side_filters.doc_id or (d.kind, d.region) == (side_filters.kind, side_filters.region)
                 ]
-                sub = without_document(sub, {d.date[:4] for d in pinned if d.date[:4].isdigit()})
+                years = {d.date[:4] for d in pinned if d.date[:4].isdigit()}
+                sub = without_document(sub, years, [f"{d.title} {d.kind}" for d in pinned], self._generic_stems)
             try:
                 hits = self.retriever.search(sub, k=SIDE_K, filters=side_filters)
             except HfaError:  # a filter the caller may not use, or a document out of sight

@@ -174,6 +174,12 @@ def test_a_side_filtered_to_one_document_drops_the_date_that_chose_it() -> None:
     )
     # nothing left to ask: the question as it was
     assert without_document("Hva er det fra 2024?", {"2024"}) == "Hva er det fra 2024?"
+    # the words that name the document go too, not a lone title word nor the region
+    title = ["Høringsinnspill fra Partnerskapet i Helsefellesskapet i Telemark til Nasjonal helse- og sykehusplan"]
+    long = "Hva sier samarbeidet om fastlegene i innspillene sine til Nasjonal helse- og sykehusplan i 2022 Telemark?"
+    assert without_document(long, {"2022"}, title, {"telemark"}) == "Hva sier samarbeidet om fastlegene Telemark?"
+    lone = "Hva sier Partnerskapet om sekretariatet i Telemark?"
+    assert without_document(lone, {"2022"}, title, {"telemark"}) == lone
 
 
 def test_two_questions_in_one_are_split() -> None:
