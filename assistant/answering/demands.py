@@ -32,9 +32,20 @@ _TYPES: list[tuple[str, re.Pattern[str]]] = [
             r"noverande |sittende )?(?P<role2>leder|leiar|nestleder|"
             r"nestleiar|styreleder|styreleiar|møteleder|møteleiar|kontaktperson|sekretær|direktør|ordfører|ordførar|"
             r"\w{0,20}?koordinator)\w{0,6}\b|"
+            # "Hvem er kommuneoverlegerepresentanten?": the one person in that seat
+            r"\b(?:hvem|kven) (?:er|var) (?:den |no |nå )?\w{0,30}?representanten\b|"
             # who was elected or appointed: a person, not what the documents say of the role
             r"\b(?:hvem|kven) (?:ble|blei|vart|er blitt|har blitt|har vorte) (?:valgt|vald|valt|utnevnt|oppnevnt|"
             r"ansatt|tilsatt|tilsett)\b|\b(?:hvem|kven) (?:vant|stemte|stemde|stemmer|røystar|røysta)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        # "Hvilke kommuner …?": the names of places, not a count or a description
+        "names",
+        re.compile(
+            r"\b(?:hvilke|hvilken|kva for(?: nokre| ein| ei| eit)?) (?:\w+ )?(?:kommuner|kommunar|kommunene|kommunane|"
+            r"kommune|fylker|fylke|byer|byar|helseforetak)\b|\bkva (?:kommunar|kommunane|fylke|byar)\b",
             re.IGNORECASE,
         ),
     ),
@@ -179,7 +190,7 @@ _PERSON_NAME = re.compile(r"(?<=[\s(:,])[A-ZÆØÅ][a-zæøåé]{1,20}(?:[ -][A-
 
 @dataclass(frozen=True)
 class Demands:
-    answer_type: str = "any"  # person | amount | contact | place | date | frequency | duration | quantity | any
+    answer_type: str = "any"  # person | names | amount | contact | place | date | frequency | duration | quantity | any
     role: str = ""  # "hvem leder …": a role the answer may name instead of a person ("leder")
     counted: str = ""  # "hvor mange medlemmer …": the stem of what is counted, which the answer must name
     years: tuple[str, ...] = ()
@@ -256,6 +267,12 @@ def has_answer_type(answer_type: str, text: str, known_words: frozenset[str] = f
         if role_named(role, text):
             return True
         return named_person(text, known_words)
+    if answer_type == "names":  # a capitalised word inside a sentence that no body or region has
+        return any(
+            m.group(1).lower().split("-")[0] not in known_words
+            and not text[: m.start()].rstrip().endswith((".", "!", "?", ":"))
+            for m in _CAPITALISED.finditer(text)
+        )
     pattern = _HAS.get(answer_type)
     return pattern is None or bool(pattern.search(text))
 
@@ -354,6 +371,7 @@ def _one_edit_from(word: str, text: str) -> bool:
 
 TYPE_GAPS = {
     "person": "hvem som har vervet (navn på personer)",
+    "names": "hvilke det gjelder (navnene deres)",
     "amount": "noe beløp i kroner for dette",
     "number": "noe telefon- eller kontonummer for dette",
     "email": "noen e-postadresse for dette",

@@ -271,6 +271,16 @@ def test_demands_are_checked_on_the_answer() -> None:
     assert gaps(patients, "Pasientgruppen får tjenester fra begge nivåer og flere overganger.", "", "", frozenset())
     users = demands_of("Hvor mange brukerrepresentanter sitter i SSU?")
     assert gaps(users, "Det er 2 brukerrepresentanter i Partnerskapet og SSU.", "", "", frozenset()) == []
+    # "Hvilke kommuner …?" wants their names, not what the documents say of municipalities in general
+    which = demands_of("Hvilke kommuner står bak endringsforslagene?")
+    known = frozenset({"sykehuset", "telemark", "hf"})
+    assert gaps(which, "Anbefalt av kommunedirektørene i Bamble, Nome og Skien.", "", "", known) == []
+    assert gaps(which, "Alle 17 kommunene og Sykehuset Telemark HF er med.", "", "", known)
+    assert demands_of("Kva for kommunar er med?").answer_type == "names"
+    assert demands_of("kva gjer kommunane?").answer_type == "any"
+    # the one person in a seat ("representanten") is a name, not the seat
+    seat = demands_of("Hvem er kommuneoverlegerepresentanten i SSU?")
+    assert gaps(seat, "- Kommuneoverlegerepresentant", "", "", known)
 
 
 def test_a_definite_noun_is_the_compound_the_answer_named() -> None:
