@@ -73,6 +73,20 @@ _ASKS_CONTENT = re.compile(
     r"\better (?:pkt\.?|punkt)\s*\d",
     re.IGNORECASE,
 )
+# "SSU vil utarbeide en handlingsdel", "en handlingsplan som utarbeides": a text still to be written
+_TO_BE_WRITTEN = re.compile(
+    r"\b(?:vil|skal|skulle|bør)\s+(?:\w+\s+){0,3}?(?:utarbeide|lage|utforme|skrive)\s+"
+    r"(?:(?:en|et|ei|ein|eit|ny|nytt|nye|egen|eget|eiga)\s+)?(?P<object>\w{4,40})|"
+    r"\b(?P<passive>\w{4,40})\s+(?:som\s+)?(?:skal\s+|vil\s+bli\s+)?(?:utarbeides|lages|utformes|skrives)\b",
+    re.IGNORECASE,
+)
+# "Hvilke tiltak står i handlingsdelen?", "Hva inneholder den?": what is inside a text, not
+# what the documents say about it ("Hva står det om beredskapsplaner?")
+_ASKS_INSIDE = re.compile(
+    r"\b(?:står|stod|stend|sto) (?:\w+ )?i\b|\b(?:inneholder|inneheld|innholdet|innhaldet|konkrete?)\b", re.IGNORECASE
+)
+# "Hva skal handlingsdelen inneholde?" asks what is planned, which the documents may say
+_ASKS_PLANNED = re.compile(r"\b(?:skal|skulle|bør|vil|er tenkt å|planlagt)\b", re.IGNORECASE)
 _ASKS_TITLE = re.compile(r"\b(?:hva|kva) (?:heter|heiter|kalles|kallast)\b|\btittel\w{0,3}\b", re.IGNORECASE)
 # "Til hvem ble innspillet sendt?", "Hvem sendte det?": the addressee, the sender
 _ASKS_ADDRESSEE = re.compile(
@@ -516,6 +530,9 @@ class Engine:
         attachment = self._absent_attachment(question)
         if attachment:  # "Hvilke steg beskriver vedlegg 1.1?": the documents list it, it is not among them
             missing.append(self.texts["absent_attachment"].format(attachment=attachment))
+        unwritten = _not_yet_written(question, [c.quote for c in answering])
+        if unwritten:  # "Hvilke tiltak står i handlingsdelen?": "SSU vil utarbeide en handlingsdel"
+            missing.append(self.texts["not_yet_written"].format(document=unwritten))
         if demands.answer_type != "any" and not near(hits):
             # an amount, a date, a name … of something the documents never name, and
             # nothing close in meaning either ("Hva koster en parkeringsplass?")
@@ -655,6 +672,22 @@ class Engine:
                 p = hit.passage
                 lines.append(f"- {p['title']}, {p['section']} (s. {p['page']})")
         return Result("\n".join(lines), False, [], passages, question)
+
+
+def _not_yet_written(question: str, quotes: list[str]) -> str:
+    """The text a question asks the content of ("Hvilke tiltak står i handlingsdelen?")
+    when the quotes only say it is still to be written ("SSU vil utarbeide en
+    handlingsdel"), or ""."""
+    if not _ASKS_INSIDE.search(question) or _ASKS_TITLE.search(question) or _ASKS_PLANNED.search(question):
+        return ""
+    asked = set(tokenize(question))
+    for quote in quotes:
+        for match in _TO_BE_WRITTEN.finditer(quote):
+            written = match.group("object") or match.group("passive") or ""
+            stems = tokenize(written)
+            if stems and any(stem == a or a.endswith(stem) or stem.endswith(a) for stem in stems for a in asked):
+                return written.lower()
+    return ""
 
 
 def _hospital_names(hospital: str) -> list[str]:

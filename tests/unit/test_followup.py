@@ -15,6 +15,7 @@ from assistant.answering.comparison import (
     without_document,
 )
 from assistant.answering.demands import demands_of, gaps, has_answer_type, meets, result_not_said
+from assistant.answering.engine import _not_yet_written
 from assistant.answering.followup import Topics, is_followup, standalone_question
 from assistant.answering.status import claim, status_ask
 from assistant.domain import Turn
@@ -354,3 +355,14 @@ def test_an_ordinal_points_at_an_item_of_the_list_just_given() -> None:
     assert standalone_question(week, groups, topics) == week
     plain = [Turn("user", "Hvor ofte møtes SSU?"), Turn("assistant", "SSU møtes fire ganger årlig [1].")]
     assert "siste" in standalone_question("hva skjedde på det siste?", plain, topics)
+
+
+def test_the_content_of_a_text_still_to_be_written_is_not_said() -> None:
+    planned = ["SSU vil utarbeide en handlingsdel til strategiplanen med oversikt over tiltak."]
+    assert _not_yet_written("Hvilke konkrete tiltak står i handlingsdelen?", planned) == "handlingsdel"
+    passive = ["SSU skal operasjonalisere strategien i en handlingsplan som utarbeides i samarbeid med FSU."]
+    assert _not_yet_written("Hva inneholder handlingsplanen?", passive) == "handlingsplan"
+    # what is planned for it, what the documents say about a topic, or another text: not this gap
+    assert _not_yet_written("Hva skal handlingsdelen inneholde?", planned) == ""
+    assert _not_yet_written("Hva står det om beredskapsplaner?", ["Kommunene skal utarbeide beredskapsplaner."]) == ""
+    assert _not_yet_written("Hva står i strategien om barn?", planned) == ""
