@@ -102,6 +102,8 @@ _TYPES: list[tuple[str, re.Pattern[str]]] = [
     ("quantity", re.compile(r"\b(?:hvor|kor) (?:mange|mye|mykje|stor\w{0,2})\b|\bantall\w{0,2}\b", re.IGNORECASE)),
 ]
 
+# "… trenger navn", "navnet på": a person's name, not what the documents say of the role
+_ASKS_NAME = re.compile(r"\bnavn(?:et|a|ene)?\b|\bnamn(?:et|a)?\b", re.IGNORECASE)
 # The present or the future: the documents are dated and cannot say what happens next.
 _NOW_STRONG = re.compile(
     r"\bneste\b|\b(?:førstkommende|kommende|forrige|siste|førre) (?:møte\w{0,4}|partnerskapsmøte\w{0,4}|samling\w{0,3}|"
@@ -211,6 +213,8 @@ def demands_of(question: str) -> Demands:
             # "Hvem leder FSU?" may be answered by what the documents say of the role;
             # "Hvem er leder av FSU?" asks for a person.
             role = (groups.get("role") or "")[:3].lower()  # "led", "lei"
+            if _ASKS_NAME.search(text):  # "hvem leder ASU? trenger navn": the role will not do
+                role = ""
             break
     # a capital inside a sentence marks a name; one that starts a sentence ("… prosedyre. Hvem …") does not
     names = tuple(
