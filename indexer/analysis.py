@@ -429,8 +429,13 @@ def intent_pattern(phrases: Iterable[str]) -> re.Pattern[str]:
         parts = canonical_spelling(phrase).lower().split()
         if not parts or not all(re.fullmatch(r"[\w§-]+\*?", part) for part in parts):
             raise ValueError(f"uttrykket {phrase!r} kan bare ha ord, og * til slutt i et ord")
-        alternatives.append(r"\s+".join(re.escape(p[:-1]) + r"\w*" if p.endswith("*") else re.escape(p) for p in parts))
+        joined = _INTENT_GAP.join(re.escape(p[:-1]) + r"\w*" if p.endswith("*") else re.escape(p) for p in parts)
+        alternatives.append(joined)
     return re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)")
+
+
+# "hvem andre sitter", "kven fleire sit": one small word may stand inside a phrase that asks
+_INTENT_GAP = r"\s+(?:(?:andre|flere|fleire|mer|meir|egentlig|eigentleg|da|nå|no|så|også|ellers|elles)\s+)?"
 
 
 def intent_terms(question: str, intents: Sequence[Intent]) -> list[str]:

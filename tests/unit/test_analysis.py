@@ -87,6 +87,9 @@ def test_intent_phrases_match_whole_words_with_starred_endings() -> None:
     assert pattern.search("hva består ssu av") is None  # "bestå* av" is one phrase: words in a row
     assert pattern.search("det består av to") is not None
     assert pattern.search("hvem sitterbrett") is None and pattern.search("ikkemedlem") is None
+    # one small word may stand inside a phrase ("hvem andre sitter"), not any word
+    assert pattern.search("hvem andre sitter der?") and pattern.search("det består egentlig av to")
+    assert pattern.search("hvem i kommunen sitter") is None
 
 
 def test_an_intent_phrase_that_is_no_plain_words_is_rejected() -> None:
