@@ -215,6 +215,15 @@ def standalone_question(question: str, history: Sequence[Turn] | None, topics: T
         places = [p for p in places if p.lower() not in resolved.lower()]
         return f"{resolved.rstrip(' ?')} ({', '.join(places)})?" if places else resolved
 
+    # "Hva heter organet …?" — "Politisk samarbeidsutvalg (PSU)" — "hvem er observatører
+    # der?": the body the answer named is what "der" points at
+    if _ASKS_IDENTITY.search(last_user[:MAX_RESOLVE_CHARS]):
+        named = [n for k, n in topics.find(last_answer) if k == "body" and n.lower() not in last_user.lower()]
+        if named:  # with the body's own region as the conversation named it
+            region = [n for k, n in topics.find(f"{last_user} {last_answer}") if k == "region"]
+            own = [n for n in region if topics.key(n) and topics.key(n) == topics.key(named[0])]
+            return f"{question.rstrip('?').strip()} ({', '.join([named[0], *own[:1]])})?"
+
     # "Hvem sitter der?": the question, with what the conversation was about: the
     # earlier question's own words, and the bodies, regions or documents it or the
     # answer named.
@@ -227,6 +236,12 @@ def standalone_question(question: str, history: Sequence[Turn] | None, topics: T
     return f"{question.rstrip('?').strip()} ({'; '.join(parts)})?"
 
 
+# "Hva heter organet …?", "Hvilket utvalg …?": a question whose answer names the topic
+_ASKS_IDENTITY = re.compile(
+    r"^\s*(?:og\s+)?(?:(?:hva|kva) (?:heter|heiter|kalles|kallast)|(?:hvilket|hvilken|hvilke|kva for)\s+"
+    r"(?:\w+\s+)?(?:organ|utvalg|utval|råd|forum|gruppe|nivå))",
+    re.IGNORECASE,
+)
 _DEFINITE_NOUN = re.compile(
     r"\b(?:det|den|dette|denne|disse|desse|de|dei)\s+(?P<noun>\w{3,40}?(?:et|en|a|ene|ane|ne))\b", re.IGNORECASE
 )

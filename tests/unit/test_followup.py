@@ -368,3 +368,13 @@ def test_the_content_of_a_text_still_to_be_written_is_not_said() -> None:
     assert _not_yet_written("Hva skal handlingsdelen inneholde?", planned) == ""
     assert _not_yet_written("Hva står det om beredskapsplaner?", ["Kommunene skal utarbeide beredskapsplaner."]) == ""
     assert _not_yet_written("Hva står i strategien om barn?", planned) == ""
+
+
+def test_the_body_an_answer_named_is_what_a_follow_up_points_at() -> None:
+    topics = topics_of(CORPUS)
+    named = [
+        Turn("user", "Hva heter organet i St. Olav-samarbeidet som tilsvarer partnerskapsmøtet i Telemark?"),
+        Turn("assistant", "Det heter Politisk samarbeidsutvalg (PSU), på nivå med partnerskapsmøtet [1]."),
+    ]
+    asked = standalone_question("hvem er observatører der?", named, topics)
+    assert asked.startswith("hvem er observatører der (Politisk samarbeidsutvalg") and "Telemark" not in asked
