@@ -104,6 +104,7 @@ _TYPES: list[tuple[str, re.Pattern[str]]] = [
 
 # "… trenger navn", "navnet på": a person's name, not what the documents say of the role
 _ASKS_NAME = re.compile(r"\bnavn(?:et|a|ene)?\b|\bnamn(?:et|a)?\b", re.IGNORECASE)
+_ALTERNATIVES = re.compile(r"\b\w{3,30} eller \w{3,30}\b", re.IGNORECASE)
 # The present or the future: the documents are dated and cannot say what happens next.
 _NOW_STRONG = re.compile(
     r"\bneste\b|\b(?:førstkommende|kommende|forrige|siste|førre) (?:møte\w{0,4}|partnerskapsmøte\w{0,4}|samling\w{0,3}|"
@@ -215,6 +216,9 @@ def demands_of(question: str) -> Demands:
             role = (groups.get("role") or "")[:3].lower()  # "led", "lei"
             if _ASKS_NAME.search(text):  # "hvem leder ASU? trenger navn": the role will not do
                 role = ""
+            elif groups.get("role2") and _ALTERNATIVES.search(text):
+                # "hvem blir leder – kommunen eller sykehuset?": which side, so the rule will do
+                role = groups["role2"][:3].lower()
             break
     # a capital inside a sentence marks a name; one that starts a sentence ("… prosedyre. Hvem …") does not
     names = tuple(

@@ -279,6 +279,9 @@ def test_demands_are_checked_on_the_answer() -> None:
     assert gaps(which, "Alle 17 kommunene og Sykehuset Telemark HF er med.", "", "", known)
     assert demands_of("Kva for kommunar er med?").answer_type == "names"
     assert demands_of("kva gjer kommunane?").answer_type == "any"
+    # "… – kommunen eller sykehuset?": which side, so what the documents say of the role will do
+    sides = demands_of("hvem blir leder i et fsu – kommunen eller sykehuset?")
+    assert sides.answer_type == "person" and sides.role and not demands_of("Hvem er leder av FSU?").role
     # "trenger navn": the role named will not do
     assert demands_of("Hvem leder et FSU?").role and not demands_of("hvem leder ASU? trenger navn").role
     # the one person in a seat ("representanten") is a name, not the seat
