@@ -522,6 +522,8 @@ class Engine:
                     quotes = re.sub(rf"{re.escape(day)}|{re.escape(day.replace('. ', '.', 1))}", " ", quotes)
         context = " ".join(f"{p['title']} {p.get('date', '')} {p.get('trail', '')} {p['text']}" for p in sources)
         evidence = " ".join(f"{h.passage['title']} {h.passage.get('date', '')} {h.passage['text']}" for h in hits)
+        if demands.counted:  # "seks FSU" counts "faglige utvalg": what the abbreviation stands for
+            quotes = self.extractive.spelled_out(quotes)
         missing = gaps(demands, quotes, context, evidence, self.topics.known_words())
         if not missing and self._role_elsewhere(question, demands, [c.quote for c in answering]):
             missing.append(TYPE_GAPS["person"])

@@ -6,7 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from assistant.answering.demands import demands_of, meets
 from assistant.answering.followup import is_followup, standalone_question
+from assistant.answering.generators.extractive import ExtractiveGenerator
 from assistant.domain import Turn
 from assistant.retrieval.hybrid import Glossary
 from indexer.analysis import canonical_spelling, intent_pattern, normalize_question, tokenize
@@ -60,6 +62,16 @@ def test_question_normalisation_handles_odd_unicode() -> None:
     nfd = "mo\u0308tes"  # o + combining diaeresis
     assert normalize_question(f"  Hvor\u00a0ofte {nfd}\u200b SSU?\u00ad ") == "Hvor ofte mötes SSU?"
     assert tokenize("helse\u00adfellesskap") == tokenize("helsefellesskap")
+
+
+def test_a_count_of_an_abbreviated_body_is_a_count_of_what_it_stands_for() -> None:
+    extractive = ExtractiveGenerator(Glossary(load_glossary(CORPUS)), {})
+    counted = demands_of("Hvor mange faglige utvalg finnes i Telemark?")
+    said = "Deltakerne i FSU bidrar. I Helsefellesskapet i Telemark er det etablert seks FSU."
+    assert not meets(counted, said) and meets(counted, extractive.spelled_out(said))
+    assert extractive.spelled_out("SSU og FSU") == (
+        "SSU (strategisk samarbeidsutvalg) og FSU (faglig samarbeidsutvalg)"
+    )
 
 
 def test_glossary_expands_both_ways() -> None:

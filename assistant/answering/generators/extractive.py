@@ -219,10 +219,13 @@ class ExtractiveGenerator(Generator):
 
         ranked = sorted(units, key=lambda u: (-score(u), u.hit_rank))
         best = ranked[0]
-        if wanted.counted and not meets(wanted, best.text):
+        if wanted.counted and not meets(wanted, self.spelled_out(best.text)):
             # "Hvor mange fagråd …": the unit with a number next to what is counted answers,
-            # when near enough (a bare amount or date may be of something else: not promoted)
-            holding = next((u for u in ranked[1:] if u.kind != "list" and meets(wanted, u.text)), None)
+            # when near enough (a bare amount or date may be of something else: not promoted);
+            # "seks FSU" counts "faglige utvalg" as its expansion does
+            holding = next(
+                (u for u in ranked[1:] if u.kind != "list" and meets(wanted, self.spelled_out(u.text))), None
+            )
             if holding is not None and score(holding) >= DEMAND_SHARE * score(best):
                 best = holding
         chosen = [best]
@@ -360,6 +363,17 @@ class ExtractiveGenerator(Generator):
             return f"{abbr} ({terms[abbr].expansion})"
 
         return pattern.sub(replace, text)
+
+    def spelled_out(self, text: str) -> str:
+        """``text`` with every glossary abbreviation followed by what it stands for, at each
+        occurrence ("seks FSU (faglig samarbeidsutvalg)"): for checks, not for readers."""
+        terms = {t.abbr: t.expansion for t in self.glossary.terms}
+        if not terms:
+            return text
+        pattern = re.compile(
+            r"(?<![\w-])(" + "|".join(re.escape(a) for a in sorted(terms, key=len, reverse=True)) + r")(?![\w-])"
+        )
+        return pattern.sub(lambda m: f"{m.group(1)} ({terms[m.group(1)]})", text)
 
     def _abbreviate(self, text: str) -> str:
         by_name = {
