@@ -74,6 +74,11 @@ def test_a_count_of_an_abbreviated_body_is_a_count_of_what_it_stands_for() -> No
     )
 
 
+def test_chat_fillers_carry_no_topic() -> None:
+    assert tokenize("hva legges ut, protokoller osv?") == tokenize("hva legges ut, protokoller?")
+    assert tokenize("hvor mange fsu er det egt? trenger lista asap") == tokenize("hvor mange fsu er det? trenger lista")
+
+
 def test_glossary_expands_both_ways() -> None:
     glossary = Glossary(load_glossary(CORPUS))
     assert glossary.expand("Hvor ofte møtes SSU?").added == ["strategisk samarbeidsutvalg"]

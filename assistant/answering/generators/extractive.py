@@ -35,7 +35,7 @@ if TYPE_CHECKING:  # the engine passes the retriever's glossary in; generators n
 
 LIST_QUESTION = re.compile(
     r"\b(?:hvem (?:som )?(?:sitter|deltar|er med|møter|består|representerer)|hvilke|består\w* av|sammensetning\w*|"
-    r"oppgave\w*|medlem\w*|hva gjør|hvem er representert)\b",
+    r"oppgave\w*|medlem\w*|hva gjør|hvem er representert|lista|listen|liste|oversikt\w*|list)\b",
     re.IGNORECASE,
 )
 _ANAPHOR = re.compile(r"(?:Denne|Dette|Disse|Slike|Desse|Dei)\b")
