@@ -43,7 +43,7 @@ from assistant.answering.followup import Topics, is_followup, standalone_questio
 from assistant.answering.generators.base import Generator
 from assistant.answering.generators.citations import MARKER, cite, validate
 from assistant.answering.generators.extractive import ExtractiveGenerator
-from assistant.answering.status import claim, lead, norwegian_date, status_ask
+from assistant.answering.status import StatusAsk, claim, lead, norwegian_date, status_ask
 from assistant.domain import Citation, Draft, Filters, Hit, Passage, Result, Turn
 from assistant.errors import HfaError
 from assistant.guard import personal_data
@@ -87,6 +87,12 @@ _ASKS_INSIDE = re.compile(
 )
 # "Hva skal handlingsdelen inneholde?" asks what is planned, which the documents may say
 _ASKS_PLANNED = re.compile(r"\b(?:skal|skulle|bør|vil|er tenkt å|planlagt)\b", re.IGNORECASE)
+# "Hvilket kom først?", "Hvilket er eldst?", "hvem sto bak hvert av dem?": of documents compared
+_ASKS_ORDER = re.compile(
+    r"\b(?:kom|var|ble|vart|blei) (?:\w+ )?(?:først|sist)\b|\b(?:eldst|eldste|nyest|nyeste)\b|"
+    r"\b(?:hvem|kven) (?:sto|stod|står) bak\b",
+    re.IGNORECASE,
+)
 _ASKS_TITLE = re.compile(r"\b(?:hva|kva) (?:heter|heiter|kalles|kallast)\b|\btittel\w{0,3}\b", re.IGNORECASE)
 # "Til hvem ble innspillet sendt?", "Hvem sendte det?": the addressee, the sender
 _ASKS_ADDRESSEE = re.compile(
@@ -313,6 +319,7 @@ class Engine:
                 ]
                 if len(same) == 1:
                     side_filters = replace(filters, doc_id=same[0])
+            pinned: list[Any] = []
             if (side_filters.kind, side_filters.doc_id) != (filters.kind, filters.doc_id):
                 pinned = [
                     d
@@ -328,6 +335,17 @@ class Engine:
             all_hits.extend(hits)
             passages.extend(hit.public() for hit in hits)
             intro = self.texts["side_intro"].format(side=side.name)
+            ask = status_ask(question, self._names_document(question))
+            if hits and len(pinned) == 1 and (ask is not None or _ASKS_ORDER.search(question)):
+                # "Hvilket kom først, og hvem sto bak hvert av dem?": each side's document's
+                # date, issuer and status, cited to its own line about them
+                side_status = self._status_lead(
+                    sub, ask or StatusAsk(False, False, False), hits, replace(side_filters, doc_id=pinned[0].id)
+                )
+                if side_status is not None:  # the status line, then the document's own line
+                    line, citation = side_status[0].removesuffix(" [1]"), side_status[1]
+                    parts.append(Draft(f"{intro} {line} «{' '.join(citation.quote.split())}» [1]", [citation]))
+                    continue
             if hits and self.answerable(sub, hits):
                 draft = self.extractive.generate(sub, hits, region_prefix=side.kind != "region")
                 if demands_of(sub).answer_type == "link":

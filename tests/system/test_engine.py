@@ -284,3 +284,22 @@ def test_whom_a_document_was_sent_to_is_cited_to_its_own_line(engine: Engine) ->
     assert to.citations[0].quote.startswith("Til Helse- og omsorgsdepartementet")  # the memo's header line
     by = engine.ask("Hvem sendte høringsinnspillet fra Telemark i 2022?")
     assert by.citations[0].quote == "Med vennlig hilsen sekretariatet for Helsefellesskapet i Telemark"
+
+
+def test_documents_compared_by_date_and_issuer_get_each_ones_status(engine: Engine) -> None:
+    result = engine.ask("Hvilket av høringsinnspillene fra 2022 kom først, Telemarks eller det fra Trøndelag?")
+    telemark, _, trondelag = result.answer.partition("Trøndelag:")
+    assert result.found and "18. mars 2022" in telemark and "30. mars 2022" in trondelag
+    assert {c.doc_id for c in result.citations} == {"telemark-horingsinnspill-2022", "st-olav-innspill-2022"}
+
+
+def test_what_a_text_still_to_be_written_holds_is_not_answered(engine: Engine) -> None:
+    result = engine.ask("Hvilke konkrete tiltak står i handlingsdelen til Telemark-strategien?")
+    assert not result.found and "skal lages" in result.answer
+
+
+def test_which_municipalities_needs_their_names(engine: Engine) -> None:
+    named = engine.ask("Hvilke kommuner står bak endringsforslagene til samarbeidsavtalen i Telemark?")
+    assert named.found and "Bamble" in named.answer
+    unnamed = engine.ask("Hvilke kommuner i Telemark har følgetjeneste for fødende?")
+    assert not unnamed.found and "navnene" in unnamed.answer
