@@ -41,11 +41,21 @@ _TYPES: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
     (
+        # "Hva svarte departementet på innspillet?": another party's reply, after the documents
+        "response",
+        re.compile(
+            r"\b(?:hva|kva|hvordan|korleis) (?:svarte|svara|svarde|responderte|reagerte)\b|\bsvaret (?:fra|frå)\b|"
+            r"\btilbakemeldingen (?:fra|frå)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
         # "Hvilke kommuner …?": the names of places, not a count or a description
         "names",
         re.compile(
             r"\b(?:hvilke|hvilken|kva for(?: nokre| ein| ei| eit)?) (?:\w+ )?(?:kommuner|kommunar|kommunene|kommunane|"
-            r"kommune|fylker|fylke|byer|byar|helseforetak)\b|\bkva (?:kommunar|kommunane|fylke|byar)\b",
+            r"kommune|fylker|fylke|byer|byar|helseforetak|ordførere|ordførarar)\b|"
+            r"\bkva (?:kommunar|kommunane|fylke|byar|ordførarar)\b",
             re.IGNORECASE,
         ),
     ),
@@ -58,6 +68,9 @@ _TYPES: list[tuple[str, re.Pattern[str]]] = [
             r"\bpris(?:en|ar|er)?\b|"
             r"\blønn\w{0,4}\b|\bhonorar\w{0,3}\b|\bi kroner\b|"
             r"\bbeløp\w{0,3}\b|\b(?:hvor|kor) mange (?:kroner|kronar|millioner|millionar)\b|"
+            # "Hvor mye av tilskuddsmidlene …?": a share of the money
+            r"\b(?:hvor|kor) (?:mye|mykje) av (?:de |dei |det )?(?:[\w,.]{1,20} )?(?:\w{0,20}midl\w{0,4}|penge\w{0,3}|"
+            r"million\w{0,4}|\w{0,20}tilskudd\w{0,4}|budsjett\w{0,4})|"
             r"\b(?:hva|kva) er \w{0,20}?budsjett\w{0,4}\b|\b(?:hvor|kor) stort er \w{0,20}?budsjett\w{0,4}\b",
             re.IGNORECASE,
         ),
@@ -145,7 +158,13 @@ _RESULT_SAID = re.compile(
 )
 SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=[A-ZÆØÅ])")
 # "Hva ble resultatet …": what came of something, asked in the past tense.
-_PAST_RESULT = re.compile(r"\b(?:ble|blei|vart|har blitt|er blitt)\s+(?:\w+\s+){0,3}?(?:resultatet|utfallet)\b", re.I)
+_PAST_RESULT = re.compile(
+    r"\b(?:ble|blei|vart|har blitt|er blitt)\s+(?:\w+\s+){0,3}?(?:resultatet|utfallet)\b|"
+    # "Hva viste evalueringen av …?": what an evaluation or survey found
+    r"\b(?:hva|kva) (?:viste|vistes|synte|fant|fann|avdekket|avdekte)\s+(?:\w+\s+){0,2}?(?:evaluering|undersøkels|"
+    r"kartlegging|gjennomgang|analys|rapport)\w*",
+    re.I,
+)
 COUNT_WINDOW = 4  # words between a number and what it counts
 # "hvor mange X" counts X; "hvor mye penger" asks for an amount, not a count.
 _COUNTED = re.compile(r"\b(?:hvor|kor) mange\s+([a-zæøå][\w-]{2,30})", re.IGNORECASE)
@@ -160,6 +179,7 @@ _HAS: dict[str, re.Pattern[str]] = {
         r"\d[\d .\u00a0]{0,12},?-?\s?(?:kr\b|kroner|nok\b|mill\w{0,6}|milliard\w{0,3})|\bkr\.?\s?\d", re.IGNORECASE
     ),
     "number": re.compile(r"(?<!\d)\d{2} ?\d{2} ?\d{2} ?\d{2}(?!\d)|(?<!\d)\d{4}[ .]\d{2}[ .]\d{5}(?!\d)"),
+    "response": re.compile(r"\b(?:svar\w{0,4}|svarte|tilbakemelding\w{0,3}|respons\w{0,3}|reagert\w{0,2})\b", re.I),
     "email": re.compile(r"[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,4}"),
     "link": re.compile(r"https?://\S{1,200}|www\.\S{1,200}|[\w-]{2,63}\.(?:no|com|org|net)\b|@"),
     "place": re.compile(
@@ -193,7 +213,8 @@ _PERSON_NAME = re.compile(r"(?<=[\s(:,])[A-ZÆØÅ][a-zæøåé]{1,20}(?:[ -][A-
 
 @dataclass(frozen=True)
 class Demands:
-    answer_type: str = "any"  # person | names | amount | contact | place | date | frequency | duration | quantity | any
+    # person | response | names | amount | number | email | link | place | date | frequency | duration | quantity | any
+    answer_type: str = "any"
     role: str = ""  # "hvem leder …": a role the answer may name instead of a person ("leder")
     counted: str = ""  # "hvor mange medlemmer …": the stem of what is counted, which the answer must name
     years: tuple[str, ...] = ()
@@ -380,6 +401,7 @@ def _one_edit_from(word: str, text: str) -> bool:
 TYPE_GAPS = {
     "person": "hvem som har vervet (navn på personer)",
     "names": "hvilke det gjelder (navnene deres)",
+    "response": "hva som ble svart (dokumentene har bare det som ble sendt)",
     "amount": "noe beløp i kroner for dette",
     "number": "noe telefon- eller kontonummer for dette",
     "email": "noen e-postadresse for dette",

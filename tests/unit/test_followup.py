@@ -282,6 +282,13 @@ def test_demands_are_checked_on_the_answer() -> None:
     # "… – kommunen eller sykehuset?": which side, so what the documents say of the role will do
     sides = demands_of("hvem blir leder i et fsu – kommunen eller sykehuset?")
     assert sides.answer_type == "person" and sides.role and not demands_of("Hvem er leder av FSU?").role
+    # another party's reply is not in what was sent
+    reply = demands_of("Hva svarte departementet på innspillet fra St. Olavs?")
+    assert reply.answer_type == "response"
+    assert gaps(reply, "Til Helse- og omsorgsdepartementet, Dato 30. mars 2022", "", "", frozenset())
+    # a share of the money is an amount, not a count ("seks FSU" does not answer it)
+    share = demands_of("Hvor mye av de 5,3 millionene gikk til FSU – Barn og unge?")
+    assert share.answer_type == "amount" and gaps(share, "Det er etablert seks FSU.", "", "", frozenset())
     # "trenger navn": the role named will not do
     assert demands_of("Hvem leder et FSU?").role and not demands_of("hvem leder ASU? trenger navn").role
     # the one person in a seat ("representanten") is a name, not the seat
@@ -323,6 +330,7 @@ def test_a_result_is_not_said_by_what_should_happen() -> None:
     assert result_not_said("Hva ble resultatet da stillingene ble evaluert?", planned)
     assert not result_not_said("Hva ble resultatet?", ["Evalueringen viste økt kjennskap."])
     assert not result_not_said("Hvem gjør endelig vedtak?", planned)  # not asking what came of it
+    assert result_not_said("Hva viste evalueringen av de kombinerte stillingene?", planned)  # what it found
     considered = ["Det vurderes også å se på et felles brukerråd for kommuner og sykehus."]
     assert result_not_said("Ble det opprettet et felles brukerråd?", considered)  # did it happen?
     assert not result_not_said("Ble det opprettet et felles brukerråd?", ["Et felles brukerråd ble opprettet."])
