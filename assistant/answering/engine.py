@@ -43,6 +43,7 @@ from assistant.answering.followup import Topics, is_followup, standalone_questio
 from assistant.answering.generators.base import Generator
 from assistant.answering.generators.citations import MARKER, cite, validate
 from assistant.answering.generators.extractive import ExtractiveGenerator
+from assistant.answering.organisation import asks_organisation, organisation_draft
 from assistant.answering.status import StatusAsk, claim, lead, norwegian_date, status_ask
 from assistant.domain import Citation, Draft, Filters, Hit, Passage, Result, Turn
 from assistant.errors import HfaError
@@ -194,6 +195,13 @@ class Engine:
         history = [turn for turn in history or [] if not personal_data(turn.content)]
         standalone = self.standalone(question, history)
         elsewhere = self.uncovered_region(standalone)
+        if not elsewhere and asks_organisation(standalone, self.topics):  # "Hvilke organer har …?"
+            named = self.retriever.regions_in(standalone)
+            regions = [r for r in self.regions if (r in named or not named) and r == (filters.region or r)]
+            organised = organisation_draft(self.retriever, regions, filters, self.texts["organisation_intro"])
+            if organised is not None:
+                draft, found_hits = organised
+                return self._finish(draft, Plan(standalone, found_hits, [hit.public() for hit in found_hits]))
         sides = comparison_sides(standalone, self.topics) if not elsewhere else []
         if len(sides) >= 2:
             return self._compare(standalone, sides, filters)

@@ -303,3 +303,14 @@ def test_which_municipalities_needs_their_names(engine: Engine) -> None:
     assert named.found and "Bamble" in named.answer
     unnamed = engine.ask("Hvilke kommuner i Telemark har følgetjeneste for fødende?")
     assert not unnamed.found and "navnene" in unnamed.answer
+
+
+def test_how_a_community_is_organised_lists_its_bodies_from_the_structure_map(engine: Engine) -> None:
+    result = engine.ask("Hvilke organer har Helsefellesskapet i Telemark?")
+    assert result.found and "Partnerskapsmøtet" in result.answer and "Strategisk samarbeidsutvalg" in result.answer
+    assert "Politisk samarbeidsutvalg" not in result.answer  # the region asked about only
+    assert len(result.citations) >= 3 and all(c.doc_id == "telemark-retningslinje-1" for c in result.citations)
+    both = engine.ask("Hvordan er de to helsefellesskapene organisert?")
+    assert "Politisk samarbeidsutvalg (PSU)" in both.answer and "Partnerskapsmøtet" in both.answer
+    # a body named: about that body, not the overview
+    assert "organisert slik" not in engine.ask("Hvilke nivåer har FSU ansvar for?").answer

@@ -17,6 +17,7 @@ from assistant.answering.comparison import (
 from assistant.answering.demands import demands_of, gaps, has_answer_type, meets, result_not_said
 from assistant.answering.engine import _not_yet_written
 from assistant.answering.followup import Topics, is_followup, standalone_question
+from assistant.answering.organisation import asks_organisation
 from assistant.answering.status import claim, status_ask
 from assistant.domain import Turn
 from indexer.manifest import load_glossary, load_manifest
@@ -389,3 +390,11 @@ def test_the_body_an_answer_named_is_what_a_follow_up_points_at() -> None:
     ]
     asked = standalone_question("hvem er observatører der?", named, topics)
     assert asked.startswith("hvem er observatører der (Politisk samarbeidsutvalg") and "Telemark" not in asked
+
+
+def test_a_question_about_the_organisation_names_no_one_body() -> None:
+    topics = topics_of(CORPUS)
+    assert asks_organisation("Hvilke organer har Helsefellesskapet i Telemark?", topics)
+    assert asks_organisation("Korleis er helsefellesskapet i Trøndelag organisert?", topics)
+    assert not asks_organisation("Hvordan er SSU organisert?", topics)  # one body: its own passages
+    assert not asks_organisation("Hvilke deltidsstillinger skulle bygge bro mellom nivåene?", topics)

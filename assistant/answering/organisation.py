@@ -1,0 +1,106 @@
+"""Answers to "Hvilke organer har helsefellesskapet i Telemark?" and "Hvordan er de to
+helsefellesskapene organisert?": each health community's bodies from the structure map
+(corpus/structure.yaml), top levels first, each with the documents' own words for its
+role, cited. The bodies, their order and the quotes are corpus data; only the Norwegian
+words that ask for the organisation live here.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from assistant.answering.followup import Topics
+from assistant.domain import Citation, Draft, Filters, Hit, as_passage
+from assistant.retrieval.hybrid import Retriever
+from indexer.analysis import fold_for_match
+
+# "hvilke organer", "kva for nivå", "hvordan er … organisert", "organiseringen av helsefellesskapet"
+_ASKS_ORGANISATION = re.compile(
+    r"\b(?:hvilke|kva for|kva) (?:\w+ )?(?:organer|organ|nivåer|nivå)\b|"
+    r"\b(?:hvordan|korleis) er\b(?:\W+\w+){0,8}?\W+(?:organisert|organisera|bygd opp|bygget opp|strukturert)\b|"
+    r"\borganisering(?:en|a)? (?:av|i|til) (?:\w+ )?(?:helsefellesskap\w{0,4}|helsesamarbeid\w{0,3}|"
+    r"samarbeid\w{0,3})\b|"
+    r"\borganisasjonskart\w{0,3}\b|\bmøtestruktur\w{0,3}\b",
+    re.IGNORECASE,
+)
+MAX_DEPTH = 2  # the levels an overview names: the top body, the one below, and the one below that
+ROLE_KINDS = ("rolle", "sammensetning")  # the fact that says what a body is, in this order
+
+
+def asks_organisation(question: str, topics: Topics) -> bool:
+    """Does the question ask how a health community is organised, naming no one body?"""
+    return bool(_ASKS_ORGANISATION.search(question)) and not any(kind == "body" for kind, _ in topics.find(question))
+
+
+def organisation_draft(
+    retriever: Retriever, regions: list[str], filters: Filters, intro: str
+) -> tuple[Draft, list[Hit]] | None:
+    """The bodies of ``regions`` (top levels first), each with its role quoted from the
+    passage that holds it; None when the structure map has none the caller may see.
+    ``intro`` is the Norwegian lead for one region ("{region} er organisert slik:")."""
+    snapshot = retriever.snapshot()
+    data = snapshot.structure or {"regions": {}}
+    visible = [p for p in snapshot.passages if filters.can_see(p)]
+    parts: list[str] = []
+    citations: list[Citation] = []
+    hits: list[Hit] = []
+    for region in regions:
+        bodies = (data["regions"].get(region) or {}).get("bodies") or []
+        lines = []
+        for body in _top_levels(bodies):
+            found = _role(body, visible)
+            if found is None:
+                continue
+            passage, quote = found
+            number = len(citations) + 1
+            citations.append(
+                Citation(
+                    number,
+                    passage["doc_id"],
+                    passage["title"],
+                    passage["section"],
+                    int(passage["page"]),
+                    quote,
+                    passage.get("url", ""),
+                )
+            )
+            if all(hit.passage["id"] != passage["id"] for hit in hits):
+                hits.append(Hit(as_passage(passage), 1.0))
+            lines.append(f"- {body['name']}: «{' '.join(quote.split())}» [{number}]")
+        if lines:
+            meta = retriever.manifest.regions.get(region)
+            parts.append("\n".join([intro.format(region=meta.name if meta else region), *lines]))
+    if not citations:
+        return None
+    return Draft("\n\n".join(parts), citations), hits
+
+
+def _top_levels(bodies: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The bodies at most MAX_DEPTH below a top body, in the map's order."""
+    parent = {body["id"]: body.get("reports_to") for body in bodies}
+
+    def depth(body_id: str) -> int:
+        steps, current = 0, parent.get(body_id)
+        while current and steps <= len(parent):
+            steps, current = steps + 1, parent.get(current)
+        return steps
+
+    return [body for body in bodies if depth(body["id"]) <= MAX_DEPTH]
+
+
+def _role(body: dict[str, Any], passages: list[dict[str, Any]]) -> tuple[dict[str, Any], str] | None:
+    """The passage and quote of the body's first role (else composition) fact."""
+    for kind in ROLE_KINDS:
+        for fact in body.get("facts") or []:
+            if fact.get("kind") != kind:
+                continue
+            citation = fact["citation"]
+            wanted = fold_for_match(citation["quote"])
+            holder = next(
+                (p for p in passages if p["doc_id"] == citation["doc_id"] and wanted in fold_for_match(p["text"])),
+                None,
+            )
+            if holder is not None:
+                return holder, citation["quote"]
+    return None
