@@ -351,7 +351,10 @@ class Engine:
                     sub, ask or StatusAsk(False, False, False), hits, replace(side_filters, doc_id=pinned[0].id)
                 )
                 if side_status is not None:  # the status line, then the document's own line
-                    line, citation = side_status[0].removesuffix(" [1]"), side_status[1]
+                    line, citation, cited = side_status[0].removesuffix(" [1]"), side_status[1], side_status[2][0]
+                    if cited not in all_hits:  # the passage it quotes is among those returned
+                        all_hits.append(cited)
+                        passages.append(cited.public())
                     parts.append(Draft(f"{intro} {line} «{' '.join(citation.quote.split())}» [1]", [citation]))
                     continue
             if hits and self.answerable(sub, hits):

@@ -291,6 +291,8 @@ def test_documents_compared_by_date_and_issuer_get_each_ones_status(engine: Engi
     telemark, _, trondelag = result.answer.partition("Trøndelag:")
     assert result.found and "18. mars 2022" in telemark and "30. mars 2022" in trondelag
     assert {c.doc_id for c in result.citations} == {"telemark-horingsinnspill-2022", "st-olav-innspill-2022"}
+    texts = [" ".join(p["text"].split()) for p in result.passages]  # each quote stands in a passage returned
+    assert all(any(" ".join(c.quote.split()) in t for t in texts) for c in result.citations)
 
 
 def test_what_a_text_still_to_be_written_holds_is_not_answered(engine: Engine) -> None:
