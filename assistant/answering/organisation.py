@@ -11,6 +11,7 @@ import re
 from typing import Any
 
 from assistant.answering.followup import Topics
+from assistant.answering.generators.citations import cite
 from assistant.domain import Citation, Draft, Filters, Hit, as_passage
 from assistant.retrieval.hybrid import Retriever
 from indexer.analysis import fold_for_match
@@ -54,19 +55,10 @@ def organisation_draft(
                 continue
             passage, quote = found
             number = len(citations) + 1
-            citations.append(
-                Citation(
-                    number,
-                    passage["doc_id"],
-                    passage["title"],
-                    passage["section"],
-                    int(passage["page"]),
-                    quote,
-                    passage.get("url", ""),
-                )
-            )
-            if all(hit.passage["id"] != passage["id"] for hit in hits):
-                hits.append(Hit(as_passage(passage), 1.0))
+            hit = next((h for h in hits if h.passage["id"] == passage["id"]), None) or Hit(as_passage(passage), 1.0)
+            if hit not in hits:
+                hits.append(hit)
+            citations.append(cite(number, hit, quote))
             lines.append(f"- {body['name']}: «{' '.join(quote.split())}» [{number}]")
         if lines:
             meta = retriever.manifest.regions.get(region)
