@@ -300,6 +300,8 @@ class Engine:
         all_hits: list[Hit] = []
         passages: list[dict[str, Any]] = []
         all_named: list[str] = []  # bodies the first answered side names
+        ask = status_ask(question, self._names_document(question))  # of each side's document
+        asks_order = bool(_ASKS_ORDER.search(question))  # "Hvilket kom først?"
         for side in sides:
             sub = side_question(question, side, sides, self.topics)
             side_filters = filters
@@ -343,8 +345,7 @@ class Engine:
             all_hits.extend(hits)
             passages.extend(hit.public() for hit in hits)
             intro = self.texts["side_intro"].format(side=side.name)
-            ask = status_ask(question, self._names_document(question))
-            if hits and len(pinned) == 1 and (ask is not None or _ASKS_ORDER.search(question)):
+            if hits and len(pinned) == 1 and (ask is not None or asks_order):
                 # "Hvilket kom først, og hvem sto bak hvert av dem?": each side's document's
                 # date, issuer and status, cited to its own line about them
                 side_status = self._status_lead(
