@@ -45,7 +45,7 @@ from assistant.answering.generators.citations import MARKER, cite, validate
 from assistant.answering.generators.extractive import ExtractiveGenerator
 from assistant.answering.organisation import asks_organisation, organisation_draft
 from assistant.answering.status import StatusAsk, claim, lead, norwegian_date, status_ask
-from assistant.domain import Citation, Draft, Filters, Hit, Passage, Result, Turn
+from assistant.domain import Citation, Draft, Filters, Hit, Passage, Result, Turn, as_passage
 from assistant.errors import HfaError
 from assistant.guard import personal_data
 from assistant.retrieval.glossary import asked_term, glossary_draft
@@ -94,6 +94,10 @@ _ASKS_ORDER = re.compile(
     r"\b(?:hvem|kven) (?:sto|stod|står) bak\b",
     re.IGNORECASE,
 )
+# "Hvem sender avtalene inn?": who, of any kind (a body, a role, a person)
+_ASKS_WHO = re.compile(r"(?<!\w)(?:hvem|kven)(?!\w)", re.IGNORECASE)
+# a passage that opens with a list item has no sentence of its own to say whose list it is
+_OPENS_WITH_ITEM = re.compile(r"\s{0,40}[-•●·▪*]\s")
 _ASKS_TITLE = re.compile(r"\b(?:hva|kva) (?:heter|heiter|kalles|kallast)\b|\btittel\w{0,3}\b", re.IGNORECASE)
 # "Til hvem ble innspillet sendt?", "Hvem sendte det?": the addressee, the sender
 _ASKS_ADDRESSEE = re.compile(
@@ -245,6 +249,17 @@ class Engine:
         found = plan.found
         if plan.demands is not None and plan.demands.answer_type == "link":
             draft = self._with_source_link(draft, plan.hits)
+        passages = plan.passages
+        owner = self._list_owner(plan.standalone, draft, plan.hits) if plan.demands is not None else None
+        if owner is not None:  # "Hvem sender avtalene inn?" answered by an item: whose list it is, first
+            owner_hit, sentence = owner
+            prefix = (
+                self.texts["region_prefix"].format(region_name=self.regions[region].name)
+                if (region := owner_hit.passage["region"]) in self.regions and len(self.regions) > 1
+                else ""
+            )
+            draft = _prepend(f"{prefix}{sentence} [1]", [cite(1, owner_hit, sentence)], draft)
+            passages = [*passages, owner_hit.public()]
         missing = self.answer_gaps(plan.standalone, plan.demands, draft, plan.hits) if plan.demands is not None else []
         if missing:
             if any(gap.startswith("noe om ") for gap in missing):  # another year, place or name: not here
@@ -254,7 +269,38 @@ class Engine:
             found = False
         if plan.lead:
             draft = _prepend(plan.lead, plan.lead_citations, draft)
-        return Result(draft.answer, found, draft.citations, plan.passages, plan.standalone, replaced=replaced)
+        return Result(draft.answer, found, draft.citations, passages, plan.standalone, replaced=replaced)
+
+    def _list_owner(self, question: str, draft: Draft, hits: list[Hit]) -> tuple[Hit, str] | None:
+        """A "who" question answered by items of a list that opens a subsection
+        ("3.1 Oppgaver": "- Innsending av avtaler …"): the list says what is done, the
+        section above it says by whom ("Sekretariatfunksjonen … ivaretas av
+        samhandlingskoordinatorene."). That section's first sentence, with its passage."""
+        if not _ASKS_WHO.search(question) or not draft.citations:
+            return None
+        first = draft.citations[0]
+        cited = next(
+            (h.passage for h in hits if (h.passage["doc_id"], h.passage["section"]) == (first.doc_id, first.section)),
+            None,
+        )
+        path = str(cited.get("section_path") or "") if cited is not None else ""
+        if cited is None or " › " not in path or not _OPENS_WITH_ITEM.match(cited["text"]):
+            return None
+        above = path.rsplit(" › ", 1)[0]
+        owner = next(
+            (
+                p
+                for p in self.retriever.snapshot().passages
+                if p["doc_id"] == first.doc_id and p.get("section_path") == above
+            ),
+            None,
+        )
+        if owner is None:
+            return None
+        sentence = next((u.text for u in passage_units(owner["text"]) if u.kind == "sentence"), "")
+        if not sentence or any(sentence in c.quote for c in draft.citations):
+            return None
+        return Hit(as_passage(owner), 0.0), sentence
 
     # -- what other answering services (drafts) use ------------------------------------
     def checked(self, draft: Draft, question: str, hits: list[Hit]) -> Draft | None:
@@ -370,7 +416,7 @@ class Engine:
             parts.append(Draft(f"{intro} {self.texts['side_missing'].format(side=side.name)}", []))
         if not any(part.citations for part in parts):
             return self.refusal(question, all_hits, passages)
-        answer, citations = _merge(parts)
+        answer, citations = _merge(parts, self.extractive)
         return Result(answer, True, citations, passages, question)
 
     def _answer_parts(self, question: str, parts: list[str], hits: list[Hit], filters: Filters) -> Result:
@@ -405,7 +451,7 @@ class Engine:
         passages = [hit.public() for hit in all_hits]
         if not any(d.citations for d in drafts):
             return self.refusal(question, all_hits, passages)
-        answer, citations = _merge(drafts)
+        answer, citations = _merge(drafts, self.extractive)
         return Result(answer, found, citations, passages, question)
 
     def _dated_document(self, question: str, region: str, kind: str | None) -> str:
@@ -773,16 +819,16 @@ def _renumber(draft: Draft, offset: int) -> Draft:
     return Draft(answer, citations, draft.found)
 
 
-def _merge(parts: list[Draft]) -> tuple[str, list[Citation]]:
+def _merge(parts: list[Draft], extractive: ExtractiveGenerator) -> tuple[str, list[Citation]]:
     """Drafts side by side, their citations numbered on from one another; a passage
-    cited twice keeps its first number."""
+    cited twice keeps its first number. One closing line of abbreviations for all."""
     texts: list[str] = []
     citations: list[Citation] = []
     for part in parts:
         part = _renumber(part, len(citations))
-        texts.append(part.answer)
+        texts.append(extractive.without_abbreviations(part.answer))
         citations.extend(part.citations)
-    return "\n\n".join(texts), citations
+    return extractive.expand_abbreviations("\n\n".join(texts)), citations
 
 
 def _answering_sources(draft: Draft, hits: list[Hit]) -> list[Passage]:

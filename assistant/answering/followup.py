@@ -198,7 +198,9 @@ def standalone_question(question: str, history: Sequence[Turn] | None, topics: T
     last_answer = _CITATION.sub("", assistants[-1]) if assistants else ""
     ordinal = _ordinal_item(question, last_answer, last_user)
     if not ordinal and not is_followup(question, topics):
-        return question
+        # "Hvem sitter i sekretariatet der?" names a body, but "der" is the place talked about
+        pointed = _pointed_region(question, f"{last_user} {last_answer}", topics)
+        return f"{question.rstrip(' ?')} ({pointed})?" if pointed else question
 
     if _BARE_WHY.match(question):
         claim = re.split(r"(?<=[.!?])\s", last_answer.strip(), maxsplit=1)[0] if last_answer else last_user
@@ -220,8 +222,8 @@ def standalone_question(question: str, history: Sequence[Turn] | None, topics: T
     if _ASKS_IDENTITY.search(last_user[:MAX_RESOLVE_CHARS]):
         named = [n for k, n in topics.find(last_answer) if k == "body" and n.lower() not in last_user.lower()]
         if named:  # with the body's own region as the conversation named it
-            region = [n for k, n in topics.find(f"{last_user} {last_answer}") if k == "region"]
-            own = [n for n in region if topics.key(n) and topics.key(n) == topics.key(named[0])]
+            said = [n for k, n in topics.find(f"{last_user} {last_answer}") if k == "region"]
+            own = [n for n in said if topics.key(n) and topics.key(n) == topics.key(named[0])]
             return f"{question.rstrip('?').strip()} ({', '.join([named[0], *own[:1]])})?"
 
     # "Hvem sitter der?": the question, with what the conversation was about: the
@@ -236,6 +238,17 @@ def standalone_question(question: str, history: Sequence[Turn] | None, topics: T
     return f"{question.rstrip('?').strip()} ({'; '.join(parts)})?"
 
 
+def _pointed_region(question: str, conversation: str, topics: Topics) -> str:
+    """The region the conversation was about, when a question points there ("der",
+    "deres") without naming a region of its own."""
+    if not _THERE.search(question[:MAX_RESOLVE_CHARS]) or any(k == "region" for k, _ in topics.find(question)):
+        return ""
+    regions = [name for kind, name in topics.find(conversation[:MAX_RESOLVE_CHARS]) if kind == "region"]
+    return regions[0] if regions else ""
+
+
+# "der", "deres", "hos dem": the place the conversation is about (not "der som", a clause)
+_THERE = re.compile(r"\b(?:der|dit|deres|deira|hos dem|hos dei)\b(?!\s+(?:som|det|de|dei)\b)", re.IGNORECASE)
 # "Hva heter organet …?", "Hvilket utvalg …?": a question whose answer names the topic
 _ASKS_IDENTITY = re.compile(
     r"^\s*(?:og\s+)?(?:(?:hva|kva) (?:heter|heiter|kalles|kallast)|(?:hvilket|hvilken|hvilke|kva for)\s+"

@@ -33,7 +33,8 @@ def test_short_cited_answer_with_region_and_expanded_abbreviation(engine: Engine
     result = engine.ask("Hvor ofte møtes SSU?")
     assert result.found and "møtes fire ganger årlig" in result.answer
     assert result.answer.startswith("Helsefellesskapet i Telemark:")
-    assert "SSU (strategisk samarbeidsutvalg)" in result.answer and "[1]" in result.answer
+    assert "SSU er operative ledermøter" in result.answer and "[1]" in result.answer  # the quote as written
+    assert "\n\nForkortelser: SSU = strategisk samarbeidsutvalg" in result.answer
     first = result.citations[0]
     assert first.doc_id == "telemark-retningslinje-1" and first.page == 2 and first.section.startswith("2.2")
     assert_quotes_verbatim(result)
@@ -316,3 +317,21 @@ def test_how_a_community_is_organised_lists_its_bodies_from_the_structure_map(en
     assert "Politisk samarbeidsutvalg (PSU)" in both.answer and "Partnerskapsmøtet" in both.answer
     # a body named: about that body, not the overview
     assert "organisert slik" not in engine.ask("Hvilke nivåer har FSU ansvar for?").answer
+
+
+def test_who_does_an_item_of_a_task_list_is_said_by_the_section_above_it(engine: Engine) -> None:
+    result = engine.ask("Hvem har som jobb å sende avtalene inn til direktoratet i Telemark?")
+    assert result.found and "ivaretas av samhandlingskoordinatorene" in result.answer
+    assert "Innsending av avtaler til Helsedirektoratet" in result.answer
+    owner, item = result.citations[0], result.citations[1]
+    assert owner.section.startswith("3 Sekretariatfunksjon") and item.section.startswith("3.1")
+    assert_quotes_verbatim(result)
+    # what, not who: the list alone
+    assert "samhandlingskoordinatorene." not in engine.ask("Hva gjør sekretariatet i Telemark?").answer.split("\n")[0]
+
+
+def test_a_comparison_asks_each_region_in_its_own_names(engine: Engine) -> None:
+    result = engine.ask(
+        "Hvor mange faglige utvalg er det i Telemark sammenlignet med helsefellesskapet rundt St. Olav?"
+    )
+    assert "seks FSU" in result.answer and "5 ulike fagrådene" in result.answer

@@ -50,6 +50,18 @@ def test_followups_use_the_corpus_bodies_and_regions() -> None:
     )
 
 
+def test_there_points_at_the_region_the_conversation_was_about() -> None:
+    topics = topics_of(CORPUS)
+    history = [
+        Turn("user", "Hvilke organer har helsefellesskapet mellom St. Olavs hospital og kommunene?"),
+        Turn("assistant", "Politisk samarbeidsutvalg (PSU) og Administrativt samarbeidsutvalg (ASU) [1]."),
+    ]
+    asked = standalone_question("Hvem sitter i sekretariatet der?", history, topics)
+    assert asked.startswith("Hvem sitter i sekretariatet der (") and "Olav" in asked
+    # a region of its own: the question stands alone
+    assert standalone_question("Hvem sitter i sekretariatet i Telemark?", history, topics).endswith("Telemark?")
+
+
 def test_another_region_is_asked_about_its_counterpart_body() -> None:
     manifest = load_manifest(CORPUS)
     topics = Topics.from_corpus(

@@ -34,7 +34,8 @@ if TYPE_CHECKING:  # the engine passes the retriever's glossary in; generators n
     from assistant.retrieval.hybrid import Glossary
 
 LIST_QUESTION = re.compile(
-    r"\b(?:hvem (?:som )?(?:sitter|deltar|er med|møter|består|representerer)|hvilke|består\w* av|sammensetning\w*|"
+    r"\b(?:hvem (?:som )?(?:(?:skal|kan|må|bør) )?(?:sitter|sitte|deltar|delta|er med|være med|møter|møte|består|"
+    r"representerer|representere)|hvilke|består\w* av|sammensetning\w*|"
     r"oppgave\w*|medlem\w*|hva gjør|hvem er representert|lista|listen|liste|oversikt\w*|list)\b",
     re.IGNORECASE,
 )
@@ -246,6 +247,7 @@ class ExtractiveGenerator(Generator):
                     unit.kind == "sentence"
                     and unit.hit_rank == best.hit_rank  # context from the same passage only
                     and score(unit) >= CONTEXT_SHARE * score(best)
+                    and not unit.text.rstrip().endswith("?")  # the document's own question is no context
                     and all(unit.text not in c.text for c in chosen)
                 ):
                     chosen.append(unit)
@@ -343,26 +345,37 @@ class ExtractiveGenerator(Generator):
         return self.texts["status_mark"].format(status_note=note)
 
     def expand_abbreviations(self, text: str) -> str:
-        """Spell out each glossary abbreviation the first time it appears (in one pass,
-        so an inserted expansion is never expanded again), and name the abbreviation
-        after a spelled-out name the first time ("Strategisk samarbeidsutvalg (SSU)"):
-        readers ask and search by the short name."""
-        text = self._abbreviate(text)
+        """Name the abbreviation after a spelled-out name the first time
+        ("Strategisk samarbeidsutvalg (SSU)": readers ask and search by the short name),
+        and say what the text's other abbreviations stand for in a closing line
+        ("Forkortelser: KS = Kommunesektorens organisasjon."), so the quoted sentences
+        stay as the documents wrote them."""
+        text = self._abbreviate(self.without_abbreviations(text))
+        note = self._abbreviation_note(text)
+        return f"{text}\n\n{note}" if note else text
+
+    def without_abbreviations(self, text: str) -> str:
+        """``text`` without the closing line ``expand_abbreviations`` added."""
+        head, sep, tail = text.rpartition("\n\n")
+        return head if sep and tail.startswith(self._note_prefix) else text
+
+    @property
+    def _note_prefix(self) -> str:
+        return self.texts["abbreviations"].split("{", 1)[0]
+
+    def _abbreviation_note(self, text: str) -> str:
         terms = {t.abbr: t for t in self.glossary.terms if t.expand and t.expansion.lower() not in text.lower()}
         if not terms:
-            return text
+            return ""
         # "(FSU)" already follows its expansion in the documents' own wording: leave it.
         pattern = re.compile(r"(?<![\w(-])(" + "|".join(re.escape(a) for a in terms) + r")(?![\w)-])")
-        done: set[str] = set()
-
-        def replace(match: re.Match[str]) -> str:
-            abbr = match.group(1)
-            if abbr in done:
-                return abbr
-            done.add(abbr)
-            return f"{abbr} ({terms[abbr].expansion})"
-
-        return pattern.sub(replace, text)
+        named = dict.fromkeys(match.group(1) for match in pattern.finditer(text))
+        if not named:
+            return ""
+        listed = "; ".join(
+            self.texts["abbreviation"].format(abbr=abbr, expansion=terms[abbr].expansion) for abbr in named
+        )
+        return self.texts["abbreviations"].format(terms=listed)
 
     def spelled_out(self, text: str) -> str:
         """``text`` with every glossary abbreviation followed by what it stands for, at each
@@ -424,7 +437,7 @@ def _fill_gaps(chosen: list[_Unit], sentences: list[_Unit]) -> list[_Unit]:
     for first, second in pairwise(chosen):
         if first in sentences and second in sentences:
             i, j = sentences.index(first), sentences.index(second)
-            if j - i == 2:
+            if j - i == 2 and not sentences[i + 1].text.rstrip().endswith("?"):
                 filled.insert(filled.index(second), sentences[i + 1])
     return filled
 
