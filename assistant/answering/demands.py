@@ -55,7 +55,10 @@ _TYPES: list[tuple[str, re.Pattern[str]]] = [
         re.compile(
             r"\b(?:hvilke|hvilken|kva for(?: nokre| ein| ei| eit)?) (?:\w+ )?(?:kommuner|kommunar|kommunene|kommunane|"
             r"kommune|fylker|fylke|byer|byar|helseforetak|ordførere|ordførarar)\b|"
-            r"\bkva (?:kommunar|kommunane|fylke|byar|ordførarar)\b",
+            r"\bkva (?:kommunar|kommunane|fylke|byar|ordførarar)\b|"
+            # "Kan du liste opp alle de 22 kommunene?", "nevn kommunene"
+            r"\b(?:liste|list|lista|ramse|nevn|nemn)\w{0,2}\s+(?:opp\s+)?(?:alle\s+)?(?:de\s+|dei\s+)?(?:\d{1,3}\s+)?"
+            r"(?:kommunene|kommunane|kommuner|kommunar|ordførerne|ordførarane)\b",
             re.IGNORECASE,
         ),
     ),
@@ -107,6 +110,16 @@ _TYPES: list[tuple[str, re.Pattern[str]]] = [
         re.compile(
             r"\b(?:hvilken|kva) dato\b|\bdatoen\b|\bklokka\b|\bklokken\b|\bkl\.|\btidspunkt\w{0,3}\b|"
             r"\b\w{0,14}frist\w{0,4}\b|\bdeadline\w{0,2}\b|\båpningstid\w{0,3}\b|\binnen hvor\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        # "Når ble X innført?", "Kva tid vart det starta?": when something happened, a year or a date
+        "time",
+        re.compile(
+            r"\b(?:når|hva tid|kva tid|hvilket år|hva år|kva år|hvilken måned|kva månad)\s+(?:ble|vart|blei|var|kom)\s+"
+            r"(?:\w+\s+){0,5}?(?:innført|innførd|etablert|etablert|starta|startet|oppretta|opprettet|slått|slegne|"
+            r"laget|laga|vedtatt|vedteke|bestemt|avgjort|innført|tatt i bruk|teke i bruk|gjennomført|avvikla|avviklet)\b",
             re.IGNORECASE,
         ),
     ),
@@ -186,6 +199,11 @@ _HAS: dict[str, re.Pattern[str]] = {
         r"\b(?:rom|møterom|sal|auditorium|adresse)\s\w{0,20}\s?\d|\b\d{4}\s[A-ZÆØÅ][a-zæøå]+|"
         r"\b[A-ZÆØÅ]\w+(?:gata|gate|veien|vegen|vei|veg)\s\d",
     ),
+    "time": re.compile(
+        r"(?<!\d)(?:19|20)\d{2}(?!\d)|\b\d{1,2}\.\s?(?:januar|februar|mars|april|mai|juni|juli|august|september|"
+        r"oktober|november|desember)\b",
+        re.IGNORECASE,
+    ),
     "date": re.compile(
         r"\b\d{1,2}\.\s?(?:januar|februar|mars|april|mai|juni|juli|august|september|oktober|november|desember)\b|"
         r"\b\d{1,2}\.\d{1,2}\.(?:\d{2,4})?|\bkl\.?\s?\d|\b(?:innen|senest|før)\s\d",
@@ -222,6 +240,9 @@ class Demands:
     names: tuple[str, ...] = ()
     outcome: bool = False  # what was finally decided: not in a proposal
     listed: int = 0  # "Hva heter de fem fagrådene?": how many things the answer must name
+    # "Hvor mange møter hadde FSU i 2024?": a count of what happened that year, which a
+    # rule in a document of that year ("møtes minimum fire ganger i året") does not give
+    counted_in_year: bool = False
 
 
 def demands_of(question: str) -> Demands:
@@ -269,7 +290,17 @@ def demands_of(question: str) -> Demands:
         names,
         bool(_OUTCOME.search(text)),
         listed,
+        answer_type == "quantity" and bool(years) and bool(_HOW_MANY.search(text)) and bool(_PAST_EVENT.search(text)),
     )
+
+
+_HOW_MANY = re.compile(r"\b(?:hvor|kor) mange\b", re.IGNORECASE)
+# "hadde", "ble holdt": what happened, not what the rules say
+_PAST_EVENT = re.compile(
+    r"\b(?:hadde|hadde de|holdt|haldt|ble|blei|vart|fikk|fekk|arrangerte|gjennomførte|gjennomførde|avholdt|"
+    r"avvikla|avviklet)\b",
+    re.IGNORECASE,
+)
 
 
 # "Må vi vente på neste møte, eller …?", "Kan jeg ta det opp på neste møte?": what the
@@ -338,7 +369,10 @@ def gaps(demands: Demands, quotes: str, cited: str, evidence: str, known_words: 
         missing.append(TYPE_GAPS[demands.answer_type])
     elif demands.counted and not _counted_near(demands.counted, canonical_spelling(quotes).lower()):
         missing.append(TYPE_GAPS["quantity"])
-    missing.extend(f"noe om {year}" for year in demands.years if year not in cited)
+    # a year may stand in a quoted passage's title or date; a count of that year's events must be quoted
+    missing.extend(
+        f"noe om {year}" for year in demands.years if year not in (quotes if demands.counted_in_year else cited)
+    )
     if demands.listed and _named_things(quotes) < demands.listed:
         missing.append(f"hvilke alle de {demands.listed} er (bare noen av dem, eller hvor mange de er)")
     if demands.now:
@@ -408,6 +442,7 @@ TYPE_GAPS = {
     "link": "noen lenke eller adresse for dette",
     "place": "noe sted eller lokale",
     "date": "noen dato, frist eller klokkeslett for dette",
+    "time": "når dette skjedde (noe årstall eller dato)",
     "frequency": "hvor ofte",
     "duration": "hvor lenge",
     "quantity": "noe antall eller tall for dette",

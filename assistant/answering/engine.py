@@ -35,6 +35,7 @@ from assistant.answering.demands import (
     demands_of,
     gaps,
     has_answer_type,
+    meets,
     named_person,
     result_not_said,
     role_named,
@@ -94,6 +95,8 @@ _ASKS_ORDER = re.compile(
     r"\b(?:hvem|kven) (?:sto|stod|står) bak\b",
     re.IGNORECASE,
 )
+# "Hva ble vedtatt om forslaget …?": what became of a proposal
+_NAMES_PROPOSAL = re.compile(r"\b(?:forslag|endringsforslag|framlegg)\w{0,4}\b", re.IGNORECASE)
 # "Hvem sender avtalene inn?": who, of any kind (a body, a role, a person)
 _ASKS_WHO = re.compile(r"(?<!\w)(?:hvem|kven)(?!\w)", re.IGNORECASE)
 # a passage that opens with a list item has no sentence of its own to say whose list it is
@@ -429,6 +432,18 @@ class Engine:
         quoted: set[str] = set()
         for index, part in enumerate(parts):
             asked = part if index == 0 else standalone_question(part, [Turn("user", parts[0])], self.topics)
+            wanted = demands_of(part)
+            own = set(tokenize(part))
+            if (
+                asked != part
+                and wanted.answer_type != "any"
+                and any(
+                    meets(wanted, sentence) and own & set(tokenize(sentence))
+                    for quote in quoted
+                    for sentence in SENTENCE_BREAK.split(quote)
+                )
+            ):
+                continue  # "… og når ble det opprettet?": "I 2024 ble det opprettet …" is quoted above
             part_hits = self.retriever.search(asked, k=ANSWER_K, filters=filters)
             all_hits.extend(h for h in part_hits if h not in all_hits)
             draft = self.extractive.generate(asked, part_hits) if self.answerable(asked, part_hits) else None
@@ -617,7 +632,21 @@ class Engine:
             unknown = self._unknown_concepts(question)
             if unknown:
                 missing.append(f"noe om {unknown[0]}")
-        if demands.outcome and sources and all(p.get("status") == "forslag" for p in sources):
+        every = [
+            h.passage
+            for h in hits
+            if any((h.passage["doc_id"], h.passage["section"]) == (c.doc_id, c.section) for c in draft.citations)
+        ]
+        proposals = [
+            p for p in (every if _NAMES_PROPOSAL.search(question) else sources) if p.get("status") == "forslag"
+        ]
+        if (
+            demands.outcome
+            and sources
+            and proposals
+            and (len(proposals) == len(sources) or _NAMES_PROPOSAL.search(question))
+        ):
+            # the answer quotes proposals only, or what was decided about a proposal the question names
             missing.append(OUTCOME_GAP)  # the answer quotes proposals only: what was decided is not there
         elif result_not_said(question, [c.quote for c in answering]):
             missing.append(PLANNED_GAP)  # "… bør evalueres": what came of it is not there

@@ -335,3 +335,9 @@ def test_a_comparison_asks_each_region_in_its_own_names(engine: Engine) -> None:
         "Hvor mange faglige utvalg er det i Telemark sammenlignet med helsefellesskapet rundt St. Olav?"
     )
     assert "seks FSU" in result.answer and "5 ulike fagrådene" in result.answer
+
+
+def test_what_became_of_a_proposal_is_not_in_a_rule_that_happens_to_be_cited(engine: Engine) -> None:
+    result = engine.ask("Hva ble vedtatt i partnerskapsmøtet 1. mars 2024 om forslaget om å dele SSU?")
+    assert not result.found and "til slutt ble vedtatt" in result.answer
+    assert "dele Strategisk samarbeidsutvalg" in result.answer  # what the documents do say

@@ -14,7 +14,7 @@ from assistant.answering.comparison import (
     side_question,
     without_document,
 )
-from assistant.answering.demands import demands_of, gaps, has_answer_type, meets, result_not_said
+from assistant.answering.demands import TYPE_GAPS, demands_of, gaps, has_answer_type, meets, result_not_said
 from assistant.answering.engine import _not_yet_written
 from assistant.answering.followup import Topics, is_followup, standalone_question
 from assistant.answering.organisation import asks_organisation
@@ -410,3 +410,18 @@ def test_a_question_about_the_organisation_names_no_one_body() -> None:
     assert asks_organisation("Korleis er helsefellesskapet i Trøndelag organisert?", topics)
     assert not asks_organisation("Hvordan er SSU organisert?", topics)  # one body: its own passages
     assert not asks_organisation("Hvilke deltidsstillinger skulle bygge bro mellom nivåene?", topics)
+
+
+def test_what_happened_when_needs_a_year_or_date_and_a_count_of_a_year_that_year() -> None:
+    when = demands_of("Kva tid vart Helseplattformen innført i Trondheim kommune?")
+    assert when.answer_type == "time" and TYPE_GAPS["time"] in gaps(
+        when, "Helseplattformen er ventet å løse mye.", "", "", frozenset()
+    )
+    assert not gaps(
+        demands_of("Når ble helsefellesskapene slått sammen?"), "De ble i 2022 slått sammen.", "", "", frozenset()
+    )
+    assert demands_of("Når møtes SSU?").answer_type == "any"  # a rule's time, not an event's
+    held = demands_of("Hvor mange møter hadde FSU Skrøpelige eldre i 2024?")
+    rule = "Hvert FSU møtes minimum fire ganger i året."
+    assert "noe om 2024" in gaps(held, rule, "godkjent 26. september 2024", "", frozenset())
+    assert demands_of("Kan du liste opp alle de 22 kommunene i helsefellesskapet med St. Olav?").answer_type == "names"
