@@ -118,8 +118,8 @@ _TYPES: list[tuple[str, re.Pattern[str]]] = [
         "time",
         re.compile(
             r"\b(?:når|hva tid|kva tid|hvilket år|hva år|kva år|hvilken måned|kva månad)\s+(?:ble|vart|blei|var|kom)\s+"
-            r"(?:\w+\s+){0,5}?(?:innført|innførd|etablert|etablert|starta|startet|oppretta|opprettet|slått|slegne|"
-            r"laget|laga|vedtatt|vedteke|bestemt|avgjort|innført|tatt i bruk|teke i bruk|gjennomført|avvikla|avviklet)\b",
+            r"(?:\w+\s+){0,5}?(?:innført|innførd|etablert|starta|startet|oppretta|opprettet|slått|slegne|"
+            r"laget|laga|vedtatt|vedteke|bestemt|avgjort|tatt i bruk|teke i bruk|gjennomført|avvikla|avviklet)\b",
             re.IGNORECASE,
         ),
     ),
