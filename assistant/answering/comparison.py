@@ -131,7 +131,9 @@ def side_question(question: str, side: Side, sides: list[Side], topics: Topics |
         and not (own[0] is not clauses[0] and _POINTS_BACK.search(own[0]))
     ):
         clause = own[0].strip(" ,?")
-        return clause[:1].upper() + clause[1:] + "?"
+        clause = clause[:1].upper() + clause[1:]
+        shared = _shared_topic([c for c in clauses if c is not own[0]], clause, sides, topics)
+        return f"{clause} ({shared})?" if shared else f"{clause}?"
     back = [c for c in clauses[1:] if _POINTS_BACK.search(c) and any(_names(c, other.name) for other in sides)]
     text = clauses[0] if back and len(clauses) == 2 else question  # "og hva tilsvarer det i X"
     community = "|".join(re.escape(word) for word in topics.community_words)
@@ -166,6 +168,25 @@ def side_question(question: str, side: Side, sides: list[Side], topics: Topics |
     if side.kind == "region" and topics.key(side.name):  # "SSU" asked of St. Olavs is "ASU"
         text = topics.in_region(text, topics.key(side.name))
     return f"{text} {side.name}?"
+
+
+def _shared_topic(others: list[str], own: str, sides: list[Side], topics: Topics) -> str:
+    """What the other clauses ask about that this side's own clause does not say
+    ("Hvordan er brukerne med i Telemark, og hva sier St. Olav om brukermedvirkningen?":
+    "brukermedvirkningen"): a comparison asks both sides about one topic. Without the
+    sides' names, the names of bodies and regions, and the words for a health community."""
+    have = set(tokenize(own)) | set(tokenize(" ".join(topics.community_words)))
+    words: list[str] = []
+    for clause in others:
+        text = clause
+        for name in [side.name for side in sides] + [name for _, name in topics.find(clause)]:
+            text = re.sub(rf"(?<!\w){re.escape(name)}(?:-\w+)?(?!\w)", " ", text, flags=re.IGNORECASE)
+        for word in re.findall(r"\w{7,40}", text):  # a topic is a noun, most often a long one; a verb is short
+            stems = set(tokenize(word))
+            if stems and not stems & have:
+                have |= stems
+                words.append(word)
+    return " ".join(words)
 
 
 def without_document(

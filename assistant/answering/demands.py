@@ -24,8 +24,8 @@ _TYPES: list[tuple[str, re.Pattern[str]]] = [
     (
         "person",
         re.compile(
-            r"\b(?:hva|kva) heter (?:den |det |de )?(?P<named>\w{0,20}?(?:leder|leiar|nestleder|nestleiar|styreleder|"
-            r"møteleder|kontaktperson|koordinator|sekretær|direktør|ordfører|ordførar)\w{0,6})\b|"
+            r"\b(?:hva|kva) (?:heter|heiter) (?:den |det |de )?(?P<named>\w{0,20}?(?:leder|leiar|nestleder|nestleiar|"
+            r"styreleder|møteleder|kontaktperson|koordinator|sekretær|direktør|ordfører|ordførar)\w{0,6})\b|"
             r"\bnavn(?:et|a)? på (?:den |de )?(?P<named2>\w{3,20})\b|"
             r"\b(?:hvem|kven) (?P<role>leder|leiar|leiir|ledet|leia)\b|"
             r"\b(?:hvem|kven) (?:er|var|blir|vert|blei|ble) (?:den |det )?(?:nåværende |"
@@ -82,8 +82,9 @@ _TYPES: list[tuple[str, re.Pattern[str]]] = [
         "number",
         re.compile(
             # "Kan en fastlege ringe …?" asks whether, not the number
-            r"\btelefon\w{0,10}\b|\btlf\b|\bkontonummer\w{0,3}\b|\borganisasjonsnummer\w{0,3}\b|"
-            r"\bnummeret\b|\b(?:hvilket|kva for eit) nummer\b",
+            r"\btelefonnummer\w{0,3}\b|\btlf\.?[- ]?(?:nr|nummer)\w{0,3}\b|\bkontonummer\w{0,3}\b|"
+            r"\borganisasjonsnummer\w{0,3}\b|\bnummeret\b|\b(?:hvilket|kva for eit) nummer\b|"
+            r"\b(?:hva|kva) er (?:\w+ ){0,3}?(?:tlf|telefon|telefonen)\b|\b(?:tlf|telefon)\.? ?(?:til|nr)\b",
             re.IGNORECASE,
         ),
     ),
@@ -118,7 +119,7 @@ _TYPES: list[tuple[str, re.Pattern[str]]] = [
         "time",
         re.compile(
             r"\b(?:når|hva tid|kva tid|hvilket år|hva år|kva år|hvilken måned|kva månad)\s+(?:ble|vart|blei|var|kom)\s+"
-            r"(?:\w+\s+){0,5}?(?:innført|innførd|etablert|starta|startet|oppretta|opprettet|slått|slegne|"
+            r"(?:\S+\s+){0,6}?(?:innført|innførd|etablert|starta|startet|oppretta|opprettet|slått|slegne|"
             r"laget|laga|vedtatt|vedteke|bestemt|avgjort|tatt i bruk|teke i bruk|gjennomført|avvikla|avviklet)\b",
             re.IGNORECASE,
         ),
@@ -153,7 +154,10 @@ _PLANNED = re.compile(
 # "Ble det opprettet et felles brukerråd?": did something happen (after the documents were written)?
 _HAPPENED = re.compile(
     r"^\s*(?:og\s+)?(?:ble|blei|vart)\s+(?:\w+\s+){0,20}?(?:opprettet|oppretta|etablert|innført|gjennomført|vedtatt|"
-    r"vedteke|vedtekne|godkjent|godkjend|besluttet|iverksatt|delt)\b",
+    r"vedteke|vedtekne|godkjent|godkjend|besluttet|iverksatt|delt)\b|"
+    # "Vedtok partnerskapsmøtet å dele SSU?"
+    r"^\s*(?:og\s+)?(?:vedtok|besluttet|bestemte|godkjente|godkjende|iverksatte|opprettet|oppretta|etablerte|"
+    r"innførte|gjennomførte)\b",
     re.IGNORECASE,
 )
 # "Hvilke resultater har … gitt så langt?": results up to now.

@@ -618,8 +618,14 @@ class Engine:
         missing = gaps(demands, quotes, context, evidence, self.topics.known_words())
         if not missing and self._role_elsewhere(question, demands, [c.quote for c in answering]):
             missing.append(TYPE_GAPS["person"])
-        if not missing and demands.answer_type == "amount" and not self._amount_about(question, answering):
-            missing.append(TYPE_GAPS["amount"])  # "15 000 kroner" a year per member, asked of a fee per meeting
+        if (
+            not missing
+            and demands.answer_type in ("amount", "time")
+            and not self._value_about(question, answering, demands.answer_type)
+        ):
+            # "15 000 kroner" a year per member, asked of a fee per meeting; "Nasjonal helse- og
+            # sykehusplan 2024 – 2027", asked when the health community was set up
+            missing.append(TYPE_GAPS[demands.answer_type])
         attachment = self._absent_attachment(question)
         if attachment:  # "Hvilke steg beskriver vedlegg 1.1?": the documents list it, it is not among them
             missing.append(self.texts["absent_attachment"].format(attachment=attachment))
@@ -655,13 +661,18 @@ class Engine:
             missing.append(f"noe om dette for {self.regions[next(iter(named))].name}")
         return missing
 
-    def _amount_about(self, question: str, answering: list[Citation]) -> bool:
-        """Does a quoted sentence with an amount share a word with what the question asks
-        the amount of (its own words, its intents and the thesaurus's words for them), not
-        only a region's name or the unit ("kroner")?"""
-        sentences = [s for c in answering for s in SENTENCE_BREAK.split(c.quote) if _NUMBER.search(s)]
+    def _value_about(self, question: str, answering: list[Citation], answer_type: str) -> bool:
+        """Does a quoted sentence with an amount (a year or date) share a word with what the
+        question asks the amount (the time) of: its own words, its intents and the
+        thesaurus's words for them, not only a region's name or the unit ("kroner")?"""
+        sentences = [
+            s
+            for c in answering
+            for s in SENTENCE_BREAK.split(c.quote)
+            if (_NUMBER.search(s) if answer_type == "amount" else has_answer_type(answer_type, s))
+        ]
         if not sentences:
-            return True  # no amount quoted: the type check says so
+            return True  # no value quoted: the type check says so
         asked = set(tokenize(f"{question} {' '.join(intent_terms(question, self.retriever.intents))}"))
         asked |= {stem for _, found in self._synonyms(question) for word in found for stem in tokenize(word)}
         return bool((asked - self._generic_stems) & set(tokenize(" ".join(sentences))))

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 # Words that ask whether something is decided, in force or a proposal.
 _ASKS_DECIDED = re.compile(
     r"\b(?:gjelder|gjeld|gyldig\w{0,2}|i kraft|vedtatt|vedteke|vedtekne|besluttet|bestemt|godkjent|godkjend|"
-    r"godkjende|gjeldende|gjeldande|innført|endelig|endeleg|bindende|bindande|offisiell\w{0,2})\b",
+    r"godkjende|gjeldende|gjeldande|innført|endelig|endeleg|bindende|bindande|offisiell\w{0,2}|vedtok|godkjente|"
+    r"bestemte)\b",
     re.IGNORECASE,
 )
 # "Er innspillet et vedtak?": a noun that asks the same (not "Kan SSU fatte vedtak?")
@@ -30,7 +31,8 @@ _HAS_DECIDED = re.compile(
 _ASKS_PROPOSAL = re.compile(r"\bforslag\w{0,3}\b", re.IGNORECASE)
 # "Er det vedtatt …?", "Gjelder …?": a yes/no question (the verb comes first).
 _YES_NO = re.compile(
-    r"^\s*(?:og\s+)?(?:er|var|ble|blei|vart|har|gjelder|gjeld|skal|kan|finnes|fins|blir|vert)\b",
+    r"^\s*(?:og\s+)?(?:er|var|ble|blei|vart|har|gjelder|gjeld|skal|kan|finnes|fins|blir|vert|"
+    r"vedtok|besluttet|bestemte|godkjente|godkjende)\b",
     re.IGNORECASE,
 )
 # Asking a document's status outright.

@@ -14,7 +14,15 @@ from assistant.answering.comparison import (
     side_question,
     without_document,
 )
-from assistant.answering.demands import TYPE_GAPS, demands_of, gaps, has_answer_type, meets, result_not_said
+from assistant.answering.demands import (
+    TYPE_GAPS,
+    asks_happened,
+    demands_of,
+    gaps,
+    has_answer_type,
+    meets,
+    result_not_said,
+)
 from assistant.answering.engine import _not_yet_written
 from assistant.answering.followup import Topics, is_followup, standalone_question
 from assistant.answering.organisation import asks_organisation
@@ -425,3 +433,17 @@ def test_what_happened_when_needs_a_year_or_date_and_a_count_of_a_year_that_year
     rule = "Hvert FSU møtes minimum fire ganger i året."
     assert "noe om 2024" in gaps(held, rule, "godkjent 26. september 2024", "", frozenset())
     assert demands_of("Kan du liste opp alle de 22 kommunene i helsefellesskapet med St. Olav?").answer_type == "names"
+
+
+def test_a_phone_the_asker_mentions_is_not_a_number_asked_for() -> None:
+    assert (
+        demands_of("st olav har visst en tlf man kan ringe for å drøfte en pasient? hvem svarer?").answer_type == "any"
+    )
+    assert demands_of("hva er tlf-nummeret til sekretariatet?").answer_type == "number"
+    assert demands_of("Hva er telefonnummeret til konsultasjonstelefonen?").answer_type == "number"
+
+
+def test_whether_a_meeting_decided_a_proposal_asks_what_happened() -> None:
+    asked = status_ask("Vedtok partnerskapsmøtet 1. mars 2024 å dele SSU i nedre og øvre Telemark?", False)
+    assert asked is not None and asked.yes_no and asked.asks_decided
+    assert asks_happened("Vedtok partnerskapsmøtet å dele SSU?")
