@@ -56,6 +56,9 @@ _TYPES: list[tuple[str, re.Pattern[str]]] = [
             r"\b(?:hvilke|hvilken|kva for(?: nokre| ein| ei| eit)?) (?:\w+ )?(?:kommuner|kommunar|kommunene|kommunane|"
             r"kommune|fylker|fylke|byer|byar|helseforetak|ordførere|ordførarar)\b|"
             r"\bkva (?:kommunar|kommunane|fylke|byar|ordførarar)\b|"
+            # "Hvilke prosjekter fikk tildelt midler?": who got the money, by name
+            r"\b(?:hvilke|hvilken|hvilket|kva for(?: nokre| ein| ei| eit)?)\s+(?:\w+\s+){0,2}?(?:fikk|fekk|har fått|"
+            r"har fatt|ble|vart|blei)\s+(?:\w+\s+)?(?:tildelt|innvilget|innvilga|tilsagn|støtte|midler|midlar)\b|"
             # "Kan du liste opp alle de 22 kommunene?", "nevn kommunene"
             r"\b(?:liste|list|lista|ramse|nevn|nemn)\w{0,2}\s+(?:opp\s+)?(?:alle\s+)?(?:de\s+|dei\s+)?(?:\d{1,3}\s+)?"
             r"(?:kommunene|kommunane|kommuner|kommunar|ordførerne|ordførarane)\b",
@@ -66,7 +69,7 @@ _TYPES: list[tuple[str, re.Pattern[str]]] = [
         "amount",
         re.compile(
             r"\b(?:hva|kva) (?:koster|kostar|kostet|kosta)\b|\b(?:hvor|kor) (?:mye|mykje) (?:koster|kostar|kostet|"
-            r"betaler|betalar|tjener|tener|får|penger|pengar|kroner|budsjett)\b|"
+            r"betaler|betalar|betalte|tjener|tener|får|fikk|fekk|brukte|brukt|penger|pengar|kroner|budsjett)\b|"
             r"\b(?:hva|kva|hvor store?|kor store?) (?:er|var|blir|vert|blei|ble) (?:\w+ ){0,2}?kostnad\w{0,4}\b|"
             r"\bpris(?:en|ar|er)?\b|"
             r"\blønn\w{0,4}\b|\bhonorar\w{0,3}\b|\bi kroner\b|"
@@ -244,8 +247,9 @@ class Demands:
     names: tuple[str, ...] = ()
     outcome: bool = False  # what was finally decided: not in a proposal
     listed: int = 0  # "Hva heter de fem fagrådene?": how many things the answer must name
-    # "Hvor mange møter hadde FSU i 2024?": a count of what happened that year, which a
-    # rule in a document of that year ("møtes minimum fire ganger i året") does not give
+    # "Hvor mange møter hadde FSU i 2024?", "Hvor mye brukte de i 2024?": a count or an amount
+    # of what happened that year, which a rule in a document of that year ("møtes minimum
+    # fire ganger i året") does not give
     counted_in_year: bool = False
 
 
@@ -294,7 +298,9 @@ def demands_of(question: str) -> Demands:
         names,
         bool(_OUTCOME.search(text)),
         listed,
-        answer_type == "quantity" and bool(years) and bool(_HOW_MANY.search(text)) and bool(_PAST_EVENT.search(text)),
+        bool(years)
+        and bool(_PAST_EVENT.search(text))
+        and (answer_type == "amount" or (answer_type == "quantity" and bool(_HOW_MANY.search(text)))),
     )
 
 
@@ -302,7 +308,7 @@ _HOW_MANY = re.compile(r"\b(?:hvor|kor) mange\b", re.IGNORECASE)
 # "hadde", "ble holdt": what happened, not what the rules say
 _PAST_EVENT = re.compile(
     r"\b(?:hadde|hadde de|holdt|haldt|ble|blei|vart|fikk|fekk|arrangerte|gjennomførte|gjennomførde|avholdt|"
-    r"avvikla|avviklet)\b",
+    r"avvikla|avviklet|brukte|brukt|betalte|betalt|kostet|kosta)\b",
     re.IGNORECASE,
 )
 
@@ -334,6 +340,7 @@ def has_answer_type(answer_type: str, text: str, known_words: frozenset[str] = f
     if answer_type == "names":  # a capitalised word inside a sentence that no body or region has
         return any(
             m.group(1).lower().split("-")[0] not in known_words
+            and canonical_spelling(m.group(1)).lower().split("-")[0] not in known_words  # "Helefellesskapet"
             and not text[: m.start()].rstrip().endswith((".", "!", "?", ":"))
             for m in _CAPITALISED.finditer(text)
         )

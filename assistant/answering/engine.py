@@ -536,6 +536,10 @@ class Engine:
         )
         first = lead(ask, meta.status, self.texts)
         answered = not (ask.yes_no and meta.status == "forslag" and asks_happened(question))
+        # "På hvilken dato vedtok …?" of a document dated by its year only
+        answered = answered and not (
+            demands_of(question).answer_type == "date" and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", meta.date)
+        )
         if not answered:  # "Ble forslaget vedtatt på møtet?": the proposal is all the documents hold
             first = self.texts["status_outcome_unknown"]
         text = f"{first} {line} [1]".strip()
@@ -601,7 +605,7 @@ class Engine:
         sources = _answering_sources(draft, hits)
         quotes = " ".join(c.quote for c in answering)
         if demands.answer_type in ("amount", "quantity"):  # "Hvor mye av de 5,3 millionene …?": not 5,3 itself
-            for number in set(_NUMBER.findall(question)):
+            for number in set(_NUMBER.findall(question)) - set(demands.years):  # a year asked stays: it says when
                 quotes = re.sub(rf"(?<![\d,.]){re.escape(number)}(?![\d]|[,.]\d)", " ", quotes)
         if demands.answer_type == "link":  # the address the answer gives from the manifest
             quotes += " " + " ".join(str(p["url"]) for p in sources if p.get("url") and p["url"] in draft.answer)
@@ -674,6 +678,7 @@ class Engine:
         if not sentences:
             return True  # no value quoted: the type check says so
         asked = set(tokenize(f"{question} {' '.join(intent_terms(question, self.retriever.intents))}"))
+        asked = {token for token in asked if not token.isdigit()}  # "i 2024": when, not what
         asked |= {stem for _, found in self._synonyms(question) for word in found for stem in tokenize(word)}
         return bool((asked - self._generic_stems) & set(tokenize(" ".join(sentences))))
 

@@ -341,3 +341,14 @@ def test_what_became_of_a_proposal_is_not_in_a_rule_that_happens_to_be_cited(eng
     result = engine.ask("Hva ble vedtatt i partnerskapsmøtet 1. mars 2024 om forslaget om å dele SSU?")
     assert not result.found and "til slutt ble vedtatt" in result.answer
     assert "dele Strategisk samarbeidsutvalg" in result.answer  # what the documents do say
+
+
+def test_a_day_asked_of_a_document_dated_by_its_year_is_not_answered(engine: Engine) -> None:
+    result = engine.ask("På hvilken dato vedtok Partnerskapet strategien for 2025–2029?")
+    assert not result.found and "vedtatt av Partnerskapet" in result.answer  # what is known, said
+
+
+def test_grants_by_name_and_another_health_region_are_not_in_the_documents(engine: Engine) -> None:
+    assert not engine.ask("Hvilke prosjekter fikk tildelt midler fra tilskuddet i Telemark?").found
+    assert not engine.ask("Hvordan er helsefellesskapet i Helse Nord organisert?").found
+    assert engine.ask("Hvor mye penger fikk Telemark fra tilskuddet i 2024?").found  # "I 2024 fikk … 5,3 millioner"

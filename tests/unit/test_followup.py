@@ -447,3 +447,12 @@ def test_whether_a_meeting_decided_a_proposal_asks_what_happened() -> None:
     asked = status_ask("Vedtok partnerskapsmøtet 1. mars 2024 å dele SSU i nedre og øvre Telemark?", False)
     assert asked is not None and asked.yes_no and asked.asks_decided
     assert asks_happened("Vedtok partnerskapsmøtet å dele SSU?")
+
+
+def test_an_amount_of_a_year_needs_that_year_quoted_and_grants_need_names() -> None:
+    spent = demands_of("Hvor mye brukte Helsefellesskapet på konferanser i 2024?")
+    assert spent.answer_type == "amount" and spent.counted_in_year
+    assert "noe om 2024" in gaps(spent, "Summen er 15 000 kroner.", "strategi 2024", "", frozenset())
+    assert demands_of("Hvilke prosjekter fikk tildelt midler fra tilskuddet?").answer_type == "names"
+    known = frozenset({"helsefellesskapet", "telemark"})
+    assert not has_answer_type("names", "Dette er arbeidet i Helefellesskapet nå.", known)  # a misspelling, no name
