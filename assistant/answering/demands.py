@@ -194,6 +194,7 @@ YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 _CAPITALISED = re.compile(r"(?<=\s)([A-ZÆØÅ][a-zæøåäöüé]{2,24}(?:-[A-ZÆØÅa-zæøå]{1,20})?)\b")
 
 # -- what an answer holds ----------------------------------------------------------------
+_MONTH = "(?:januar|februar|mars|april|mai|juni|juli|august|september|oktober|november|desember)"
 _HAS: dict[str, re.Pattern[str]] = {
     "amount": re.compile(
         r"\d[\d .\u00a0]{0,12},?-?\s?(?:kr\b|kroner|nok\b|mill\w{0,6}|milliard\w{0,3})|\bkr\.?\s?\d", re.IGNORECASE
@@ -206,13 +207,9 @@ _HAS: dict[str, re.Pattern[str]] = {
         r"\b(?:rom|møterom|sal|auditorium|adresse)\s\w{0,20}\s?\d|\b\d{4}\s[A-ZÆØÅ][a-zæøå]+|"
         r"\b[A-ZÆØÅ]\w+(?:gata|gate|veien|vegen|vei|veg)\s\d",
     ),
-    "time": re.compile(
-        r"(?<!\d)(?:19|20)\d{2}(?!\d)|\b\d{1,2}\.\s?(?:januar|februar|mars|april|mai|juni|juli|august|september|"
-        r"oktober|november|desember)\b",
-        re.IGNORECASE,
-    ),
+    "time": re.compile(rf"(?<!\d)(?:19|20)\d{{2}}(?!\d)|\b\d{{1,2}}\.\s?{_MONTH}\b", re.IGNORECASE),
     "date": re.compile(
-        r"\b\d{1,2}\.\s?(?:januar|februar|mars|april|mai|juni|juli|august|september|oktober|november|desember)\b|"
+        rf"\b\d{{1,2}}\.\s?{_MONTH}\b|"
         r"\b\d{1,2}\.\d{1,2}\.(?:\d{2,4})?|\bkl\.?\s?\d|\b(?:innen|senest|før)\s\d",
         re.IGNORECASE,
     ),

@@ -256,11 +256,7 @@ class Engine:
         owner = self._list_owner(plan.standalone, draft, plan.hits) if plan.demands is not None else None
         if owner is not None:  # "Hvem sender avtalene inn?" answered by an item: whose list it is, first
             owner_hit, sentence = owner
-            prefix = (
-                self.texts["region_prefix"].format(region_name=self.regions[region].name)
-                if (region := owner_hit.passage["region"]) in self.regions and len(self.regions) > 1
-                else ""
-            )
+            prefix = self.extractive.region_prefix(owner_hit) if len(self.regions) > 1 else ""
             draft = _prepend(f"{prefix}{sentence} [1]", [cite(1, owner_hit, sentence)], draft)
             passages = [*passages, owner_hit.public()]
         missing = self.answer_gaps(plan.standalone, plan.demands, draft, plan.hits) if plan.demands is not None else []
@@ -642,22 +638,13 @@ class Engine:
             unknown = self._unknown_concepts(question)
             if unknown:
                 missing.append(f"noe om {unknown[0]}")
-        every = [
-            h.passage
-            for h in hits
-            if any((h.passage["doc_id"], h.passage["section"]) == (c.doc_id, c.section) for c in draft.citations)
-        ]
-        proposals = [
-            p for p in (every if _NAMES_PROPOSAL.search(question) else sources) if p.get("status") == "forslag"
-        ]
-        if (
-            demands.outcome
-            and sources
-            and proposals
-            and (len(proposals) == len(sources) or _NAMES_PROPOSAL.search(question))
-        ):
-            # the answer quotes proposals only, or what was decided about a proposal the question names
-            missing.append(OUTCOME_GAP)  # the answer quotes proposals only: what was decided is not there
+        # "Hva ble vedtatt om forslaget …?": any proposal cited says the outcome is not there;
+        # otherwise only an answer that quotes proposals alone
+        named_proposal = bool(_NAMES_PROPOSAL.search(question))
+        cited = [h.passage for h in hits if (h.passage["doc_id"], h.passage["section"]) in _cited_sections(draft)]
+        proposals = [p for p in (cited if named_proposal else sources) if p.get("status") == "forslag"]
+        if demands.outcome and sources and proposals and (named_proposal or len(proposals) == len(sources)):
+            missing.append(OUTCOME_GAP)
         elif result_not_said(question, [c.quote for c in answering]):
             missing.append(PLANNED_GAP)  # "… bør evalueres": what came of it is not there
         named = self.retriever.regions_in(question)
@@ -874,6 +861,10 @@ def _merge(parts: list[Draft], extractive: ExtractiveGenerator) -> tuple[str, li
         texts.append(extractive.without_abbreviations(part.answer))
         citations.extend(part.citations)
     return extractive.expand_abbreviations("\n\n".join(texts)), citations
+
+
+def _cited_sections(draft: Draft) -> set[tuple[str, str]]:
+    return {(c.doc_id, c.section) for c in draft.citations}
 
 
 def _answering_sources(draft: Draft, hits: list[Hit]) -> list[Passage]:

@@ -316,7 +316,7 @@ class ExtractiveGenerator(Generator):
             for unit in group:
                 existing.quote = _join_quotes(hit.passage["text"], existing.quote, unit.text)
             marker = f"[{numbers[first.hit_rank]}]"
-            prefix = self._region_prefix(hit) if multi_region else ""
+            prefix = self.region_prefix(hit) if multi_region else ""
             status = self._status_mark(hit)
             intro = self.texts["list_intro"].format(section=_heading(hit.passage), title=hit.passage["title"])
             if first.kind == "list":
@@ -330,7 +330,7 @@ class ExtractiveGenerator(Generator):
         answer = self.expand_abbreviations("\n\n".join(parts))
         return Draft(answer, citations, found=True)
 
-    def _region_prefix(self, hit: Hit) -> str:
+    def region_prefix(self, hit: Hit) -> str:
         region = self.regions.get(hit.passage["region"])
         return self.texts["region_prefix"].format(region_name=region.name) if region else ""
 
