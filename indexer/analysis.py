@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 # Bump when tokenisation changes: the index stores it and is rebuilt on mismatch.
-ANALYSIS_VERSION = "6"
+ANALYSIS_VERSION = "7"
 
 # Characters that carry no text: soft hyphen, zero-width space/joiners, BOM, word joiner.
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"), None)
@@ -313,6 +313,10 @@ def stopwords() -> frozenset[str]:
         "el",
         "ol",
         "typ",
+        "altså",
+        "altso",
+        "forresten",
+        "uansett",
     }
     # English function words mixed into chat questions ("hvem er in charge av …", "link
     # pls"); none of them is also a Norwegian word that carries a topic ("to", "by", "it" are

@@ -95,7 +95,7 @@ _TYPES: list[tuple[str, re.Pattern[str]]] = [
     (
         "link",
         re.compile(
-            r"\blenke\w{0,3}\b|\bnettside\w{0,3}\b|\bnettadresse\w{0,3}\b|\burl\b|\badresse\w{0,3}\b|"
+            r"\blenke\w{0,3}\b|\bnettside\w{0,3}\b|\bnettadresse\w{0,3}\b|\burl\b|\badresse(?:n|r|ne|a)?\b|"
             r"\bkontaktinfo\w{0,8}\b|\bnettsted\w{0,3}\b|\bwebside\w{0,3}\b|"
             r"\b(?:hvor|kor) (?:finner|finn|finnes|fins)\b[^?]{0,80}?\bpå (?:nett|nettet|internett)\b",
             re.IGNORECASE,
@@ -123,7 +123,11 @@ _TYPES: list[tuple[str, re.Pattern[str]]] = [
         re.compile(
             r"\b(?:når|hva tid|kva tid|hvilket år|hva år|kva år|hvilken måned|kva månad)\s+(?:ble|vart|blei|var|kom)\s+"
             r"(?:\S+\s+){0,6}?(?:innført|innførd|etablert|starta|startet|oppretta|opprettet|slått|slegne|"
-            r"laget|laga|vedtatt|vedteke|bestemt|avgjort|tatt i bruk|teke i bruk|gjennomført|avvikla|avviklet)\b",
+            r"laget|laga|vedtatt|vedteke|bestemt|avgjort|tatt i bruk|teke i bruk|gjennomført|avvikla|avviklet)\b|"
+            # "Når utløper avtalen?", "Når tas Helseplattformen i bruk?": when it ends or starts
+            r"\b(?:når|hva tid|kva tid|hvilket år|kva år)\s+(?:utløper|utløp|går\s+(?:\S+\s+){0,4}?ut\b|trer|trår|"
+            r"tas\s+(?:\S+\s+){0,6}?i bruk|takast\s+(?:\S+\s+){0,6}?i bruk|starter|startar|begynner|byrjar|"
+            r"avsluttes|avsluttast|slutter|sluttar|opphører|opphøyrer)\b",
             re.IGNORECASE,
         ),
     ),
@@ -146,7 +150,10 @@ _NOW_STRONG = re.compile(
 # What was finally decided: a proposal's text cannot say ("Hva ble til slutt vedtatt om …?").
 _OUTCOME = re.compile(
     r"\b(?:ble|blei|vart|har blitt|er blitt)\s+(?:\w+\s+){0,3}?(?:vedtatt|vedteke|vedtekne|besluttet|bestemt|"
-    r"godkjent|godkjend|resultatet|utfallet)\b|\btil slutt\b|\bendelig(?:e)? vedtak\b|\bhva ble utfallet\b",
+    r"godkjent|godkjend|resultatet|utfallet)\b|\btil slutt\b|\bendelig(?:e)? vedtak\b|\bhva ble utfallet\b|"
+    # "Hva vedtok kommunestyret …?", "Hvilke tiltak besluttet de?": what a body decided
+    r"\b(?:hva|kva|hvilke|hvilken|hvilket|kva for)\s+(?:\w+\s+){0,3}?(?:vedtok|besluttet|beslutta|bestemte|"
+    r"godkjente|godkjende|konkluderte)\b",
     re.IGNORECASE,
 )
 # What should, will or may happen: no outcome ("… bør evalueres", "skal utarbeides").
@@ -187,8 +194,17 @@ _PAST_RESULT = re.compile(
 )
 COUNT_WINDOW = 4  # words between a number and what it counts
 # "hvor mange X" counts X; "hvor mye penger" asks for an amount, not a count.
-_COUNTED = re.compile(r"\b(?:hvor|kor) mange\s+([a-zæøå][\w-]{2,30})", re.IGNORECASE)
-_NOT_COUNTED = frozenset({"er", "var", "har", "skal", "kan", "av", "i", "ganger", "gonger", "gang", "prosent"})
+_COUNTED = re.compile(r"\b(?:hvor|kor) mange\s+(?:av\s+(?:de\s+|dei\s+)?)?([a-zæøå][\w-]{2,30})", re.IGNORECASE)
+_NOT_COUNTED = frozenset(
+    {"er", "var", "har", "skal", "kan", "av", "i", "ganger", "gonger", "gang", "prosent"}
+    | {"dem", "disse", "desse", "oss"}  # "hvor mange av dem": counts what was named before
+)
+# "Hvilket av fagrådene …?": which one; "i ett av fagrådene" leaves it open.
+_WHICH_OF = re.compile(
+    r"\b(?:hvilket|hvilken|hvilke|kva for(?: eit| ein| ei| nokre)?)\s+av\s+(?:de\s+|dei\s+)?([a-zæøå][\w-]{3,30})",
+    re.IGNORECASE,
+)
+_SOME_OF = r"\b(?:ett|en|ei|eitt|ein|noen|nokre|enkelte|flere|fleire)\s+av\s+(?:de\s+|dei\s+)?"
 YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 # A capitalised word inside the question (not its first word): a name the answer must hold.
 _CAPITALISED = re.compile(r"(?<=\s)([A-ZÆØÅ][a-zæøåäöüé]{2,24}(?:-[A-ZÆØÅa-zæøå]{1,20})?)\b")
@@ -248,6 +264,7 @@ class Demands:
     # of what happened that year, which a rule in a document of that year ("møtes minimum
     # fire ganger i året") does not give
     counted_in_year: bool = False
+    which_of: str = ""  # "Hvilket av fagrådene …?": the stem of what one is picked from
 
 
 def demands_of(question: str) -> Demands:
@@ -282,6 +299,8 @@ def demands_of(question: str) -> Demands:
         if match and match.group(1).lower() not in _NOT_COUNTED:
             word = match.group(1).lower()
             counted = word[: max(4, len(word) - 3)]
+    which = _WHICH_OF.search(text)
+    which_of = which.group(1).lower()[: max(4, len(which.group(1)) - 3)] if which else ""
     listing = _LISTED.search(text)
     listed = _NUMBERS.get(listing.group(1).lower(), 0) if listing else 0
     if listing and listing.group(1).isdigit():
@@ -298,6 +317,7 @@ def demands_of(question: str) -> Demands:
         bool(years)
         and bool(_PAST_EVENT.search(text))
         and (answer_type == "amount" or (answer_type == "quantity" and bool(_HOW_MANY.search(text)))),
+        which_of,
     )
 
 
@@ -385,6 +405,8 @@ def gaps(demands: Demands, quotes: str, cited: str, evidence: str, known_words: 
         missing.append(f"hvilke alle de {demands.listed} er (bare noen av dem, eller hvor mange de er)")
     if demands.now:
         missing.append("hva som gjelder akkurat nå eller skal skje fremover (dokumentene er datert)")
+    if demands.which_of and re.search(_SOME_OF + re.escape(demands.which_of), canonical_spelling(quotes).lower()):
+        missing.append("hvilket det gjelder (bare at det er ett eller noen av dem)")
     folded = canonical_spelling(cited).lower()
     for name in demands.names:
         first = canonical_spelling(name).lower().split("-")[0]  # "Olav-helsefellesskapet": Olav

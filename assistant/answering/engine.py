@@ -59,6 +59,11 @@ log = logging.getLogger(__name__)
 ANSWER_K = 5
 SIDE_K = 3  # passages per side of a comparison
 OUTCOME_GAP = "hva som til slutt ble vedtatt (kildene er forslag)"
+DECISION_UNSAID = "hva som ble vedtatt (kildene nevner ikke noe vedtak om dette)"
+# A sentence that records a decision ("vedtatt av Partnerskapet", "besluttet", "godkjent").
+_DECISION = re.compile(r"\b(?:vedt[ao]\w{0,5}|vedtak\w{0,3}|beslut\w{0,5}|godkjen\w{0,4}|bestemt\w{0,2})\b", re.I)
+# The auxiliaries before a participle ("er plukket ut", "ble slått sammen").
+_AUXILIARY = r"\b(?:er|ble|blir|var|har|hadde|blitt|vart|vert|blei|vore|vorte)"
 PLANNED_GAP = "hva resultatet ble (kildene sier bare hva som bør eller skal skje)"
 CLAIM_PASSAGES = 10  # passages a status question's claim is looked for in
 PREFERRED_MARK = 3  # a sentence with the addressee or sender asked for outweighs the date and status words
@@ -645,6 +650,8 @@ class Engine:
         proposals = [p for p in (cited if named_proposal else sources) if p.get("status") == "forslag"]
         if demands.outcome and sources and proposals and (named_proposal or len(proposals) == len(sources)):
             missing.append(OUTCOME_GAP)
+        elif demands.outcome and answering and not any(_DECISION.search(c.quote) for c in answering):
+            missing.append(DECISION_UNSAID)  # "Hvilke tiltak ble vedtatt …?": no quote records a decision
         elif result_not_said(question, [c.quote for c in answering]):
             missing.append(PLANNED_GAP)  # "… bør evalueres": what came of it is not there
         named = self.retriever.regions_in(question)
@@ -742,9 +749,17 @@ class Engine:
         return ""
 
     def _unknown_concepts(self, question: str) -> list[str]:
-        """The question's concepts that no word of the indexed documents covers."""
+        """The question's concepts that no word of the indexed documents covers: things,
+        not a short word ("be om") or a verb after its auxiliary ("er plukket ut")."""
         corpus = self.retriever.corpus_tokens()
-        return [c.label for c in concepts(question, self.vocabulary) if not c.covered_by(corpus)]
+        text = canonical_spelling(question).lower()
+        return [
+            c.label
+            for c in concepts(question, self.vocabulary)
+            if not c.covered_by(corpus)
+            and (len(c.label) > 3 or c.label.isdigit())
+            and not re.search(rf"{_AUXILIARY}\s+{re.escape(c.label.lower())}\b", text)
+        ]
 
     def _coverage(self, question: str, hits: list[Hit]) -> float:
         return coverage(question, hits, self.vocabulary)
@@ -860,7 +875,7 @@ def _merge(parts: list[Draft], extractive: ExtractiveGenerator) -> tuple[str, li
         part = _renumber(part, len(citations))
         texts.append(extractive.without_abbreviations(part.answer))
         citations.extend(part.citations)
-    return extractive.expand_abbreviations("\n\n".join(texts)), citations
+    return extractive.with_abbreviation_note("\n\n".join(texts)), citations
 
 
 def _cited_sections(draft: Draft) -> set[tuple[str, str]]:

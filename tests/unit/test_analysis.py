@@ -77,11 +77,11 @@ def test_a_count_of_an_abbreviated_body_is_a_count_of_what_it_stands_for() -> No
 def test_abbreviations_are_explained_after_the_quotes_not_inside_them() -> None:
     extractive = ExtractiveGenerator(Glossary(load_glossary(CORPUS)), {})
     said = "KS har observatørstatus i PSU. Strategisk samarbeidsutvalg møtes fire ganger årlig [1]."
-    answer = extractive.expand_abbreviations(said)
+    answer = extractive.with_abbreviation_note(said)
     assert answer.startswith("KS har observatørstatus i PSU. Strategisk samarbeidsutvalg (SSU) møtes")
     assert answer.endswith("\n\nForkortelser: KS = Kommunesektorens organisasjon; PSU = politisk samarbeidsutvalg.")
     # parts answered on their own share one closing line
-    again = extractive.expand_abbreviations(extractive.without_abbreviations(answer) + "\n\nFSU møtes.")
+    again = extractive.with_abbreviation_note(extractive.without_abbreviations(answer) + "\n\nFSU møtes.")
     assert again.count("Forkortelser:") == 1 and again.endswith("; FSU = faglig samarbeidsutvalg.")
     assert extractive.without_abbreviations(answer) == answer.split("\n\n")[0]
 

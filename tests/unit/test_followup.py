@@ -456,3 +456,35 @@ def test_an_amount_of_a_year_needs_that_year_quoted_and_grants_need_names() -> N
     assert demands_of("Hvilke prosjekter fikk tildelt midler fra tilskuddet?").answer_type == "names"
     known = frozenset({"helsefellesskapet", "telemark"})
     assert not has_answer_type("names", "Dette er arbeidet i Helefellesskapet nå.", known)  # a misspelling, no name
+
+
+def test_when_something_ends_or_starts_needs_a_year_or_date() -> None:
+    ends = demands_of("Når utløper samarbeidsavtalen i Telemark, og hvor lang oppsigelsestid har den?")
+    assert ends.answer_type == "time"
+    assert TYPE_GAPS["time"] in gaps(ends, "Kommunene har valgt en felles samarbeidsavtale.", "", "", frozenset())
+    assert demands_of("Når tas Helseplattformen i bruk av alle kommunene?").answer_type == "time"
+    assert demands_of("Når møtes partnerskapet?").answer_type == "any"
+
+
+def test_which_one_is_not_said_by_one_of_them() -> None:
+    which = demands_of("Hvilket av fagrådene i Trøndelag er statsforvalteren observatør i?")
+    assert which.which_of
+    quote = "Statsforvalteren har observatørstatus i PSU og i ASU og i ett av fagrådene."
+    assert any("hvilket det gjelder" in gap for gap in gaps(which, quote, "", "", frozenset()))
+    named = "Statsforvalteren er observatør i fagrådet for legesamarbeid."
+    assert not gaps(which, named, "", "", frozenset({"trøndelag"}))
+
+
+def test_how_many_of_them_counts_them_and_an_address_is_not_whom_it_went_to() -> None:
+    present = demands_of("Hvor mange av deltakerne må være til stede for at møtet er beslutningsdyktig?")
+    assert present.counted == "deltake"
+    assert TYPE_GAPS["quantity"] in gaps(present, "Partnerskapet møtes to ganger årlig.", "", "", frozenset())
+    assert not demands_of("Hvor mange av dem møter?").counted
+    assert demands_of("Hvem var innspillet adressert til?").answer_type != "link"
+    assert demands_of("Hva er adressen til sekretariatet?").answer_type == "link"
+
+
+def test_what_a_body_decided_asks_for_an_outcome() -> None:
+    assert demands_of("Hva vedtok kommunestyret i Skien om den nye samarbeidsavtalen?").outcome
+    assert demands_of("Hvilke tiltak ble vedtatt etter arbeidsgruppen?").outcome
+    assert not demands_of("Hva sier retningslinjen om vedtak i FSU?").outcome

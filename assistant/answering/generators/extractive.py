@@ -81,6 +81,11 @@ class _Unit:
     parent: int = -1  # an item's list, as an index into the passage's units
     meaning: float | None = None  # cosine of the unit's vector to the question (None: no vector)
 
+    @property
+    def asks(self) -> bool:
+        """Is it a question the document itself asks (a consultation's "Hvilken støtte savner dere?")?"""
+        return self.text.rstrip().endswith("?")
+
 
 def _units(rank: int, hit: Hit) -> list[_Unit]:
     units: list[_Unit] = []
@@ -214,7 +219,7 @@ class ExtractiveGenerator(Generator):
             own_date = own_dates[unit.hit_rank]
             if not about_document and own_date is not None and own_date.search(unit.text):
                 total *= OWN_LINE_SHARE
-            if unit.text.rstrip().endswith("?"):  # a question the document asks (a consultation's) answers nothing
+            if unit.asks:  # a question the document asks (a consultation's) answers nothing
                 total *= QUESTION_SHARE
             return total
 
@@ -247,7 +252,7 @@ class ExtractiveGenerator(Generator):
                     unit.kind == "sentence"
                     and unit.hit_rank == best.hit_rank  # context from the same passage only
                     and score(unit) >= CONTEXT_SHARE * score(best)
-                    and not unit.text.rstrip().endswith("?")  # the document's own question is no context
+                    and not unit.asks  # the document's own question is no context
                     and all(unit.text not in c.text for c in chosen)
                 ):
                     chosen.append(unit)
@@ -327,7 +332,7 @@ class ExtractiveGenerator(Generator):
             else:
                 text = " ".join(" ".join(u.text.split()) for u in group)
                 parts.append(f"{prefix}{text}{' ' + status if status else ''} {marker}")
-        answer = self.expand_abbreviations("\n\n".join(parts))
+        answer = self.with_abbreviation_note("\n\n".join(parts))
         return Draft(answer, citations, found=True)
 
     def region_prefix(self, hit: Hit) -> str:
@@ -344,7 +349,7 @@ class ExtractiveGenerator(Generator):
             return ""
         return self.texts["status_mark"].format(status_note=note)
 
-    def expand_abbreviations(self, text: str) -> str:
+    def with_abbreviation_note(self, text: str) -> str:
         """Name the abbreviation after a spelled-out name the first time
         ("Strategisk samarbeidsutvalg (SSU)": readers ask and search by the short name),
         and say what the text's other abbreviations stand for in a closing line
@@ -355,7 +360,7 @@ class ExtractiveGenerator(Generator):
         return f"{text}\n\n{note}" if note else text
 
     def without_abbreviations(self, text: str) -> str:
-        """``text`` without the closing line ``expand_abbreviations`` added."""
+        """``text`` without the closing line ``with_abbreviation_note`` added."""
         head, sep, tail = text.rpartition("\n\n")
         return head if sep and tail.startswith(self._note_prefix) else text
 
@@ -437,7 +442,7 @@ def _fill_gaps(chosen: list[_Unit], sentences: list[_Unit]) -> list[_Unit]:
     for first, second in pairwise(chosen):
         if first in sentences and second in sentences:
             i, j = sentences.index(first), sentences.index(second)
-            if j - i == 2 and not sentences[i + 1].text.rstrip().endswith("?"):
+            if j - i == 2 and not sentences[i + 1].asks:
                 filled.insert(filled.index(second), sentences[i + 1])
     return filled
 
