@@ -134,6 +134,12 @@ class Settings(BaseSettings):
     sentence_weight: float = Field(
         0.15, ge=0, le=2, description="Weight of the best-sentence ranking (sentence vectors) in the fusion."
     )
+    ask_weight: float = Field(
+        0.15,
+        ge=0,
+        le=2,
+        description="Weight of the ranking by questions in users' words (corpus/questions.yaml) in the fusion.",
+    )
     candidates: int = Field(40, ge=5, le=500, description="Candidates taken from each retriever before fusion.")
 
     llm_base_url: str = Field("", description="OpenAI-compatible LLM endpoint (vLLM, Ollama, llama.cpp server).")

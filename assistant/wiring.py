@@ -58,6 +58,7 @@ def retriever(settings: Settings) -> Retriever:
         document_boost=settings.document_boost,
         chroma_url=settings.chroma_url,
         sentence_weight=settings.sentence_weight,
+        ask_weight=settings.ask_weight,
     )
 
 

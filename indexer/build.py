@@ -31,7 +31,7 @@ from indexer.errors import IndexerError
 from indexer.injection import find as find_injection
 from indexer.injection import flag_warning
 from indexer.loaders import MAX_FILE_BYTES, SUPPORTED_SUFFIXES, LoadError, load_document
-from indexer.manifest import SYNC_MANIFEST, DocMeta, Manifest, load_manifest
+from indexer.manifest import ASKS_FILE, SYNC_MANIFEST, DocMeta, Manifest, PassageAsks, load_asks, load_manifest
 from indexer.sentences import embedded_units
 from indexer.store.layout import STORE_VERSION, current_generation, read_params
 from indexer.store.writer import write_generation
@@ -74,7 +74,15 @@ def package_versions() -> dict[str, str]:
 
 
 # The corpus's own configuration files: read by hfa, not documents.
-CONFIG_FILES = ("manifest.yaml", SYNC_MANIFEST, "glossary.yaml", "synonyms.yaml", STRUCTURE_FILE, "sources.yaml")
+CONFIG_FILES = (
+    "manifest.yaml",
+    SYNC_MANIFEST,
+    "glossary.yaml",
+    "synonyms.yaml",
+    STRUCTURE_FILE,
+    "sources.yaml",
+    ASKS_FILE,
+)
 
 
 def _all_files(corpus_dir: Path) -> list[Path]:
@@ -209,6 +217,7 @@ class BuildPlan:
     unsupported: list[str]  # a Norwegian message per file of a type hfa does not read
     current: Path | None  # the current generation when it matches ``params``: nothing to do
     rebuilt_reason: str = ""
+    asks: list[PassageAsks] = field(default_factory=list)  # corpus/questions.yaml
 
 
 @dataclass
@@ -243,10 +252,12 @@ def plan_build(
     params = index_params(embedder, hashes, manifest_hash)
     structure_path = corpus_dir / STRUCTURE_FILE
     params["structure"] = _file_hash(structure_path) if structure_path.exists() else ""
+    asks_path = corpus_dir / ASKS_FILE
+    params["asks"] = _file_hash(asks_path) if asks_path.exists() else ""
     params["chroma_url"] = chroma_url  # vectors on disk ("") or on that Chroma server
     unsupported = unsupported_files(corpus_dir)
     params["unsupported"] = unsupported  # a new file hfa cannot read is reported, not ignored
-    plan = BuildPlan(manifest, files, params, unsupported, current=None)
+    plan = BuildPlan(manifest, files, params, unsupported, current=None, asks=load_asks(corpus_dir))
 
     current = current_generation(data_dir)
     if current is not None and not force:
@@ -329,7 +340,34 @@ def collect_passages(plan: BuildPlan, data_dir: Path, max_file_bytes: int, repor
         for index, text in embedded_units(record["section"], record["text"]):
             collected.units.append({"row": record["row"], "unit": index})
             collected.unit_texts.append(text)
+    # Questions in users' words (corpus/questions.yaml) get vectors too, as units with a
+    # negative index: they rank their passage, they are never quoted.
+    for row, asks in _passage_asks(plan.asks, records, report):
+        for number, ask in enumerate(asks):
+            collected.units.append({"row": row, "unit": -1 - number})
+            collected.unit_texts.append(ask)
     return collected
+
+
+def _passage_asks(
+    entries: list[PassageAsks], records: list[dict[str, Any]], report: BuildReport
+) -> list[tuple[int, list[str]]]:
+    """(row, asks) for each passage that an entry's quote points at; an entry whose quote
+    no passage of its document holds is reported, not dropped in silence."""
+    found: dict[int, list[str]] = {}
+    indexed = {r["doc_id"] for r in records}
+    for entry in entries:
+        if entry.doc not in indexed:  # a document this corpus does not hold (yet)
+            continue
+        rows = [
+            r["row"] for r in records if r["doc_id"] == entry.doc and entry.quote in " ".join(str(r["text"]).split())
+        ]
+        if not rows:
+            report.warnings.append(f"{ASKS_FILE}: fant ikke «{entry.quote[:60]}» i dokumentet {entry.doc}.")
+            continue
+        asks = found.setdefault(rows[0], [])
+        asks.extend(a for a in entry.asks if a not in asks)
+    return sorted(found.items())
 
 
 def embed_collected(

@@ -200,6 +200,31 @@ def load_synonyms(corpus_dir: Path) -> list[Synonym]:
     return out
 
 
+ASKS_FILE = "questions.yaml"
+
+
+@dataclass(frozen=True)
+class PassageAsks:
+    """Questions users ask in their own words that one passage answers (doc2query data):
+    the passage is the one of document ``doc`` whose text holds ``quote``."""
+
+    doc: str
+    quote: str
+    asks: tuple[str, ...]
+
+
+def load_asks(corpus_dir: Path) -> list[PassageAsks]:
+    """corpus/questions.yaml: per passage, questions in users' words (optional)."""
+    out = []
+    for entry in _entries(corpus_dir, ASKS_FILE, "passages"):
+        try:
+            asks = tuple(" ".join(str(a).split()) for a in entry.get("asks") or () if str(a).strip())
+            out.append(PassageAsks(str(entry["doc"]), " ".join(str(entry["quote"]).split()), asks))
+        except (KeyError, TypeError, AttributeError) as exc:
+            raise ManifestError(f"{ASKS_FILE}: oppføringen {entry!r} mangler {exc}") from exc
+    return out
+
+
 def load_intents(corpus_dir: Path) -> list[Intent]:
     """corpus/synonyms.yaml ``intents``: what a question asks for, in the documents' words."""
     out = []

@@ -36,7 +36,9 @@ _TYPES: list[tuple[str, re.Pattern[str]]] = [
             r"\b(?:hvem|kven) (?:er|var) (?:den |no |nå )?\w{0,30}?representanten\b|"
             # who was elected or appointed: a person, not what the documents say of the role
             r"\b(?:hvem|kven) (?:ble|blei|vart|er blitt|har blitt|har vorte) (?:valgt|vald|valt|utnevnt|oppnevnt|"
-            r"ansatt|tilsatt|tilsett)\b|\b(?:hvem|kven) (?:vant|stemte|stemde|stemmer|røystar|røysta)\b",
+            r"ansatt|tilsatt|tilsett)\b|\b(?:hvem|kven) (?:vant|stemte|stemde|stemmer|røystar|røysta)\b|"
+            # "Hvilke ordførere møtte …?": people, by name
+            r"\b(?:hvilke|hvilken|kva for(?: nokre| ein)?|kva) (?:\w+ )?(?:ordførere|ordførarar|ordfører|ordførar)\b",
             re.IGNORECASE,
         ),
     ),
@@ -54,8 +56,8 @@ _TYPES: list[tuple[str, re.Pattern[str]]] = [
         "names",
         re.compile(
             r"\b(?:hvilke|hvilken|kva for(?: nokre| ein| ei| eit)?) (?:\w+ )?(?:kommuner|kommunar|kommunene|kommunane|"
-            r"kommune|fylker|fylke|byer|byar|helseforetak|ordførere|ordførarar)\b|"
-            r"\bkva (?:kommunar|kommunane|fylke|byar|ordførarar)\b|"
+            r"kommune|fylker|fylke|byer|byar|helseforetak)\b|"
+            r"\bkva (?:kommunar|kommunane|fylke|byar)\b|"
             # "Hvilke prosjekter fikk tildelt midler?": who got the money, by name
             r"\b(?:hvilke|hvilken|hvilket|kva for(?: nokre| ein| ei| eit)?)\s+(?:\w+\s+){0,2}?(?:fikk|fekk|har fått|"
             r"har fatt|ble|vart|blei)\s+(?:\w+\s+)?(?:tildelt|innvilget|innvilga|tilsagn|støtte|midler|midlar)\b|"
@@ -125,9 +127,10 @@ _TYPES: list[tuple[str, re.Pattern[str]]] = [
             r"(?:\S+\s+){0,6}?(?:innført|innførd|etablert|starta|startet|oppretta|opprettet|slått|slegne|"
             r"laget|laga|vedtatt|vedteke|bestemt|avgjort|tatt i bruk|teke i bruk|gjennomført|avvikla|avviklet)\b|"
             # "Når utløper avtalen?", "Når tas Helseplattformen i bruk?": when it ends or starts
-            r"\b(?:når|hva tid|kva tid|hvilket år|kva år)\s+(?:utløper|utløp|går\s+(?:\S+\s+){0,4}?ut\b|trer|trår|"
-            r"tas\s+(?:\S+\s+){0,6}?i bruk|takast\s+(?:\S+\s+){0,6}?i bruk|starter|startar|begynner|byrjar|"
-            r"avsluttes|avsluttast|slutter|sluttar|opphører|opphøyrer)\b",
+            r"\b(?:når|hva tid|kva tid|hvilket år|kva år)\s+(?:(?P<ends>utløper|utløp|går\s+(?:\S+\s+){0,4}?ut|"
+            r"avsluttes|avsluttast|slutter|sluttar|opphører|opphøyrer)|"
+            r"(?P<starts>trer|trår|tas\s+(?:\S+\s+){0,6}?i bruk|takast\s+(?:\S+\s+){0,6}?i bruk|starter|startar|"
+            r"begynner|byrjar))\b",
             re.IGNORECASE,
         ),
     ),
@@ -265,16 +268,18 @@ class Demands:
     # fire ganger i året") does not give
     counted_in_year: bool = False
     which_of: str = ""  # "Hvilket av fagrådene …?": the stem of what one is picked from
+    event: str = ""  # "ends" | "starts": "Når utløper avtalen?" needs a date said of its end
 
 
 def demands_of(question: str) -> Demands:
     text = canonical_spelling(normalize_text(question))
-    answer_type, role = "any", ""
+    answer_type, role, event = "any", "", ""
     for kind, pattern in _TYPES:
         match = pattern.search(text)
         if match:
             answer_type = kind
             groups = match.groupdict()
+            event = "ends" if groups.get("ends") else "starts" if groups.get("starts") else ""
             # "Hvem leder FSU?" may be answered by what the documents say of the role;
             # "Hvem er leder av FSU?" asks for a person.
             role = (groups.get("role") or "")[:3].lower()  # "led", "lei"
@@ -318,6 +323,7 @@ def demands_of(question: str) -> Demands:
         and bool(_PAST_EVENT.search(text))
         and (answer_type == "amount" or (answer_type == "quantity" and bool(_HOW_MANY.search(text)))),
         which_of,
+        event,
     )
 
 
@@ -358,11 +364,17 @@ def has_answer_type(answer_type: str, text: str, known_words: frozenset[str] = f
         return any(
             m.group(1).lower().split("-")[0] not in known_words
             and canonical_spelling(m.group(1)).lower().split("-")[0] not in known_words  # "Helefellesskapet"
-            and not text[: m.start()].rstrip().endswith((".", "!", "?", ":"))
+            and not _starts_line_or_sentence(text, m.start())
             for m in _CAPITALISED.finditer(text)
         )
     pattern = _HAS.get(answer_type)
     return pattern is None or bool(pattern.search(text))
+
+
+def _starts_line_or_sentence(text: str, start: int) -> bool:
+    """Does the word at ``start`` open a sentence, a line or a list item ("- Ordførere")?"""
+    before = text[max(0, start - 80) : start]
+    return before.rstrip(" \t").endswith(("\n", "-", "•")) or before.rstrip().endswith((".", "!", "?", ":"))
 
 
 def role_named(role: str, text: str) -> bool:
@@ -395,6 +407,11 @@ def gaps(demands: Demands, quotes: str, cited: str, evidence: str, known_words: 
     missing: list[str] = []
     if demands.answer_type != "any" and not has_answer_type(demands.answer_type, quotes, known_words, demands.role):
         missing.append(TYPE_GAPS[demands.answer_type])
+    elif demands.event and not any(
+        has_answer_type("time", sentence) and _EVENT_WORDS[demands.event].search(sentence)
+        for sentence in SENTENCE_BREAK.split(quotes)
+    ):  # "Når utløper avtalen?": a year said of something else ("ble i 2022 slått sammen") is no end
+        missing.append(TYPE_GAPS["time"])
     elif demands.counted and not _counted_near(demands.counted, canonical_spelling(quotes).lower()):
         missing.append(TYPE_GAPS["quantity"])
     # a year may stand in a quoted passage's title or date; a count of that year's events must be quoted
@@ -461,6 +478,24 @@ def _one_edit_from(word: str, text: str) -> bool:
         return False
     return any(abs(len(other) - len(word)) <= 1 and one_edit(word, other) for other in set(re.findall(r"\w{5,}", text)))
 
+
+# Words that say something ends or starts, for "Når utløper …?" and "Når tas … i bruk?".
+_EVENT_WORDS = {
+    "ends": re.compile(
+        r"\b(?:utløp\w{0,4}|går ut|opphør\w{0,4}|avslutt\w{0,4}|slutt\w{0,4}|oppsi\w{0,6}|"
+        r"gjelder (?:til|fram til|frem til)|varighet\w{0,2}|gyldig\w{0,2} til)\b",
+        re.IGNORECASE,
+    ),
+    "starts": re.compile(
+        r"\b(?:i kraft|tas i bruk|tatt i bruk|teke i bruk|start\w{0,4}|begynn\w{0,4}|innfør\w{0,4}|iverksett\w{0,4}|"
+        r"oppstart\w{0,3}|implementer\w{0,4}|gjelder fra|fra og med)\b",
+        re.IGNORECASE,
+    ),
+}
+
+# Answer types that name a value (a person, an amount, a date …): a passage that matches
+# the question's topic in other words does not vouch for the value.
+VALUE_TYPES = frozenset({"person", "response", "names", "amount", "number", "email", "link", "place", "date", "time"})
 
 TYPE_GAPS = {
     "person": "hvem som har vervet (navn på personer)",

@@ -29,6 +29,7 @@ from assistant.answering.comparison import (
 from assistant.answering.demands import (
     SENTENCE_BREAK,
     TYPE_GAPS,
+    VALUE_TYPES,
     YEAR,
     Demands,
     asks_happened,
@@ -217,7 +218,8 @@ class Engine:
         sides = comparison_sides(standalone, self.topics) if not elsewhere else []
         if len(sides) >= 2:
             return self._compare(standalone, sides, filters)
-        hits = self.retriever.search(standalone, k=ANSWER_K, filters=filters)
+        by_topic = demands_of(standalone).answer_type not in VALUE_TYPES
+        hits = self.retriever.search(standalone, k=ANSWER_K, filters=filters, by_topic=by_topic)
         passages = [hit.public() for hit in hits]
         if elsewhere:
             covered = " og ".join(r.name for r in self.regions.values())
@@ -620,7 +622,7 @@ class Engine:
         evidence = " ".join(f"{h.passage['title']} {h.passage.get('date', '')} {h.passage['text']}" for h in hits)
         if demands.counted:  # "seks FSU" counts "faglige utvalg": what the abbreviation stands for
             quotes = self.extractive.spelled_out(quotes)
-        missing = gaps(demands, quotes, context, evidence, self.topics.known_words())
+        missing = gaps(demands, quotes, context, evidence, self._known_words())
         if not missing and self._role_elsewhere(question, demands, [c.quote for c in answering]):
             missing.append(TYPE_GAPS["person"])
         if (
@@ -671,10 +673,11 @@ class Engine:
         ]
         if not sentences:
             return True  # no value quoted: the type check says so
+        said = set(tokenize(" ".join(sentences)))
         asked = set(tokenize(f"{question} {' '.join(intent_terms(question, self.retriever.intents))}"))
         asked = {token for token in asked if not token.isdigit()}  # "i 2024": when, not what
         asked |= {stem for _, found in self._synonyms(question) for word in found for stem in tokenize(word)}
-        return bool((asked - self._generic_stems) & set(tokenize(" ".join(sentences))))
+        return bool((asked - self._generic_stems) & said)
 
     @cached_property
     def _generic_stems(self) -> frozenset[str]:
@@ -712,7 +715,7 @@ class Engine:
         if demands.answer_type != "person" or not demands.role:
             return False
         asked = [name for kind, name in self.topics.find(question) if kind == "body"]
-        if not asked or named_person(" ".join(quotes), self.topics.known_words()):
+        if not asked or named_person(" ".join(quotes), self._known_words()):
             return False
         sentences = [part for quote in quotes for part in SENTENCE_BREAK.split(quote)]
         return not any(
@@ -747,6 +750,11 @@ class Engine:
             if pattern.search(question):
                 return name
         return ""
+
+    def _known_words(self) -> frozenset[str]:
+        """Words that are no one's name: the corpus data's bodies and regions, and every
+        word the documents write in lower case ("Ordførere" starting a list item)."""
+        return self.topics.known_words() | self.retriever.ordinary_words()
 
     def _unknown_concepts(self, question: str) -> list[str]:
         """The question's concepts that no word of the indexed documents covers: things,

@@ -45,6 +45,7 @@ FEEDBACK_TERMS = 5
 FEEDBACK_PASSAGES = 2
 FEEDBACK_UNKNOWN = 0.2  # share of the question's words the index does not hold
 MAX_QUESTION_CHARS = 2000
+_LOWER_CASE_WORD = re.compile(r"(?<![\w-])[a-zæøå][a-zæøåäöüé]{1,30}(?![\w-])")
 MAX_NAMING_CHARS = MAX_QUESTION_CHARS
 
 
@@ -153,6 +154,7 @@ class Retriever:
         document_boost: float = 0.15,  # a document the question names ("innspillet fra Telemark")
         chroma_url: str = "",
         sentence_weight: float = 0.15,  # the same defaults as Settings (wiring passes them)
+        ask_weight: float = 0.15,
     ) -> None:
         self.data_dir = data_dir
         self.chroma_url = chroma_url
@@ -164,6 +166,7 @@ class Retriever:
         self.region_boost = region_boost
         self.document_boost = document_boost
         self.sentence_weight = sentence_weight
+        self.ask_weight = ask_weight
         self._near_cache: dict[tuple[int, str], list[str]] = {}
         self.glossary = Glossary(load_glossary(corpus_dir))
         self.thesaurus = Thesaurus(load_synonyms(corpus_dir))
@@ -171,7 +174,9 @@ class Retriever:
         self.manifest = load_manifest(corpus_dir)
         self.region_patterns = region_patterns(self.manifest.regions)
         self._document_words = _document_words(self.manifest)
-        self._derived: tuple[Path, dict[str, set[str]], Callable[[str], float], frozenset[str]] | None = None
+        self._derived: (
+            tuple[Path, dict[str, set[str]], Callable[[str], float], frozenset[str], frozenset[str]] | None
+        ) = None
         self._lock = threading.Lock()
         self._snapshot: IndexSnapshot | None = None
 
@@ -195,9 +200,12 @@ class Retriever:
                 log.info("Loaded index generation %s (%d passages)", snapshot.path.name, len(snapshot.passages))
             return self._snapshot
 
-    def _derived_state(self) -> tuple[dict[str, set[str]], Callable[[str], float], frozenset[str]]:
-        """Filter values, token IDF and the words of the current generation, computed
-        once per generation (and again after `hfa index` swaps in a new one)."""
+    def _derived_state(
+        self,
+    ) -> tuple[dict[str, set[str]], Callable[[str], float], frozenset[str], frozenset[str]]:
+        """Filter values, token IDF, the words of the current generation and those it
+        writes in lower case, computed once per generation (and again after `hfa index`
+        swaps in a new one)."""
         snapshot = self.snapshot()
         if self._derived is None or self._derived[0] != snapshot.path:
             known = {key: {str(p[key]) for p in snapshot.passages} for key in FILTER_FIELDS}
@@ -213,12 +221,22 @@ class Retriever:
             vocabulary = frozenset(
                 word for passage in snapshot.passages for word in words(f"{passage['title']} {passage['text']}")
             )
-            self._derived = (snapshot.path, known, weight, vocabulary)
-        return self._derived[1], self._derived[2], self._derived[3]
+            ordinary = frozenset(
+                canonical_spelling(match.group(0))
+                for passage in snapshot.passages
+                for match in _LOWER_CASE_WORD.finditer(passage["text"])
+            )
+            self._derived = (snapshot.path, known, weight, vocabulary, ordinary)
+        return self._derived[1], self._derived[2], self._derived[3], self._derived[4]
 
     def corpus_tokens(self) -> KeysView[str]:
         """Every BM25 token (stem) of the current generation (the index's own vocabulary)."""
         return self.snapshot().bm25.vocab_dict.keys()  # type: ignore[no-any-return]
+
+    def ordinary_words(self) -> frozenset[str]:
+        """Words the documents write in lower case (canonical spelling): ordinary words,
+        never a name, even where a line starts with one ("Ordførere", "Det")."""
+        return self._derived_state()[3]
 
     def corpus_words(self) -> frozenset[str]:
         """Every word (lower case, canonical spelling) of the indexed documents."""
@@ -245,7 +263,10 @@ class Retriever:
                 raise HfaError(f"Ukjent verdi «{value}» for filteret {key}. Gyldige verdier: {allowed}.", 422)
 
     # -- search ----------------------------------------------------------------------
-    def search(self, question: str, k: int = 5, filters: Filters | None = None) -> list[Hit]:
+    def search(self, question: str, k: int = 5, filters: Filters | None = None, by_topic: bool = True) -> list[Hit]:
+        """The best ``k`` passages. ``by_topic``: let questions in users' words
+        (corpus/questions.yaml) rank passages too; off for a question that needs a value
+        by name (an amount, a person, a date), which its own words must find."""
         question = validate_question(question)
         filters = filters or Filters()
         self.check_filters(filters)
@@ -264,7 +285,7 @@ class Retriever:
         except EmbedderError as exc:
             raise HfaError(str(exc), 503) from exc
         dense = self._dense(snapshot, vector, filters)
-        sentences, unit_scores = self._sentences(snapshot, vector, allowed)
+        sentences, unit_scores, asks = self._sentences(snapshot, vector, allowed)
         # What the question asks for (composition, frequency, cost …) weighs double: it
         # separates sections that share the same subject.
         intents = intent_terms(question, self.intents)
@@ -276,7 +297,7 @@ class Retriever:
         # the metadata (nothing restricted may slip through, whatever the store did).
         own = self._bm25(snapshot, query_text, allowed) if LEXICAL_MARGIN else []  # the question's words only
         decisive = own[0][0] if len(own) >= 2 and own[0][1] >= LEXICAL_MARGIN * max(own[1][1], 1e-9) else None
-        fused = self._fuse(snapshot, dense, lexical, sentences, decisive)
+        fused = self._fuse(snapshot, dense, lexical, sentences, decisive, asks if by_topic else [])
         hits = [hit for hit in fused if allowed[int(hit.passage["row"])]]
         for hit in hits:
             hit.unit_scores = unit_scores.get(int(hit.passage["row"]), {})
@@ -349,19 +370,27 @@ class Retriever:
 
     def _sentences(
         self, snapshot: IndexSnapshot, vector: np.ndarray, allowed: np.ndarray
-    ) -> tuple[list[tuple[int, float]], dict[int, dict[int, float]]]:
-        """Passages ranked by their best sentence or list item, and every unit's cosine."""
+    ) -> tuple[list[tuple[int, float]], dict[int, dict[int, float]], list[tuple[int, float]]]:
+        """Passages ranked by their best sentence or list item, every unit's cosine, and
+        passages ranked by their best question in users' words (units with a negative
+        index: corpus/questions.yaml)."""
         matrix = snapshot.unit_vectors
         if matrix is None or not len(snapshot.units):
-            return [], {}
+            return [], {}, []
         cosines = matrix @ np.asarray(vector, dtype=np.float32)
         per_row: dict[int, dict[int, float]] = {}
+        asked: dict[int, float] = {}
         for entry, cosine in zip(snapshot.units, cosines.tolist(), strict=True):
-            row = int(entry["row"])
-            if allowed[row]:
-                per_row.setdefault(row, {})[int(entry["unit"])] = cosine
+            row, unit = int(entry["row"]), int(entry["unit"])
+            if not allowed[row]:
+                continue
+            if unit < 0:
+                asked[row] = max(asked.get(row, -1.0), cosine)
+            else:
+                per_row.setdefault(row, {})[unit] = cosine
         best = sorted(((row, max(scores.values())) for row, scores in per_row.items()), key=lambda x: -x[1])
-        return best[: self.candidates], per_row
+        asks = sorted(asked.items(), key=lambda x: -x[1])
+        return best[: self.candidates], per_row, asks[: self.candidates]
 
     def _dense(self, snapshot: IndexSnapshot, vector: np.ndarray, filters: Filters) -> list[tuple[int, float]]:
         from llama_index.core.vector_stores.types import (
@@ -422,6 +451,7 @@ class Retriever:
         lexical: list[tuple[int, float]],
         sentences: list[tuple[int, float]] | None = None,
         decisive: int | None = None,
+        asks: list[tuple[int, float]] | None = None,
     ) -> list[Hit]:
         hits: dict[int, Hit] = {}
         for rank, (row, score) in enumerate(dense):
@@ -432,6 +462,10 @@ class Retriever:
         for rank, (row, score) in enumerate(sentences or []):
             hit = hits.setdefault(row, Hit(as_passage(snapshot.passages[row]), 0.0))
             hit.sentence_rank, hit.sentence_score = rank, score
+        ask_ranks: dict[int, int] = {}
+        for rank, (row, _) in enumerate(asks or []):
+            hits.setdefault(row, Hit(as_passage(snapshot.passages[row]), 0.0))
+            ask_ranks[row] = rank
         # The sentence ranking is a second dense signal; without unit vectors (an index
         # from before they existed) the two original rankings keep their weights.
         w_sent = self.sentence_weight if sentences else 0.0
@@ -444,6 +478,9 @@ class Retriever:
                     hit.score += 2 * w_bm25 / (RRF_K + hit.bm25_rank + 1)
                 if hit.sentence_rank is not None:
                     hit.score += 2 * w_sent / (RRF_K + hit.sentence_rank + 1)
+                ask_rank = ask_ranks.get(int(hit.passage["row"]))
+                if ask_rank is not None:  # a question in users' words that this passage answers
+                    hit.score += 2 * self.ask_weight / (RRF_K + ask_rank + 1)
             if decisive is not None and decisive in hits:
                 # one passage holds the question's own words far beyond any other (ranks
                 # hide by how much): it counts as first in meaning too

@@ -104,12 +104,16 @@ def test_retriever_defaults_match_settings(retriever) -> None:  # type: ignore[n
         retriever.candidates,
         retriever.region_boost,
         retriever.document_boost,
+        retriever.sentence_weight,
+        retriever.ask_weight,
     ) == (
         defaults.fusion,
         defaults.dense_weight,
         defaults.candidates,
         defaults.region_boost,
         defaults.document_boost,
+        defaults.sentence_weight,
+        defaults.ask_weight,
     )
 
 
@@ -138,3 +142,16 @@ def test_a_passage_holding_the_questions_words_far_beyond_the_rest_comes_first(r
     # BM25 puts the guideline's SSU tasks far ahead; rank fusion alone put another passage first
     hits = retriever.search("Hvem godkjenner retningslinje 2–12 i samarbeidsavtalen i Telemark?", k=3)
     assert "Samarbeidsavtalens retningslinje 2-12" in hits[0].passage["text"]
+
+
+def test_questions_in_users_words_rank_the_passage_that_answers_them(retriever) -> None:  # type: ignore[no-untyped-def]
+    # corpus/questions.yaml asks "hvor lenge sitter man …" of the FSU passage; the
+    # documents say "Deltakelsen gjelder for 2 år"
+    question = "Hvor lenge sitter man i et av fagutvalgene i Telemark?"
+
+    def rank(by_topic: bool) -> int:
+        hits = retriever.search(question, k=10, by_topic=by_topic)
+        return next(i for i, hit in enumerate(hits) if "Deltakelsen gjelder for 2 år" in hit.passage["text"])
+
+    assert rank(by_topic=True) == 0
+    assert rank(by_topic=False) > 0  # without them, another FSU passage comes first

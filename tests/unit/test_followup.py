@@ -21,6 +21,7 @@ from assistant.answering.demands import (
     gaps,
     has_answer_type,
     meets,
+    named_person,
     result_not_said,
 )
 from assistant.answering.engine import _not_yet_written
@@ -488,3 +489,10 @@ def test_what_a_body_decided_asks_for_an_outcome() -> None:
     assert demands_of("Hva vedtok kommunestyret i Skien om den nye samarbeidsavtalen?").outcome
     assert demands_of("Hvilke tiltak ble vedtatt etter arbeidsgruppen?").outcome
     assert not demands_of("Hva sier retningslinjen om vedtak i FSU?").outcome
+
+
+def test_a_word_the_documents_write_in_lower_case_is_no_name() -> None:
+    listing = "Sammensetning\n- Ordførere\n- Kommunedirektører\n- To tillitsvalgte"
+    assert not has_answer_type("names", listing, frozenset({"ordførere", "kommunedirektører"}))
+    assert not named_person("Helsefellesskapet i Telemark På nettsiden publiseres alt", frozenset({"telemark", "på"}))
+    assert named_person("Saksbehandler Lene Stene Salberg", frozenset({"saksbehandler"}))
