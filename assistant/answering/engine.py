@@ -78,9 +78,13 @@ _REFERENCE = re.compile(
 # "Hva sier …", "Hva står i …", "… etter punkt 13": the content of a numbered text, not its topic
 _ASKS_CONTENT = re.compile(
     r"\b(?:sier|seier|står|stend|inneholder|inneheld|innholdet|beskriver|skildrar|konkret)\b|"
-    r"\better (?:pkt\.?|punkt)\s*\d",
+    r"\better (?:pkt\.?|punkt)\s*\d|"
+    # "Hvordan lyder den nye teksten …?", "Hvilken formulering …?": its wording
+    r"\b(?:tekst|teksten|lyder|ljodar|ordlyd\w{0,3}|formulering\w{0,3})\b",
     re.IGNORECASE,
 )
+# "… pkt. 11 om tvisteløsning i samarbeidsavtalen": the document the point belongs to
+_OWNER = re.compile(r"\b(?:i|av|til|frå|fra)\s+(?:den\s+|det\s+)?(?P<owner>[a-zæøå]{5,40}?)(?:en|et|a)\b", re.I)
 # "SSU vil utarbeide en handlingsdel", "en handlingsplan som utarbeides": a text still to be written
 _TO_BE_WRITTEN = re.compile(
     r"\b(?:vil|skal|skulle|bør)\s+(?:\w+\s+){0,3}?(?:utarbeide|lage|utforme|skrive)\s+"
@@ -514,8 +518,11 @@ class Engine:
             return None
         date = norwegian_date(meta.date)
         try:  # the document's own words about its date or status, among passages the caller may see
-            doc_hits = self.retriever.search(
-                f"{question} {date} {meta.status_note}", k=STATUS_PASSAGES, filters=replace(filters, doc_id=doc_id)
+            doc_hits = self.retriever.search(  # the document's wording, not questions like this one
+                f"{question} {date} {meta.status_note}",
+                k=STATUS_PASSAGES,
+                filters=replace(filters, doc_id=doc_id),
+                by_topic=False,
             )
         except HfaError:
             return None
@@ -703,8 +710,13 @@ class Engine:
             return ""
         elif kind.startswith("retningslinje"):  # a guideline: a document of that title
             name, where = f"retningslinje {number}", "title"
-        else:  # a numbered point or chapter: a section of that number in some document
-            held = any(str(p.get("section_number", "")) in (number, f"{number}.") for p in passages)
+        else:  # a numbered point or chapter: a section of that number in the document it names
+            owner = _OWNER.search(question[match.end() : match.end() + 200])
+            held = any(
+                str(p.get("section_number", "")) in (number, f"{number}.")
+                and (owner is None or owner.group("owner").lower() in f"{p['title']} {p.get('kind', '')}".lower())
+                for p in passages
+            )
             return "" if held else f"punkt {number}"
         pattern = re.compile(rf"{re.escape(name)}(?![\d.])", re.IGNORECASE)
         return "" if any(pattern.search(str(p.get(where, ""))) for p in passages) else name

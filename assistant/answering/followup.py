@@ -167,6 +167,21 @@ _WHAT_ABOUT = re.compile(
 _BARE_WHY = re.compile(
     r"^\s*(?:og\s+)?(?:hvorfor|kvifor|hvordan|korleis)(?:\s+(?:det|da|det da|så))?\s*\??\s*$", re.IGNORECASE
 )
+# A pronoun that points back (after a preposition, or as the object of "få … til"), not
+# the "det" of "det er" or "hva er det".
+_POINTING = re.compile(
+    r"\b(?:av|med|om|for|fra|frå|mot|utan|uten)\s+(?:det|dette|dem|dei|disse|desse)\b|\bfå\s+(?:det|dette)\s+til\b",
+    re.IGNORECASE,
+)
+# "hva med i Trøndelag – hvilken gruppe …?": the new place, then a question of its own
+_OWN_QUESTION = re.compile(
+    r"\s+[–—-]\s+|:\s+|,\s+(?=(?:hva|kva|hvem|kven|hvilke|hvilken|hvilket|hvordan|korleis|hvorfor|kvifor|når|"
+    r"hvor|kor)\b)",
+    re.IGNORECASE,
+)
+# The topic a question ends on ("… om skrøpelige eldre?"), which "og for X?" replaces.
+_TRAILING_TOPIC = re.compile(r"^(?P<head>.{3,300}?\b(?:om|for|med))\s+(?P<old>[^?]{3,120}?)\s*\?*\s*$", re.IGNORECASE)
+_SUBJECT_PREPOSITION = re.compile(r"^(?:for|om|med)\s+", re.IGNORECASE)
 _CITATION = re.compile(r"\s*\[\d{1,3}\]")
 _PREPOSITION = re.compile(r"^(?:i|for|på|hos|om)\s+", re.IGNORECASE)
 EMPTY_TOPICS = Topics()
@@ -183,8 +198,14 @@ def is_followup(question: str, topics: Topics = EMPTY_TOPICS) -> bool:
         return True
     if topics.find(question):
         return False
-    # "Hvem sitter der?", and a short question that names nothing ("hva går pengene til?")
-    return len(question.split()) <= SHORT_QUESTION or (len(question.split()) <= 10 and bool(_DEICTIC.search(question)))
+    # "Hvem sitter der?", and a short question that names nothing ("hva går pengene til?");
+    # a pronoun after a preposition points back in a longer one too ("… mer av det?")
+    size = len(question.split())
+    return (
+        size <= SHORT_QUESTION
+        or (size <= 10 and bool(_DEICTIC.search(question)))
+        or (size <= 16 and bool(_POINTING.search(question)))
+    )
 
 
 def standalone_question(question: str, history: Sequence[Turn] | None, topics: Topics = EMPTY_TOPICS) -> str:
@@ -352,6 +373,10 @@ def _stripped(question: str) -> str:
 
 def _what_about(topic: str, previous: str, topics: Topics) -> str:
     """ "Og i Trøndelag?" / "Hva med FSU?": the previous question, asked of the new topic."""
+    parts = _OWN_QUESTION.split(topic, maxsplit=1)
+    if len(parts) == 2 and _QUESTION_WORDS.match(parts[1]) and topics.find(parts[0]):
+        # "hva med i Trøndelag – hvilken gruppe ser de en særlig utfordring for?": its own question, there
+        return f"{parts[1].strip().rstrip(' ?')} {parts[0].strip()}?"
     new = topics.find(topic)
     old = topics.find(previous)
     if previous and new:
@@ -368,6 +393,11 @@ def _what_about(topic: str, previous: str, topics: Topics) -> str:
     if parallel is not None:  # "og mulighetene?" after "Hva er de største utfordringene …?"
         asked = f"{previous[: parallel.start()]}{topic.strip(' ?')}{previous[parallel.end() :]}".rstrip(" ?")
         return f"{topic.strip(' ?')} ({asked})?"  # the new noun is what to pick; the rest says where
+    trailing = _TRAILING_TOPIC.match(previous) if previous and not new else None
+    if trailing is not None and _SUBJECT_PREPOSITION.match(topic):
+        # "og for dem med flere kroniske lidelser?" after "… om skrøpelige eldre?": the new
+        # subject takes the old one's place
+        return f"{trailing.group('head')} {_SUBJECT_PREPOSITION.sub('', topic).strip(' ?')}?"
     if previous and not new and _PREPOSITION.match(topic) is None and len(topic.split()) <= 6:
         # "Hva med barn og unge?" after a question about the strategy: keep its context
         context = [value for _, value in old if value.lower() not in topic.lower()]

@@ -9,6 +9,7 @@ chunks with dense-only retrieval over the same embedder.
 from __future__ import annotations
 
 import json
+import re
 import statistics
 import time
 from collections import defaultdict
@@ -86,9 +87,14 @@ def load_gold(path: Path | None = None) -> list[GoldQuestion]:
     return questions
 
 
+_BULLET = re.compile(r"^\s*[•·▪◦*-]\s+")
+
+
 def first_hit(texts: list[str], evidence: list[str]) -> int | None:
-    """Rank (0-based) of the first text containing an evidence phrase."""
-    folded = [fold_for_match(e) for e in evidence]
+    """Rank (0-based) of the first text containing an evidence phrase. A list item's
+    bullet ("• Utvalget beslutter …", copied from a document) is formatting: the index
+    writes every bullet as "- "."""
+    folded = [fold_for_match(_BULLET.sub("", e)) for e in evidence]
     for rank, text in enumerate(texts):
         haystack = fold_for_match(text)
         if any(e in haystack for e in folded):

@@ -28,6 +28,7 @@ def test_hit_helpers() -> None:
     texts = ["noe annet", "SSU møtes fire\nganger årlig."]
     assert first_hit(texts, ["møtes fire ganger årlig"]) == 1
     assert first_hit(texts, ["finnes ikke"]) is None
+    assert first_hit(["Oppgaver\n- SSU møtes fire ganger årlig"], ["• SSU møtes fire ganger årlig"]) == 0
     assert within_budget(["x" * 3995, "møtes fire ganger"], ["møtes fire"]) is False
     assert within_budget(["x" * 100, "møtes fire ganger"], ["møtes fire"]) is True
 

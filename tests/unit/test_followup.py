@@ -496,3 +496,21 @@ def test_a_word_the_documents_write_in_lower_case_is_no_name() -> None:
     assert not has_answer_type("names", listing, frozenset({"ordførere", "kommunedirektører"}))
     assert not named_person("Helsefellesskapet i Telemark På nettsiden publiseres alt", frozenset({"telemark", "på"}))
     assert named_person("Saksbehandler Lene Stene Salberg", frozenset({"saksbehandler"}))
+
+
+def test_a_new_place_with_its_own_question_a_new_subject_and_a_pronoun_after_a_preposition() -> None:
+    topics = topics_of(CORPUS)
+
+    def asked(question: str, earlier: str) -> str:
+        history = [Turn("user", earlier), Turn("assistant", "Det står i dokumentene.")]
+        return standalone_question(question, history, topics)
+
+    earlier = "Hva sier strategien i Telemark om barn og unge?"
+    assert asked("og hva med i Trøndelag – hva skriver de om fastlegene?", earlier) == (
+        "hva skriver de om fastlegene i Trøndelag?"
+    )
+    assert asked("og for eldre som bor hjemme?", earlier) == "Hva sier strategien i Telemark om eldre som bor hjemme?"
+    longer = asked("hva skal til for at kommunene og sykehuset får mer ut av det?", earlier)
+    assert longer.endswith("(sier strategien i Telemark om barn og unge)?")
+    alone = "hva er det viktigste målet for samarbeidet mellom kommunene og sykehuset framover?"
+    assert asked(alone, earlier) == alone  # the "det" of "hva er det" points at nothing
