@@ -179,8 +179,9 @@ _OWN_QUESTION = re.compile(
     r"hvor|kor)\b)",
     re.IGNORECASE,
 )
-# The topic a question ends on ("… om skrøpelige eldre?"), which "og for X?" replaces.
-_TRAILING_TOPIC = re.compile(r"^(?P<head>.{3,300}?\b(?:om|for|med))\s+(?P<old>[^?]{3,120}?)\s*\?*\s*$", re.IGNORECASE)
+# The topic a question ends on ("… om skrøpelige eldre?"), after its last "om", "for" or
+# "med", which "og for X?" replaces.
+_TRAILING_TOPIC = re.compile(r"^(?P<head>.{3,300}\b(?:om|for|med))\s+(?P<old>[^?]{3,120}?)\s*\?*\s*$", re.IGNORECASE)
 _SUBJECT_PREPOSITION = re.compile(r"^(?:for|om|med)\s+", re.IGNORECASE)
 _CITATION = re.compile(r"\s*\[\d{1,3}\]")
 _PREPOSITION = re.compile(r"^(?:i|for|på|hos|om)\s+", re.IGNORECASE)

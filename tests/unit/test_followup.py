@@ -514,3 +514,10 @@ def test_a_new_place_with_its_own_question_a_new_subject_and_a_pronoun_after_a_p
     assert longer.endswith("(sier strategien i Telemark om barn og unge)?")
     alone = "hva er det viktigste målet for samarbeidet mellom kommunene og sykehuset framover?"
     assert asked(alone, earlier) == alone  # the "det" of "hva er det" points at nothing
+
+
+def test_a_new_subject_takes_the_place_of_the_last_one() -> None:
+    history = [Turn("user", "Hva sier strategien om tiltak for barn og unge?"), Turn("assistant", "De nevnes.")]
+    assert (
+        standalone_question("og for eldre?", history, topics_of(CORPUS)) == "Hva sier strategien om tiltak for eldre?"
+    )
