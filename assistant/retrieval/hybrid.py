@@ -297,7 +297,14 @@ class Retriever:
         # the metadata (nothing restricted may slip through, whatever the store did).
         own = self._bm25(snapshot, query_text, allowed) if LEXICAL_MARGIN else []  # the question's words only
         decisive = own[0][0] if len(own) >= 2 and own[0][1] >= LEXICAL_MARGIN * max(own[1][1], 1e-9) else None
-        fused = self._fuse(snapshot, dense, lexical, sentences, decisive, asks if by_topic else [])
+        # Questions in users' words rank passages only when the question's own words do not
+        # single one out, and only when its best match by those words is in a document that
+        # has such questions: a new document without them ("Kveldsvakt") must not lose to
+        # passages that merely have questions like this one.
+        asked_documents = {snapshot.passages[row]["doc_id"] for row, _ in asks}
+        lexical_first = snapshot.passages[own[0][0]]["doc_id"] if own else None
+        topical = asks if by_topic and decisive is None and lexical_first in asked_documents else []
+        fused = self._fuse(snapshot, dense, lexical, sentences, decisive, topical)
         hits = [hit for hit in fused if allowed[int(hit.passage["row"])]]
         for hit in hits:
             hit.unit_scores = unit_scores.get(int(hit.passage["row"]), {})
