@@ -99,7 +99,10 @@ _TYPES: list[tuple[str, re.Pattern[str]]] = [
         re.compile(
             r"\blenke\w{0,3}\b|\bnettside\w{0,3}\b|\bnettadresse\w{0,3}\b|\burl\b|\badresse(?:n|r|ne|a)?\b|"
             r"\bkontaktinfo\w{0,8}\b|\bnettsted\w{0,3}\b|\bwebside\w{0,3}\b|"
-            r"\b(?:hvor|kor) (?:finner|finn|finnes|fins)\b[^?]{0,80}?\bpå (?:nett|nettet|internett)\b",
+            r"\b(?:hvor|kor) (?:finner|finn|finnes|fins)\b[^?]{0,80}?\bpå (?:nett|nettet|internett)\b|"
+            # "Hvor blir protokollene publisert?": where on the web
+            r"\b(?:hvor|kor)\s+(?!mange|mye|mykje|ofte|lenge|lang|stor)(?:\S+\s+){0,6}?"
+            r"(?:publisert|publiseres|publiserast|lagt ut|legges ut|leggast ut)\b",
             re.IGNORECASE,
         ),
     ),
@@ -130,7 +133,7 @@ _TYPES: list[tuple[str, re.Pattern[str]]] = [
             r"\b(?:når|hva tid|kva tid|hvilket år|kva år)\s+(?:(?P<ends>utløper|utløp|går\s+(?:\S+\s+){0,4}?ut|"
             r"avsluttes|avsluttast|slutter|sluttar|opphører|opphøyrer)|"
             r"(?P<starts>trer|trår|tas\s+(?:\S+\s+){0,6}?i bruk|takast\s+(?:\S+\s+){0,6}?i bruk|starter|startar|"
-            r"begynner|byrjar))\b",
+            r"begynner|byrjar|(?:blir|vert|vil\s+\S+\s+bli)\s+(?:\S+\s+){0,6}?(?:tatt|teke)\s+i\s+bruk))\b",
             re.IGNORECASE,
         ),
     ),

@@ -71,11 +71,13 @@ PREFERRED_MARK = 3  # a sentence with the addressee or sender asked for outweigh
 STATUS_PASSAGES = 40  # passages of the asked document (all, in most) searched for the sentence that states its status
 # A numbered text a question may ask about: "vedlegg 1.1", "bilag 2", "retningslinje 3", "pkt. 13"
 _REFERENCE = re.compile(
-    r"\b(?P<kind>vedlegg|vedlegget|bilag|bilaget|retningslinje|retningslinjen|pkt\.?|punkt|punktet|kapittel|kapitlet)"
+    r"\b(?P<kind>vedlegg|vedlegget|bilag|bilaget|retningslinje|retningslinjen|pkt\.?|punkt|punktet|kapittel|kapitlet|"
+    r"versjon|versjonen|utgave|utgåve)"
     r"\s*(?P<number>\d{1,3}(?:\.\d{1,3}){0,3})(?![\d.]\d)",
     re.IGNORECASE,
 )
 # "Hva sier …", "Hva står i …", "… etter punkt 13": the content of a numbered text, not its topic
+_ORDINALS = ("første", "andre", "tredje", "fjerde", "femte", "sjette", "sjuende", "åttende", "niende", "tiende")
 _ASKS_CONTENT = re.compile(
     r"\b(?:sier|seier|står|stend|inneholder|inneheld|innholdet|beskriver|skildrar|konkret)\b|"
     r"\better (?:pkt\.?|punkt)\s*\d|"
@@ -150,6 +152,7 @@ class Engine:
             (name, re.compile(rf"(?<!\w){re.escape(name)}(?!\w)", re.IGNORECASE)) for name in manifest.other_regions
         ]
         self.topics = corpus_topics(retriever)
+        self._known: tuple[frozenset[str], frozenset[str]] | None = None
         self._not_covered = [
             (subject, re.compile(r"(?<!\w)(?:" + "|".join(re.escape(w.lower()) for w in words) + r")\w{0,4}(?!\w)"))
             for subject, words in manifest.not_covered
@@ -222,7 +225,8 @@ class Engine:
         sides = comparison_sides(standalone, self.topics) if not elsewhere else []
         if len(sides) >= 2:
             return self._compare(standalone, sides, filters)
-        by_topic = demands_of(standalone).answer_type not in VALUE_TYPES
+        demands = demands_of(standalone)
+        by_topic = demands.answer_type not in VALUE_TYPES
         hits = self.retriever.search(standalone, k=ANSWER_K, filters=filters, by_topic=by_topic)
         passages = [hit.public() for hit in hits]
         if elsewhere:
@@ -233,7 +237,7 @@ class Engine:
         if subject:
             return Result(self.texts["not_covered"].format(subject=subject), False, [], passages, standalone)
         ask = status_ask(standalone, self._names_document(standalone))
-        if ask is not None and hits and demands_of(standalone).answer_type != "person":
+        if ask is not None and hits and demands.answer_type != "person":
             status = self._status_lead(standalone, ask, hits, filters)
             if status is not None:
                 lead_text, citation, status_hits, answered = status
@@ -251,7 +255,7 @@ class Engine:
             hits = [h for h in hits if h.passage["region"] in named] + [
                 h for h in hits if h.passage["region"] not in named
             ]
-        return Plan(standalone, hits, passages, demands=demands_of(standalone))
+        return Plan(standalone, hits, passages, demands=demands)
 
     def _finish(self, draft: Draft, plan: Plan) -> Result:
         if not draft.found:
@@ -625,7 +629,12 @@ class Engine:
                 if re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(passage.get("date", ""))):
                     day = norwegian_date(str(passage["date"]))
                     quotes = re.sub(rf"{re.escape(day)}|{re.escape(day.replace('. ', '.', 1))}", " ", quotes)
-        context = " ".join(f"{p['title']} {p.get('date', '')} {p.get('trail', '')} {p['text']}" for p in sources)
+        cited_documents = {str(p["doc_id"]) for p in sources}
+        context = " ".join(
+            [f"{p['title']} {p.get('date', '')} {p.get('trail', '')} {p['text']}" for p in sources]
+            # a document names who issued it ("Grenlandssamarbeidet IPR på vegne av …")
+            + [meta.issued_by for meta in self.retriever.manifest.documents.values() if meta.id in cited_documents]
+        )
         evidence = " ".join(f"{h.passage['title']} {h.passage.get('date', '')} {h.passage['text']}" for h in hits)
         if demands.counted:  # "seks FSU" counts "faglige utvalg": what the abbreviation stands for
             quotes = self.extractive.spelled_out(quotes)
@@ -642,7 +651,8 @@ class Engine:
             missing.append(TYPE_GAPS[demands.answer_type])
         attachment = self._absent_attachment(question)
         if attachment:  # "Hvilke steg beskriver vedlegg 1.1?": the documents list it, it is not among them
-            missing.append(self.texts["absent_attachment"].format(attachment=attachment))
+            template = "absent_version" if attachment.startswith("versjon") else "absent_attachment"
+            missing.append(self.texts[template].format(attachment=attachment))
         unwritten = _not_yet_written(question, [c.quote for c in answering])
         if unwritten:  # "Hvilke tiltak står i handlingsdelen?": "SSU vil utarbeide en handlingsdel"
             missing.append(self.texts["not_yet_written"].format(document=unwritten))
@@ -706,6 +716,14 @@ class Engine:
         passages = self.retriever.snapshot().passages
         if kind.startswith(("vedlegg", "bilag")):  # an attachment: a section named after it
             name, where = f"vedlegg {number}", "trail"
+        elif kind.startswith(("versjon", "utgave", "utgåve")):  # "versjon 2": a version the documents record
+            said_number = re.escape(number)
+            said = rf"(?:versjon|utgave|utgåve)\s*{said_number}(?![\d.]\d)|"
+            said += rf"(?<![\d.]){said_number}\.\s*(?:versjon|utgave)"
+            if number.isdigit() and 0 < int(number) <= len(_ORDINALS):
+                said += rf"|\b{_ORDINALS[int(number) - 1]}\s+(?:versjon|utgave|utgåve)"
+            held = any(re.search(said, str(p["text"]), re.IGNORECASE) for p in passages)
+            return "" if held else f"versjon {number}"
         elif not _ASKS_CONTENT.search(question):
             return ""
         elif kind.startswith("retningslinje"):  # a guideline: a document of that title
@@ -765,8 +783,12 @@ class Engine:
 
     def _known_words(self) -> frozenset[str]:
         """Words that are no one's name: the corpus data's bodies and regions, and every
-        word the documents write in lower case ("Ordførere" starting a list item)."""
-        return self.topics.known_words() | self.retriever.ordinary_words()
+        word the documents write in lower case ("Ordførere" starting a list item); kept
+        until the index generation (and so its lower-case words) changes."""
+        ordinary = self.retriever.ordinary_words()
+        if self._known is None or self._known[0] is not ordinary:
+            self._known = (ordinary, self.topics.known_words() | ordinary)
+        return self._known[1]
 
     def _unknown_concepts(self, question: str) -> list[str]:
         """The question's concepts that no word of the indexed documents covers: things,

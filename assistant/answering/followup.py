@@ -219,6 +219,9 @@ def standalone_question(question: str, history: Sequence[Turn] | None, topics: T
     last_user = users[-1] if users else ""
     last_answer = _CITATION.sub("", assistants[-1]) if assistants else ""
     ordinal = _ordinal_item(question, last_answer, last_user)
+    counterpart = _counterpart(question, f"{last_user} {last_answer}", topics)
+    if counterpart:  # "Hva heter tilsvarende nivå i Trøndelag?": the body talked about, there
+        return f"{question.rstrip(' ?')} ({counterpart})?"
     if not ordinal and not is_followup(question, topics):
         # "Hvem sitter i sekretariatet der?" names a body, but "der" is the place talked about
         pointed = _pointed_region(question, f"{last_user} {last_answer}", topics)
@@ -258,6 +261,31 @@ def standalone_question(question: str, history: Sequence[Turn] | None, topics: T
     if not parts:
         return question
     return f"{question.rstrip('?').strip()} ({'; '.join(parts)})?"
+
+
+def _counterpart(question: str, conversation: str, topics: Topics) -> str:
+    """What the body the conversation was about is called in the one region a question
+    asks of "the corresponding" thing ("tilsvarende nivå i Trøndelag"), or ""."""
+    if not _CORRESPONDING.search(question[:MAX_RESOLVE_CHARS]):
+        return ""
+    named = topics.find(question)
+    regions = {topics.key(name) for kind, name in named if kind == "region"} - {""}
+    if len(regions) != 1 or any(kind == "body" for kind, _ in named):
+        return ""
+    region = next(iter(regions))
+    for kind, name in topics.find(conversation[:MAX_RESOLVE_CHARS]):
+        if kind == "body" and topics.key(name) not in ("", region):
+            there = topics.in_region(name, region)
+            if there != name:
+                return there
+    return ""
+
+
+# "tilsvarende", "det samme organet": the counterpart of what the conversation named
+_CORRESPONDING = re.compile(
+    r"\b(?:tilsvarende|tilsvarande|motsvarende|motsvarande|samsvarende|det samme|den samme|same)\b",
+    re.IGNORECASE,
+)
 
 
 def _pointed_region(question: str, conversation: str, topics: Topics) -> str:

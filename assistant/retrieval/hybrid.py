@@ -49,6 +49,19 @@ _LOWER_CASE_WORD = re.compile(r"(?<![\w-])[a-zæøå][a-zæøåäöüé]{1,30}(?
 MAX_NAMING_CHARS = MAX_QUESTION_CHARS
 
 
+@dataclass(frozen=True)
+class _Derived:
+    """What one index generation implies: filter values, token IDF, its words, the words
+    it writes in lower case and the documents that have questions in users' words."""
+
+    path: Path
+    known: dict[str, set[str]]
+    idf: Callable[[str], float]
+    vocabulary: frozenset[str]
+    ordinary: frozenset[str]
+    asked_documents: frozenset[str]
+
+
 @dataclass
 class Expansion:
     """Glossary terms found in a question and the text they add."""
@@ -174,9 +187,7 @@ class Retriever:
         self.manifest = load_manifest(corpus_dir)
         self.region_patterns = region_patterns(self.manifest.regions)
         self._document_words = _document_words(self.manifest)
-        self._derived: (
-            tuple[Path, dict[str, set[str]], Callable[[str], float], frozenset[str], frozenset[str]] | None
-        ) = None
+        self._derived: _Derived | None = None
         self._lock = threading.Lock()
         self._snapshot: IndexSnapshot | None = None
 
@@ -200,14 +211,11 @@ class Retriever:
                 log.info("Loaded index generation %s (%d passages)", snapshot.path.name, len(snapshot.passages))
             return self._snapshot
 
-    def _derived_state(
-        self,
-    ) -> tuple[dict[str, set[str]], Callable[[str], float], frozenset[str], frozenset[str]]:
-        """Filter values, token IDF, the words of the current generation and those it
-        writes in lower case, computed once per generation (and again after `hfa index`
-        swaps in a new one)."""
+    def _derived_state(self) -> _Derived:
+        """What the current generation implies, computed once per generation (and again
+        after `hfa index` swaps in a new one)."""
         snapshot = self.snapshot()
-        if self._derived is None or self._derived[0] != snapshot.path:
+        if self._derived is None or self._derived.path != snapshot.path:
             known = {key: {str(p[key]) for p in snapshot.passages} for key in FILTER_FIELDS}
             counts: dict[str, int] = {}
             for passage in snapshot.passages:
@@ -218,16 +226,25 @@ class Retriever:
             def weight(token: str) -> float:
                 return math.log((total + 1) / (counts.get(token, 0) + 0.5))
 
-            vocabulary = frozenset(
-                word for passage in snapshot.passages for word in words(f"{passage['title']} {passage['text']}")
+            self._derived = _Derived(
+                path=snapshot.path,
+                known=known,
+                idf=weight,
+                vocabulary=frozenset(
+                    word for passage in snapshot.passages for word in words(f"{passage['title']} {passage['text']}")
+                ),
+                ordinary=frozenset(
+                    canonical_spelling(match.group(0))
+                    for passage in snapshot.passages
+                    for match in _LOWER_CASE_WORD.finditer(passage["text"])
+                ),
+                asked_documents=frozenset(
+                    str(snapshot.passages[int(entry["row"])]["doc_id"])
+                    for entry in snapshot.units
+                    if int(entry["unit"]) < 0
+                ),
             )
-            ordinary = frozenset(
-                canonical_spelling(match.group(0))
-                for passage in snapshot.passages
-                for match in _LOWER_CASE_WORD.finditer(passage["text"])
-            )
-            self._derived = (snapshot.path, known, weight, vocabulary, ordinary)
-        return self._derived[1], self._derived[2], self._derived[3], self._derived[4]
+        return self._derived
 
     def corpus_tokens(self) -> KeysView[str]:
         """Every BM25 token (stem) of the current generation (the index's own vocabulary)."""
@@ -236,19 +253,19 @@ class Retriever:
     def ordinary_words(self) -> frozenset[str]:
         """Words the documents write in lower case (canonical spelling): ordinary words,
         never a name, even where a line starts with one ("Ordførere", "Det")."""
-        return self._derived_state()[3]
+        return self._derived_state().ordinary
 
     def corpus_words(self) -> frozenset[str]:
         """Every word (lower case, canonical spelling) of the indexed documents."""
-        return self._derived_state()[2]
+        return self._derived_state().vocabulary
 
     def idf(self, token: str) -> float:
         """Inverse document frequency of a BM25 token over the current passages."""
-        return self._derived_state()[1](token)
+        return self._derived_state().idf(token)
 
     def known_values(self, visible: tuple[str, ...] | None = None) -> dict[str, set[str]]:
         if visible is None:
-            return self._derived_state()[0]
+            return self._derived_state().known
         seen = [p for p in self.snapshot().passages if str(p.get("visibility", PUBLIC)) in visible]
         return {key: {str(p[key]) for p in seen} for key in FILTER_FIELDS}
 
@@ -301,9 +318,9 @@ class Retriever:
         # single one out, and only when its best match by those words is in a document that
         # has such questions: a new document without them ("Kveldsvakt") must not lose to
         # passages that merely have questions like this one.
-        asked_documents = {snapshot.passages[row]["doc_id"] for row, _ in asks}
         lexical_first = snapshot.passages[own[0][0]]["doc_id"] if own else None
-        topical = asks if by_topic and decisive is None and lexical_first in asked_documents else []
+        asked = lexical_first in self._derived_state().asked_documents
+        topical = asks if by_topic and decisive is None and asked else []
         fused = self._fuse(snapshot, dense, lexical, sentences, decisive, topical)
         hits = [hit for hit in fused if allowed[int(hit.passage["row"])]]
         for hit in hits:

@@ -367,3 +367,31 @@ def test_grants_by_name_and_another_health_region_are_not_in_the_documents(engin
     assert not engine.ask("Hvilke prosjekter fikk tildelt midler fra tilskuddet i Telemark?").found
     assert not engine.ask("Hvordan er helsefellesskapet i Helse Nord organisert?").found
     assert engine.ask("Hvor mye penger fikk Telemark fra tilskuddet i 2024?").found  # "I 2024 fikk … 5,3 millioner"
+
+
+def test_a_version_the_documents_do_not_record_is_not_answered(engine: Engine) -> None:
+    later = engine.ask("Hva ble endret i versjon 2 av retningslinje 1 i Telemark?")
+    assert not later.found and "versjon 2" in later.answer.split("\n")[0]
+    assert "Første versjon" in later.answer  # what the documents do record, quoted
+    assert engine.ask("Når ble første versjon av retningslinje 1 godkjent?").found
+
+
+def test_how_long_is_answered_by_the_sentence_that_says_how_long(engine: Engine) -> None:
+    result = engine.ask("Kor lenge arbeidde arbeidsgruppa om utskrivingsklare pasientar i Trøndelag?")
+    assert result.found and "ca. 6 mndr" in result.answer
+    assert_quotes_verbatim(result)
+
+
+def test_the_issuer_of_a_document_is_no_unknown_name(engine: Engine) -> None:
+    result = engine.ask("Hvordan foreslo Grenlandssamarbeidet at samarbeidsavtalen skulle behandles politisk?")
+    assert result.found and "vedtaks sak i kommunestyrene" in result.answer
+
+
+def test_where_minutes_are_published_is_an_address_the_other_region_does_not_give(engine: Engine) -> None:
+    telemark = engine.ask("Hvor blir møteprotokollene i Helsefellesskapet i Telemark publisert?")
+    assert telemark.found and "sthf.no/helsefellesskapet-i-telemark" in telemark.answer
+    assert not engine.ask("Hvor publiseres protokollene fra PSU i Trøndelag?").found
+
+
+def test_when_a_system_will_be_taken_into_use_is_not_answered_by_a_plans_years(engine: Engine) -> None:
+    assert not engine.ask("Når blir Helseplattformen tatt i bruk hos alle fastlegene i Trøndelag?").found

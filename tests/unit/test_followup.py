@@ -521,3 +521,31 @@ def test_a_new_subject_takes_the_place_of_the_last_one() -> None:
     assert (
         standalone_question("og for eldre?", history, topics_of(CORPUS)) == "Hva sier strategien om tiltak for eldre?"
     )
+
+
+def test_the_corresponding_body_of_another_region_is_named_from_corpus_data() -> None:
+    # a made-up community: its regions, bodies and counterparts are data (structure.yaml), not code
+    topics = Topics.from_corpus(
+        [("nord", "Nordfjell", [], []), ("sor", "Sørdal", [], [])],
+        [],
+        [],
+        bodies=[(["Fjellrådet"], "nord"), (["Dalforum"], "sor")],
+        counterparts=[(["Fjellrådet"], "nord", ["Dalforum"], "sor")],
+    )
+    history = [
+        Turn("user", "Hva er det øverste organet i Nordfjell?"),
+        Turn("assistant", "Fjellrådet er det øverste organet i Nordfjell."),
+    ]
+    there = standalone_question("Hva heter tilsvarende organ i Sørdal?", history, topics)
+    assert there == "Hva heter tilsvarende organ i Sørdal (Dalforum)?"
+    own = "Hva tilsvarer Dalforum i Sørdal?"  # names its own body: nothing to add
+    assert standalone_question(own, history, topics) == own
+    plain = "Hva heter organet i Sørdal?"  # no "tilsvarende": not asked as the counterpart
+    assert "(Dalforum)" not in standalone_question(plain, history, topics)
+
+
+def test_taken_into_use_and_where_something_is_published() -> None:
+    assert demands_of("Når blir Helseplattformen tatt i bruk hos fastlegene?").event == "starts"
+    assert demands_of("Kva tid vert journalsystemet teke i bruk?").event == "starts"
+    assert demands_of("Hvor blir protokollene fra møtene publisert?").answer_type == "link"
+    assert demands_of("Hvor mange protokoller blir publisert?").answer_type != "link"

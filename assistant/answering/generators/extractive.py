@@ -60,6 +60,9 @@ MAX_PASSAGES = 5  # passages whose units compete for the answer (as many as the 
 MAX_ITEMS = 8
 SUPPORT_SHARE = 0.6  # another passage's best unit joins the answer at this share of the best score
 MAX_SUPPORT = 2
+# What the question asks for by type, when a unit near enough holds it and the best does not:
+# a duration or a frequency is rarely of something else (a bare amount or date may be).
+_PROMOTED_TYPES = frozenset({"duration", "frequency"})
 DEMAND_SHARE = 0.6  # a unit with a number next to what is counted leads at this share of the best score
 QUESTION_SHARE = 0.5  # score kept by a sentence that is itself a question
 OWN_LINE_SHARE = 0.5  # score kept by a line with its document's own date, unless the question is about the document
@@ -232,6 +235,11 @@ class ExtractiveGenerator(Generator):
             holding = next(
                 (u for u in ranked[1:] if u.kind != "list" and meets(wanted, self.spelled_out(u.text))), None
             )
+            if holding is not None and score(holding) >= DEMAND_SHARE * score(best):
+                best = holding
+        elif wanted.answer_type in _PROMOTED_TYPES and not meets(wanted, best.text):
+            # "Kor lenge arbeidde gruppa …?": the unit that says how long answers, when near enough
+            holding = next((u for u in ranked[1:] if u.kind != "list" and meets(wanted, u.text)), None)
             if holding is not None and score(holding) >= DEMAND_SHARE * score(best):
                 best = holding
         chosen = [best]
