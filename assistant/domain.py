@@ -82,6 +82,7 @@ class Hit:
     sentence_rank: int | None = None
     sentence_score: float | None = None  # cosine of the passage's best sentence or item
     unit_scores: dict[int, float] = field(default_factory=dict)  # unit index -> cosine to the question
+    ask_score: float | None = None  # cosine of the passage's best question in users' words
 
     def public(self) -> dict[str, Any]:
         p = self.passage

@@ -23,6 +23,7 @@ from indexer.analysis import Intent, canonical_spelling, normalize_text, one_edi
 MIN_COVERAGE = 0.5
 MIN_DENSE = 0.87
 MIN_SENTENCE = 0.86  # cosine of a passage's best sentence or list item to the question
+MIN_ASK = 0.87  # cosine of a passage's best question in users' words to the question
 # Not answerable, but this near in meaning: the nearest quote is shown, plainly unsure.
 NEAR_DENSE = 0.855
 NEAR_SENTENCE = 0.85
@@ -178,7 +179,10 @@ def answerable(question: str, hits: list[Hit], vocabulary: Vocabulary = PLAIN) -
     # Close in meaning, and about something the passages name at least once: a question
     # none of whose words the passages hold ("Hva tjener en sykepleier?") is not theirs.
     best_dense, best_sentence = closeness(hits)
-    return covered > 0 and (best_dense >= MIN_DENSE or best_sentence >= MIN_SENTENCE)
+    # or as near to a question users ask of one of the best passages (corpus/questions.yaml):
+    # question to question, where a paraphrase and its passage share no word
+    best_ask = max((h.ask_score or 0.0 for h in hits[:PASSAGES]), default=0.0)
+    return covered > 0 and (best_dense >= MIN_DENSE or best_sentence >= MIN_SENTENCE or best_ask >= MIN_ASK)
 
 
 def closeness(hits: list[Hit]) -> tuple[float, float]:

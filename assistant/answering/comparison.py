@@ -137,7 +137,9 @@ def side_question(question: str, side: Side, sides: list[Side], topics: Topics |
     back = [c for c in clauses[1:] if _POINTS_BACK.search(c) and any(_names(c, other.name) for other in sides)]
     text = clauses[0] if back and len(clauses) == 2 else question  # "og hva tilsvarer det i X"
     community = "|".join(re.escape(word) for word in topics.community_words)
-    lead_in = rf"(?:(?:{community})\w{{0,3}}\s+(?:rundt|i|ved|mellom)\s+)?" if community else ""
+    # "helsefellesskapet i Telemark", "fellesskapet rundt St. Olav": words that only lead in to a name
+    around = r"[^\W\d_]{3,30}\s+(?:rundt|kring|ved)\s+"
+    lead_in = rf"(?:(?:{community})\w{{0,3}}\s+(?:rundt|i|ved|mellom)\s+|{around})?" if community else f"(?:{around})?"
     # "… i Telemark sammenlignet med antall fagråd rundt St. Olavs": the words after the cue are the
     # later side's own; its question keeps them, the others' drop them
     for other in (other for other in sides if other is not side):
@@ -218,8 +220,11 @@ def _without_title_runs(text: str, named: set[str]) -> str:
     words = text.split()
     kinds = []
     for word in words:
-        stems = set(tokenize(word))  # "innspillene": the head of "høringsinnspill"
-        title = bool(stems) and all(s in named or (len(s) >= 4 and any(n.endswith(s) for n in named)) for s in stems)
+        stems = tokenize(word)  # "innspillene": the head of "høringsinnspill"
+        # the whole word's stem names the title ("sykehusplanen"), or every part of it does
+        title = bool(stems) and (
+            stems[0] in named or all(s in named or (len(s) >= 4 and any(n.endswith(s) for n in named)) for s in stems)
+        )
         kinds.append("title" if title else "filler" if not stems else "other")
     kept: list[str] = []
     index = 0

@@ -133,7 +133,9 @@ _TYPES: list[tuple[str, re.Pattern[str]]] = [
             r"\b(?:når|hva tid|kva tid|hvilket år|kva år)\s+(?:(?P<ends>utløper|utløp|går\s+(?:\S+\s+){0,4}?ut|"
             r"avsluttes|avsluttast|slutter|sluttar|opphører|opphøyrer)|"
             r"(?P<starts>trer|trår|tas\s+(?:\S+\s+){0,6}?i bruk|takast\s+(?:\S+\s+){0,6}?i bruk|starter|startar|"
-            r"begynner|byrjar|(?:blir|vert|vil\s+\S+\s+bli)\s+(?:\S+\s+){0,6}?(?:tatt|teke)\s+i\s+bruk))\b",
+            r"begynner|byrjar|(?:blir|vert|vil\s+\S+\s+bli)\s+(?:\S+\s+){0,6}?(?:tatt|teke)\s+i\s+bruk)|"
+            # "Når blir handlingsplanen ferdig?": when something is done
+            r"(?P<done>(?:blir|er|vert|skal|vil|kommer)\s+(?:\S+\s+){0,6}?(?:ferdig\w{0,4}|fullført|klar)))\b",
             re.IGNORECASE,
         ),
     ),
@@ -142,6 +144,19 @@ _TYPES: list[tuple[str, re.Pattern[str]]] = [
     ("quantity", re.compile(r"\b(?:hvor|kor) (?:mange|mye|mykje|stor\w{0,2})\b|\bantall\w{0,2}\b", re.IGNORECASE)),
 ]
 
+# "Hvordan bør fastlegen følge opp en skrøpelig eldre pasient …?", "Hvilke tiltak anbefales for
+# eldre med …?": what should be done for a patient, which governing documents do not advise
+_MODAL = r"(?:bør|burde|skal|må|anbefales|anbefaler|anbefalt|tilrås|lurt)"
+_CARE = (
+    r"(?:følge opp|følgje opp|oppfølging|behandle|behandlast|behandles|handtere|håndtere|henvise|henvisning|"
+    r"utrede|medisiner\w*|overføre|overføringen|tiltak|gjøre|gjere|på plass)"
+)
+_PATIENT = r"(?:pasient\w*|beboer\w*|barn(?:et)? med|eldre med|skrøpelig\w* eldre|brukeren)"
+_CLINICAL_ADVICE = re.compile(
+    rf"\b{_MODAL}\b(?:\W+\w+){{0,8}}?\W+{_CARE}\b(?:\W+\w+){{0,10}}?\W+{_PATIENT}|"
+    rf"\b{_CARE}\b(?:\W+\w+){{0,6}}?\W+{_MODAL}\b(?:\W+\w+){{0,8}}?\W+{_PATIENT}",
+    re.IGNORECASE,
+)
 # "… trenger navn", "navnet på": a person's name, not what the documents say of the role
 _ASKS_NAME = re.compile(r"\bnavn(?:et|a|ene)?\b|\bnamn(?:et|a)?\b", re.IGNORECASE)
 _ALTERNATIVES = re.compile(r"\b\w{3,30} eller \w{3,30}\b", re.IGNORECASE)
@@ -271,7 +286,8 @@ class Demands:
     # fire ganger i året") does not give
     counted_in_year: bool = False
     which_of: str = ""  # "Hvilket av fagrådene …?": the stem of what one is picked from
-    event: str = ""  # "ends" | "starts": "Når utløper avtalen?" needs a date said of its end
+    event: str = ""  # "ends" | "starts" | "done": "Når utløper avtalen?" needs a date said of its end
+    advice: bool = False  # "Hvordan bør jeg følge opp en pasient …?": clinical advice for a patient
 
 
 def demands_of(question: str) -> Demands:
@@ -282,7 +298,7 @@ def demands_of(question: str) -> Demands:
         if match:
             answer_type = kind
             groups = match.groupdict()
-            event = "ends" if groups.get("ends") else "starts" if groups.get("starts") else ""
+            event = next((name for name in ("ends", "starts", "done") if groups.get(name)), "")
             # "Hvem leder FSU?" may be answered by what the documents say of the role;
             # "Hvem er leder av FSU?" asks for a person.
             role = (groups.get("role") or "")[:3].lower()  # "led", "lei"
@@ -327,6 +343,7 @@ def demands_of(question: str) -> Demands:
         and (answer_type == "amount" or (answer_type == "quantity" and bool(_HOW_MANY.search(text)))),
         which_of,
         event,
+        bool(_CLINICAL_ADVICE.search(text)),
     )
 
 
@@ -423,6 +440,8 @@ def gaps(demands: Demands, quotes: str, cited: str, evidence: str, known_words: 
     )
     if demands.listed and _named_things(quotes) < demands.listed:
         missing.append(f"hvilke alle de {demands.listed} er (bare noen av dem, eller hvor mange de er)")
+    if demands.advice:
+        missing.append(ADVICE_GAP)
     if demands.now:
         missing.append("hva som gjelder akkurat nå eller skal skje fremover (dokumentene er datert)")
     if demands.which_of and re.search(_SOME_OF + re.escape(demands.which_of), canonical_spelling(quotes).lower()):
@@ -494,12 +513,14 @@ _EVENT_WORDS = {
         r"oppstart\w{0,3}|implementer\w{0,4}|gjelder fra|fra og med)\b",
         re.IGNORECASE,
     ),
+    "done": re.compile(r"\b(?:ferdig\w{0,4}|fullført\w{0,2}|klar|levert|innen)\b", re.IGNORECASE),
 }
 
 # Answer types that name a value (a person, an amount, a date …): a passage that matches
 # the question's topic in other words does not vouch for the value.
 VALUE_TYPES = frozenset({"person", "response", "names", "amount", "number", "email", "link", "place", "date", "time"})
 
+ADVICE_GAP = "hva som bør gjøres for den enkelte pasienten (de gir ikke kliniske råd, de beskriver samarbeidet)"
 TYPE_GAPS = {
     "person": "hvem som har vervet (navn på personer)",
     "names": "hvilke det gjelder (navnene deres)",

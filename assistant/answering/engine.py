@@ -77,6 +77,16 @@ _REFERENCE = re.compile(
     re.IGNORECASE,
 )
 # "Hva sier …", "Hva står i …", "… etter punkt 13": the content of a numbered text, not its topic
+# "Hva koster det for en sykepleier å …?", "Hva må jeg betale …?": a cost to one person
+_PERSON_COST = re.compile(
+    r"\b(?:koster|kostar|betale|betaler|pris\w{0,3}|avgift\w{0,3})\b(?:\W+\w+){0,4}?\W+"
+    r"(?:for|per|pr\.?)\s+(?:en|ein|ei|hver|kvar|hvert|kvart)?\s*"
+    r"(?P<person>sykepleier\w{0,2}|sjukepleiar\w{0,2}|lege\w{0,2}|fastlege\w{0,2}|ansatt\w{0,2}|tilsett\w{0,2}|"
+    r"deltaker\w{0,2}|deltakar\w{0,2}|pasient\w{0,2}|bruker\w{0,2}|brukar\w{0,2}|person\w{0,2}|meg)\b",
+    re.IGNORECASE,
+)
+# Words that ask for a date: what a date is of is in the question's other words.
+_DATE_WORDS = frozenset(tokenize("frist fristen frister dato datoen tidspunkt tidspunktet deadline innen"))
 _ORDINALS = ("første", "andre", "tredje", "fjerde", "femte", "sjette", "sjuende", "åttende", "niende", "tiende")
 _ASKS_CONTENT = re.compile(
     r"\b(?:sier|seier|står|stend|inneholder|inneheld|innholdet|beskriver|skildrar|konkret)\b|"
@@ -641,9 +651,13 @@ class Engine:
         missing = gaps(demands, quotes, context, evidence, self._known_words())
         if not missing and self._role_elsewhere(question, demands, [c.quote for c in answering]):
             missing.append(TYPE_GAPS["person"])
+        if not missing and demands.answer_type == "amount" and not self._payer_said(question, answering):
+            # "Hva koster det for en sykepleier å delta?": what all the members pay is not it
+            missing.append(TYPE_GAPS["amount"])
         if (
             not missing
-            and demands.answer_type in ("amount", "time")
+            and demands.answer_type in ("amount", "time", "date")
+            and not (demands.answer_type == "date" and self._names_document(question))  # its own date
             and not self._value_about(question, answering, demands.answer_type)
         ):
             # "15 000 kroner" a year per member, asked of a fee per meeting; "Nasjonal helse- og
@@ -678,6 +692,17 @@ class Engine:
             missing.append(f"noe om dette for {self.regions[next(iter(named))].name}")
         return missing
 
+    @staticmethod
+    def _payer_said(question: str, answering: list[Citation]) -> bool:
+        """A cost asked of one person ("for en sykepleier", "for meg") needs a quoted
+        amount said of such a person, not of the parties that pay it."""
+        match = _PERSON_COST.search(question)
+        if match is None:
+            return True
+        person = set(tokenize(match.group("person")))
+        sentences = [s for c in answering for s in SENTENCE_BREAK.split(c.quote) if _NUMBER.search(s)]
+        return not sentences or any(person & set(tokenize(s)) for s in sentences)
+
     def _value_about(self, question: str, answering: list[Citation], answer_type: str) -> bool:
         """Does a quoted sentence with an amount (a year or date) share a word with what the
         question asks the amount (the time) of: its own words, its intents and the
@@ -693,6 +718,8 @@ class Engine:
         said = set(tokenize(" ".join(sentences)))
         asked = set(tokenize(f"{question} {' '.join(intent_terms(question, self.retriever.intents))}"))
         asked = {token for token in asked if not token.isdigit()}  # "i 2024": when, not what
+        if answer_type == "date":  # "Hva er fristen for …?": the deadline of what
+            asked -= _DATE_WORDS
         asked |= {stem for _, found in self._synonyms(question) for word in found for stem in tokenize(word)}
         return bool((asked - self._generic_stems) & said)
 

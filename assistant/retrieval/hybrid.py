@@ -321,10 +321,12 @@ class Retriever:
         lexical_first = snapshot.passages[own[0][0]]["doc_id"] if own else None
         asked = lexical_first in self._derived_state().asked_documents
         topical = asks if by_topic and decisive is None and asked else []
+        asked_scores = dict(asks)
         fused = self._fuse(snapshot, dense, lexical, sentences, decisive, topical)
         hits = [hit for hit in fused if allowed[int(hit.passage["row"])]]
         for hit in hits:
             hit.unit_scores = unit_scores.get(int(hit.passage["row"]), {})
+            hit.ask_score = asked_scores.get(int(hit.passage["row"]))
         regions = self.regions_in(question)
         if len(regions) == 1 and self.region_boost:
             for hit in hits:  # a question about one region prefers that region's documents

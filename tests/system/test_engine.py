@@ -395,3 +395,12 @@ def test_where_minutes_are_published_is_an_address_the_other_region_does_not_giv
 
 def test_when_a_system_will_be_taken_into_use_is_not_answered_by_a_plans_years(engine: Engine) -> None:
     assert not engine.ask("Når blir Helseplattformen tatt i bruk hos alle fastlegene i Trøndelag?").found
+
+
+def test_a_cost_to_one_person_is_not_what_the_members_pay(engine: Engine) -> None:
+    person = engine.ask(
+        "Hva koster det for en sykepleier å delta på kurs og konferanser i Helsefellesskapet i Telemark?"
+    )
+    assert not person.found and "15 000" in person.answer  # what the documents do say, plainly not the answer
+    member = engine.ask("Hva koster det hver deltakende part å være med i Helsefellesskapet i Telemark?")
+    assert member.found and "15 000" in member.answer

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from assistant.answering.answerability import (
+    MIN_ASK,
     MIN_COVERAGE,
     MIN_DENSE,
     MIN_SENTENCE,
@@ -75,6 +76,10 @@ def test_refused_below_the_thresholds_answered_above_them() -> None:
     close_sentence = _hit(SSU.passage["text"])
     close_sentence.sentence_score = MIN_SENTENCE
     assert answerable(paraphrase, [close_sentence])
+    close_ask = _hit(SSU.passage["text"])  # as near to a question users ask of the passage
+    close_ask.ask_score = MIN_ASK
+    assert answerable(paraphrase, [close_ask])
+    assert not answerable(question, [close_ask])  # nothing the passage names: still refused
     assert answerable("Hvor ofte møtes SSU?", [SSU])
     assert not answerable("Hvor ofte møtes SSU?", [])
 

@@ -549,3 +549,39 @@ def test_taken_into_use_and_where_something_is_published() -> None:
     assert demands_of("Kva tid vert journalsystemet teke i bruk?").event == "starts"
     assert demands_of("Hvor blir protokollene fra møtene publisert?").answer_type == "link"
     assert demands_of("Hvor mange protokoller blir publisert?").answer_type != "link"
+
+
+def test_clinical_advice_for_a_patient_is_not_what_the_documents_give() -> None:
+    advice = demands_of("Hvordan bør fastlegen følge opp en skrøpelig eldre pasient etter utskrivning?")
+    assert advice.advice
+    assert any("kliniske råd" in gap for gap in gaps(advice, "Eldre med skrøpelighet …", "", "", frozenset()))
+    assert demands_of("Hvilke tiltak anbefales for eldre med mange reinnleggelser?").advice
+    assert not demands_of("Hvilke tiltak skal SSU prioritere i handlingsplanen?").advice
+    assert not demands_of("Hva gjør jeg hvis FSU og kommunen er uenige?").advice
+    assert not demands_of("Finnes det et nummer en fastlege kan ringe for å drøfte en pasient?").advice
+
+
+def test_when_something_is_done_needs_a_date_said_of_that() -> None:
+    done = demands_of("Når blir handlingsplanen til strategien ferdig?")
+    assert (done.answer_type, done.event) == ("time", "done")
+    plan = "Visjon, verdier, mål og innsatsområder, utgjør Helsefellesskapet sin strategi 2025 – 2029."
+    assert TYPE_GAPS["time"] in gaps(done, plan, "", "", frozenset())
+    assert not gaps(done, "Handlingsplanen skal være ferdig innen juni 2025.", "", "", frozenset())
+
+
+def test_words_that_only_lead_in_to_the_other_side_go_with_it() -> None:
+    topics = topics_of(CORPUS)
+    question = "Hva skrev Telemark og fellesskapet rundt St. Olav om fastlegene?"
+    sides = comparison_sides(question, topics)
+    assert [side_question(question, side, sides, topics) for side in sides] == [
+        "Hva skrev om fastlegene Telemark?",
+        "Hva skrev om fastlegene St. Olav?",
+    ]
+
+
+def test_a_title_word_said_inflected_still_names_the_document() -> None:
+    title = "Høringsinnspill fra Partnerskapet i Telemark til Nasjonal helse- og sykehusplan høringsinnspill"
+    asked = without_document(
+        "Hva skrev de om fastlegene i innspillene sine til sykehusplanen i 2022?", {"2022"}, [title]
+    )
+    assert asked == "Hva skrev de om fastlegene?"
