@@ -88,6 +88,13 @@ def load_gold(path: Path | None = None) -> list[GoldQuestion]:
 
 
 _BULLET = re.compile(r"^\s*[•·▪◦*-]\s+")
+_DASH = re.compile(r" ?([–—]) ?")
+
+
+def fold_fact(text: str) -> str:
+    """Fold an answer or a key fact for matching: as for quotes, and a dash between two
+    words or numbers is one dash with or without spaces ("2025 – 2029" is "2025–2029")."""
+    return _DASH.sub(r"\1", fold_for_match(text))
 
 
 def first_hit(texts: list[str], evidence: list[str]) -> int | None:
@@ -174,7 +181,7 @@ def evaluate_answers(questions: list[GoldQuestion], engine: Any) -> tuple[dict[s
         started = time.perf_counter()
         result = engine.ask(q.question, history=q.history)
         latencies.append((time.perf_counter() - started) * 1000)
-        answer = fold_for_match(result.answer)
+        answer = fold_fact(result.answer)
         texts = [fold_for_match(p["text"]) for p in result.passages]
         rows.append(
             {
@@ -184,7 +191,7 @@ def evaluate_answers(questions: list[GoldQuestion], engine: Any) -> tuple[dict[s
                 "set": q.set,
                 "answerable": q.answerable,
                 "found": result.found,
-                "key_facts": all(fold_for_match(f) in answer for f in q.key_facts) if q.answerable else None,
+                "key_facts": all(fold_fact(f) in answer for f in q.key_facts) if q.answerable else None,
                 "cited": bool(result.citations),
                 "verbatim": all(any(fold_for_match(c.quote) in t for t in texts) for c in result.citations),
                 # comparisons: does the answer rest on passages from every side?

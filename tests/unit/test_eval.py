@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from assistant.eval.evaluation import first_hit, load_gold, run_eval, within_budget
+from assistant.eval.evaluation import first_hit, fold_fact, load_gold, run_eval, within_budget
 from assistant.settings import Settings
 from tests.conftest import CORPUS
 
@@ -31,6 +31,9 @@ def test_hit_helpers() -> None:
     assert first_hit(["Oppgaver\n- SSU møtes fire ganger årlig"], ["• SSU møtes fire ganger årlig"]) == 0
     assert within_budget(["x" * 3995, "møtes fire ganger"], ["møtes fire"]) is False
     assert within_budget(["x" * 100, "møtes fire ganger"], ["møtes fire"]) is True
+    # a key fact matches its answer whatever the spaces around a dash; a hyphen stays as written
+    assert fold_fact("strategi 2025 – 2029") in fold_fact("Strategi 2025–2029, vedtatt av Partnerskapet.")
+    assert fold_fact("helse- og omsorg") != fold_fact("helse-og omsorg")
 
 
 def test_run_eval_writes_json_with_baseline(corpus_index: Path, tmp_path: Path) -> None:

@@ -49,6 +49,14 @@ _HOW_MUCH = re.compile(r"\b(?:hvor|kor) (?:mye|mykje|mange|lenge|lang|stor\w*|of
 _QUANTITY = re.compile(r"\d|\b(?:en|ett|to|tre|fire|fem|seks|sju|syv|åtte|ni|ti|tolv|hver|årlig)\b", re.IGNORECASE)
 # Who issued a document, and when: what its own date line answers.
 _WHO_OR_WHEN = re.compile(r"\b(?:hvem|kven|når|dato\w{0,2}|datert|skrevet|signert|sendt|avsender)\b", re.IGNORECASE)
+# "Er det vedtatt/bestemt at …?": whether something was decided
+_ASKS_DECIDED = re.compile(
+    r"^\s*(?:og\s+)?(?:er|var|ble|blei|vart|har)\b[^?]{0,80}?\b(?:vedtatt|vedteke|bestemt|besluttet|godkjent|"
+    r"godkjend|avgjort)\b",
+    re.IGNORECASE,
+)
+# A sentence that proposes or recommends ("Kommunedirektørene tilrår å …", "anbefalt av …")
+_PROPOSING = re.compile(r"\b(?:tilrår|tilrås|anbefaler|anbefales|anbefalt|foreslår|foreslås|foreslått)\b", re.I)
 _NEGATION = re.compile(r"\b(?:ikke|ikkje|uten|unntatt)\b", re.IGNORECASE)
 MAX_SENTENCES = 4
 REASON_REACH = 5  # sentences after the claim where its reason may stand
@@ -268,6 +276,21 @@ class ExtractiveGenerator(Generator):
                 for reason in _reason_after(units, best, top[best.hit_rank].passage["text"]):
                     if len(chosen) < MAX_SENTENCES + 1 and all(reason.text not in c.text for c in chosen):
                         chosen.append(reason)
+            if _ASKS_DECIDED.search(question) and not _PROPOSING.search(best.text):
+                # "Er det bestemt at SSU skal deles?" answered by a proposal: who proposes it, from the same passage
+                proposing = next(
+                    (
+                        u
+                        for u in units
+                        if u.hit_rank == best.hit_rank
+                        and u.kind == "sentence"
+                        and _PROPOSING.search(u.text)
+                        and all(u.text not in c.text for c in chosen)
+                    ),
+                    None,
+                )
+                if proposing is not None:
+                    chosen.append(proposing)
             if not best.text.rstrip().endswith((".", "!", "?", ":")):  # a heading or table header: add what follows
                 after = _neighbours(units, best)[1]
                 if after is not None and after not in chosen:
