@@ -141,6 +141,14 @@ _TYPES: list[tuple[str, re.Pattern[str]]] = [
     ),
     ("frequency", re.compile(r"\b(?:hvor|kor) (?:ofte|hyppig)\b|\bhvor mange ganger\b|\bkor mange gonger\b", re.I)),
     ("duration", re.compile(r"\b(?:hvor|kor) (?:lenge|lang tid)\b|\bventetid\w{0,3}\b", re.IGNORECASE)),
+    # "Hvor stor stillingsprosent …?", "Hvor stor andel …?": a share, said in per cent
+    (
+        "percent",
+        re.compile(
+            r"\b(?:hvor|kor)\s+(?:stor|høy|høg|mange)\s+(?:\w+\s+){0,2}?(?:\w{0,12}prosent\w{0,3}|\w{0,12}andel\w{0,3})\b",
+            re.IGNORECASE,
+        ),
+    ),
     ("quantity", re.compile(r"\b(?:hvor|kor) (?:mange|mye|mykje|stor\w{0,2})\b|\bantall\w{0,2}\b", re.IGNORECASE)),
 ]
 
@@ -174,7 +182,10 @@ _OUTCOME = re.compile(
     r"godkjent|godkjend|resultatet|utfallet)\b|\btil slutt\b|\bendelig(?:e)? vedtak\b|\bhva ble utfallet\b|"
     # "Hva vedtok kommunestyret …?", "Hvilke tiltak besluttet de?": what a body decided
     r"\b(?:hva|kva|hvilke|hvilken|hvilket|kva for)\s+(?:\w+\s+){0,3}?(?:vedtok|besluttet|beslutta|bestemte|"
-    r"godkjente|godkjende|konkluderte)\b",
+    r"godkjente|godkjende|konkluderte)\b|"
+    # "Hvilke kommunestyrer har vedtatt avtalen?": which bodies decided
+    r"\b(?:hvilke|hvilken|hvilket|kva for|hvor mange|kor mange)\s+(?:\w+\s+){0,3}?(?:har|hadde)\s+(?:\w+\s+){0,2}?"
+    r"(?:vedtatt|vedteke|godkjent|godkjend|besluttet)\b",
     re.IGNORECASE,
 )
 # What should, will or may happen: no outcome ("… bør evalueres", "skal utarbeides").
@@ -250,6 +261,7 @@ _HAS: dict[str, re.Pattern[str]] = {
         r"\b\d{1,2}\.\d{1,2}\.(?:\d{2,4})?|\bkl\.?\s?\d|\b(?:innen|senest|før)\s\d",
         re.IGNORECASE,
     ),
+    "percent": re.compile(r"\d+(?:[.,]\d+)?\s?(?:%|prosent\b)", re.IGNORECASE),
     "frequency": re.compile(
         r"\b(?:årlig\w{0,2}|årleg\w{0,2}|ganger|gonger|gang i|hver\w{0,2}|kvar\w{0,2}|månedlig\w{0,2}|ukentlig\w{0,2}|"
         r"kvartalsvis|halvårlig\w{0,2}|jevnlig\w{0,2}|fast\w{0,2} møte\w{0,3}|møteplan\w{0,3})\b",
@@ -272,7 +284,8 @@ _PERSON_NAME = re.compile(r"(?<=[\s(:,])[A-ZÆØÅ][a-zæøåé]{1,20}(?:[ -][A-
 
 @dataclass(frozen=True)
 class Demands:
-    # person | response | names | amount | number | email | link | place | date | frequency | duration | quantity | any
+    # person | response | names | amount | number | email | link | place | date | frequency | duration | percent |
+    # quantity | any
     answer_type: str = "any"
     role: str = ""  # "hvem leder …": a role the answer may name instead of a person ("leder")
     counted: str = ""  # "hvor mange medlemmer …": the stem of what is counted, which the answer must name
@@ -518,7 +531,9 @@ _EVENT_WORDS = {
 
 # Answer types that name a value (a person, an amount, a date …): a passage that matches
 # the question's topic in other words does not vouch for the value.
-VALUE_TYPES = frozenset({"person", "response", "names", "amount", "number", "email", "link", "place", "date", "time"})
+VALUE_TYPES = frozenset(
+    {"person", "response", "names", "amount", "number", "email", "link", "place", "date", "time", "percent"}
+)
 
 ADVICE_GAP = "hva som bør gjøres for den enkelte pasienten (de gir ikke kliniske råd, de beskriver samarbeidet)"
 TYPE_GAPS = {
@@ -531,6 +546,7 @@ TYPE_GAPS = {
     "link": "noen lenke eller adresse for dette",
     "place": "noe sted eller lokale",
     "date": "noen dato, frist eller klokkeslett for dette",
+    "percent": "noen prosent eller andel for dette",
     "time": "når dette skjedde (noe årstall eller dato)",
     "frequency": "hvor ofte",
     "duration": "hvor lenge",

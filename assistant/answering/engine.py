@@ -247,7 +247,10 @@ class Engine:
         if subject:
             return Result(self.texts["not_covered"].format(subject=subject), False, [], passages, standalone)
         ask = status_ask(standalone, self._names_document(standalone))
-        if ask is not None and hits and demands.answer_type != "person":
+        # "Hva ble endret i versjon 2 …, og når ble den godkjent?": a version the documents do
+        # not record is no status question about the one they do
+        other_version = self._absent_attachment(standalone).startswith("versjon")
+        if ask is not None and hits and demands.answer_type != "person" and not other_version:
             status = self._status_lead(standalone, ask, hits, filters)
             if status is not None:
                 lead_text, citation, status_hits, answered = status

@@ -374,6 +374,8 @@ def test_a_version_the_documents_do_not_record_is_not_answered(engine: Engine) -
     assert not later.found and "versjon 2" in later.answer.split("\n")[0]
     assert "Første versjon" in later.answer  # what the documents do record, quoted
     assert engine.ask("Når ble første versjon av retningslinje 1 godkjent?").found
+    status = engine.ask("Hva ble endret i versjon 2 av retningslinje 1, og når ble den godkjent?")
+    assert not status.found and "versjon 2" in status.answer.split("\n")[0]  # not the status of version 1
 
 
 def test_how_long_is_answered_by_the_sentence_that_says_how_long(engine: Engine) -> None:

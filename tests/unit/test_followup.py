@@ -585,3 +585,12 @@ def test_a_title_word_said_inflected_still_names_the_document() -> None:
         "Hva skrev de om fastlegene i innspillene sine til sykehusplanen i 2022?", {"2022"}, [title]
     )
     assert asked == "Hva skrev de om fastlegene?"
+
+
+def test_a_share_needs_a_per_cent_and_which_bodies_decided_asks_for_an_outcome() -> None:
+    share = demands_of("Hvor stor stillingsprosent får samhandlingskoordinatoren etter forslaget?")
+    assert share.answer_type == "percent"
+    assert TYPE_GAPS["percent"] in gaps(share, "- Pkt. 7.2 Samhandlingskoordinator", "", "", frozenset())
+    assert not gaps(share, "oppretting av to 20% prosjektstillinger som brobyggere", "", "", frozenset())
+    assert demands_of("Hvor mange kommuner er med?").answer_type == "quantity"
+    assert demands_of("Hvilke kommunestyrer har vedtatt den endrede samarbeidsavtalen?").outcome
