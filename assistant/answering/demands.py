@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from indexer.analysis import canonical_spelling, normalize_text, one_edit
+from indexer.analysis import canonical_spelling, normalize_text, one_edit, tokenize
 
 # -- answer types, most specific first ---------------------------------------------------
 _TYPES: list[tuple[str, re.Pattern[str]]] = [
@@ -460,11 +460,17 @@ def gaps(demands: Demands, quotes: str, cited: str, evidence: str, known_words: 
     if demands.which_of and re.search(_SOME_OF + re.escape(demands.which_of), canonical_spelling(quotes).lower()):
         missing.append("hvilket det gjelder (bare at det er ett eller noen av dem)")
     folded = canonical_spelling(cited).lower()
+    cited_stems: set[str] | None = None
     for name in demands.names:
         first = canonical_spelling(name).lower().split("-")[0]  # "Olav-helsefellesskapet": Olav
         if first.endswith("s") and first[:-1] in known_words:  # a genitive: "Trondheims-sykehuset"
             continue
-        if first not in known_words and first not in folded and not _one_edit_from(first, folded):
+        if first in known_words or first in folded or _one_edit_from(first, folded):
+            continue
+        if cited_stems is None:
+            cited_stems = set(tokenize(folded))
+        stem = tokenize(first)[:1]  # the whole word's stem: "Helseplattforma" (nynorsk) is "Helseplattformen"
+        if not stem or stem[0] not in cited_stems:
             missing.append(f"noe om {name}")
     return missing
 

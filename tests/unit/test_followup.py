@@ -589,3 +589,11 @@ def test_a_share_needs_a_per_cent_and_which_bodies_decided_asks_for_an_outcome()
     assert not gaps(share, "oppretting av to 20% prosjektstillinger som brobyggere", "", "", frozenset())
     assert demands_of("Hvor mange kommuner er med?").answer_type == "quantity"
     assert demands_of("Hvilke kommunestyrer har vedtatt den endrede samarbeidsavtalen?").outcome
+
+
+def test_a_name_in_another_written_form_of_the_same_word_is_named() -> None:
+    plain = demands_of("Kva trur dei at Helseplattforma kan løyse?")
+    assert plain.names == ("Helseplattforma",)
+    quote = "Helseplattformen forventes å løse mye av denne utfordringen."
+    assert not gaps(plain, quote, quote, quote, frozenset())  # nynorsk "-a", bokmål "-en": one stem
+    assert gaps(plain, "Digitale verktøy mangler.", "Digitale verktøy mangler.", "", frozenset())
