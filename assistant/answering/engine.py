@@ -76,7 +76,6 @@ _REFERENCE = re.compile(
     r"\s*(?P<number>\d{1,3}(?:\.\d{1,3}){0,3})(?![\d.]\d)",
     re.IGNORECASE,
 )
-# "Hva sier …", "Hva står i …", "… etter punkt 13": the content of a numbered text, not its topic
 # "Hva koster det for en sykepleier å …?", "Hva må jeg betale …?": a cost to one person
 _PERSON_COST = re.compile(
     r"\b(?:koster|kostar|betale|betaler|pris\w{0,3}|avgift\w{0,3})\b(?:\W+\w+){0,4}?\W+"
@@ -88,6 +87,7 @@ _PERSON_COST = re.compile(
 # Words that ask for a date: what a date is of is in the question's other words.
 _DATE_WORDS = frozenset(tokenize("frist fristen frister dato datoen tidspunkt tidspunktet deadline innen"))
 _ORDINALS = ("første", "andre", "tredje", "fjerde", "femte", "sjette", "sjuende", "åttende", "niende", "tiende")
+# "Hva sier …", "Hva står i …", "… etter punkt 13": the content of a numbered text, not its topic
 _ASKS_CONTENT = re.compile(
     r"\b(?:sier|seier|står|stend|inneholder|inneheld|innholdet|beskriver|skildrar|konkret)\b|"
     r"\better (?:pkt\.?|punkt)\s*\d|"
