@@ -79,7 +79,9 @@ _TYPES: list[tuple[str, re.Pattern[str]]] = [
             # "Hvor mye av tilskuddsmidlene …?": a share of the money
             r"\b(?:hvor|kor) (?:mye|mykje) av (?:de |dei |det )?(?:[\w,.]{1,20} )?(?:\w{0,20}midl\w{0,4}|penge\w{0,3}|"
             r"million\w{0,4}|\w{0,20}tilskudd\w{0,4}|budsjett\w{0,4})|"
-            r"\b(?:hva|kva) er \w{0,20}?budsjett\w{0,4}\b|\b(?:hvor|kor) stort er \w{0,20}?budsjett\w{0,4}\b",
+            r"\b(?:hva|kva) er \w{0,20}?budsjett\w{0,4}\b|"
+            # "Hvor stort årlig budsjett har …?", "Hvor stort er budsjettet?"
+            r"\b(?:hvor|kor) stor[te]?\s+(?:er\s+|var\s+)?(?:\w+\s+){0,2}?\w{0,20}?budsjett\w{0,4}\b",
             re.IGNORECASE,
         ),
     ),
@@ -132,7 +134,8 @@ _TYPES: list[tuple[str, re.Pattern[str]]] = [
             # "Når utløper avtalen?", "Når tas Helseplattformen i bruk?": when it ends or starts
             r"\b(?:når|hva tid|kva tid|hvilket år|kva år)\s+(?:(?P<ends>utløper|utløp|går\s+(?:\S+\s+){0,4}?ut|"
             r"avsluttes|avsluttast|slutter|sluttar|opphører|opphøyrer)|"
-            r"(?P<starts>trer|trår|tas\s+(?:\S+\s+){0,6}?i bruk|takast\s+(?:\S+\s+){0,6}?i bruk|starter|startar|"
+            r"(?P<starts>trer|trår|(?:tas|tok|tek)\s+(?:\S+\s+){0,6}?i bruk|takast\s+(?:\S+\s+){0,6}?i bruk|"
+            r"starter|startar|"
             r"begynner|byrjar|(?:blir|vert|vil\s+\S+\s+bli)\s+(?:\S+\s+){0,6}?(?:tatt|teke)\s+i\s+bruk)|"
             # "Når blir handlingsplanen ferdig?": when something is done
             r"(?P<done>(?:blir|er|vert|skal|vil|kommer)\s+(?:\S+\s+){0,6}?(?:ferdig\w{0,4}|fullført|klar)))\b",
@@ -145,7 +148,10 @@ _TYPES: list[tuple[str, re.Pattern[str]]] = [
     (
         "percent",
         re.compile(
-            r"\b(?:hvor|kor)\s+(?:stor|høy|høg|mange)\s+(?:\w+\s+){0,2}?(?:\w{0,12}prosent\w{0,3}|\w{0,12}andel\w{0,3})\b",
+            r"\b(?:hvor|kor)\s+(?:stor|høy|høg|mange)\s+(?:\w+\s+){0,2}?(?:\w{0,12}prosent\w{0,3}|\w{0,12}andel\w{0,3})\b|"
+            # "Hva var 30-dagers overlevelse …?", "Hva er reinnleggelsesraten?": a rate, said in per cent
+            r"\b(?:hva|kva)\s+(?:er|var|blir|ble|vart)\s+(?:\S+\s+){0,2}?(?:overlevelse\w{0,3}|overleving\w{0,3}|"
+            r"dødelighet\w{0,3}|\w{3,20}rate[n]?)\b",
             re.IGNORECASE,
         ),
     ),
@@ -164,6 +170,22 @@ _CLINICAL_ADVICE = re.compile(
     rf"\b{_MODAL}\b(?:\W+\w+){{0,8}}?\W+{_CARE}\b(?:\W+\w+){{0,10}}?\W+{_PATIENT}|"
     rf"\b{_CARE}\b(?:\W+\w+){{0,6}}?\W+{_MODAL}\b(?:\W+\w+){{0,8}}?\W+{_PATIENT}",
     re.IGNORECASE,
+)
+# "Hva er visjonen for …?", "Kva er målet til …?": the thing asked for, a noun in its definite
+# form, which the answer's passages must speak of
+_ASKED_THING = re.compile(
+    r"(?:^|[.!?]\s+)(?:og\s+)?(?:hva|kva)\s+(?:er|var)\s+(?:egentlig\s+|eigentleg\s+)?"
+    r"(?P<thing>[a-zæøå]{3,30}?(?:en|et|a|ene|ane|na))\s+(?:for|til|i|på|med|ved|om|hos|av|åt)\b",
+    re.IGNORECASE,
+)
+# Words that ask what something is about, not for a thing of that name ("Hva er greia med …?",
+# "Hva er planen for …?", "Hva er forskjellen på …?")
+_VAGUE_THINGS = frozenset(
+    {
+        *("greia", "greiene", "greie", "saken", "sakene", "planen", "planane", "planene", "tanken", "ideen"),
+        *("opplegget", "poenget", "statusen", "situasjonen", "historien", "bakgrunnen", "grunnen", "årsaken"),
+        *("meningen", "forskjellen", "skilnaden", "hensikten", "tingen", "tinga"),
+    }
 )
 # "… trenger navn", "navnet på": a person's name, not what the documents say of the role
 _ASKS_NAME = re.compile(r"\bnavn(?:et|a|ene)?\b|\bnamn(?:et|a)?\b", re.IGNORECASE)
@@ -301,6 +323,7 @@ class Demands:
     which_of: str = ""  # "Hvilket av fagrådene …?": the stem of what one is picked from
     event: str = ""  # "ends" | "starts" | "done": "Når utløper avtalen?" needs a date said of its end
     advice: bool = False  # "Hvordan bør jeg følge opp en pasient …?": clinical advice for a patient
+    thing: str = ""  # "Hva er visjonen for …?": the thing asked for ("visjonen")
 
 
 def demands_of(question: str) -> Demands:
@@ -338,6 +361,7 @@ def demands_of(question: str) -> Demands:
             counted = word[: max(4, len(word) - 3)]
     which = _WHICH_OF.search(text)
     which_of = which.group(1).lower()[: max(4, len(which.group(1)) - 3)] if which else ""
+    thing = _ASKED_THING.search(_asking_text(text))
     listing = _LISTED.search(text)
     listed = _NUMBERS.get(listing.group(1).lower(), 0) if listing else 0
     if listing and listing.group(1).isdigit():
@@ -357,6 +381,7 @@ def demands_of(question: str) -> Demands:
         which_of,
         event,
         bool(_CLINICAL_ADVICE.search(text)),
+        thing.group("thing").lower() if thing and thing.group("thing").lower() not in _VAGUE_THINGS else "",
     )
 
 
@@ -374,7 +399,8 @@ _PAST_EVENT = re.compile(
 _OWN_PROCEDURE = re.compile(
     r"^\s*(?:og\s+)?(?:må|kan|skal|bør|får|trenger|burde|kunne|skulle)\s+(?:vi|jeg|man|me|eg|ein)\b", re.IGNORECASE
 )
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+# not after an abbreviation that names a place or person ("St. Olavs", "J. Hansen")
+_SENTENCE_END = re.compile(r"(?<=[.!?])(?<![A-ZÆØÅ][a-zæøå]\.)(?<!\b[A-ZÆØÅ]\.)\s+")
 
 
 def _asking_text(text: str) -> str:

@@ -77,6 +77,11 @@ _REFERENCE = re.compile(
     re.IGNORECASE,
 )
 # "Hva koster det for en sykepleier å …?", "Hva må jeg betale …?": a cost to one person
+# "Hvor mye koster en time hos fastlegen?": what the price is of
+_COST_OF = re.compile(
+    r"\b(?:koster|kostar|kostet|kosta)\s+(?:en\s+|ei\s+|et\s+|ett\s+|ein\s+|eit\s+)?(?P<what>[\w-]{2,40})",
+    re.IGNORECASE,
+)
 _PERSON_COST = re.compile(
     r"\b(?:koster|kostar|betale|betaler|pris\w{0,3}|avgift\w{0,3})\b(?:\W+\w+){0,4}?\W+"
     r"(?:for|per|pr\.?)\s+(?:en|ein|ei|hver|kvar|hvert|kvart)?\s*"
@@ -652,10 +657,15 @@ class Engine:
         if demands.counted:  # "seks FSU" counts "faglige utvalg": what the abbreviation stands for
             quotes = self.extractive.spelled_out(quotes)
         missing = gaps(demands, quotes, context, evidence, self._known_words())
+        if demands.thing and not self._thing_said(question, demands.thing, context):
+            missing.append(f"noe om {demands.thing}")  # "Hva er visjonen for …?" answered without one
         if not missing and self._role_elsewhere(question, demands, [c.quote for c in answering]):
             missing.append(TYPE_GAPS["person"])
         if not missing and demands.answer_type == "amount" and not self._payer_said(question, answering):
             # "Hva koster det for en sykepleier å delta?": what all the members pay is not it
+            missing.append(TYPE_GAPS["amount"])
+        if not missing and demands.answer_type == "amount" and not self._cost_of_said(question, context):
+            # "Hvor mye koster en time hos fastlegen?": the fee the members pay is no such price
             missing.append(TYPE_GAPS["amount"])
         if (
             not missing
@@ -705,6 +715,30 @@ class Engine:
         person = set(tokenize(match.group("person")))
         sentences = [s for c in answering for s in SENTENCE_BREAK.split(c.quote) if _NUMBER.search(s)]
         return not sentences or any(person & set(tokenize(s)) for s in sentences)
+
+    def _cost_of_said(self, question: str, context: str) -> bool:
+        """Do the answer's passages speak of what a price is asked of, the noun right after
+        "koster" ("en time hos fastlegen": "time")? Only a word the documents use elsewhere
+        can be judged; "Hva koster det å være med?" and "Hva koster medlemskapet?" (a word
+        they never use) pass."""
+        match = _COST_OF.search(question)
+        if match is None:
+            return True
+        asked = set(tokenize(match.group("what").replace("-", " "))) - self._generic_stems
+        known = asked & self.retriever.corpus_tokens()
+        return not known or bool(known & set(tokenize(context)))
+
+    def _thing_said(self, question: str, thing: str, context: str) -> bool:
+        """Do the answer's passages speak of the thing asked for ("visjonen"): its stem at a
+        word's start or after a compound's first word ("samarbeidsvisjon", not "revisjon"),
+        or the thesaurus's or the glossary's words for it?"""
+        folded = canonical_spelling(context).lower()
+        stems = [stem for stem in tokenize(thing) if len(stem) >= 4]
+        written = [
+            word for asked, found in self._synonyms(question) if set(tokenize(asked)) & set(stems) for word in found
+        ]
+        said = [*stems, *(stem for word in written for stem in tokenize(word) if len(stem) >= 4)]
+        return not stems or any(re.search(rf"\b(?:\w{{4,30}})?{re.escape(stem)}", folded) for stem in said)
 
     def _value_about(self, question: str, answering: list[Citation], answer_type: str) -> bool:
         """Does a quoted sentence with an amount (a year or date) share a word with what the

@@ -406,3 +406,18 @@ def test_a_cost_to_one_person_is_not_what_the_members_pay(engine: Engine) -> Non
     assert not person.found and "15 000" in person.answer  # what the documents do say, plainly not the answer
     member = engine.ask("Hva koster det hver deltakende part å være med i Helsefellesskapet i Telemark?")
     assert member.found and "15 000" in member.answer
+
+
+def test_the_price_of_something_else_is_not_what_the_members_pay(engine: Engine) -> None:
+    visit = engine.ask("Hvor mye koster en time hos fastlegen?")
+    assert not visit.found
+    membership = engine.ask("Hva koster medlemskapet for en kommune per år i Telemark?")
+    assert membership.found and "15 000" in membership.answer
+
+
+def test_a_thing_asked_for_that_the_answer_never_speaks_of_is_refused(engine: Engine) -> None:
+    other = engine.ask("Hva er visjonen for helsefellesskapet mellom St. Olavs hospital og kommunene?")
+    assert not other.found and "visjonen" in other.answer
+    own = engine.ask("Hva er visjonen for Helsefellesskapet i Telemark?")
+    assert own.found and "Visjonen" in own.answer
+    assert_quotes_verbatim(own)

@@ -597,3 +597,27 @@ def test_a_name_in_another_written_form_of_the_same_word_is_named() -> None:
     quote = "Helseplattformen forventes å løse mye av denne utfordringen."
     assert not gaps(plain, quote, quote, quote, frozenset())  # nynorsk "-a", bokmål "-en": one stem
     assert gaps(plain, "Digitale verktøy mangler.", "Digitale verktøy mangler.", "", frozenset())
+
+
+def test_a_budget_a_rate_and_taken_into_use_in_the_past_are_values() -> None:
+    assert demands_of("Hvor stort årlig budsjett har sekretariatet i helsefellesskapet?").answer_type == "amount"
+    assert demands_of("Hvor stort er budsjettet til FSU?").answer_type == "amount"
+    rate = demands_of("Hva var 30-dagers overlevelse etter akuttinnleggelse ved sykehuset?")
+    assert rate.answer_type == "percent"
+    # the number inside the measure's own name is no rate
+    quote = "Det blir også jobbet med 30-dagers overlevelse, den akuttmedisinske kjeden."
+    assert TYPE_GAPS["percent"] in gaps(rate, quote, quote, quote, frozenset())
+    assert demands_of("Hva er reinnleggelsesraten for eldre?").answer_type == "percent"
+    assert demands_of("Når tok sykehuset i bruk det nye journalsystemet?").event == "starts"
+
+
+def test_the_thing_asked_for_is_the_noun_after_hva_er_and_not_a_vague_word() -> None:
+    assert demands_of("Hva er visjonen for helsefellesskapet mellom St. Olavs hospital og kommunene?").thing == (
+        "visjonen"
+    )
+    assert demands_of("Kva er målet til samarbeidet?").thing == "målet"
+    assert demands_of("hva er greia med FACT på st olav?").thing == ""
+    assert demands_of("Hva er planen for ferdigbehandlede pasienter?").thing == ""
+    assert demands_of("Hvem leder PSU?").thing == ""
+    # "St. Olavs" ends no sentence: what follows it still belongs to the question
+    assert demands_of("Når er neste møte i PSU ved St. Olavs hospital?").now
