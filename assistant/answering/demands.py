@@ -25,7 +25,7 @@ _TYPES: list[tuple[str, re.Pattern[str]]] = [
         "person",
         re.compile(
             r"\b(?:hva|kva) (?:heter|heiter) (?:den |det |de )?(?P<named>\w{0,20}?(?:leder|leiar|nestleder|nestleiar|"
-            r"styreleder|møteleder|kontaktperson|koordinator|sekretær|direktør|ordfører|ordførar)\w{0,6})\b|"
+            r"styreleder|møteleder|kontaktperson|koordinator|sekretær|direktør|ordfører|ordførar|representant)\w{0,6})\b|"
             r"\bnavn(?:et|a)? på (?:den |de )?(?P<named2>\w{3,20})\b|"
             r"\b(?:hvem|kven) (?P<role>leder|leiar|leiir|ledet|leia)\b|"
             r"\b(?:hvem|kven) (?:er|var|blir|vert|blei|ble) (?:den |det )?(?:nåværende |"
@@ -185,6 +185,7 @@ _VAGUE_THINGS = frozenset(
         *("greia", "greiene", "greie", "saken", "sakene", "planen", "planane", "planene", "tanken", "ideen"),
         *("opplegget", "poenget", "statusen", "situasjonen", "historien", "bakgrunnen", "grunnen", "årsaken"),
         *("meningen", "forskjellen", "skilnaden", "hensikten", "tingen", "tinga"),
+        *("fordelen", "fordelene", "ulempen", "ulempene", "nytten", "gevinsten", "gevinstene", "effekten"),
     }
 )
 # "… trenger navn", "navnet på": a person's name, not what the documents say of the role

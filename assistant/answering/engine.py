@@ -91,10 +91,14 @@ _PERSON_COST = re.compile(
 )
 # Words that ask for a date: what a date is of is in the question's other words.
 _DATE_WORDS = frozenset(tokenize("frist fristen frister dato datoen tidspunkt tidspunktet deadline innen"))
+# "Hvor mange ganger i året møtes …?": how often, not of what
+_FREQUENCY_WORDS = frozenset(tokenize("ganger gonger årlig årleg året år ofte hyppig per pr hver kvar"))
+# "Hvor ofte kommer det øverste leddet sammen?": a particle verb apart is still "møtes"
+_MEETS = re.compile(r"\b(?:kommer|kjem|komme|kom)\s+(?:\S+\s+){0,8}?(?:sammen|saman)\b", re.IGNORECASE)
 _ORDINALS = ("første", "andre", "tredje", "fjerde", "femte", "sjette", "sjuende", "åttende", "niende", "tiende")
 # "Hva sier …", "Hva står i …", "… etter punkt 13": the content of a numbered text, not its topic
 _ASKS_CONTENT = re.compile(
-    r"\b(?:sier|seier|står|stend|inneholder|inneheld|innholdet|beskriver|skildrar|konkret)\b|"
+    r"\b(?:sier|seier|står|stend|inneholder|inneheld|innholdet|beskriver|skildrar|konkret|konkrete)\b|"
     r"\better (?:pkt\.?|punkt)\s*\d|"
     # "Hvordan lyder den nye teksten …?", "Hvilken formulering …?": its wording
     r"\b(?:tekst|teksten|lyder|ljodar|ordlyd\w{0,3}|formulering\w{0,3})\b",
@@ -553,7 +557,7 @@ class Engine:
         preferred = [meta.sent_to] if _ASKS_ADDRESSEE.search(question) else []  # "Til hvem ble det sendt?"
         preferred += [meta.sent_by] if _ASKS_SENDER.search(question) else []
         marks = [date, meta.date[:4], *meta.status_note.split()]
-        hit, quote = _status_quote(doc_hits, marks, [p for p in preferred if p])
+        hit, quote = _status_quote(doc_hits, marks, [p for p in preferred if p], frozenset(tokenize(question)))
         status = self.texts.get(f"status_name_{meta.status}", meta.status)
         if meta.status_note:
             status = f"{status} – {meta.status_note}"
@@ -657,7 +661,7 @@ class Engine:
         if demands.counted:  # "seks FSU" counts "faglige utvalg": what the abbreviation stands for
             quotes = self.extractive.spelled_out(quotes)
         missing = gaps(demands, quotes, context, evidence, self._known_words())
-        if demands.thing and not self._thing_said(question, demands.thing, context):
+        if demands.thing and not self._thing_said(question, demands.thing, context, sources):
             missing.append(f"noe om {demands.thing}")  # "Hva er visjonen for …?" answered without one
         if not missing and self._role_elsewhere(question, demands, [c.quote for c in answering]):
             missing.append(TYPE_GAPS["person"])
@@ -669,7 +673,7 @@ class Engine:
             missing.append(TYPE_GAPS["amount"])
         if (
             not missing
-            and demands.answer_type in ("amount", "time", "date")
+            and demands.answer_type in ("amount", "time", "date", "frequency")
             and not (demands.answer_type == "date" and self._names_document(question))  # its own date
             and not self._value_about(question, answering, demands.answer_type)
         ):
@@ -728,22 +732,37 @@ class Engine:
         known = asked & self.retriever.corpus_tokens()
         return not known or bool(known & set(tokenize(context)))
 
-    def _thing_said(self, question: str, thing: str, context: str) -> bool:
-        """Do the answer's passages speak of the thing asked for ("visjonen"): its stem at a
-        word's start or after a compound's first word ("samarbeidsvisjon", not "revisjon"),
-        or the thesaurus's or the glossary's words for it?"""
-        folded = canonical_spelling(context).lower()
+    def _thing_said(self, question: str, thing: str, context: str, sources: list[Passage]) -> bool:
+        """Do the documents speak of the thing asked for ("visjonen") where the question
+        looks: in the answer's passages, or anywhere in the documents of the region it
+        names (else of the answer's region)? Its stem counts at a word's start or after a
+        compound's first word ("samarbeidsvisjon", not "revisjon"), and so do the
+        thesaurus's and the glossary's words for it. A thing no document speaks of cannot
+        be judged (a paraphrase); one that only another region's documents treat
+        ("visjonen" of Trøndelag's health community) is not there."""
         stems = [stem for stem in tokenize(thing) if len(stem) >= 4]
+        if not stems:
+            return True
         written = [
             word for asked, found in self._synonyms(question) if set(tokenize(asked)) & set(stems) for word in found
         ]
         said = [*stems, *(stem for word in written for stem in tokenize(word) if len(stem) >= 4)]
-        return not stems or any(re.search(rf"\b(?:\w{{4,30}})?{re.escape(stem)}", folded) for stem in said)
+        patterns = [re.compile(rf"\b(?:\w{{4,30}})?{re.escape(stem)}") for stem in said]
+
+        def speaks(text: str) -> bool:
+            return any(pattern.search(text) for pattern in patterns)
+
+        if speaks(canonical_spelling(context).lower()):
+            return True
+        regions = self.retriever.regions_in(question) or {str(p["region"]) for p in sources}
+        if any(speaks(self.retriever.region_text(region)) for region in regions):
+            return True
+        return not any(speaks(self.retriever.region_text(region)) for region in self.regions)
 
     def _value_about(self, question: str, answering: list[Citation], answer_type: str) -> bool:
-        """Does a quoted sentence with an amount (a year or date) share a word with what the
-        question asks the amount (the time) of: its own words, its intents and the
-        thesaurus's words for them, not only a region's name or the unit ("kroner")?"""
+        """Does a quoted sentence with an amount (a year, a date, a frequency) share a word
+        with what the question asks the amount (the time) of: its own words, its intents and
+        the thesaurus's words for them, not only a region's name or the unit ("kroner")?"""
         sentences = [
             s
             for c in answering
@@ -755,9 +774,13 @@ class Engine:
         said = set(tokenize(" ".join(sentences)))
         asked = set(tokenize(f"{question} {' '.join(intent_terms(question, self.retriever.intents))}"))
         asked = {token for token in asked if not token.isdigit()}  # "i 2024": when, not what
+        asked |= {stem for _, found in self._synonyms(question) for word in found for stem in tokenize(word)}
         if answer_type == "date":  # "Hva er fristen for …?": the deadline of what
             asked -= _DATE_WORDS
-        asked |= {stem for _, found in self._synonyms(question) for word in found for stem in tokenize(word)}
+        if answer_type == "frequency":  # "Hvor ofte møtes fagrådene?": the meetings of what
+            asked -= _FREQUENCY_WORDS
+            if _MEETS.search(question):
+                asked |= set(tokenize("møtes"))
         return bool((asked - self._generic_stems) & said)
 
     @cached_property
@@ -1000,21 +1023,37 @@ def _prepend(text: str, lead_citations: list[Citation], draft: Draft) -> Draft:
     return Draft(f"{text}\n\n{body.answer}", [*lead_citations, *body.citations], draft.found)
 
 
-def _status_quote(hits: list[Hit], marks: list[str], preferred: Sequence[str] = ()) -> tuple[Hit, str]:
+def _mark_pattern(mark: str) -> re.Pattern[str]:
+    """A status mark as the documents may write it: "18. mars 2022" also "18.mars 2022",
+    a word in another form ("vedtatt" also "vedtas", "Partnerskapet" also "Partnerskapets")."""
+    if mark.isalpha() and len(mark) >= 6:
+        body = re.escape(mark[:-2]) + r"\w{0,3}"
+    else:  # "2025–2029" also "2025 – 2029"
+        body = r"\s*".join(re.escape(part) for part in mark.split())
+        body = re.sub(r"(?:\\-|–)", r"\\s*[–-]\\s*", body)
+    return re.compile(rf"(?<!\w){body}(?:en|et|a|ene|er)?(?!\w)")
+
+
+def _status_quote(
+    hits: list[Hit], marks: list[str], preferred: Sequence[str] = (), asked: frozenset[str] = frozenset()
+) -> tuple[Hit, str]:
     """The passage and sentence that state a document's date or status (verbatim), else
     the best passage's first sentence; a sentence with a ``preferred`` phrase (the
     addressee a question asks for) first."""
     wanted = {m.strip(".,;:()«»").lower() for m in marks}
-    patterns = [re.compile(rf"(?<!\w){re.escape(m)}(?:en|et|a|ene|er)?(?!\w)") for m in wanted if len(m) >= 4]
-    best: tuple[int, Hit, str] | None = None
+    patterns = [_mark_pattern(m) for m in wanted if len(m) >= 4]
+    best: tuple[tuple[int, int, int], Hit, str] | None = None
     for hit in hits:  # the sentence that holds the most of them ("strategi 2025 – 2029", "vedtas av Partnerskapet")
         for unit in passage_units(hit.passage["text"]):
             text = unit.text.lower()
             score = sum(1 for pattern in patterns if pattern.search(text))
             score += sum(PREFERRED_MARK for p in preferred if p.lower() in text)
             score = score if unit.kind != "list" else 0
-            if score and (best is None or score > best[0]):
-                best = (score, hit, unit.text)
+            # of two sentences that hold as many, the one with more of the question's own
+            # words ("hvem vedtar den?": "vedtas av"), then the shorter, says it more plainly
+            rank = (score, len(asked & set(tokenize(unit.text))), -len(unit.text))
+            if score and (best is None or rank > best[0]):
+                best = (rank, hit, unit.text)
     if best is not None:
         return best[1], best[2]
     hit = hits[0]

@@ -60,6 +60,7 @@ class _Derived:
     vocabulary: frozenset[str]
     ordinary: frozenset[str]
     asked_documents: frozenset[str]
+    region_texts: dict[str, str]  # all of a region's passages, canonical spelling, lower case
 
 
 @dataclass
@@ -243,12 +244,27 @@ class Retriever:
                     for entry in snapshot.units
                     if int(entry["unit"]) < 0
                 ),
+                region_texts={
+                    region: canonical_spelling(
+                        "\n".join(
+                            f"{p['title']} {p.get('trail', '')} {p['text']}"
+                            for p in snapshot.passages
+                            if p["region"] == region
+                        )
+                    ).lower()
+                    for region in known.get("region", set())
+                },
             )
         return self._derived
 
     def corpus_tokens(self) -> KeysView[str]:
         """Every BM25 token (stem) of the current generation (the index's own vocabulary)."""
         return self.snapshot().bm25.vocab_dict.keys()  # type: ignore[no-any-return]
+
+    def region_text(self, region: str) -> str:
+        """All the text of a region's passages (canonical spelling, lower case): what its
+        documents speak of anywhere."""
+        return self._derived_state().region_texts.get(region, "")
 
     def ordinary_words(self) -> frozenset[str]:
         """Words the documents write in lower case (canonical spelling): ordinary words,

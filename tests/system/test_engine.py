@@ -421,3 +421,24 @@ def test_a_thing_asked_for_that_the_answer_never_speaks_of_is_refused(engine: En
     own = engine.ask("Hva er visjonen for Helsefellesskapet i Telemark?")
     assert own.found and "Visjonen" in own.answer
     assert_quotes_verbatim(own)
+
+
+def test_how_often_is_of_what_the_question_asks_about(engine: Engine) -> None:
+    # "årlig evaluering" of a plan says nothing of how often the councils meet
+    assert not engine.ask("Hvor mange ganger i året møtes fagrådene i helsefellesskapet rundt St. Olavs?").found
+    top = engine.ask("Hvor hyppig kommer det øverste organet i helsesamarbeidet i Telemark sammen?")
+    assert top.found and "to ganger årlig" in top.answer
+
+
+def test_a_status_is_cited_to_the_documents_own_words_for_it(engine: Engine) -> None:
+    result = engine.ask("Hvilken periode gjelder Telemark-strategien for, og hvem har vedtatt den?")
+    assert result.citations[0].quote == "Helsefellesskapets strategi vedtas av Partnerskapet."
+    dated = engine.ask("Når ble høringsinnspillet fra Telemark vedtatt?")
+    assert "18.mars 2022" in dated.citations[0].quote  # the date as the document writes it
+
+
+def test_the_content_of_a_point_only_listed_is_not_in_the_documents(engine: Engine) -> None:
+    result = engine.ask(
+        "Hvilke konkrete endringer foreslo kommunedirektørene i pkt. 11 om håndtering av uenighet og tvisteløsning?"
+    )
+    assert not result.found and "punkt 11" in result.answer

@@ -621,3 +621,7 @@ def test_the_thing_asked_for_is_the_noun_after_hva_er_and_not_a_vague_word() -> 
     assert demands_of("Hvem leder PSU?").thing == ""
     # "St. Olavs" ends no sentence: what follows it still belongs to the question
     assert demands_of("Når er neste møte i PSU ved St. Olavs hospital?").now
+
+
+def test_the_name_of_a_representative_is_a_person() -> None:
+    assert demands_of("Hva heter fastlegerepresentanten i Partnerskapet i Telemark?").answer_type == "person"
