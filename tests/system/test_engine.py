@@ -426,7 +426,7 @@ def test_a_thing_asked_for_that_the_answer_never_speaks_of_is_refused(engine: En
 def test_how_often_is_of_what_the_question_asks_about(engine: Engine) -> None:
     # "årlig evaluering" of a plan says nothing of how often the councils meet
     assert not engine.ask("Hvor mange ganger i året møtes fagrådene i helsefellesskapet rundt St. Olavs?").found
-    top = engine.ask("Hvor hyppig kommer det øverste organet i helsesamarbeidet i Telemark sammen?")
+    top = engine.ask("Hvor ofte kommer Partnerskapet i Telemark sammen?")
     assert top.found and "to ganger årlig" in top.answer
 
 
