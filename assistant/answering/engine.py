@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any
@@ -52,7 +52,7 @@ from assistant.errors import HfaError
 from assistant.guard import personal_data
 from assistant.retrieval.glossary import asked_term, glossary_draft
 from assistant.retrieval.hybrid import Retriever, validate_question
-from indexer.analysis import canonical_spelling, intent_terms, tokenize
+from indexer.analysis import canonical_spelling, intent_terms, tokenize, words
 from indexer.sentences import passage_units
 
 log = logging.getLogger(__name__)
@@ -747,17 +747,16 @@ class Engine:
             word for asked, found in self._synonyms(question) if set(tokenize(asked)) & set(stems) for word in found
         ]
         said = [*stems, *(stem for word in written for stem in tokenize(word) if len(stem) >= 4)]
-        patterns = [re.compile(rf"\b(?:\w{{4,30}})?{re.escape(stem)}") for stem in said]
 
-        def speaks(text: str) -> bool:
-            return any(pattern.search(text) for pattern in patterns)
+        def speaks(vocabulary: Iterable[str]) -> bool:  # at a word's start, or after 4 letters or more
+            return any(word.startswith(stem) or stem in word[4:] for word in vocabulary for stem in said)
 
-        if speaks(canonical_spelling(context).lower()):
+        if speaks(words(context)):
             return True
         regions = self.retriever.regions_in(question) or {str(p["region"]) for p in sources}
-        if any(speaks(self.retriever.region_text(region)) for region in regions):
+        if any(speaks(self.retriever.region_words(region)) for region in regions):
             return True
-        return not any(speaks(self.retriever.region_text(region)) for region in self.regions)
+        return not any(speaks(self.retriever.region_words(region)) for region in self.regions)
 
     def _value_about(self, question: str, answering: list[Citation], answer_type: str) -> bool:
         """Does a quoted sentence with an amount (a year, a date, a frequency) share a word

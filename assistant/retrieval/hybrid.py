@@ -60,7 +60,7 @@ class _Derived:
     vocabulary: frozenset[str]
     ordinary: frozenset[str]
     asked_documents: frozenset[str]
-    region_texts: dict[str, str]  # all of a region's passages, canonical spelling, lower case
+    region_words: dict[str, frozenset[str]]  # the distinct words of each region's passages
 
 
 @dataclass
@@ -244,14 +244,13 @@ class Retriever:
                     for entry in snapshot.units
                     if int(entry["unit"]) < 0
                 ),
-                region_texts={
-                    region: canonical_spelling(
-                        "\n".join(
-                            f"{p['title']} {p.get('trail', '')} {p['text']}"
-                            for p in snapshot.passages
-                            if p["region"] == region
-                        )
-                    ).lower()
+                region_words={
+                    region: frozenset(
+                        word
+                        for p in snapshot.passages
+                        if p["region"] == region
+                        for word in words(f"{p['title']} {p.get('trail', '')} {p['text']}")
+                    )
                     for region in known.get("region", set())
                 },
             )
@@ -261,10 +260,10 @@ class Retriever:
         """Every BM25 token (stem) of the current generation (the index's own vocabulary)."""
         return self.snapshot().bm25.vocab_dict.keys()  # type: ignore[no-any-return]
 
-    def region_text(self, region: str) -> str:
-        """All the text of a region's passages (canonical spelling, lower case): what its
-        documents speak of anywhere."""
-        return self._derived_state().region_texts.get(region, "")
+    def region_words(self, region: str) -> frozenset[str]:
+        """The distinct words of a region's passages (canonical spelling, lower case): what
+        its documents speak of anywhere."""
+        return self._derived_state().region_words.get(region, frozenset())
 
     def ordinary_words(self) -> frozenset[str]:
         """Words the documents write in lower case (canonical spelling): ordinary words,
