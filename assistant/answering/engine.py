@@ -76,12 +76,12 @@ _REFERENCE = re.compile(
     r"\s*(?P<number>\d{1,3}(?:\.\d{1,3}){0,3})(?![\d.]\d)",
     re.IGNORECASE,
 )
-# "Hva koster det for en sykepleier å …?", "Hva må jeg betale …?": a cost to one person
 # "Hvor mye koster en time hos fastlegen?": what the price is of
 _COST_OF = re.compile(
     r"\b(?:koster|kostar|kostet|kosta)\s+(?:en\s+|ei\s+|et\s+|ett\s+|ein\s+|eit\s+)?(?P<what>[\w-]{2,40})",
     re.IGNORECASE,
 )
+# "Hva koster det for en sykepleier å …?", "Hva må jeg betale …?": a cost to one person
 _PERSON_COST = re.compile(
     r"\b(?:koster|kostar|betale|betaler|pris\w{0,3}|avgift\w{0,3})\b(?:\W+\w+){0,4}?\W+"
     r"(?:for|per|pr\.?)\s+(?:en|ein|ei|hver|kvar|hvert|kvart)?\s*"
