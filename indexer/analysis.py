@@ -233,7 +233,7 @@ def canonical_spelling(text: str) -> str:
     def repl(match: re.Match[str]) -> str:
         word = match.group(0)
         lower = word.lower()
-        mapped = NYNORSK.get(lower)
+        mapped = NYNORSK.get(lower) or _inflected(lower)
         if mapped is None and len(lower) > 7 and lower.endswith("ane"):
             mapped = lower[:-3] + "ene"  # Nynorsk definite plural: kommunane -> kommunene
         if mapped is None:
@@ -243,6 +243,21 @@ def canonical_spelling(text: str) -> str:
         return mapped.capitalize() if word[:1].isupper() else mapped
 
     return _WORD.sub(repl, text)
+
+
+# A noun's Nynorsk ending after a word the table holds ("leiaren": "leiar" + "en"), with
+# the Bokmål ending it takes: lederen, ledelsen (leiinga), brukerne (brukarane).
+_NYNORSK_ENDINGS = (("ane", "ene"), ("ar", "er"), ("en", "en"), ("et", "et"), ("a", "en"))
+
+
+def _inflected(word: str) -> str | None:
+    """A table word with a Nynorsk noun ending ("leiaren", "leiinga"), in Bokmål, or None."""
+    for nynorsk, bokmal in _NYNORSK_ENDINGS:
+        base = word[: -len(nynorsk)]
+        if word.endswith(nynorsk) and len(base) >= 5 and base in NYNORSK:
+            mapped = NYNORSK[base]
+            return mapped + (bokmal[1:] if mapped.endswith("e") and bokmal.startswith("e") else bokmal)
+    return None
 
 
 def _nynorsk_form(word: str) -> str | None:

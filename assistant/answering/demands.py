@@ -400,17 +400,22 @@ _PAST_EVENT = re.compile(
 _OWN_PROCEDURE = re.compile(
     r"^\s*(?:og\s+)?(?:må|kan|skal|bør|får|trenger|burde|kunne|skulle)\s+(?:vi|jeg|man|me|eg|ein)\b", re.IGNORECASE
 )
-# not after an abbreviation that names a place or person ("St. Olavs", "J. Hansen")
-_SENTENCE_END = re.compile(r"(?<=[.!?])(?<![A-ZÆØÅ][a-zæøå]\.)(?<!\b[A-ZÆØÅ]\.)\s+")
+# after a full stop, not after an abbreviation that names a place or person ("St. Olavs",
+# "J. Hansen") and only before a capital: "1. mars" and "pkt. 11" go on
+_NEXT_SENTENCE = re.compile(r"(?<=[!?])\s+|(?<=\.)(?<![A-ZÆØÅ][a-zæøå]\.)(?<!\b[A-ZÆØÅ]\.)\s+(?=[A-ZÆØÅ])")
+
+
+def asked_sentences(text: str) -> list[str]:
+    """The sentences of ``text`` that ask: those ending in "?" (all when none does). "I
+    mars 2024 ble det anbefalt å ikke behandle den. Er den vedtatt senere?" asks the second."""
+    sentences = [s for s in _NEXT_SENTENCE.split(text) if s.strip()]
+    return [s for s in sentences if s.rstrip().endswith("?")] or sentences
 
 
 def _asking_text(text: str) -> str:
-    """The sentences that ask: those ending in "?" (all when none does), without the
-    asker's own procedure questions. "Jeg kan ikke stille på neste møte. Hva sier …?"
-    pins no moment; "Når er neste møte?" does."""
-    sentences = [s for s in _SENTENCE_END.split(text) if s.strip()]
-    asking = [s for s in sentences if s.rstrip().endswith("?")] or sentences
-    return " ".join(s for s in asking if not _OWN_PROCEDURE.match(s))
+    """The sentences that ask, without the asker's own procedure questions. "Jeg kan ikke
+    stille på neste møte. Hva sier …?" pins no moment; "Når er neste møte?" does."""
+    return " ".join(s for s in asked_sentences(text) if not _OWN_PROCEDURE.match(s))
 
 
 def has_answer_type(answer_type: str, text: str, known_words: frozenset[str] = frozenset(), role: str = "") -> bool:
@@ -478,7 +483,7 @@ def gaps(demands: Demands, quotes: str, cited: str, evidence: str, known_words: 
     missing.extend(
         f"noe om {year}" for year in demands.years if year not in (quotes if demands.counted_in_year else cited)
     )
-    if demands.listed and _named_things(quotes) < demands.listed:
+    if demands.listed and named_things(quotes) < demands.listed:
         missing.append(f"hvilke alle de {demands.listed} er (bare noen av dem, eller hvor mange de er)")
     if demands.advice:
         missing.append(ADVICE_GAP)
@@ -521,10 +526,11 @@ _NUMBERS = {
 _SEPARATOR = re.compile(r",\s|;\s|\s(?:og|samt|eller)\s|\n\s*[-•·]\s")
 
 
-def _named_things(quotes: str) -> int:
-    """How many things the quotes name, at most: list items and the parts a sentence
-    separates with commas and "og" ("engasjert, løsningsorientert og ambisiøs": 3)."""
-    return len(_SEPARATOR.findall(quotes)) + 1 if quotes.strip() else 0
+def named_things(quotes: str) -> int:
+    """How many things one sentence or list of the quotes names, at most: list items and
+    the parts a sentence separates with commas and "og" ("engasjert, løsningsorientert og
+    ambisiøs": 3). Things named in different sentences are not one list of them."""
+    return max((len(_SEPARATOR.findall(part)) + 1 for part in SENTENCE_BREAK.split(quotes) if part.strip()), default=0)
 
 
 def _counted_near(counted: str, text: str) -> bool:

@@ -384,6 +384,7 @@ class Engine:
         all_named: list[str] = []  # bodies the first answered side names
         ask = status_ask(question, self._names_document(question))  # of each side's document
         asks_order = bool(_ASKS_ORDER.search(question))  # "Hvilket kom først?"
+        gaps = 0  # sides whose answer lacks what the question demands
         for side in sides:
             sub = side_question(question, side, sides, self.topics)
             side_filters = filters
@@ -442,18 +443,27 @@ class Engine:
                     continue
             if hits and self.answerable(sub, hits):
                 draft = self.extractive.generate(sub, hits, region_prefix=side.kind != "region")
-                if demands_of(sub).answer_type == "link":
+                wanted = demands_of(sub)
+                if wanted.answer_type == "link":
                     draft = self._with_source_link(draft, hits)
+                # "Hvor mye betaler … rundt St. Olavs, slik … i Telemark?": no amount for that side
+                # (a value by name only: the other demands read the whole question, not a side's)
+                type_gap = TYPE_GAPS.get(wanted.answer_type, "") if wanted.answer_type in VALUE_TYPES else ""
+                if draft.found and type_gap and type_gap in self.answer_gaps(sub, wanted, draft, hits):
+                    gap = self.texts["side_gap"].format(missing=type_gap)
+                    parts.append(Draft(f"{intro} {gap}", []))
+                    gaps += 1
+                    continue
                 if draft.found:
                     parts.append(Draft(f"{intro} {draft.answer}", draft.citations))
                     if not all_named:
                         all_named.extend(n for kind, n in self.topics.find(draft.answer) if kind == "body")
                     continue
             parts.append(Draft(f"{intro} {self.texts['side_missing'].format(side=side.name)}", []))
-        if not any(part.citations for part in parts):
+        if not any(part.citations for part in parts) and not gaps:
             return self.refusal(question, all_hits, passages)
         answer, citations = _merge(parts, self.extractive)
-        return Result(answer, True, citations, passages, question)
+        return Result(answer, not gaps, citations, passages, question)  # a side without its value: partial
 
     def _answer_parts(self, question: str, parts: list[str], hits: list[Hit], filters: Filters) -> Result:
         """Each part searched and answered on its own; a later part that points back
@@ -579,7 +589,14 @@ class Engine:
         if not answered:  # "Ble forslaget vedtatt på møtet?": the proposal is all the documents hold
             first = self.texts["status_outcome_unknown"]
         text = f"{first} {line} [1]".strip()
-        hits_out = [hit, *[h for h in hits if h is not hit]]
+        # What the passages say of the claim ("Gjelder ordningen med helsefellesskap
+        # fortsatt?": "… ble videreført …") follows the status of the document that says it
+        rows = {int(hit.passage["row"])}
+        hits_out = [hit]
+        for other in [*claim_hits[:1], *hits]:
+            if int(other.passage["row"]) not in rows:
+                rows.add(int(other.passage["row"]))
+                hits_out.append(other)
         return text, cite(1, hit, quote), hits_out, answered
 
     def _names_document(self, question: str) -> bool:

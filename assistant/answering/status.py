@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from assistant.answering.demands import asked_sentences
+
 # Words that ask whether something is decided, in force or a proposal.
 _ASKS_DECIDED = re.compile(
     r"\b(?:gjelder|gjeld|gyldig\w{0,2}|i kraft|vedtatt|vedteke|vedtekne|besluttet|bestemt|godkjent|godkjend|"
@@ -75,6 +77,8 @@ class StatusAsk:
 def status_ask(question: str, names_document: bool) -> StatusAsk | None:
     """What a status question asks, or None when the question is not about status.
     ``names_document``: the question names a document (or its kind: "strategien")."""
+    # what the question's statements say ("I mars 2024 ble det anbefalt …") asks nothing
+    question = " ".join(asked_sentences(question))
     if _HAS_DECIDED.search(question):  # "Har de en vedtatt handlingsplan?": what they have, not a status
         return None
     yes_no = bool(_YES_NO.match(question))

@@ -216,6 +216,30 @@ def test_a_count_is_answered_by_the_sentence_that_holds_the_number(engine: Engin
     assert result.found and "de 5 ulike fagrådene" in result.answer.split("[1]")[0]
 
 
+def test_a_question_for_so_many_things_by_name_gets_the_list_that_names_them(engine: Engine) -> None:
+    six = engine.ask("Hva heter de seks FSU-ene i Telemark?")
+    assert six.found and "FSU – Barn og unge" in six.answer and "FSU – Den akuttmedisinske kjeden" in six.answer
+    five = engine.ask("Hva heter de fem fagrådene i helsefellesskapet rundt St. Olavs?")  # never named
+    assert not five.found and "hvilke alle de 5 er" in five.answer
+
+
+def test_a_status_question_after_a_statement_is_asked_of_the_document_it_names(engine: Engine) -> None:
+    result = engine.ask("I mars 2024 ble det anbefalt å ikke behandle retningslinje 1. Er den likevel vedtatt senere?")
+    assert result.found and result.answer.startswith("Ja.") and "Partnerskapet 26. september 2024" in result.answer
+
+
+def test_whether_something_that_is_no_document_still_holds_is_answered_by_what_is_said_of_it(engine: Engine) -> None:
+    result = engine.ask("Gjelder ordningen med helsefellesskap fortsatt?")
+    assert result.found and "Ordningen med helsefellesskap ble videreført" in result.answer
+
+
+def test_a_comparison_side_without_the_value_asked_for_says_so(engine: Engine) -> None:
+    result = engine.ask("Hvor mye betaler kommunene i Telemark og kommunene rundt St. Olavs i årlig sum?")
+    telemark, _, olav = result.answer.partition("St. Olavs:")
+    assert "15 000" in telemark and "Dokumentene sier ikke noe beløp i kroner" in olav
+    assert not result.found  # partial: one side's amount is not in the documents
+
+
 def test_a_question_for_a_web_address_gets_the_documents_address(engine: Engine) -> None:
     result = engine.ask("Hvor finner jeg Helsefellesskapet i Telemark på nett?")
     assert result.found and "https://www.sthf.no/helsefellesskapet-i-telemark/" in result.answer  # manifest url

@@ -46,6 +46,11 @@ def test_nynorsk_endings_and_keyboards_without_norwegian_letters() -> None:
         "Hva mente Partnerskapet om utfordringene?"
     )
     assert canonical_spelling("Hvor ofte mötes SSU?") == "Hvor ofte møtes SSU?"
+    # a table word with a Nynorsk noun ending takes the Bokmål ending
+    assert canonical_spelling("Kor lenge sit leiaren, og korleis er leiinga ordna?") == (
+        "Hvor lenge sitter lederen, og hvordan er ledelsen ordna?"
+    )
+    assert canonical_spelling("brukarane og brukarar") == "brukerene og brukere"
     assert canonical_spelling("fastlege, leder, Telemark") == "fastlege, leder, Telemark"  # Bokmål stays
 
 

@@ -234,6 +234,12 @@ def test_status_questions_are_recognised() -> None:
     noun = status_ask("Er innspillet fra St. Olav et vedtak?", names_document=True)  # the noun asks it too
     assert noun is not None and noun.asks_decided
     assert status_ask("Kan SSU fatte vedtak?", names_document=False) is None  # what SSU may do, not a status
+    # a statement before the question asks nothing; the sentence with the question mark does
+    later = status_ask("I mars 2024 ble det anbefalt å ikke behandle den. Er den likevel vedtatt senere?", True)
+    assert later is not None and later.yes_no
+    assert status_ask("Retningslinjen er vedtatt av Partnerskapet. Hvem sitter i SSU?", names_document=True) is None
+    # "1. mars" ends no sentence: the whole question still asks who is behind the memo
+    assert status_ask("Hvem står bak notatet til partnerskapsmøtet 1. mars 2024?", names_document=True) is not None
 
 
 def test_demands_are_checked_on_the_answer() -> None:
@@ -266,6 +272,9 @@ def test_demands_are_checked_on_the_answer() -> None:
     assert five.listed == 5 and gaps(five, "oppfølgingen i de 5 ulike fagrådene.", "", "", frozenset())
     three = demands_of("Hvilke tre egenskaper skal kjennetegne arbeidet?")
     assert not gaps(three, "Vi skal være engasjert, løsningsorientert og ambisiøs.", "", "", frozenset())
+    # things named in different sentences are no list of them
+    spread = "Det er vanskelig å kjenne, representere og involvere en region. Det finnes 5 ulike fagråd."
+    assert gaps(five, spread, "", "", frozenset())
     assert demands_of("Hva finansierer fellesbudsjettet?").answer_type == "any"
     assert demands_of("Når er neste partnerskapsmøte?").now
     assert demands_of("Hvem stoppet forslaget sist?").now and demands_of("Hva ble vedtatt nylig?").now

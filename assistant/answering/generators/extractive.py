@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from assistant.answering.answerability import Vocabulary, concepts
-from assistant.answering.demands import demands_of, has_answer_type, meets
+from assistant.answering.demands import demands_of, has_answer_type, meets, named_things
 from assistant.answering.generators.base import Generator
 from assistant.answering.generators.citations import cite
 from assistant.answering.status import norwegian_date
@@ -66,6 +66,7 @@ CONTEXT_SHARE = 0.4  # another sentence of the answer's passage joins it at this
 SEMANTIC_WEIGHT = 0.1
 MAX_PASSAGES = 5  # passages whose units compete for the answer (as many as the engine retrieves)
 MAX_ITEMS = 8
+ITEM_SHARE = 0.9  # another item of the answer's list joins it at this share of the best item's score
 SUPPORT_SHARE = 0.6  # another passage's best unit joins the answer at this share of the best score
 MAX_SUPPORT = 2
 # What the question asks for by type, when a unit near enough holds it and the best does not:
@@ -147,9 +148,10 @@ class ExtractiveGenerator(Generator):
             groups.append(set(concept.stems).union(*concept.phrases))
         for term in self.glossary.expand(question).terms:
             abbr, expansion = set(tokenize(term.abbr)), set(tokenize(term.expansion))
+            variants = set(tokenize(" ".join(term.variants)))  # "Kommunenes Sentralforbund" is KS too
             for group in groups:
                 if group & abbr or (group & expansion and not group & abbr):
-                    group |= abbr | expansion
+                    group |= abbr | expansion | variants
         return [frozenset(g) for g in groups]
 
     def generate(self, question: str, hits: list[Hit], region_prefix: bool = True) -> Draft:
@@ -224,6 +226,8 @@ class ExtractiveGenerator(Generator):
                 overlap += 0.5 * unit_weight
             if wanted.answer_type != "any" and has_answer_type(wanted.answer_type, unit.text, role=wanted.role):
                 overlap += 0.5 * unit_weight
+            if wanted.listed and named_things(unit.text) >= wanted.listed:  # "Hvilke tre …": names three
+                overlap += unit_weight
             prior = unit_weight / (unit.hit_rank + 1)
             shape = 0.5 * unit_weight if wants_list == (unit.kind == "list") else 0.0
             total = overlap + prior + shape
@@ -253,7 +257,7 @@ class ExtractiveGenerator(Generator):
         chosen = [best]
         if best.kind == "item":  # the items of its list that answer as well as it does
             siblings = [u for u in units if u.hit_rank == best.hit_rank and u.parent == best.parent]
-            chosen = [u for u in siblings if score(u) >= 0.9 * score(best)][:MAX_ITEMS]
+            chosen = [u for u in siblings if score(u) >= ITEM_SHARE * score(best)][:MAX_ITEMS]
         elif best.kind == "sentence":
             if _ANAPHOR.match(best.text):  # "Denne informasjonen ..." needs what it refers to
                 before, after = _neighbours(units, best)
@@ -298,6 +302,8 @@ class ExtractiveGenerator(Generator):
             order = top[best.hit_rank].passage["text"]
             chosen.sort(key=lambda u: order.find(u.text))  # in the document's own order
             chosen = _fill_gaps(chosen, [u for u in units if u.hit_rank == best.hit_rank and u.kind == "sentence"])
+            if not _ANAPHOR.match(best.text):  # what answers first, then what supports it, in the document's order
+                chosen = [best, *[u for u in chosen if u is not best]]
         answering = len({u.hit_rank for u in chosen})
         supporting = self._support(ranked, chosen, score) if support else []
         draft = self._compose(chosen + supporting, top, region_prefix)
