@@ -446,12 +446,9 @@ class Engine:
                 wanted = demands_of(sub)
                 if wanted.answer_type == "link":
                     draft = self._with_source_link(draft, hits)
-                # "Hvor mye betaler … rundt St. Olavs, slik … i Telemark?": no amount for that side
-                # (a value by name only: the other demands read the whole question, not a side's)
-                type_gap = TYPE_GAPS.get(wanted.answer_type, "") if wanted.answer_type in VALUE_TYPES else ""
-                if draft.found and type_gap and type_gap in self.answer_gaps(sub, wanted, draft, hits):
-                    gap = self.texts["side_gap"].format(missing=type_gap)
-                    parts.append(Draft(f"{intro} {gap}", []))
+                missing = self._side_gaps(sub, wanted, draft, hits, key) if draft.found else []
+                if missing:  # "St. Olavs: Dokumentene sier ikke noe beløp i kroner for dette."
+                    parts.append(Draft(f"{intro} {self.texts['side_gap'].format(missing=_join(missing))}", []))
                     gaps += 1
                     continue
                 if draft.found:
@@ -774,6 +771,40 @@ class Engine:
         if any(speaks(self.retriever.region_words(region)) for region in regions):
             return True
         return not any(speaks(self.retriever.region_words(region)) for region in self.regions)
+
+    def _side_gaps(self, question: str, wanted: Demands, draft: Draft, hits: list[Hit], region: str) -> list[str]:
+        """What a comparison side's answer lacks of what its question pins: the value asked
+        for by name (an amount, a person, a date …: "Hvor mye betaler … rundt St. Olavs, slik
+        … i Telemark?"), the thing asked for ("visjonen"), or a name only the other regions'
+        documents use ("Fagforbundet" of Trøndelag). The other demands read a whole question,
+        not a side's ("… neste nasjonale plan …" is no "now" of a side)."""
+        found = self.answer_gaps(question, wanted, draft, hits)
+        pinned = {TYPE_GAPS.get(wanted.answer_type, "") if wanted.answer_type in VALUE_TYPES else ""}
+        pinned |= {f"noe om {wanted.thing}"} if wanted.thing else set()
+        missing = [gap for gap in found if gap in pinned]
+        if region in self.regions:
+            missing += [f"noe om {name}" for name in self._names_elsewhere(question, wanted.names, region)]
+        return missing
+
+    def _names_elsewhere(self, question: str, names: Iterable[str], region: str) -> list[str]:
+        """The names a question pins (capitalised, not a body, region or document) that
+        only other regions' documents use: "Fagforbundet" asked of Trøndelag. A name no
+        document uses is the answer check's to judge."""
+        topical = {name.lower() for _, name in self.topics.find(question)}
+        out: list[str] = []
+        for name in names:
+            stems = [stem for stem in tokenize(name) if len(stem) >= 4]
+            if not stems or any(name.lower() in named for named in topical) or self.retriever.regions_in(name):
+                continue  # a body, region or document (or a region's name: "Telemark")
+
+            def used(where: str, stems: list[str] = stems) -> bool:
+                return any(word.startswith(stem) for word in self.retriever.region_words(where) for stem in stems)
+
+            if not used(region) and any(used(other) for other in self.regions):
+                # "Norsk sykepleieforbund": the name with the word that goes on from it
+                phrase = re.search(rf"(?<!\w){re.escape(name)}(?: [a-zæøå]{{4,30}}(?!\w))?", question)
+                out.append(phrase.group(0) if phrase else name)
+        return out
 
     def _value_about(self, question: str, answering: list[Citation], answer_type: str) -> bool:
         """Does a quoted sentence with an amount (a year, a date, a frequency) share a word

@@ -240,6 +240,13 @@ def test_a_comparison_side_without_the_value_asked_for_says_so(engine: Engine) -
     assert not result.found  # partial: one side's amount is not in the documents
 
 
+def test_a_name_only_the_other_regions_documents_use_is_not_there_for_this_side(engine: Engine) -> None:
+    question = "Sitter tillitsvalgte fra Fagforbundet i Politisk samarbeidsutvalg i Trøndelag, slik de gjør i Telemark?"
+    result = engine.ask(question)
+    olav, _, telemark = result.answer.partition("Telemark:")
+    assert "Dokumentene sier ikke noe om Fagforbundet" in olav and "Fagforbundet" in telemark and not result.found
+
+
 def test_a_question_for_a_web_address_gets_the_documents_address(engine: Engine) -> None:
     result = engine.ask("Hvor finner jeg Helsefellesskapet i Telemark på nett?")
     assert result.found and "https://www.sthf.no/helsefellesskapet-i-telemark/" in result.answer  # manifest url
