@@ -246,7 +246,8 @@ def canonical_spelling(text: str) -> str:
 
 
 # A noun's Nynorsk ending after a word the table holds ("leiaren": "leiar" + "en"), with
-# the Bokmål ending it takes: lederen, ledelsen (leiinga), brukerne (brukarane).
+# the Bokmål ending it takes: lederen, ledelsen (leiinga), brukerene (brukarane: the stem
+# of "bruker" and "brukere", though not written as Bokmål writes it).
 _NYNORSK_ENDINGS = (("ane", "ene"), ("ar", "er"), ("en", "en"), ("et", "et"), ("a", "en"))
 
 

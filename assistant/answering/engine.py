@@ -779,8 +779,9 @@ class Engine:
         documents use ("Fagforbundet" of Trøndelag). The other demands read a whole question,
         not a side's ("… neste nasjonale plan …" is no "now" of a side)."""
         found = self.answer_gaps(question, wanted, draft, hits)
-        pinned = {TYPE_GAPS.get(wanted.answer_type, "") if wanted.answer_type in VALUE_TYPES else ""}
-        pinned |= {f"noe om {wanted.thing}"} if wanted.thing else set()
+        pinned = {TYPE_GAPS[wanted.answer_type]} if wanted.answer_type in VALUE_TYPES else set()
+        if wanted.thing:
+            pinned.add(f"noe om {wanted.thing}")
         missing = [gap for gap in found if gap in pinned]
         if region in self.regions:
             missing += [f"noe om {name}" for name in self._names_elsewhere(question, wanted.names, region)]
