@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 # Bump when tokenisation changes: the index stores it and is rebuilt on mismatch.
-ANALYSIS_VERSION = "7"
+ANALYSIS_VERSION = "8"
 
 # Characters that carry no text: soft hyphen, zero-width space/joiners, BOM, word joiner.
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"), None)
@@ -30,6 +30,9 @@ _VARIANTS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\bhel(?:s?e)?fel+es+kap", re.IGNORECASE), "helsefellesskap"),
     (re.compile(r"\bhelsefellesskapt\b", re.IGNORECASE), "helsefellesskapet"),
     (re.compile(r"\bsamhandlings?koordinator", re.IGNORECASE), "samhandlingskoordinator"),
+    # a consultation reply by its other name ("høringssvaret", "høyringssvaret"): the
+    # word a document kind and title use, so the question points at that document
+    (re.compile(r"\bhøy?ringssvar", re.IGNORECASE), "høringsinnspill"),
     # Nynorsk "kva for (ein/eit/nokre)" is "hvilken/hvilket/hvilke": a question for a list
     (re.compile(r"\bkva for(?: (?:ein|ei|eit|nokre|noko))?\b", re.IGNORECASE), "hvilke"),
 ]
@@ -87,6 +90,9 @@ NYNORSK: dict[str, str] = {
     "heile": "hele",
     "kjem": "kommer",
     "sit": "sitter",
+    "sitje": "sitte",
+    "setje": "sette",
+    "liggje": "ligge",
     "skriv": "skriver",
     "avgjer": "avgjør",
     "vedtek": "vedtar",
@@ -195,6 +201,7 @@ _NYNORSK_FORMS: tuple[tuple[str, str, str, int], ...] = (
     ("end", "ande", "ende", 8),  # samanhengande -> samanhengende, pårørande -> pårørende
     ("end", "ingar", "inger", 8),  # utfordringar -> utfordringer
     ("end", "ingane", "ingene", 9),  # utfordringane -> utfordringene
+    ("end", "ast", "es", 7),  # samlast -> samles, vurderast -> vurderes (passive)
     ("end", "spelet", "spillet", 6),  # innspelet -> innspillet
     ("end", "spel", "spill", 6),  # høyringsinnspel -> høringsinnspill
     ("start", "saman", "sammen", 6),  # samanheng -> sammenheng, samanlikne -> sammenlikne
@@ -202,6 +209,12 @@ _NYNORSK_FORMS: tuple[tuple[str, str, str, int], ...] = (
     ("start", "sjuke", "syke", 7),  # sjukehusplanen -> sykehusplanen
     ("start", "høyrings", "hørings", 9),  # høyringsinnspel -> høringsinnspel
 )
+
+YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")  # a year, in a question or a document
+MONTHS = (
+    "januar", "februar", "mars", "april", "mai", "juni",
+    "juli", "august", "september", "oktober", "november", "desember",
+)  # fmt: skip
 
 _WORD = re.compile(r"[0-9a-zæøåäöüéèáàóòôêçñ]+(?:[-'][0-9a-zæøåäöüéèáàóòôêçñ]+)*", re.IGNORECASE)
 

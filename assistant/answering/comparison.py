@@ -14,8 +14,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from assistant.answering.followup import Topics
-from assistant.answering.status import MONTHS
-from indexer.analysis import tokenize
+from indexer.analysis import MONTHS, tokenize
 
 _CUE = re.compile(
     r"\b(?:forskjell\w{0,4}|skilnad\w{0,4}|ulikhet\w{0,4}|likhet\w{0,4}|sammenlign\w{0,6}|samanlikn\w{0,6}|"

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from indexer.analysis import canonical_spelling, normalize_text, one_edit, tokenize
+from indexer.analysis import MONTHS, YEAR, canonical_spelling, normalize_text, one_edit, tokenize
 
 # -- answer types, most specific first ---------------------------------------------------
 _TYPES: list[tuple[str, re.Pattern[str]]] = [
@@ -30,8 +30,8 @@ _TYPES: list[tuple[str, re.Pattern[str]]] = [
             r"\b(?:hvem|kven) (?P<role>leder|leiar|leiir|ledet|leia)\b|"
             r"\b(?:hvem|kven) (?:er|var|blir|vert|blei|ble) (?:den |det )?(?:nåværende |"
             r"noverande |sittende )?(?P<role2>leder|leiar|nestleder|"
-            r"nestleiar|styreleder|styreleiar|møteleder|møteleiar|kontaktperson|sekretær|direktør|ordfører|ordførar|"
-            r"\w{0,20}?koordinator)\w{0,6}\b|"
+            r"nestleiar|styreleder|styreleiar|møteleder|møteleiar|kontaktperson|sekretær|ordfører|ordførar|"
+            r"\w{0,20}?direktør|\w{0,20}?koordinator)\w{0,6}\b|"
             # "Hvem er kommuneoverlegerepresentanten?": the one person in that seat
             r"\b(?:hvem|kven) (?:er|var) (?:den |no |nå )?\w{0,30}?representanten\b|"
             # who was elected or appointed: a person, not what the documents say of the role
@@ -143,7 +143,14 @@ _TYPES: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
     ("frequency", re.compile(r"\b(?:hvor|kor) (?:ofte|hyppig)\b|\bhvor mange ganger\b|\bkor mange gonger\b", re.I)),
-    ("duration", re.compile(r"\b(?:hvor|kor) (?:lenge|lang tid)\b|\bventetid\w{0,3}\b", re.IGNORECASE)),
+    (
+        "duration",
+        # "Hvor lang oppsigelsestid …?", "Kor lang periode …?": how long, by the thing that lasts
+        re.compile(
+            r"\b(?:hvor|kor) (?:lenge|lang\w{0,2} (?:\w{0,25}tid\w{0,3}|periode\w{0,2}))\b|\bventetid\w{0,3}\b",
+            re.IGNORECASE,
+        ),
+    ),
     # "Hvor stor stillingsprosent …?", "Hvor stor andel …?": a share, said in per cent
     (
         "percent",
@@ -255,17 +262,18 @@ _NOT_COUNTED = frozenset(
     | {"dem", "disse", "desse", "oss"}  # "hvor mange av dem": counts what was named before
 )
 # "Hvilket av fagrådene …?": which one; "i ett av fagrådene" leaves it open.
+# "Hvilket av fagrådene …?", "I hvilket fagråd …?": one of them, by name
 _WHICH_OF = re.compile(
-    r"\b(?:hvilket|hvilken|hvilke|kva for(?: eit| ein| ei| nokre)?)\s+av\s+(?:de\s+|dei\s+)?([a-zæøå][\w-]{3,30})",
+    r"\b(?:(?:hvilket|hvilken|hvilke|kva for(?: eit| ein| ei| nokre)?)\s+av\s+(?:de\s+|dei\s+)?|"
+    r"(?:hvilket|hvilken)\s+)([a-zæøå][\w-]{3,30})",
     re.IGNORECASE,
 )
 _SOME_OF = r"\b(?:ett|en|ei|eitt|ein|noen|nokre|enkelte|flere|fleire)\s+av\s+(?:de\s+|dei\s+)?"
-YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 # A capitalised word inside the question (not its first word): a name the answer must hold.
 _CAPITALISED = re.compile(r"(?<=\s)([A-ZÆØÅ][a-zæøåäöüé]{2,24}(?:-[A-ZÆØÅa-zæøå]{1,20})?)\b")
 
 # -- what an answer holds ----------------------------------------------------------------
-_MONTH = "(?:januar|februar|mars|april|mai|juni|juli|august|september|oktober|november|desember)"
+_MONTH = "(?:" + "|".join(MONTHS) + ")"
 _HAS: dict[str, re.Pattern[str]] = {
     "amount": re.compile(
         r"\d[\d .\u00a0]{0,12},?-?\s?(?:kr\b|kroner|nok\b|mill\w{0,6}|milliard\w{0,3})|\bkr\.?\s?\d", re.IGNORECASE
@@ -291,8 +299,10 @@ _HAS: dict[str, re.Pattern[str]] = {
         re.IGNORECASE,
     ),
     "duration": re.compile(
-        r"\b(?:\d{1,3}|en|ett|ei|to|tre|fire|fem|seks|ti)\s?(?:år|måned\w{0,3}|månad\w{0,3}|uke\w{0,2}|dag\w{0,3}|"
-        r"time\w{0,2}|periode\w{0,2}|mnd\w{0,2}|md|mån|mndr)\b|\bperiode\w{0,2}\b|\bvarig\w{0,2}\b|\bvalgperiode\w{0,2}\b",
+        # "2 år", "1 ½ time", "4-årsperiode"
+        r"(?:\b\d{1,3}(?:\s?½)?|½|\b(?:en|ett|ei|to|tre|fire|fem|seks|ti))\s?(?:år|måned\w{0,3}|månad\w{0,3}|uke\w{0,2}|"
+        r"dag\w{0,3}|time\w{0,2}|periode\w{0,2}|mnd\w{0,2}|md|mån|mndr)\b|\b\d{1,3}-års\w{0,9}|"
+        r"\bperiode\w{0,2}\b|\bvarig\w{0,2}\b|\bvalgperiode\w{0,2}\b",
         re.IGNORECASE,
     ),
     "quantity": re.compile(
@@ -499,6 +509,8 @@ def gaps(demands: Demands, quotes: str, cited: str, evidence: str, known_words: 
             continue
         if first in known_words or first in folded or _one_edit_from(first, folded):
             continue
+        if _compound_of_known(first, known_words):  # "Trondheimsområdet": Trondheim + området
+            continue
         if cited_stems is None:
             cited_stems = set(tokenize(folded))
         stem = tokenize(first)[:1]  # the whole word's stem: "Helseplattforma" (nynorsk) is "Helseplattformen"
@@ -542,6 +554,19 @@ def _counted_near(counted: str, text: str) -> bool:
             window = tokens[max(0, index - COUNT_WINDOW) : index + COUNT_WINDOW + 1]
             if any(_NUMBER_WORD.match(word) for word in window):
                 return True
+    return False
+
+
+def _compound_of_known(word: str, known_words: frozenset[str]) -> bool:
+    """Is ``word`` a known word (with a linking "s") before a known common word, maybe in
+    its definite form ("Trondheimsområdet": trondheim + område + t)? A place the
+    documents name, not another one."""
+    for cut in range(4, len(word) - 3):
+        head, tail = word[:cut], word[cut:]
+        if head not in known_words and not (head.endswith("s") and head[:-1] in known_words):
+            continue
+        if any(len(tail) - end >= 4 and tail[: len(tail) - end] in known_words for end in range(4)):
+            return True
     return False
 
 

@@ -30,7 +30,6 @@ from assistant.answering.demands import (
     SENTENCE_BREAK,
     TYPE_GAPS,
     VALUE_TYPES,
-    YEAR,
     Demands,
     asks_happened,
     demands_of,
@@ -52,7 +51,7 @@ from assistant.errors import HfaError
 from assistant.guard import personal_data
 from assistant.retrieval.glossary import asked_term, glossary_draft
 from assistant.retrieval.hybrid import Retriever, validate_question
-from indexer.analysis import canonical_spelling, intent_terms, tokenize, words
+from indexer.analysis import YEAR, canonical_spelling, intent_terms, tokenize, words
 from indexer.sentences import passage_units
 
 log = logging.getLogger(__name__)
@@ -908,13 +907,15 @@ class Engine:
         return ""
 
     def uncovered_region(self, question: str) -> str:
-        """The area a question names when the corpus has no documents from it."""
-        if self.retriever.regions_in(question):
+        """The area a question names when the corpus has no documents from it. A covered
+        region's name inside such an area's ("Nord-Trøndelag") does not name that region."""
+        named = [(name, pattern) for name, pattern in self._other_regions if pattern.search(question)]
+        if not named:
             return ""
-        for name, pattern in self._other_regions:
-            if pattern.search(question):
-                return name
-        return ""
+        rest = question
+        for _, pattern in named:
+            rest = pattern.sub(" ", rest)
+        return "" if self.retriever.regions_in(rest) else named[0][0]
 
     def _known_words(self) -> frozenset[str]:
         """Words that are no one's name: the corpus data's bodies and regions, and every

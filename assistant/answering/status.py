@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from assistant.answering.demands import asked_sentences
+from indexer.analysis import MONTHS
 
 # Words that ask whether something is decided, in force or a proposal.
 _ASKS_DECIDED = re.compile(
@@ -51,20 +52,6 @@ _WHEN_WHO = re.compile(
     r"utarbeidet|utarbeidd|laget|laga|avsender|publisert)\b",
     re.IGNORECASE,
 )
-MONTHS = [
-    "januar",
-    "februar",
-    "mars",
-    "april",
-    "mai",
-    "juni",
-    "juli",
-    "august",
-    "september",
-    "oktober",
-    "november",
-    "desember",
-]
 
 
 @dataclass(frozen=True)

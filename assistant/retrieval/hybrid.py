@@ -19,7 +19,16 @@ import numpy as np
 from assistant.domain import Filters, Hit, as_passage
 from assistant.errors import HfaError
 from assistant.guard import personal_data, warning_for
-from indexer.analysis import canonical_spelling, intent_terms, normalize_question, one_edit, tokenize, words
+from indexer.analysis import (
+    MONTHS,
+    YEAR,
+    canonical_spelling,
+    intent_terms,
+    normalize_question,
+    one_edit,
+    tokenize,
+    words,
+)
 from indexer.embedders import Embedder, EmbedderError
 from indexer.manifest import (
     PUBLIC,
@@ -47,6 +56,8 @@ FEEDBACK_UNKNOWN = 0.2  # share of the question's words the index does not hold
 MAX_QUESTION_CHARS = 2000
 _LOWER_CASE_WORD = re.compile(r"(?<![\w-])[a-zæøå][a-zæøåäöüé]{1,30}(?![\w-])")
 MAX_NAMING_CHARS = MAX_QUESTION_CHARS
+# "1. mars ", "juni " before a year: the date of an event, not of a document
+_DATED_BEFORE = re.compile(rf"(?:\d\.|\b(?:{'|'.join(MONTHS)})) ?$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -347,7 +358,7 @@ class Retriever:
             for hit in hits:  # a question about one region prefers that region's documents
                 if hit.passage["region"] in regions:
                     hit.score *= 1.0 + self.region_boost
-        documents = self.documents_in(question, regions)
+        documents = self.documents_in(question, regions) | self.dated_in(question, regions)
         if documents and self.document_boost:
             for hit in hits:  # "innspillet fra Telemark": that document's passages first
                 if hit.passage["doc_id"] in documents:
@@ -374,6 +385,21 @@ class Retriever:
         regions = self.regions_in(question) if regions is None else regions
         in_region = [doc for doc in named if doc.region in regions]
         return {doc.id for doc in (in_region or named)}
+
+    def dated_in(self, question: str, regions: set[str]) -> set[str]:
+        """Documents dated in a year the question names ("Hva skrev Telemark til staten i
+        2022 …?": the consultation reply of 2022), narrowed to the region it names."""
+        text = question[:MAX_NAMING_CHARS]
+        years = {
+            year.group(0)
+            for year in YEAR.finditer(text)
+            if not _DATED_BEFORE.search(text[max(0, year.start() - 12) : year.start()])
+        }
+        return {
+            doc.id
+            for doc in self.manifest.documents.values()
+            if doc.date[:4] in years and (not regions or doc.region in regions)
+        }
 
     def _feedback_terms(self, snapshot: IndexSnapshot, query_text: str, dense: list[tuple[int, float]]) -> list[str]:
         """Pseudo-relevance feedback for a question whose words the documents mostly do

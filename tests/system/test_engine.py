@@ -247,6 +247,26 @@ def test_a_name_only_the_other_regions_documents_use_is_not_there_for_this_side(
     assert "Dokumentene sier ikke noe om Fagforbundet" in olav and "Fagforbundet" in telemark and not result.found
 
 
+def test_a_year_that_dates_a_document_points_at_it(engine: Engine) -> None:
+    # "i høyringssvaret … frå 2022": the consultation reply of 2022, not a sentence that says "i 2022"
+    result = engine.ask("Kva sa Partnarskapet i Telemark om digitale møte i høyringssvaret sitt frå 2022?")
+    assert result.found and result.citations[0].doc_id == "telemark-horingsinnspill-2022"
+    assert "digitale møter" in result.citations[0].quote
+    # a day and month before the year date an event: no document is pointed at
+    assert engine.retriever.dated_in("Hva ble vedtatt i juni 2025?", set()) == set()
+    assert engine.retriever.dated_in("Hva skrev de i 2025?", set()) == {"telemark-strategi-2025-2029"}
+
+
+def test_an_area_outside_the_corpus_is_not_the_region_whose_name_it_holds(engine: Engine) -> None:
+    result = engine.ask("Hvordan er helsefellesskapet rundt sykehuset i Levanger i Nord-Trøndelag organisert?")
+    assert not result.found and "Nord-Trøndelag" in result.answer and not result.citations
+
+
+def test_how_long_something_lasts_is_refused_when_no_document_says(engine: Engine) -> None:
+    result = engine.ask("Hvor lang oppsigelsestid har kommunene i Telemark hvis de vil si opp samarbeidsavtalen?")
+    assert not result.found and "hvor lenge" in result.answer
+
+
 def test_a_question_for_a_web_address_gets_the_documents_address(engine: Engine) -> None:
     result = engine.ask("Hvor finner jeg Helsefellesskapet i Telemark på nett?")
     assert result.found and "https://www.sthf.no/helsefellesskapet-i-telemark/" in result.answer  # manifest url

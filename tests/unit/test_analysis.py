@@ -51,6 +51,11 @@ def test_nynorsk_endings_and_keyboards_without_norwegian_letters() -> None:
         "Hvor lenge sitter lederen, og hvordan er ledelsen ordna?"
     )
     assert canonical_spelling("brukarane og brukarar") == "brukerene og brukere"
+    # -je infinitives, the -ast passive, a consultation reply's other name
+    assert canonical_spelling("Kven skal sitje der, og kor ofte samlast dei?") == (
+        "Hvem skal sitte der, og hvor ofte samles de?"
+    )
+    assert canonical_spelling("høyringssvaret frå Telemark") == "høringsinnspillet fra Telemark"
     assert canonical_spelling("fastlege, leder, Telemark") == "fastlege, leder, Telemark"  # Bokmål stays
 
 

@@ -256,6 +256,16 @@ def test_demands_are_checked_on_the_answer() -> None:
     assert demands_of("Hvor mange medlemmer har ASU?").counted == "medlem"
     assert demands_of("Hvor mye cash fikk Telemark?").counted == ""  # an amount, not a count
     assert has_answer_type("duration", "arbeidet i ca. 6 mndr")
+    # how long, by the thing that lasts; said as "4-årsperiode" or "1 ½ time"
+    assert demands_of("Hvor lang oppsigelsestid har avtalen?").answer_type == "duration"
+    assert demands_of("Kor lang periode gjeld planen?").answer_type == "duration"
+    assert demands_of("Hvor lang er listen?").answer_type != "duration"
+    assert has_answer_type("duration", "arbeidet i inneværende 4-årsperiode")
+    assert has_answer_type("duration", "der reisetiden overstiger 1 ½ time")
+    # a place the documents name, in a compound ("Trondheimsområdet"), is no other place
+    known = frozenset({"trondheim", "område"})
+    assert not gaps(demands_of("Kan en lege i Trondheimsområdet ringe?"), "", "", "", known)
+    assert gaps(demands_of("Kan en lege i Levangerområdet ringe?"), "", "", "", known)
     assert demands_of("Hva ble til slutt vedtatt om oppsigelsestiden i pkt. 13?").outcome
     assert demands_of("Hva ble resultatet av forslaget om å dele SSU?").outcome
     assert not demands_of("Hvem vedtar strategien?").outcome
@@ -266,6 +276,11 @@ def test_demands_are_checked_on_the_answer() -> None:
     assert demands_of("Hvem ble valgt til leder av SSU?").answer_type == "person"  # an election's outcome
     assert demands_of("Hvem velger leder i FSU?").answer_type == "any"  # who elects: a body
     assert demands_of("Hvem er samhandlingskoordinator i Telemark?").answer_type == "person"
+    assert demands_of("Hvem er fagdirektør ved sykehuset?").answer_type == "person"  # a compound role
+    # "I hvilket fagråd …?": one named, not "ett av fagrådene"
+    which = demands_of("I hvilket fagråd sitter statsforvalteren?")
+    assert gaps(which, "Statsforvalteren sitter i ett av fagrådene.", "", "", frozenset())
+    assert not gaps(which, "Statsforvalteren sitter i Fagråd for legesamarbeid.", "", "", frozenset())
     assert demands_of("Hva er budsjettet til fagrådet?").answer_type == "amount"
     # "Hva heter de fem fagrådene?": the answer names five things, not only how many there are
     five = demands_of("Hva heter de fem fagrådene?")

@@ -184,6 +184,16 @@ class ExtractiveGenerator(Generator):
         # one "typical" concept of this question
         unit_weight = sum(share[g] * max(self.idf(t) for t in g) for g in groups) / len(groups) if groups else 1.0
         sections = [set(tokenize(hit.passage.get("trail") or hit.passage["section"])) for hit in top]
+        # A year that dates one of these documents ("svaret de ga staten i 2022") says which
+        # document: every unit of that document has it, as its heading, and a sentence that
+        # merely mentions the year ("ble i 2022 slått sammen") does not
+        dating = {str(hit.passage.get("date", ""))[:4] for hit in top} & set().union(*groups)
+        if dating:
+            for rank, hit in enumerate(top):
+                sections[rank] |= dating & {str(hit.passage.get("date", ""))[:4]}
+            for unit in units:
+                unit.tokens -= dating
+                unit.items = [item - dating for item in unit.items]
         # A line with its document's own date ("… vedtok i sitt møte 18.mars 2022 følgende") says
         # who issued the document and when: an answer only to a question about the document.
         documents = self.vocabulary.documents
