@@ -160,6 +160,17 @@ def side_question(question: str, side: Side, sides: list[Side], topics: Topics |
             text,
             flags=re.IGNORECASE,
         )
+    if side.kind == "body":  # "SSU i Telemark sammenlignet med ASU i Trøndelag": each body in its own region
+        own_region = topics.key(side.name)
+        elsewhere = {topics.key(o.name) for o in sides if o is not side and o.kind == "body"} - {own_region, ""}
+        for kind, name in topics.find(text):
+            if kind == "region" and topics.key(name) in elsewhere:
+                text = re.sub(
+                    rf"(?:\s+(?:i|fra|frå|rundt|ved|hos))?\s*{lead_in}(?<!\w){re.escape(name)}(?:-\w+)?(?!\w)",
+                    " ",
+                    text,
+                    flags=re.IGNORECASE,
+                )
     text = re.sub(r"\s+([,?.])", r"\1", " ".join(text.split())).strip(" ,?–-")
     rest = text
     for _, name in topics.find(text):  # names say whom or where; the rest says what is asked

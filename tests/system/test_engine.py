@@ -257,6 +257,13 @@ def test_a_year_that_dates_a_document_points_at_it(engine: Engine) -> None:
     assert engine.retriever.dated_in("Hva skrev de i 2025?", set()) == {"telemark-strategi-2025-2029"}
 
 
+def test_a_supporting_sentence_that_points_back_brings_what_it_points_at(engine: Engine) -> None:
+    question = "Hvordan finansieres fellesutgiftene i Telemark, og hva sa St. Olav-fellesskapet om sekretariatet sitt?"
+    answer = engine.ask(question).answer
+    # "Denne summen utgjør …" supports the answer: the sum it speaks of stands before it
+    assert "Denne summen" in answer and answer.index("15 000") < answer.index("Denne summen")
+
+
 def test_an_area_outside_the_corpus_is_not_the_region_whose_name_it_holds(engine: Engine) -> None:
     result = engine.ask("Hvordan er helsefellesskapet rundt sykehuset i Levanger i Nord-Trøndelag organisert?")
     assert not result.found and "Nord-Trøndelag" in result.answer and not result.citations

@@ -140,6 +140,13 @@ def test_comparisons_are_split_into_sides() -> None:
     assert [s.name for s in both] == ["SSU", "FSU"]
     assert side_question("Hvem sitter i SSU, og hvem sitter i FSU?", both[1], both, topics).startswith("Hvem sitter i")
     assert comparison_sides("Hvem sitter i SSU?", topics) == []
+    # two bodies of two regions: each body is asked in its own region, not the other's
+    bodies = "Hvor ofte møtes SSU i Telemark sammenlignet med ASU i Trøndelag?"
+    pair = comparison_sides(bodies, topics)
+    assert [side_question(bodies, side, pair, topics) for side in pair] == [
+        "Hvor ofte møtes i Telemark SSU?",
+        "Hvor ofte møtes i Trøndelag ASU?",
+    ]
     assert comparison_sides("Hvordan sender FSU en sak til SSU?", topics) == []  # a process, not a comparison
 
 

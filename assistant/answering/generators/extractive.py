@@ -316,6 +316,10 @@ class ExtractiveGenerator(Generator):
                 chosen = [best, *[u for u in chosen if u is not best]]
         answering = len({u.hit_rank for u in chosen})
         supporting = self._support(ranked, chosen, score) if support else []
+        for unit in list(supporting):  # "Denne summen …" from another passage needs what it refers to
+            before = _neighbours(units, unit)[0] if unit.kind == "sentence" and _ANAPHOR.match(unit.text) else None
+            if before is not None and before.kind == "sentence" and all(before.text not in c.text for c in chosen):
+                supporting.insert(supporting.index(unit), before)
         draft = self._compose(chosen + supporting, top, region_prefix)
         draft.answering = answering
         return draft
