@@ -1044,12 +1044,34 @@ def _renumber(draft: Draft, offset: int) -> Draft:
     return Draft(answer, citations, draft.found)
 
 
+def _without_repeats(draft: Draft, quoted: set[str]) -> Draft:
+    """``draft`` without the paragraphs whose every citation quotes what an earlier part
+    quoted already (two parts of a question answered by one sentence: it stands once)."""
+    if not quoted:
+        return draft
+    repeated = {c.id for c in draft.citations if " ".join(c.quote.split()) in quoted}
+    if not repeated:
+        return draft
+    kept = [
+        paragraph
+        for paragraph in draft.answer.split("\n\n")
+        if not (marks := {int(m) for m in MARKER.findall(paragraph)}) or not marks <= repeated
+    ]
+    used = [c for c in draft.citations if any(f"[{c.id}]" in paragraph for paragraph in kept)]
+    numbers = {c.id: index for index, c in enumerate(used, start=1)}
+    answer = MARKER.sub(lambda m: f"[{numbers.get(int(m.group(1)), int(m.group(1)))}]", "\n\n".join(kept))
+    return Draft(answer, [replace(c, id=numbers[c.id]) for c in used], draft.found, draft.answering)
+
+
 def _merge(parts: list[Draft], extractive: ExtractiveGenerator) -> tuple[str, list[Citation]]:
     """Drafts side by side, their citations numbered on from one another; a passage
     cited twice keeps its first number. One closing line of abbreviations for all."""
     texts: list[str] = []
     citations: list[Citation] = []
     for part in parts:
+        part = _without_repeats(part, {" ".join(c.quote.split()) for c in citations})
+        if not part.answer.strip():
+            continue
         part = _renumber(part, len(citations))
         texts.append(extractive.without_abbreviations(part.answer))
         citations.extend(part.citations)

@@ -264,6 +264,15 @@ def test_a_supporting_sentence_that_points_back_brings_what_it_points_at(engine:
     assert "Denne summen" in answer and answer.index("15 000") < answer.index("Denne summen")
 
 
+def test_two_parts_answered_by_one_sentence_quote_it_once(engine: Engine) -> None:
+    question = "Hvor mye må hver kommune og sykehuset i Telemark skyte inn i felleskassa, og hva går pengene til?"
+    result = engine.ask(question)
+    quotes = [" ".join(c.quote.split()) for c in result.citations]
+    assert any("15 000" in q for q in quotes) and len(set(quotes)) == len(quotes)
+    assert [c.id for c in result.citations] == list(range(1, len(quotes) + 1))
+    assert all(f"[{c.id}]" in result.answer for c in result.citations)
+
+
 def test_an_area_outside_the_corpus_is_not_the_region_whose_name_it_holds(engine: Engine) -> None:
     result = engine.ask("Hvordan er helsefellesskapet rundt sykehuset i Levanger i Nord-Trøndelag organisert?")
     assert not result.found and "Nord-Trøndelag" in result.answer and not result.citations
