@@ -49,7 +49,7 @@ _WHEN_WHO = re.compile(
     r"\b(?:når|kva tid|hvilken dato|kva dato|hvilket år|kva år|hvem|kven|hvilke|kva for)\b.{0,160}"
     r"\b(?:vedtatt|vedteke|vedtok|godkjent|godkjend|godkjente|besluttet|utgitt|utgjeve|"
     r"datert|skrevet|skreiv|skrev|sendt|sendte|signert|signerte|står bak|"
-    r"utarbeidet|utarbeidd|laget|laga|avsender|publisert)\b",
+    r"utarbeidet|utarbeidd|laget|laga|avsender|publisert|adressert|adressa|rettet til|retta til|mottaker|mottakar)\b",
     re.IGNORECASE,
 )
 

@@ -57,6 +57,7 @@ MAX_QUESTION_CHARS = 2000
 _LOWER_CASE_WORD = re.compile(r"(?<![\w-])[a-zæøå][a-zæøåäöüé]{1,30}(?![\w-])")
 MAX_NAMING_CHARS = MAX_QUESTION_CHARS
 # "1. mars ", "juni " before a year: the date of an event, not of a document
+_POSSESSIVES = ("sitt", "sin", "sine", "deres", "dets", "vårt", "vår", "våre", "deira", "hennar", "hans")
 _DATED_BEFORE = re.compile(rf"(?:\d\.|\b(?:{'|'.join(MONTHS)})) ?$", re.IGNORECASE)
 
 
@@ -370,7 +371,8 @@ class Retriever:
         """Documents a question points at by their kind or their title's first word
         ("innspillet", "Telemark-strategien", "notatet"), narrowed to the region it names."""
         text = canonical_spelling(question[:MAX_NAMING_CHARS]).lower()
-        said = {match.group("stem") for match in self._document_words.finditer(text)} if self._document_words else set()
+        found = self._document_words.finditer(text) if self._document_words else iter(())
+        said = {match.group("stem") or match.group("owned") for match in found}
         if not said:
             return set()
         named = [
@@ -588,4 +590,13 @@ def _document_words(manifest: Manifest) -> re.Pattern[str] | None:
     if not names:
         return None
     alternatives = "|".join(re.escape(name) for name in sorted(names, key=len, reverse=True))
-    return re.compile(rf"(?<!\w)(?P<stem>{alternatives})(?:ene|en|et|ne|n|a)(?!\w)")
+    # "Telemarks høringsinnspill", "sitt innspill": a genitive or a possessive makes the bare word definite
+    genitives = {
+        alias.lower() if alias.lower().endswith("s") else f"{alias.lower()}s"
+        for region in manifest.regions.values()
+        for alias in (*region.aliases, region.name)
+    }
+    owners = "|".join(re.escape(o) for o in sorted(genitives | set(_POSSESSIVES), key=len, reverse=True))
+    return re.compile(
+        rf"(?<!\w)(?:(?P<stem>{alternatives})(?:ene|en|et|ne|n|a)|(?:{owners})\s+(?P<owned>{alternatives}))(?!\w)"
+    )

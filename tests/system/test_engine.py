@@ -252,6 +252,9 @@ def test_a_year_that_dates_a_document_points_at_it(engine: Engine) -> None:
     result = engine.ask("Kva sa Partnarskapet i Telemark om digitale møte i høyringssvaret sitt frå 2022?")
     assert result.found and result.citations[0].doc_id == "telemark-horingsinnspill-2022"
     assert "digitale møter" in result.citations[0].quote
+    # a genitive or a possessive points at a document by the bare word ("Telemarks høringssvar")
+    assert engine.retriever.documents_in("Når ble Telemarks høringssvar vedtatt?") == {"telemark-horingsinnspill-2022"}
+    assert engine.retriever.documents_in("Gi innspill på retningslinje 1") == set()
     # a day and month before the year date an event: no document is pointed at
     assert engine.retriever.dated_in("Hva ble vedtatt i juni 2025?", set()) == set()
     assert engine.retriever.dated_in("Hva skrev de i 2025?", set()) == {"telemark-strategi-2025-2029"}

@@ -234,6 +234,7 @@ def test_status_questions_are_recognised() -> None:
     ask = status_ask("Er det vedtatt at SSU skal deles?", names_document=False)
     assert ask is not None and ask.yes_no and ask.asks_decided
     assert status_ask("Når ble strategien vedtatt?", names_document=True) is not None
+    assert status_ask("Hvem var innspillet adressert til?", names_document=True) is not None  # its addressee
     assert status_ask("Hvem gjør endelig vedtak på forslag fra FSU?", names_document=False) is None
     assert status_ask("Hvor ofte møtes SSU?", names_document=False) is None
     having = "Har helsefellesskapet rundt St. Olav en vedtatt handlingsplan?"  # what they have, not a status
