@@ -240,10 +240,14 @@ class Engine:
             if organised is not None:
                 draft, found_hits = organised
                 return self._finish(draft, Plan(standalone, found_hits, [hit.public() for hit in found_hits]))
-        sides = comparison_sides(standalone, self.topics) if not elsewhere else []
+        # a follow-up's context ("… (foreslo kommunedirektørene i notatet)") says where to
+        # look: the question's own words make it a comparison or not
+        own, _, context = standalone.rpartition(" (")
+        asked = own if own and context.rstrip(" ?").endswith(")") else standalone
+        sides = comparison_sides(asked, self.topics) if not elsewhere else []
         if len(sides) >= 2:
             return self._compare(standalone, sides, filters)
-        demands = demands_of(standalone)
+        demands = demands_of(asked)  # what the question itself pins, not its context
         by_topic = demands.answer_type not in VALUE_TYPES
         hits = self.retriever.search(standalone, k=ANSWER_K, filters=filters, by_topic=by_topic)
         passages = [hit.public() for hit in hits]
@@ -584,6 +588,9 @@ class Engine:
         )
         if not answered:  # "Ble forslaget vedtatt på møtet?": the proposal is all the documents hold
             first = self.texts["status_outcome_unknown"]
+        own_words = " ".join(quote.split())
+        if any(_mark_pattern(m.strip(".,;:()«»").lower()).search(own_words.lower()) for m in marks if len(m) >= 4):
+            line = f"{line} «{own_words}»"  # the document's own line about its date or status, verbatim
         text = f"{first} {line} [1]".strip()
         # What the passages say of the claim ("Gjelder ordningen med helsefellesskap
         # fortsatt?": "… ble videreført …") follows the status of the document that says it

@@ -415,6 +415,12 @@ def _what_about(topic: str, previous: str, topics: Topics) -> str:
         if same_kind:  # replace the earlier body (region, document) by the new one
             pattern = re.compile(rf"(?<!\w){re.escape(same_kind[0])}(?!\w)", re.IGNORECASE)
             asked = pattern.sub(lambda _: name, previous, count=1)
+            # "Og hva med ASU i Trøndelag?": the region named with it replaces the earlier one too
+            places = [n for k, n in new[1:] if k == "region"]
+            earlier = [v for k, v in old if k == "region" and v.lower() != name.lower()]
+            if places and earlier and topics.key(places[0]) != topics.key(earlier[0]):
+                pattern = re.compile(rf"(?<!\w){re.escape(earlier[0])}(?!\w)", re.IGNORECASE)
+                asked = pattern.sub(lambda _: places[0], asked, count=1)
             return topics.in_region(asked, region) if region else asked
         if kind == "region":  # the earlier question named no region: ask it of this one
             return f"{topics.in_region(previous, region).rstrip(' ?')} i {name}?"

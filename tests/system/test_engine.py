@@ -276,6 +276,25 @@ def test_two_parts_answered_by_one_sentence_quote_it_once(engine: Engine) -> Non
     assert all(f"[{c.id}]" in result.answer for c in result.citations)
 
 
+def test_a_followups_context_neither_makes_a_comparison_nor_pins_a_year(engine: Engine) -> None:
+    history = [
+        Turn("user", "Hvilke pasientgrupper skal helsefellesskapene prioritere?"),
+        Turn(
+            "assistant",
+            "Fire grupper: barn og unge, personer med alvorlige psykiske lidelser og rusavhengighet, skrøpelige "
+            "eldre og personer med flere kroniske lidelser (notat til partnerskapsmøtet i Telemark 1. mars 2024).",
+        ),
+    ]
+    result = engine.ask("hva sier strategien om den siste gruppen?", history=history)
+    assert result.found and "kroniske lidelser" in result.answer
+    assert result.citations[0].doc_id == "telemark-strategi-2025-2029" and "notatet:" not in result.answer
+
+
+def test_a_status_answer_quotes_the_documents_own_line(engine: Engine) -> None:
+    answer = engine.ask("Når ble høringsinnspillet fra Telemark vedtatt?").answer
+    assert "«Partnerskapet i Helsefelleskapet i Telemark vedtok i sitt møte 18.mars 2022" in answer
+
+
 def test_an_area_outside_the_corpus_is_not_the_region_whose_name_it_holds(engine: Engine) -> None:
     result = engine.ask("Hvordan er helsefellesskapet rundt sykehuset i Levanger i Nord-Trøndelag organisert?")
     assert not result.found and "Nord-Trøndelag" in result.answer and not result.citations

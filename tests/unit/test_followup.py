@@ -48,6 +48,9 @@ def test_followups_use_the_corpus_bodies_and_regions() -> None:
     assert standalone_question("Hva med FSU?", history, topics) == "Hvor ofte møtes FSU?"
     assert standalone_question("Og i Trøndelag?", history, topics) == "Hvor ofte møtes SSU i Trøndelag?"
     assert "SSU" in standalone_question("Hvem sitter der?", history, topics)
+    # a body and a region named together replace the earlier body and region
+    there = [Turn("user", "Hvor ofte møtes SSU i Telemark?"), Turn("assistant", "SSU møtes fire ganger årlig.")]
+    assert standalone_question("Og hva med ASU i Trøndelag?", there, topics) == "Hvor ofte møtes ASU i Trøndelag?"
     assert standalone_question("Hvem sitter i FSU?", history, topics) == "Hvem sitter i FSU?"
     assert not is_followup("Hvor mange kommuner er med i Helsefellesskapet i Telemark?", topics)
     strategy = [Turn("user", "Hva sier strategien om skrøpelige eldre?")]
