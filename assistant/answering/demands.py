@@ -195,6 +195,7 @@ _VAGUE_THINGS = frozenset(
         *("fordelen", "fordelene", "ulempen", "ulempene", "nytten", "gevinsten", "gevinstene", "effekten"),
     }
 )
+_RELATIVE_BEFORE = re.compile(r"\bsom\s+\w{2,20}\s+$", re.IGNORECASE)  # "som viser ", "som sier "
 # "… trenger navn", "navnet på": a person's name, not what the documents say of the role
 _ASKS_NAME = re.compile(r"\bnavn(?:et|a|ene)?\b|\bnamn(?:et|a)?\b", re.IGNORECASE)
 _ALTERNATIVES = re.compile(r"\b\w{3,30} eller \w{3,30}\b", re.IGNORECASE)
@@ -341,7 +342,15 @@ def demands_of(question: str) -> Demands:
     text = canonical_spelling(normalize_text(question))
     answer_type, role, event = "any", "", ""
     for kind, pattern in _TYPES:
-        match = pattern.search(text)
+        # "Tallene som viser hvor mye …": a relative clause says which thing, it does not ask
+        match = next(
+            (
+                m
+                for m in pattern.finditer(text)
+                if not _RELATIVE_BEFORE.search(text[max(0, m.start() - 40) : m.start()])
+            ),
+            None,
+        )
         if match:
             answer_type = kind
             groups = match.groupdict()

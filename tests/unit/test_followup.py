@@ -261,6 +261,8 @@ def test_demands_are_checked_on_the_answer() -> None:
     assert demands_of("Hvem stemte mot forslaget?").answer_type == "person"
     assert demands_of("Hva er telefonnummeret til sekretariatet?").answer_type == "number"
     assert demands_of("Hva er e-postadressen til FSU?").answer_type == "email"
+    # a relative clause says which thing, it does not ask: "tallene som viser hvor mye …"
+    assert demands_of("Tallene som viser hvor mye kommunene bruker – hvem lager dem?").answer_type != "amount"
     assert demands_of("Kan en fastlege ringe sykehuset om en pasient?").answer_type == "any"  # whether, not the number
     assert demands_of("Hva bør et forslag si om kostnader?").answer_type == "any"  # about costs, not an amount
     assert demands_of("Hva er kostnadene ved medlemskap?").answer_type == "amount"
