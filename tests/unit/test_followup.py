@@ -144,7 +144,10 @@ def test_comparisons_are_split_into_sides() -> None:
     assert side_question("Hvem sitter i SSU, og hvem sitter i FSU?", both[1], both, topics).startswith("Hvem sitter i")
     assert comparison_sides("Hvem sitter i SSU?", topics) == []
     # a comparative or a superlative compares the two bodies it names
-    assert [s.name for s in comparison_sides("Møtes Partnerskapet oftere enn SSU?", topics)] == ["Partnerskapet", "SSU"]
+    assert [s.name for s in comparison_sides("Møtes Partnerskapsmøtet oftere enn SSU?", topics)] == [
+        "Partnerskapsmøtet",
+        "SSU",
+    ]
     assert [s.name for s in comparison_sides("Hvem møtes oftest, SSU eller FSU?", topics)] == ["SSU", "FSU"]
     # two bodies of two regions: each body is asked in its own region, not the other's
     bodies = "Hvor ofte møtes SSU i Telemark sammenlignet med ASU i Trøndelag?"
