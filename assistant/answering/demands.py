@@ -262,8 +262,7 @@ _NOT_COUNTED = frozenset(
     {"er", "var", "har", "skal", "kan", "av", "i", "ganger", "gonger", "gang", "prosent"}
     | {"dem", "disse", "desse", "oss"}  # "hvor mange av dem": counts what was named before
 )
-# "Hvilket av fagrådene …?": which one; "i ett av fagrådene" leaves it open.
-# "Hvilket av fagrådene …?", "I hvilket fagråd …?": one of them, by name
+# "Hvilket av fagrådene …?", "I hvilket fagråd …?": which one; "i ett av fagrådene" leaves it open.
 _WHICH_OF = re.compile(
     r"\b(?:(?:hvilket|hvilken|hvilke|kva for(?: eit| ein| ei| nokre)?)\s+av\s+(?:de\s+|dei\s+)?|"
     r"(?:hvilket|hvilken)\s+)([a-zæøå][\w-]{3,30})",

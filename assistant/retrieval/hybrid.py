@@ -56,8 +56,9 @@ FEEDBACK_UNKNOWN = 0.2  # share of the question's words the index does not hold
 MAX_QUESTION_CHARS = 2000
 _LOWER_CASE_WORD = re.compile(r"(?<![\w-])[a-zæøå][a-zæøåäöüé]{1,30}(?![\w-])")
 MAX_NAMING_CHARS = MAX_QUESTION_CHARS
-# "1. mars ", "juni " before a year: the date of an event, not of a document
+# "sitt innspill", "deres strategi": a possessive makes a document's bare kind definite
 _POSSESSIVES = ("sitt", "sin", "sine", "deres", "dets", "vårt", "vår", "våre", "deira", "hennar", "hans")
+# "1. mars ", "juni " before a year: the date of an event, not of a document
 _DATED_BEFORE = re.compile(rf"(?:\d\.|\b(?:{'|'.join(MONTHS)})) ?$", re.IGNORECASE)
 
 
