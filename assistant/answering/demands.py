@@ -129,7 +129,7 @@ _TYPES: list[tuple[str, re.Pattern[str]]] = [
         "time",
         re.compile(
             r"\b(?:når|hva tid|kva tid|hvilket år|hva år|kva år|hvilken måned|kva månad)\s+(?:ble|vart|blei|var|kom)\s+"
-            r"(?:\S+\s+){0,6}?(?:innført|innførd|etablert|starta|startet|oppretta|opprettet|slått|slegne|"
+            r"(?:\S+\s+){0,10}?(?:innført|innførd|etablert|starta|startet|oppretta|opprettet|slått|slegne|"
             r"laget|laga|vedtatt|vedteke|bestemt|avgjort|tatt i bruk|teke i bruk|gjennomført|avvikla|avviklet)\b|"
             # "Når utløper avtalen?", "Når tas Helseplattformen i bruk?": when it ends or starts
             r"\b(?:når|hva tid|kva tid|hvilket år|kva år)\s+(?:(?P<ends>utløper|utløp|går\s+(?:\S+\s+){0,4}?ut|"
@@ -216,7 +216,10 @@ _OUTCOME = re.compile(
     r"godkjente|godkjende|konkluderte)\b|"
     # "Hvilke kommunestyrer har vedtatt avtalen?": which bodies decided
     r"\b(?:hvilke|hvilken|hvilket|kva for|hvor mange|kor mange)\s+(?:\w+\s+){0,3}?(?:har|hadde)\s+(?:\w+\s+){0,2}?"
-    r"(?:vedtatt|vedteke|godkjent|godkjend|besluttet)\b",
+    r"(?:vedtatt|vedteke|godkjent|godkjend|besluttet)\b|"
+    # "Fikk de gjennomslag for kravet?", "Ble innspillet tatt til følge?": what came of a demand
+    r"\b(?:fikk|fekk|har fått|har fenge)\s+(?:\S+\s+){0,6}?(?:gjennomslag|medhold)\b|"
+    r"\btatt til følge\b|\bteke til følgje\b",
     re.IGNORECASE,
 )
 # What should, will or may happen: no outcome ("… bør evalueres", "skal utarbeides").

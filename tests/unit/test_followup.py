@@ -287,6 +287,10 @@ def test_demands_are_checked_on_the_answer() -> None:
     assert gaps(demands_of("Kan en lege i Levangerområdet ringe?"), "", "", "", known)
     assert demands_of("Hva ble til slutt vedtatt om oppsigelsestiden i pkt. 13?").outcome
     assert demands_of("Hva ble resultatet av forslaget om å dele SSU?").outcome
+    assert demands_of("Fikk helsefellesskapet rundt St. Olav gjennomslag for kravet?").outcome  # what came of it
+    # when something happened, however long its name
+    long_name = "Når ble Helsefellesskapet mellom St. Olavs hospital og kommunene etablert?"
+    assert demands_of(long_name).answer_type == "time"
     assert not demands_of("Hvem vedtar strategien?").outcome
     assert demands_of("Hva heter samhandlingskoordinatorene?").answer_type == "person"  # names of people
     assert demands_of("Hva heter det øverste organet?").answer_type == "any"
