@@ -40,7 +40,7 @@ from assistant.answering.demands import (
     result_not_said,
     role_named,
 )
-from assistant.answering.followup import Topics, is_followup, standalone_question
+from assistant.answering.followup import Topics, is_followup, own_question, standalone_question
 from assistant.answering.generators.base import Generator
 from assistant.answering.generators.citations import MARKER, cite, validate
 from assistant.answering.generators.extractive import ExtractiveGenerator
@@ -242,8 +242,7 @@ class Engine:
                 return self._finish(draft, Plan(standalone, found_hits, [hit.public() for hit in found_hits]))
         # a follow-up's context ("… (foreslo kommunedirektørene i notatet)") says where to
         # look: the question's own words make it a comparison or not
-        own, _, context = standalone.rpartition(" (")
-        asked = own if own and context.rstrip(" ?").endswith(")") else standalone
+        asked = own_question(standalone)
         sides = comparison_sides(asked, self.topics) if not elsewhere else []
         if len(sides) >= 2:
             return self._compare(standalone, sides, filters)

@@ -209,6 +209,13 @@ def is_followup(question: str, topics: Topics = EMPTY_TOPICS) -> bool:
     )
 
 
+def own_question(standalone: str) -> str:
+    """A standalone question without the context a follow-up carries ("Hvem sitter der
+    (Hvor ofte møtes SSU)?" -> "Hvem sitter der"): the words the user asked with."""
+    own, _, context = standalone.rpartition(" (")
+    return own if own and context.rstrip(" ?").endswith(")") else standalone
+
+
 def standalone_question(question: str, history: Sequence[Turn] | None, topics: Topics = EMPTY_TOPICS) -> str:
     """The question itself when it stands alone; otherwise the question with the topic
     of the conversation made explicit."""

@@ -25,7 +25,7 @@ from assistant.answering.demands import (
     result_not_said,
 )
 from assistant.answering.engine import _not_yet_written
-from assistant.answering.followup import Topics, is_followup, standalone_question
+from assistant.answering.followup import Topics, is_followup, own_question, standalone_question
 from assistant.answering.organisation import asks_organisation
 from assistant.answering.status import claim, status_ask
 from assistant.domain import Turn
@@ -48,6 +48,8 @@ def test_followups_use_the_corpus_bodies_and_regions() -> None:
     assert standalone_question("Hva med FSU?", history, topics) == "Hvor ofte møtes FSU?"
     assert standalone_question("Og i Trøndelag?", history, topics) == "Hvor ofte møtes SSU i Trøndelag?"
     assert "SSU" in standalone_question("Hvem sitter der?", history, topics)
+    assert own_question("Hvem sitter der (Hvor ofte møtes SSU)?") == "Hvem sitter der"
+    assert own_question("Hvem sitter i SSU?") == "Hvem sitter i SSU?"  # no context: the whole question
     # a body and a region named together replace the earlier body and region
     there = [Turn("user", "Hvor ofte møtes SSU i Telemark?"), Turn("assistant", "SSU møtes fire ganger årlig.")]
     assert standalone_question("Og hva med ASU i Trøndelag?", there, topics) == "Hvor ofte møtes ASU i Trøndelag?"

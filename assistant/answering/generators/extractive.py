@@ -20,6 +20,7 @@ import yaml
 
 from assistant.answering.answerability import Vocabulary, concepts
 from assistant.answering.demands import demands_of, has_answer_type, meets, named_things
+from assistant.answering.followup import own_question
 from assistant.answering.generators.base import Generator
 from assistant.answering.generators.citations import cite
 from assistant.answering.status import norwegian_date
@@ -168,8 +169,8 @@ class ExtractiveGenerator(Generator):
         # A follow-up made standalone ends in "(what the conversation was about)": those
         # words say where to look, the question's own words what to pick.
         share = {g: 1.0 for g in groups}
-        own, _, context = question.rpartition(" (")
-        if own and context.rstrip(" ?").endswith(")"):
+        own = own_question(question)
+        if own != question:
             asked = set().union(*self.question_concepts(own))
             if asked:
                 share = {g: 1.0 if g & asked else CONTEXT_WORDS for g in groups}
