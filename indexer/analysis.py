@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 # Bump when tokenisation changes: the index stores it and is rebuilt on mismatch.
-ANALYSIS_VERSION = "8"
+ANALYSIS_VERSION = "9"
 
 # Characters that carry no text: soft hyphen, zero-width space/joiners, BOM, word joiner.
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"), None)
@@ -192,6 +192,12 @@ NYNORSK: dict[str, str] = {
     "handsamast": "behandles",
     "avgjerast": "avgjøres",
     "saka": "saken",
+    "noreg": "norge",
+    "kvarandre": "hverandre",
+    "øvste": "øverste",
+    "organa": "organene",
+    "tillitsvald": "tillitsvalgt",
+    "tillitsvalde": "tillitsvalgte",
 }
 # Nynorsk endings and prefixes for words the table does not hold, each with the length
 # a word needs before it applies (short words are too often Bokmål words of their own).
@@ -215,6 +221,24 @@ MONTHS = (
     "januar", "februar", "mars", "april", "mai", "juni",
     "juli", "august", "september", "oktober", "november", "desember",
 )  # fmt: skip
+
+# "Retningslinje 1", "Pkt. 11", "Vedlegg 1.2", "retningslinje 2-12": a word and the number
+# that names one of its kind (a range names several); not part of a longer number
+NUMBERED = re.compile(
+    r"(?<![\w-])([^\W\d_]{3,30})\.?[ \t]+(\d{1,2}(?:\.\d{1,2})?)(?:\s?[-–]\s?(\d{1,2}))?(?![\d,]|\.\d)"
+)
+
+
+def numbered_words(texts: Iterable[str]) -> frozenset[str]:
+    """Words written with two or more different numbers after them: the documents'
+    numbered things ("retningslinje", "pkt", "vedlegg"), not a word that a count or a
+    date happens to follow once ("møte 18")."""
+    seen: dict[str, set[str]] = {}
+    for text in texts:
+        for match in NUMBERED.finditer(text):
+            seen.setdefault(match.group(1).lower(), set()).add(match.group(2))
+    return frozenset(word for word, numbers in seen.items() if len(numbers) >= 2)
+
 
 _WORD = re.compile(r"[0-9a-zæøåäöüéèáàóòôêçñ]+(?:[-'][0-9a-zæøåäöüéèáàóòôêçñ]+)*", re.IGNORECASE)
 

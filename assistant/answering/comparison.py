@@ -39,6 +39,8 @@ _EQUIVALENT = re.compile(
     r"\b(?:tilsvar\w{0,6}|motstykke\w{0,3}|motsvar\w{0,6}|samme nivå|same nivå|equivalent|counterpart)\b",
     re.IGNORECASE,
 )
+# Nouns that only say "the cooperation" after a region's name ("Telemark-samarbeidet")
+_COMMUNITY_NOUNS = ("samarbeid", "samarbeidet", "region", "område", "fellesskap")
 _CLAUSE_SPLIT = re.compile(
     r",?\s+og\s+(?=(?:hva|kva|hvem|kven|hvilke|hvilken|hvor|kor|hvordan|korleis|når)\b)", re.IGNORECASE
 )
@@ -129,7 +131,7 @@ def side_question(question: str, side: Side, sides: list[Side], topics: Topics |
         len(clauses) > 1
         and len(own) == 1
         and not any(_names(own[0], other.name) for other in sides if other is not side)
-        and not (own[0] is not clauses[0] and _POINTS_BACK.search(own[0]))
+        and not (own[0] is not clauses[0] and _points_back(own[0], sides, topics))
     ):
         clause = own[0].strip(" ,?")
         clause = clause[:1].upper() + clause[1:]
@@ -158,7 +160,7 @@ def side_question(question: str, side: Side, sides: list[Side], topics: Topics |
         text = re.sub(
             rf"(?:\s+(?:og|eller|enn))?(?:\s+(?:det\s+)?(?:i|fra|frå|rundt|ved))?(?:\s+(?:hvert?|hele|alle))?\s*{lead_in}"
             rf"(?<!\w){re.escape(other.name)}(?:-(?P<rest>\w+))?(?!\w)",
-            lambda match: f" {match.group('rest') or ''} ",  # "Telemark-strategien" -> "strategien"
+            lambda match: f" {_own_rest(match.group('rest'), topics)} ",  # "Telemark-strategien" -> "strategien"
             text,
             flags=re.IGNORECASE,
         )
@@ -182,6 +184,32 @@ def side_question(question: str, side: Side, sides: list[Side], topics: Topics |
     if side.kind == "region" and topics.key(side.name):  # "SSU" asked of St. Olavs is "ASU"
         text = topics.in_region(text, topics.key(side.name))
     return f"{text} {side.name}?"
+
+
+def _own_rest(rest: str | None, topics: Topics) -> str:
+    """What follows a side's name after a hyphen, when it says more than "the community":
+    "Telemark-strategien" keeps "strategien", "St. Olav-fellesskapet" and
+    "Telemark-samarbeidet" keep nothing."""
+    if not rest:
+        return ""
+    word = rest.lower()
+    if word.startswith(_COMMUNITY_NOUNS) or any(len(word) >= 6 and c.endswith(word) for c in topics.community_words):
+        return ""
+    return rest
+
+
+def _points_back(clause: str, sides: list[Side], topics: Topics) -> bool:
+    """Does a later clause ask the first clause's question of its own side ("og hvem har
+    den i Trøndelag?")? A pointer word alone does not say so: a clause with three or more
+    words of its own ("hva forteller notatet om hvordan det opprinnelig var organisert")
+    asks its own question."""
+    if not _POINTS_BACK.search(clause):
+        return False
+    text = clause
+    for name in [side.name for side in sides] + [name for _, name in topics.find(clause)]:
+        text = re.sub(rf"(?<!\w){re.escape(name)}(?:-\w+)?(?!\w)", " ", text, flags=re.IGNORECASE)
+    own = [word for word in re.findall(r"\w+", text) if tokenize(word) and not _POINTS_BACK.fullmatch(word)]
+    return len(own) < 3
 
 
 def _shared_topic(others: list[str], own: str, sides: list[Side], topics: Topics) -> str:
@@ -245,6 +273,9 @@ def _without_title_runs(text: str, named: set[str]) -> str:
         if kinds[index] == "title":
             while end < len(words) and kinds[end] != "other":
                 end += 1
+            if end == len(words) or not words[end][:1].isdigit():  # "i 2022" goes with the date
+                while kinds[end - 1] != "title":  # small words after the run stay ("… 2024 om hvordan det")
+                    end -= 1
         if sum(1 for kind in kinds[index:end] if kind == "title") >= 2:
             index = end  # the run names the document
             continue

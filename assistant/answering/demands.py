@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from indexer.analysis import MONTHS, YEAR, canonical_spelling, normalize_text, one_edit, tokenize
+from indexer.analysis import MONTHS, NUMBERED, YEAR, canonical_spelling, normalize_text, one_edit, tokenize
 
 # -- answer types, most specific first ---------------------------------------------------
 _TYPES: list[tuple[str, re.Pattern[str]]] = [
@@ -343,13 +343,15 @@ class Demands:
 def demands_of(question: str) -> Demands:
     text = canonical_spelling(normalize_text(question))
     answer_type, role, event = "any", "", ""
+    # "… til SSU? deadline fredag": what the asker says around the question asks nothing
+    asking = " ".join(asked_sentences(text))
     for kind, pattern in _TYPES:
         # "Tallene som viser hvor mye …": a relative clause says which thing, it does not ask
         match = next(
             (
                 m
-                for m in pattern.finditer(text)
-                if not _RELATIVE_BEFORE.search(text[max(0, m.start() - 40) : m.start()])
+                for m in pattern.finditer(asking)
+                if not _RELATIVE_BEFORE.search(asking[max(0, m.start() - 40) : m.start()])
             ),
             None,
         )
@@ -528,6 +530,31 @@ def gaps(demands: Demands, quotes: str, cited: str, evidence: str, known_words: 
         if not stem or stem[0] not in cited_stems:
             missing.append(f"noe om {name}")
     return missing
+
+
+def numbered_gaps(question: str, context: str, numbered: frozenset[str]) -> list[str]:
+    """The numbered things the question names ("retningslinje 2", "pkt. 13") whose kind
+    the answer's passages name only with other numbers (a range counts: "retningslinje
+    2-12" names 5). "Retningslinje 1" answers nothing about retningslinje 2."""
+    said: dict[str, list[tuple[tuple[int, ...], tuple[int, ...]]]] = {}
+    for match in NUMBERED.finditer(context):
+        low = _number_key(match.group(2))
+        high = _number_key(match.group(3)) if match.group(3) else low
+        said.setdefault(match.group(1).lower(), []).append((low, high))
+    missing: list[str] = []
+    for match in NUMBERED.finditer(question):
+        word = match.group(1).lower()
+        if word not in numbered or match.group(3):
+            continue
+        number = _number_key(match.group(2))
+        named = said.get(word, [])  # passages silent on the kind are judged by the other checks
+        if named and not any(low <= number <= high for low, high in named):
+            missing.append(f"noe om {match.group(1)} {match.group(2)}")
+    return missing
+
+
+def _number_key(number: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in number.split("."))  # "1.2" -> (1, 2), "11" -> (11,)
 
 
 _NUMBER_WORD = re.compile(

@@ -37,6 +37,7 @@ from assistant.answering.demands import (
     has_answer_type,
     meets,
     named_person,
+    numbered_gaps,
     result_not_said,
     role_named,
 )
@@ -246,6 +247,9 @@ class Engine:
         sides = comparison_sides(asked, self.topics) if not elsewhere else []
         if len(sides) >= 2:
             return self._compare(standalone, sides, filters)
+        counterpart = self._counterpart(asked, standalone)
+        if counterpart:  # "Hva tilsvarer Partnerskapsmøtet hos St. Olav?": that body there, by both names
+            standalone = asked = counterpart
         demands = demands_of(asked)  # what the question itself pins, not its context
         by_topic = demands.answer_type not in VALUE_TYPES
         hits = self.retriever.search(standalone, k=ANSWER_K, filters=filters, by_topic=by_topic)
@@ -511,6 +515,24 @@ class Engine:
         answer, citations = _merge(drafts, self.extractive)
         return Result(answer, found, citations, passages, question)
 
+    def _counterpart(self, asked: str, standalone: str) -> str:
+        """ "Hva tilsvarer Partnerskapsmøtet hos St. Olav?" (or "og hva tilsvarer det hos St.
+        Olav?" after an answer about it): the question for the body of the region named that
+        the corpus data puts at the same level, by its name and the name it was asked by, or ""."""
+        if not asks_equivalent(asked):
+            return ""
+        named = {self.topics.key(name) for kind, name in self.topics.find(asked) if kind == "region"}
+        regions = named & set(self.regions)
+        bodies = [name for kind, name in self.topics.find(standalone) if kind == "body"]
+        if len(regions) != 1 or not bodies:
+            return ""
+        region = next(iter(regions))
+        body = next((name for name in bodies if self.topics.key(name) not in ("", region)), "")
+        there = self.topics.in_region(body, region) if body else ""
+        if not there or there == body:
+            return ""
+        return self.texts["counterpart"].format(there=there, body=body)
+
     def _dated_document(self, question: str, region: str, kind: str | None) -> str:
         """The one document of ``region`` (and ``kind``) dated in a year the question
         names ("Hva sa Telemark i 2022 …"), or ""."""
@@ -680,6 +702,7 @@ class Engine:
         if demands.counted:  # "seks FSU" counts "faglige utvalg": what the abbreviation stands for
             quotes = self.extractive.spelled_out(quotes)
         missing = gaps(demands, quotes, context, evidence, self._known_words())
+        missing.extend(numbered_gaps(question, context, self.retriever.numbered_words()))
         if demands.thing and not self._thing_said(question, demands.thing, context, sources):
             missing.append(f"noe om {demands.thing}")  # "Hva er visjonen for …?" answered without one
         if not missing and self._role_elsewhere(question, demands, [c.quote for c in answering]):

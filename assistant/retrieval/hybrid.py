@@ -25,6 +25,7 @@ from indexer.analysis import (
     canonical_spelling,
     intent_terms,
     normalize_question,
+    numbered_words,
     one_edit,
     tokenize,
     words,
@@ -74,6 +75,7 @@ class _Derived:
     ordinary: frozenset[str]
     asked_documents: frozenset[str]
     region_words: dict[str, frozenset[str]]  # the distinct words of each region's passages
+    numbered: frozenset[str]  # words the documents number ("Retningslinje 1", "retningslinje 2-12")
 
 
 @dataclass
@@ -266,6 +268,7 @@ class Retriever:
                     )
                     for region in known.get("region", set())
                 },
+                numbered=numbered_words(f"{p['title']}\n{p['text']}" for p in snapshot.passages),
             )
         return self._derived
 
@@ -282,6 +285,11 @@ class Retriever:
         """Words the documents write in lower case (canonical spelling): ordinary words,
         never a name, even where a line starts with one ("Ordførere", "Det")."""
         return self._derived_state().ordinary
+
+    def numbered_words(self) -> frozenset[str]:
+        """Words the documents write with two or more different numbers after them
+        ("Retningslinje 1", "retningslinje 2-12", "Pkt. 11"): names of numbered things."""
+        return self._derived_state().numbered
 
     def corpus_words(self) -> frozenset[str]:
         """Every word (lower case, canonical spelling) of the indexed documents."""

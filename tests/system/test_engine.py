@@ -531,3 +531,32 @@ def test_the_content_of_a_point_only_listed_is_not_in_the_documents(engine: Engi
         "Hvilke konkrete endringer foreslo kommunedirektørene i pkt. 11 om håndtering av uenighet og tvisteløsning?"
     )
     assert not result.found and "punkt 11" in result.answer
+
+
+def test_the_counterpart_of_a_body_in_the_other_region_is_that_body(engine: Engine) -> None:
+    # the corpus data puts PSU at Partnerskapsmøtet's level; the answer quotes the line that says so
+    result = engine.ask("Hva tilsvarer Partnerskapsmøtet hos St. Olav?")
+    assert result.found and "Politisk samarbeidsutvalg (PSU) (nivå: partnerskapsmøtet)" in result.answer
+    history = [
+        Turn("user", "Hva heter det øverste organet i Helsefellesskapet i Telemark?"),
+        Turn("assistant", "Det er Partnerskapsmøtet, som er det øverste organet og setter retning for arbeidet."),
+    ]
+    followup = engine.ask("og hva tilsvarer det hos St. Olav?", history=history)
+    assert followup.found and "Politisk samarbeidsutvalg (PSU)" in followup.answer
+    assert_quotes_verbatim(followup)
+
+
+def test_a_numbered_guideline_the_documents_do_not_hold_is_refused(engine: Engine) -> None:
+    # the only deadline the documents give is for retningslinje 1
+    result = engine.ask("Hva er fristen for å sende innspill til revisjon av retningslinje 2 i Telemark?")
+    assert not result.found and "retningslinje 2" in result.answer
+    one = engine.ask("Hva var fristen for innspill til retningslinje 1 i Telemark?")
+    assert one.found and "23. februar" in one.answer
+
+
+def test_each_side_of_a_comparison_drops_the_other_sides_community_noun(engine: Engine) -> None:
+    result = engine.ask("Hvilke digitale utfordringer trakk Telemark og St. Olav-fellesskapet fram i 2022?")
+    telemark, olav = result.answer.split("\n\nSt. Olav")[:2]
+    assert "digitale møter" in telemark and "digitale samhandlingsverktøy" in olav
+    # a list under a long sub-heading is introduced by that heading alone, not by its parent's too
+    assert "› 2.1 Hva opplever" not in result.answer and "2.1 Hva opplever" in olav

@@ -11,7 +11,7 @@ from assistant.answering.followup import is_followup, standalone_question
 from assistant.answering.generators.extractive import ExtractiveGenerator
 from assistant.domain import Turn
 from assistant.retrieval.hybrid import Glossary
-from indexer.analysis import canonical_spelling, intent_pattern, normalize_question, tokenize
+from indexer.analysis import canonical_spelling, intent_pattern, normalize_question, numbered_words, tokenize
 from indexer.manifest import ManifestError, load_glossary, load_intents
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
@@ -57,6 +57,22 @@ def test_nynorsk_endings_and_keyboards_without_norwegian_letters() -> None:
     )
     assert canonical_spelling("høyringssvaret frå Telemark") == "høringsinnspillet fra Telemark"
     assert canonical_spelling("fastlege, leder, Telemark") == "fastlege, leder, Telemark"  # Bokmål stays
+    assert canonical_spelling("Kva meinte dei om at tillitsvalde er med i dei øvste organa?") == (
+        "Hva mente de om at tillitsvalgte er med i de øverste organene?"
+    )
+    assert canonical_spelling("helsefellesskapa i Noreg og kvarandre") == "helsefellesskapa i Norge og hverandre"
+
+
+def test_numbered_things_are_words_the_documents_number_more_than_once() -> None:
+    texts = [
+        "Retningslinje 1 Ansvar",
+        "godkjenne retningslinje 2-12",
+        "Pkt. 11 Uenighet",
+        "Pkt. 13 Varighet",
+        "møte 18. mars",
+        "Vedlegg 1.1 Mal",
+    ]
+    assert numbered_words(texts) == {"retningslinje", "pkt"}
 
 
 def test_english_chat_words_are_stop_words() -> None:

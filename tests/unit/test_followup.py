@@ -22,6 +22,7 @@ from assistant.answering.demands import (
     has_answer_type,
     meets,
     named_person,
+    numbered_gaps,
     result_not_said,
 )
 from assistant.answering.engine import _not_yet_written
@@ -228,6 +229,51 @@ def test_a_side_filtered_to_one_document_drops_the_date_that_chose_it() -> None:
     assert without_document(lone, {"2022"}, title, {"telemark"}) == lone
 
 
+def test_a_later_clause_with_words_of_its_own_asks_its_own_question() -> None:
+    topics = topics_of(CORPUS)
+    # "det" in "hvordan det opprinnelig var organisert" is no pointer to the first clause's question
+    own = (
+        "Når ble Helsefellesskapet i Telemark etablert ifølge strategien, og hva forteller "
+        "notatet til partnerskapsmøtet i 2024 om hvordan det opprinnelig var organisert?"
+    )
+    sides = comparison_sides(own, topics)
+    assert side_question(own, sides[1], sides, topics).startswith(
+        "Hva forteller notatet til partnerskapsmøtet i 2024 om hvordan det opprinnelig var organisert"
+    )
+    # a clause with hardly a word of its own still asks the first clause's question
+    back = "Hvem har sekretariatsfunksjonen i Telemark, og hvem har den i Trøndelag?"
+    sides = comparison_sides(back, topics)
+    assert side_question(back, sides[1], sides, topics) == "Hvem har sekretariatsfunksjonen Trøndelag?"
+
+
+def test_a_community_noun_after_a_sides_name_goes_with_it() -> None:
+    topics = topics_of(CORPUS)
+    question = "Hvilke digitale utfordringer trakk Telemark og St. Olav-fellesskapet fram i 2022?"
+    sides = comparison_sides(question, topics)
+    assert [side_question(question, side, sides, topics) for side in sides] == [
+        "Hvilke digitale utfordringer trakk fram i 2022 Telemark?",
+        "Hvilke digitale utfordringer trakk fram i 2022 St. Olav?",
+    ]
+
+
+def test_title_words_go_but_the_small_words_after_them_stay() -> None:
+    title = ["Notat til partnerskapsmøtet 1. mars 2024 – forslag til endringer i samarbeidsavtalen notat"]
+    asked = "Hva forteller notatet til partnerskapsmøtet i 2024 om hvordan det opprinnelig var organisert?"
+    assert without_document(asked, {"2024"}, title) == "Hva forteller om hvordan det opprinnelig var organisert?"
+
+
+def test_a_numbered_thing_the_answer_names_only_by_another_number_is_a_gap() -> None:
+    numbered = frozenset({"retningslinje", "pkt"})
+    context = "Retningslinje 1 Ansvar og oppgaver. Høringsfristen til retningslinje 1. ble sendt ut 12. februar."
+    asked = "Hva er fristen for innspill til retningslinje 2?"
+    assert numbered_gaps(asked, context, numbered) == ["noe om retningslinje 2"]
+    assert numbered_gaps("Hva er fristen for innspill til retningslinje 1?", context, numbered) == []
+    # a range names every number in it; passages silent on the kind are left to the other checks
+    assert numbered_gaps("Hvem godkjenner retningslinje 5?", "godkjenne retningslinje 2-12", numbered) == []
+    assert numbered_gaps(asked, "Fristen er 23. februar.", numbered) == []
+    assert numbered_gaps("Hva sier pkt. 13?", "Pkt. 11 Håndtering av uenighet", numbered) == ["noe om pkt 13"]
+
+
 def test_two_questions_in_one_are_split() -> None:
     assert question_parts("Hvem utnevner leder i et FSU, og hvem skal de representere?") == [
         "Hvem utnevner leder i et FSU?",
@@ -263,6 +309,9 @@ def test_status_questions_are_recognised() -> None:
 
 def test_demands_are_checked_on_the_answer() -> None:
     assert demands_of("Hvor ofte møtes PSU?").answer_type == "frequency"
+    # what the asker adds after the question asks nothing ("deadline fredag" is no date asked for)
+    assert demands_of("må vi regne på kostnader før vi sender forslaget til ssu? deadline fredag").answer_type == "any"
+    assert demands_of("Vi har frist på fredag. Hvor ofte møtes SSU?").answer_type == "frequency"
     assert demands_of("Hva koster en parkeringsplass?").answer_type == "amount"
     assert demands_of("Hvor mange kroner får en brukerrepresentant per møte?").answer_type == "amount"
     assert demands_of("Får brukerrepresentantene godtgjørelse?").answer_type == "any"  # whether, not how much

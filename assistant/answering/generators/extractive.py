@@ -73,6 +73,7 @@ MAX_SUPPORT = 2
 # What the question asks for by type, when a unit near enough holds it and the best does not:
 # a duration or a frequency is rarely of something else (a bare amount or date may be).
 _PROMOTED_TYPES = frozenset({"duration", "frequency"})
+LONG_HEADING_WORDS = 5  # a sub-heading this long says what its list is about without its parent
 DEMAND_SHARE = 0.6  # a unit with a number next to what is counted leads at this share of the best score
 QUESTION_SHARE = 0.5  # score kept by a sentence that is itself a question
 OWN_LINE_SHARE = 0.5  # score kept by a line with its document's own date, unless the question is about the document
@@ -263,6 +264,11 @@ class ExtractiveGenerator(Generator):
         elif wanted.answer_type in _PROMOTED_TYPES and not meets(wanted, best.text):
             # "Kor lenge arbeidde gruppa …?": the unit that says how long answers, when near enough
             holding = next((u for u in ranked[1:] if u.kind != "list" and meets(wanted, u.text)), None)
+            if holding is not None and score(holding) >= DEMAND_SHARE * score(best):
+                best = holding
+        elif why and not _REASON.search(best.text):
+            # "Hvorfor ville de dele SSU?": the sentence that gives a reason answers, when near enough
+            holding = next((u for u in ranked[1:] if u.kind == "sentence" and _REASON.search(u.text)), None)
             if holding is not None and score(holding) >= DEMAND_SHARE * score(best):
                 best = holding
         chosen = [best]
@@ -482,9 +488,13 @@ def _heading(passage: Mapping[str, Any]) -> str:
     they are; "3.1 Oppgaver og ansvarsområde" alone does not)."""
     trail = [part.strip() for part in str(passage.get("trail") or "").split("›") if part.strip()]
     section = str(passage["section"])
-    if len(trail) < 2 or section.count("›") >= 1:
-        return section
-    return " › ".join(trail[-2:])
+    parts = [part.strip() for part in section.split("›") if part.strip()]
+    if len(parts) < 2 and len(trail) >= 2:
+        parts = trail
+    if len([word for word in parts[-1].split() if word[:1].isalpha()]) >= LONG_HEADING_WORDS:
+        # "2.1 Hva opplever helsefellesskapet som mest krevende …" says what it is about alone
+        return parts[-1]
+    return " › ".join(parts[-2:])
 
 
 def _fill_gaps(chosen: list[_Unit], sentences: list[_Unit]) -> list[_Unit]:
