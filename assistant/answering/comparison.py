@@ -137,7 +137,7 @@ def side_question(question: str, side: Side, sides: list[Side], topics: Topics |
         clause = clause[:1].upper() + clause[1:]
         shared = _shared_topic([c for c in clauses if c is not own[0]], clause, sides, topics)
         return f"{clause} ({shared})?" if shared else f"{clause}?"
-    back = [c for c in clauses[1:] if _POINTS_BACK.search(c) and any(_names(c, other.name) for other in sides)]
+    back = [c for c in clauses[1:] if _points_back(c, sides, topics) and any(_names(c, other.name) for other in sides)]
     text = clauses[0] if back and len(clauses) == 2 else question  # "og hva tilsvarer det i X"
     community = "|".join(re.escape(word) for word in topics.community_words)
     # "helsefellesskapet i Telemark", "fellesskapet rundt St. Olav": words that only lead in to a name
@@ -200,16 +200,15 @@ def _own_rest(rest: str | None, topics: Topics) -> str:
 
 def _points_back(clause: str, sides: list[Side], topics: Topics) -> bool:
     """Does a later clause ask the first clause's question of its own side ("og hvem har
-    den i Trøndelag?")? A pointer word alone does not say so: a clause with three or more
-    words of its own ("hva forteller notatet om hvordan det opprinnelig var organisert")
-    asks its own question."""
-    if not _POINTS_BACK.search(clause):
-        return False
+    den i Trøndelag?", "og hvor mange har St. Olav?")? A pointer word alone does not say
+    so: a clause with three or more words of its own ("hva forteller notatet om hvordan
+    det opprinnelig var organisert") asks its own question."""
+    pointer = bool(_POINTS_BACK.search(clause))
     text = clause
     for name in [side.name for side in sides] + [name for _, name in topics.find(clause)]:
         text = re.sub(rf"(?<!\w){re.escape(name)}(?:-\w+)?(?!\w)", " ", text, flags=re.IGNORECASE)
     own = [word for word in re.findall(r"\w+", text) if tokenize(word) and not _POINTS_BACK.fullmatch(word)]
-    return len(own) < 3
+    return len(own) < (3 if pointer else 1)  # "og hvor mange har St. Olav?" asks the first question too
 
 
 def _shared_topic(others: list[str], own: str, sides: list[Side], topics: Topics) -> str:

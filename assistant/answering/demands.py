@@ -99,7 +99,7 @@ _TYPES: list[tuple[str, re.Pattern[str]]] = [
     (
         "link",
         re.compile(
-            r"\blenke\w{0,3}\b|\bnettside\w{0,3}\b|\bnettadresse\w{0,3}\b|\burl\b|\badresse(?:n|r|ne|a)?\b|"
+            r"\blenke\w{0,3}\b|\blink(?:en|er|ene|s)?\b|\bhjemmeside\w{0,3}\b|\bwebsite\w{0,2}\b|\bnettside\w{0,3}\b|\bnettadresse\w{0,3}\b|\burl\b|\badresse(?:n|r|ne|a)?\b|"
             r"\bkontaktinfo\w{0,8}\b|\bnettsted\w{0,3}\b|\bwebside\w{0,3}\b|"
             r"\b(?:hvor|kor) (?:finner|finn|finnes|fins)\b[^?]{0,80}?\bpå (?:nett|nettet|internett)\b|"
             # "Hvor blir protokollene publisert?": where on the web

@@ -148,6 +148,10 @@ _NUMBER = re.compile(r"(?<![\d,.])\d+(?:[,.]\d+)?(?![\d])")
 _MONEY_UNITS = ("kroner", "kr", "millioner", "million", "mill", "prosent", "penger", "beløp", "sum")
 
 
+# A document's own line saying its issuer adopted it ("vedtok i sitt møte", "godkjent av")
+_ADOPTED = re.compile(r"\b(?:vedtok|vedtatt|vedteke|godkjent|godkjente|godkjend|besluttet)\b", re.IGNORECASE)
+
+
 @dataclass
 class Plan:
     """A question ready for a generator: the standalone question, its passages, and
@@ -209,7 +213,10 @@ class Engine:
             yield "final", prepared
             return
         if not self.generator.streams:
-            yield "final", self._finish(self.generator.generate(prepared.standalone, prepared.hits), prepared)
+            yield (
+                "final",
+                self._finish(self.generator.generate(prepared.standalone, prepared.hits), prepared),
+            )
             return
         pieces: list[str] = []
         for token in self.generator.stream(prepared.standalone, prepared.hits):
@@ -612,6 +619,11 @@ class Engine:
         own_words = " ".join(quote.split())
         if any(_mark_pattern(m.strip(".,;:()«»").lower()).search(own_words.lower()) for m in marks if len(m) >= 4):
             line = f"{line} «{own_words}»"  # the document's own line about its date or status, verbatim
+            adopted = ask.yes_no and ask.asks_decided and meta.status == "innspill" and _ADOPTED.search(own_words)
+            # of the document itself ("Ble høringssvaret vedtatt?"), not of what it says ("… at SSU skal deles?")
+            if adopted and self._names_document(" ".join(said.split()[:3])):
+                # "Partnerskapet … vedtok i sitt møte 18. mars 2022 følgende": adopted as a reply, no rule
+                first = self.texts["status_adopted_innspill"]
         text = f"{first} {line} [1]".strip()
         # What the passages say of the claim ("Gjelder ordningen med helsefellesskap
         # fortsatt?": "… ble videreført …") follows the status of the document that says it

@@ -209,6 +209,8 @@ def test_whether_a_proposal_was_adopted_later_is_not_in_the_documents(engine: En
     )
     now = engine.ask("Er det vedtatt at SSU skal deles?")  # what the documents say of its status
     assert now.found and now.answer.startswith("Nei – det er et forslag")
+    # then what the proposal says of the claim, not a sentence that merely says "vedtatt"
+    assert "forslag om å dele Strategisk samarbeidsutvalg" in now.answer.split("\n\n")[1]
 
 
 def test_a_count_is_answered_by_the_sentence_that_holds_the_number(engine: Engine) -> None:
@@ -560,3 +562,17 @@ def test_each_side_of_a_comparison_drops_the_other_sides_community_noun(engine: 
     assert "digitale møter" in telemark and "digitale samhandlingsverktøy" in olav
     # a list under a long sub-heading is introduced by that heading alone, not by its parent's too
     assert "› 2.1 Hva opplever" not in result.answer and "2.1 Hva opplever" in olav
+
+
+def test_a_reply_its_sender_adopted_is_said_to_be_adopted_and_no_rule(engine: Engine) -> None:
+    # the reply's own line: "Partnerskapet … vedtok i sitt møte 18.mars 2022 følgende …"
+    result = engine.ask("Ble Telemarks høringssvar om sykehusplanen vedtatt av noe organ?")
+    assert result.found and result.answer.startswith("Ja, avsenderen vedtok innspillet")
+    assert (
+        "ikke et vedtak som gjelder som regel" in result.answer and "vedtok i sitt møte 18.mars 2022" in result.answer
+    )
+    # what the reply says is no decision of it
+    claim = engine.ask(
+        "Er det vedtatt at tillitsvalgte skal være med i partnerskapet, ifølge høringsinnspillet fra Telemark?"
+    )
+    assert claim.answer.startswith("Nei – det er et høringsinnspill")

@@ -56,6 +56,9 @@ _ASKS_DECIDED = re.compile(
     r"godkjend|avgjort)\b",
     re.IGNORECASE,
 )
+_DECIDED_STEMS = frozenset(
+    tokenize("vedtatt vedteke vedtak bestemt besluttet beslutning godkjent godkjend godkjenning avgjort avgjørelse")
+)
 # A sentence that proposes or recommends ("Kommunedirektørene tilrår å …", "anbefalt av …")
 _PROPOSING = re.compile(r"\b(?:tilrår|tilrås|anbefaler|anbefales|anbefalt|foreslår|foreslås|foreslått)\b", re.I)
 _NEGATION = re.compile(r"\b(?:ikke|ikkje|uten|unntatt)\b", re.IGNORECASE)
@@ -167,6 +170,8 @@ class ExtractiveGenerator(Generator):
     def _draft(self, question: str, hits: list[Hit], region_prefix: bool, support: bool) -> Draft:
         top = hits[:MAX_PASSAGES]
         groups = self.question_concepts(question)
+        if _ASKS_DECIDED.search(question):  # "Er det vedtatt at SSU skal deles?": the claim picks, not "vedtatt"
+            groups = [g for g in groups if not g <= _DECIDED_STEMS]
         # A follow-up made standalone ends in "(what the conversation was about)": those
         # words say where to look, the question's own words what to pick.
         share = {g: 1.0 for g in groups}
