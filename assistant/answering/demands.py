@@ -204,7 +204,9 @@ _NOW_STRONG = re.compile(
     r"\bneste\b|\b(?:førstkommende|kommende|forrige|siste|førre) (?:møte\w{0,4}|partnerskapsmøte\w{0,4}|samling\w{0,3}|"
     r"gang|frist\w{0,3}|\w{2,5}-møte\w{0,4})\b|\bi morgen\b|\bi fjor\b|\bdenne (?:uka|uken|veka|måneden|månaden|"
     r"høsten|hausten|våren)\b|\bi (?:neste|førre|forrige) (?:uke|veke|måned|månad|år)\b|\bi år\b|\bakkurat nå\b|"
-    r"\bsist gang\b|\bsist\s?[?.!]?\s?$|\bnylig\b|\bnyleg\b",
+    r"\bsist gang\b|\bsist\s?[?.!]?\s?$|\bnylig\b|\bnyleg\b|"
+    # "Hva blir den nye strategien etter 2029?": what comes after the years the documents cover
+    r"\b(?:blir|bli|kommer|skal)\b[^?.!]{0,60}\better\s+(?:19|20)\d{2}\b",
     re.IGNORECASE,
 )
 # What was finally decided: a proposal's text cannot say ("Hva ble til slutt vedtatt om …?").
@@ -260,7 +262,12 @@ _PAST_RESULT = re.compile(
 )
 COUNT_WINDOW = 4  # words between a number and what it counts
 # "hvor mange X" counts X; "hvor mye penger" asks for an amount, not a count.
-_COUNTED = re.compile(r"\b(?:hvor|kor) mange\s+(?:av\s+(?:de\s+|dei\s+)?)?([a-zæøå][\w-]{2,30})", re.IGNORECASE)
+# "hvor mange fagråd", "hvor mye av tilskuddet": what the number counts
+_COUNTED = re.compile(
+    r"\b(?:hvor|kor) (?:mange\s+(?:av\s+(?:de\s+|dei\s+)?)?|(?:mye|mykje)\s+av\s+(?:det\s+|den\s+)?)"
+    r"([a-zæøå][\w-]{2,30})",
+    re.IGNORECASE,
+)
 _NOT_COUNTED = frozenset(
     {"er", "var", "har", "skal", "kan", "av", "i", "ganger", "gonger", "gang", "prosent"}
     | {"dem", "disse", "desse", "oss"}  # "hvor mange av dem": counts what was named before

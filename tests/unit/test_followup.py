@@ -244,6 +244,10 @@ def test_a_later_clause_with_words_of_its_own_asks_its_own_question() -> None:
     back = "Hvem har sekretariatsfunksjonen i Telemark, og hvem har den i Trøndelag?"
     sides = comparison_sides(back, topics)
     assert side_question(back, sides[1], sides, topics) == "Hvem har sekretariatsfunksjonen Trøndelag?"
+    # a clause with no word of its own ("og hvor mange har St. Olav?") asks the first clause's question
+    short = "Hvor mange faglige utvalg eller råd har Telemark, og hvor mange har St. Olav-fellesskapet?"
+    sides = comparison_sides(short, topics)
+    assert side_question(short, sides[1], sides, topics).endswith("utvalg eller råd har St. Olav?")
 
 
 def test_a_community_noun_after_a_sides_name_goes_with_it() -> None:
@@ -312,6 +316,13 @@ def test_demands_are_checked_on_the_answer() -> None:
     # what the asker adds after the question asks nothing ("deadline fredag" is no date asked for)
     assert demands_of("må vi regne på kostnader før vi sender forslaget til ssu? deadline fredag").answer_type == "any"
     assert demands_of("Vi har frist på fredag. Hvor ofte møtes SSU?").answer_type == "frequency"
+    # "link" in chat words asks for an address; "hvor mye av tilskuddet" counts the grant
+    assert demands_of("hvor finner jeg protokollene? har noen link?").answer_type == "link"
+    share = demands_of("Hvor mye av rekrutterings- og samhandlingstilskuddet gikk til FSU for skrøpelige eldre?")
+    assert share.counted.startswith("rekrutter")
+    # what comes after the years the documents cover is not in them; what happened after a year may be
+    assert demands_of("Hva blir den nye strategien etter 2029?").now
+    assert not demands_of("Hva skjedde etter 2022?").now
     assert demands_of("Hva koster en parkeringsplass?").answer_type == "amount"
     assert demands_of("Hvor mange kroner får en brukerrepresentant per møte?").answer_type == "amount"
     assert demands_of("Får brukerrepresentantene godtgjørelse?").answer_type == "any"  # whether, not how much

@@ -75,7 +75,7 @@ SUPPORT_SHARE = 0.6  # another passage's best unit joins the answer at this shar
 MAX_SUPPORT = 2
 # What the question asks for by type, when a unit near enough holds it and the best does not:
 # a duration or a frequency is rarely of something else (a bare amount or date may be).
-_PROMOTED_TYPES = frozenset({"duration", "frequency"})
+_PROMOTED_TYPES = frozenset({"duration", "frequency", "names"})
 LONG_HEADING_WORDS = 5  # a sub-heading this long says what its list is about without its parent
 DEMAND_SHARE = 0.6  # a unit with a number next to what is counted leads at this share of the best score
 QUESTION_SHARE = 0.5  # score kept by a sentence that is itself a question
