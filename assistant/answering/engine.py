@@ -213,10 +213,7 @@ class Engine:
             yield "final", prepared
             return
         if not self.generator.streams:
-            yield (
-                "final",
-                self._finish(self.generator.generate(prepared.standalone, prepared.hits), prepared),
-            )
+            yield "final", self._finish(self.generator.generate(prepared.standalone, prepared.hits), prepared)
             return
         pieces: list[str] = []
         for token in self.generator.stream(prepared.standalone, prepared.hits):
