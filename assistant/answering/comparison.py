@@ -39,8 +39,9 @@ _EQUIVALENT = re.compile(
     r"\b(?:tilsvar\w{0,6}|motstykke\w{0,3}|motsvar\w{0,6}|samme nivå|same nivå|equivalent|counterpart)\b",
     re.IGNORECASE,
 )
-# Nouns that only say "the cooperation" after a region's name ("Telemark-samarbeidet")
-_COMMUNITY_NOUNS = ("samarbeid", "samarbeidet", "region", "område", "fellesskap")
+# Nouns that say "a health community" without naming one ("begge regionene", "Telemark-samarbeidet")
+_COMMUNITY_NOUNS = ("region", "område", "samarbeid")
+_AFTER_NAME = (*_COMMUNITY_NOUNS, "fellesskap")  # "St. Olav-fellesskapet": no more than the name
 _CLAUSE_SPLIT = re.compile(
     r",?\s+og\s+(?=(?:hva|kva|hvem|kven|hvilke|hvilken|hvor|kor|hvordan|korleis|når)\b)", re.IGNORECASE
 )
@@ -102,7 +103,7 @@ def _every_region(topics: Topics) -> re.Pattern[str] | None:
     if len(topics.region_names) < 2:
         return None
     stems = {word[:-2] if word.endswith(("et", "en")) else word for word in topics.community_words}
-    words = "|".join(re.escape(stem) for stem in sorted({*stems, "region", "område", "samarbeid"}))
+    words = "|".join(re.escape(stem) for stem in sorted({*stems, *_COMMUNITY_NOUNS}))
     return re.compile(rf"(?:\b(?:i|for|hos|fra)\s+)?\b(?:(?:de|dei) to|begge|båe)\s+(?:{words})\w{{0,5}}\b", re.I)
 
 
@@ -193,7 +194,7 @@ def _own_rest(rest: str | None, topics: Topics) -> str:
     if not rest:
         return ""
     word = rest.lower()
-    if word.startswith(_COMMUNITY_NOUNS) or any(len(word) >= 6 and c.endswith(word) for c in topics.community_words):
+    if word.startswith(_AFTER_NAME) or any(len(word) >= 6 and c.endswith(word) for c in topics.community_words):
         return ""
     return rest
 
