@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from assistant.answering.followup import own_question
 from indexer.analysis import MONTHS, NUMBERED, YEAR, canonical_spelling, normalize_text, one_edit, tokenize
 
 # -- answer types, most specific first ---------------------------------------------------
@@ -271,6 +272,8 @@ _COUNTED = re.compile(
 _NOT_COUNTED = frozenset(
     {"er", "var", "har", "skal", "kan", "av", "i", "ganger", "gonger", "gang", "prosent"}
     | {"dem", "disse", "desse", "oss"}  # "hvor mange av dem": counts what was named before
+    # "hvor mange plasser/personer …": seats or people, which the documents count by role ("2 brukerrepresentanter")
+    | {"plasser", "plassar", "seter", "sete", "personer", "folk", "stykker"}
 )
 # "Hvilket av fagrådene …?", "I hvilket fagråd …?": which one; "i ett av fagrådene" leaves it open.
 _WHICH_OF = re.compile(
@@ -352,6 +355,10 @@ def demands_of(question: str) -> Demands:
     answer_type, role, event = "any", "", ""
     # "… til SSU? deadline fredag": what the asker says around the question asks nothing
     asking = " ".join(asked_sentences(text))
+    context = text[len(own_question(text)) :]
+    if context and not any(pattern.search(asking) for _, pattern in _TYPES):
+        # "og i Trøndelag (Hvor ofte møtes SSU)?": what the conversation asked is asked again
+        asking = " ".join(asked_sentences(context.strip(" ()?") + "?"))
     for kind, pattern in _TYPES:
         # "Tallene som viser hvor mye …": a relative clause says which thing, it does not ask
         match = next(
@@ -438,6 +445,9 @@ _NEXT_SENTENCE = re.compile(r"(?<=[!?])\s+|(?<=\.)(?<![A-ZÆØÅ][a-zæøå]\.)(
 def asked_sentences(text: str) -> list[str]:
     """The sentences of ``text`` that ask: those ending in "?" (all when none does). "I
     mars 2024 ble det anbefalt å ikke behandle den. Er den vedtatt senere?" asks the second."""
+    own = own_question(text)
+    if own != text:  # a follow-up's context ("Hvor lenge (St. Olav hadde en gruppe. Hvem var med)?") asks nothing
+        return asked_sentences(own + "?")
     sentences = [s for s in _NEXT_SENTENCE.split(text) if s.strip()]
     return [s for s in sentences if s.rstrip().endswith("?")] or sentences
 
@@ -486,10 +496,11 @@ def named_person(text: str, known_words: frozenset[str]) -> bool:
     )
 
 
-def meets(demands: Demands, text: str) -> bool:
+def meets(demands: Demands, text: str, known_words: frozenset[str] = frozenset()) -> bool:
     """Does ``text`` hold what the question's answer type demands (and, for a count, a
-    number next to what is counted)? True when it demands no type."""
-    if demands.answer_type != "any" and not has_answer_type(demands.answer_type, text, role=demands.role):
+    number next to what is counted)? True when it demands no type. ``known_words``: words
+    that are no one's name (bodies, regions, the documents' lower-case words)."""
+    if demands.answer_type != "any" and not has_answer_type(demands.answer_type, text, known_words, demands.role):
         return False
     return not demands.counted or _counted_near(demands.counted, canonical_spelling(text).lower())
 

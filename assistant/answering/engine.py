@@ -187,7 +187,11 @@ class Engine:
             tuple(retriever.region_patterns.values()), self._documents, self._synonyms, retriever.intents
         )
         self.extractive = ExtractiveGenerator(
-            retriever.glossary, self.regions, idf=retriever.idf, vocabulary=self.vocabulary
+            retriever.glossary,
+            self.regions,
+            idf=retriever.idf,
+            vocabulary=self.vocabulary,
+            known_words=self._known_words,
         )
         self.generator = generator or self.extractive
         self.texts = self.extractive.texts

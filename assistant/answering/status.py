@@ -31,6 +31,8 @@ _HAS_DECIDED = re.compile(
     r"(?:vedtatt|vedteke|godkjent|godkjend|gjeldende|gjeldande)\b",
     re.IGNORECASE,
 )
+# "Gjelder grensen også for kommunene rundt St. Olav?": to whom a rule applies, not whether it is in force
+_ASKS_SCOPE = re.compile(r"\b(?:gjelder|gjeld)\b[^?]{0,80}?\b(?:også|òg|bare|berre|kun)\s+for\b", re.IGNORECASE)
 _ASKS_PROPOSAL = re.compile(r"\bforslag\w{0,3}\b", re.IGNORECASE)
 # "Er det vedtatt …?", "Gjelder …?": a yes/no question (the verb comes first).
 _YES_NO = re.compile(
@@ -48,7 +50,7 @@ _EXPLICIT = re.compile(
 _WHEN_WHO = re.compile(
     r"\b(?:når|kva tid|hvilken dato|kva dato|hvilket år|kva år|hvem|kven|hvilke|kva for)\b.{0,160}"
     r"\b(?:vedtatt|vedteke|vedtok|godkjent|godkjend|godkjente|besluttet|utgitt|utgjeve|"
-    r"datert|skrevet|skreiv|skrev|sendt|sendte|signert|signerte|står bak|"
+    r"datert|skrevet|skreiv|skrev|sendt|sendte|signert|signerte|står bak|sto bak|stod bak|stått bak|"
     r"utarbeidet|utarbeidd|laget|laga|avsender|publisert|adressert|adressa|rettet til|retta til|mottaker|mottakar)\b",
     re.IGNORECASE,
 )
@@ -66,7 +68,7 @@ def status_ask(question: str, names_document: bool) -> StatusAsk | None:
     ``names_document``: the question names a document (or its kind: "strategien")."""
     # what the question's statements say ("I mars 2024 ble det anbefalt …") asks nothing
     question = " ".join(asked_sentences(question))
-    if _HAS_DECIDED.search(question):  # "Har de en vedtatt handlingsplan?": what they have, not a status
+    if _HAS_DECIDED.search(question) or _ASKS_SCOPE.search(question):  # what they have, to whom it applies
         return None
     yes_no = bool(_YES_NO.match(question))
     decided = bool(_ASKS_DECIDED.search(question)) or bool(_IS_A_DECISION.search(question))

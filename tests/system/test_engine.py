@@ -582,3 +582,26 @@ def test_a_reply_its_sender_adopted_is_said_to_be_adopted_and_no_rule(engine: En
         "Er det vedtatt at tillitsvalgte skal være med i partnerskapet, ifølge høringsinnspillet fra Telemark?"
     )
     assert claim.answer.startswith("Nei – det er et høringsinnspill")
+
+
+def test_a_second_part_asking_how_long_gets_the_duration_of_its_topic(engine: Engine) -> None:
+    # the first part's statement and question are context; "hvor lenge" is what the second part asks
+    result = engine.ask(
+        "I Trøndelag ble det nedsatt en gruppe om utskrivningsklare pasienter. Hvem var med, og hvor lenge jobbet de?"
+    )
+    assert result.found and "ca. 6 mndr" in result.answer
+    # the group's months come before the FSU members' two years, a duration of something else
+    assert "Deltakelsen gjelder for 2 år" not in result.answer.split("ca. 6 mndr")[0]
+
+
+def test_who_stood_behind_a_proposal_and_to_whom_a_rule_applies(engine: Engine) -> None:
+    behind = engine.ask("Hvem sto bak endringsforslagene i notatet?")
+    assert behind.found and "kommunedirektørene i Bamble" in behind.answer
+    # "Gjelder … også for …?" asks whether a rule reaches another region, not whether it is in force
+    scope = engine.ask("Gjelder grensen på 1 ½ time for følgetjeneste også for kommunene rundt St. Olav?")
+    assert not scope.found and not scope.answer.startswith(("Ja", "Nei"))
+
+
+def test_how_frequently_asks_how_often(engine: Engine) -> None:
+    result = engine.ask("Hvor hyppig møtes Partnerskapet i Telemark?")
+    assert result.found and ("to ganger årlig" in result.answer or "to årlige møter" in result.answer)

@@ -735,3 +735,37 @@ def test_the_thing_asked_for_is_the_noun_after_hva_er_and_not_a_vague_word() -> 
 
 def test_the_name_of_a_representative_is_a_person() -> None:
     assert demands_of("Hva heter fastlegerepresentanten i Partnerskapet i Telemark?").answer_type == "person"
+
+
+def test_a_follow_ups_context_asks_nothing_unless_its_own_words_ask_nothing() -> None:
+    # the context a part carries ends in a statement and a question of its own: not what is asked
+    part = "Hvor lenge holdt de på (St. Olav hadde en gruppe som så på pasienter. Hvem var med)?"
+    assert demands_of(part).answer_type == "duration"
+    # "og i Trøndelag?": the earlier question's type is asked again
+    assert demands_of("og i Trøndelag (Hvor ofte møtes SSU)?").answer_type == "frequency"
+    # the earlier question's "står bak notatet" does not make "Hvilke kommuner er det?" a status question
+    assert status_ask("Hvilke kommuner er det (Hvem står bak notatet)?", names_document=True) is None
+
+
+def test_to_whom_a_rule_applies_is_not_a_status_question() -> None:
+    assert status_ask("Gjelder grensen på 1 ½ time også for kommunene rundt St. Olav?", names_document=False) is None
+    assert status_ask("Gjelder retningslinje 1 fortsatt?", names_document=True) is not None
+    assert status_ask("Hvem stod bak notatet?", names_document=True) is not None
+
+
+def test_seats_and_people_are_counted_by_role() -> None:
+    wanted = demands_of("Hvor mange plasser har brukerne i Partnerskapet?")
+    assert wanted.answer_type == "quantity" and not wanted.counted
+    assert meets(wanted, "Det er 2 brukerrepresentanter i Partnerskapet og SSU.")
+
+
+def test_names_are_not_the_names_of_bodies_and_regions() -> None:
+    wanted = demands_of("Hvilke kommuner er det?")
+    known = frozenset({"helsefellesskapet", "telemark", "notat"})
+    assert not meets(wanted, "NOTAT -Helsefellesskapet i Telemark, partnerskapsmøtet 1. mars 2024", known)
+    assert meets(wanted, "Endringsforslagene er anbefalt av kommunedirektørene i Bamble, Drangedal og Skien", known)
+
+
+def test_a_personal_pronoun_points_back() -> None:
+    assert is_followup("Hva skjer om hen ikke kan komme?")
+    assert is_followup("Og hva gjør hun der?")

@@ -26,7 +26,7 @@ from assistant.answering.generators.citations import cite
 from assistant.answering.status import norwegian_date
 from assistant.domain import Citation, Draft, Hit
 from assistant.resources import resource_dir
-from indexer.analysis import canonical_spelling, tokenize
+from indexer.analysis import canonical_spelling, normalize_text, tokenize
 from indexer.injection import usable_by_llm
 from indexer.manifest import Region, region_patterns
 from indexer.sentences import passage_units
@@ -37,7 +37,8 @@ if TYPE_CHECKING:  # the engine passes the retriever's glossary in; generators n
 LIST_QUESTION = re.compile(
     r"\b(?:hvem (?:som )?(?:(?:skal|kan|må|bør) )?(?:sitter|sitte|deltar|delta|er med|være med|møter|møte|består|"
     r"representerer|representere)|hvilke|består\w* av|sammensetning\w*|"
-    r"oppgave\w*|medlem\w*|hva gjør|hvem er representert|lista|listen|liste|oversikt\w*|list)\b",
+    r"oppgave\w*|medlem\w*|hva gjør|hvem er representert|lista|listen|liste|oversikt\w*|list|"
+    r"(?:hva|kva) (?:heter|heiter) (?:de|dei|disse|desse|dem)|navnene|namna)\b",
     re.IGNORECASE,
 )
 _ANAPHOR = re.compile(r"(?:Denne|Dette|Disse|Slike|Desse|Dei)\b")
@@ -133,8 +134,11 @@ class ExtractiveGenerator(Generator):
         texts: dict[str, str] | None = None,
         idf: Callable[[str], float] | None = None,
         vocabulary: Vocabulary | None = None,
+        known_words: Callable[[], frozenset[str]] | None = None,
     ) -> None:
         self.glossary = glossary
+        # words that are no one's name (a "Hvilke kommuner …?" is not answered by "Telemark")
+        self.known_words = known_words or frozenset
         self.regions = regions
         self.texts = texts or load_texts()
         self.idf = idf or (lambda token: 1.0)
@@ -255,6 +259,18 @@ class ExtractiveGenerator(Generator):
                 total *= QUESTION_SHARE
             return total
 
+        # The groups that say what the question is about, not what it asks for (an intent's
+        # terms: "hvor lenge" -> "år deltakelsen gjelder"): a unit that holds the demanded
+        # type but none of these is about something else ("Deltakelsen gjelder for 2 år"
+        # for how long a working group went on)
+        asking = canonical_spelling(normalize_text(question)).lower()
+        asked_for = [frozenset(tokenize(i.terms)) for i in self.vocabulary.intents if i.pattern.search(asking)]
+        topical = [g for g in groups if not any(terms and terms <= g for terms in asked_for)]
+
+        def on_topic(unit: _Unit) -> bool:
+            seen = unit.tokens | unit.context | sections[unit.hit_rank]
+            return not topical or any(group & seen for group in topical)
+
         ranked = sorted(units, key=lambda u: (-score(u), u.hit_rank))
         best = ranked[0]
         if wanted.counted and not meets(wanted, self.spelled_out(best.text)):
@@ -262,13 +278,16 @@ class ExtractiveGenerator(Generator):
             # when near enough (a bare amount or date may be of something else: not promoted);
             # "seks FSU" counts "faglige utvalg" as its expansion does
             holding = next(
-                (u for u in ranked[1:] if u.kind != "list" and meets(wanted, self.spelled_out(u.text))), None
+                (u for u in ranked[1:] if u.kind != "list" and meets(wanted, self.spelled_out(u.text)) and on_topic(u)),
+                None,
             )
             if holding is not None and score(holding) >= DEMAND_SHARE * score(best):
                 best = holding
-        elif wanted.answer_type in _PROMOTED_TYPES and not meets(wanted, best.text):
+        elif wanted.answer_type in _PROMOTED_TYPES and not meets(wanted, best.text, known := self.known_words()):
             # "Kor lenge arbeidde gruppa …?": the unit that says how long answers, when near enough
-            holding = next((u for u in ranked[1:] if u.kind != "list" and meets(wanted, u.text)), None)
+            holding = next(
+                (u for u in ranked[1:] if u.kind != "list" and meets(wanted, u.text, known) and on_topic(u)), None
+            )
             if holding is not None and score(holding) >= DEMAND_SHARE * score(best):
                 best = holding
         elif why and not _REASON.search(best.text):
