@@ -63,6 +63,11 @@ _CUE_PHRASE = re.compile(
 )
 
 
+# "Er det flere FSU i Telemark enn fagråd rundt St. Olav?", "Hvem har flest medlemmer, …": a count of each
+_MORE_OF = re.compile(r"\b(?:flere|fleire|færre|flest|fleirast|færrest)\s+(?P<noun>[^\W\d_][\w-]{1,40})", re.IGNORECASE)
+_NO_NOUN = frozenset({"enn", "av", "i", "som", "og", "eller", "med", "på", "hos", "ved"})
+
+
 @dataclass(frozen=True)
 class Side:
     kind: str  # "region" | "body" | "document" | "term"
@@ -126,6 +131,12 @@ def side_question(question: str, side: Side, sides: list[Side], topics: Topics |
     and the side is named at the end: each side is asked the same question. A question
     left with nothing to ask becomes "Hva er <side>?"."""
     topics = topics or Topics()
+    more = _MORE_OF.search(question)
+    if more and side.kind == "body":  # how many each side has, or how many of what
+        noun = more.group("noun")
+        if noun.lower() in _NO_NOUN or any(other.name.lower().startswith(noun.lower()) for other in sides):
+            return f"Hvor mange {side.name} er det?"
+        return f"Hvor mange {noun} har {side.name}?"
     clauses = [c for c in _CLAUSE_SPLIT.split(question) if c.strip()]
     own = [c for c in clauses if _names(c, side.name)]
     if (

@@ -266,6 +266,8 @@ COUNT_WINDOW = 4  # words between a number and what it counts
 # "hvor mange fagråd", "hvor mye av tilskuddet": what the number counts
 _COUNTED = re.compile(
     r"\b(?:hvor|kor) (?:mange\s+(?:av\s+(?:de\s+|dei\s+)?)?|(?:mye|mykje)\s+av\s+(?:det\s+|den\s+)?)"
+    # "hvor mange faglige samarbeidsutvalg": the noun, not its adjective
+    r"(?:[a-zæøå]{2,20}(?:ig|lig|isk|sk|al|ell)e\s+)?"
     r"([a-zæøå][\w-]{2,30})",
     re.IGNORECASE,
 )
@@ -607,10 +609,16 @@ def _counted_near(counted: str, text: str) -> bool:
     tokens = re.findall(r"[\w.,]+", text)
     for index, token in enumerate(tokens):
         if token.startswith(counted):
-            window = tokens[max(0, index - COUNT_WINDOW) : index + COUNT_WINDOW + 1]
-            if any(_NUMBER_WORD.match(word) for word in window):
-                return True
+            start = max(0, index - COUNT_WINDOW)
+            for at in range(start, min(len(tokens), index + COUNT_WINDOW + 1)):
+                # "møtes minimum fire ganger", "i 2 år": how often or how long, not how many
+                unit = tokens[at + 1].lower() if at + 1 < len(tokens) else ""
+                if _NUMBER_WORD.match(tokens[at]) and unit not in _NOT_A_COUNT:
+                    return True
     return False
+
+
+_NOT_A_COUNT = frozenset({"ganger", "gonger", "gang", "år", "måneder", "månader", "uker", "veker", "dager", "timer"})
 
 
 def _compound_of_known(word: str, known_words: frozenset[str]) -> bool:

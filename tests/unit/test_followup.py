@@ -769,3 +769,23 @@ def test_names_are_not_the_names_of_bodies_and_regions() -> None:
 def test_a_personal_pronoun_points_back() -> None:
     assert is_followup("Hva skjer om hen ikke kan komme?")
     assert is_followup("Og hva gjør hun der?")
+
+
+def test_more_or_fewer_asks_each_side_how_many() -> None:
+    topics = topics_of(CORPUS)
+    question = "Er det flere faglige samarbeidsutvalg i Telemark enn det er fagråd rundt St. Olav?"
+    sides = comparison_sides(question, topics)
+    assert [side_question(question, side, sides, topics) for side in sides] == [
+        "Hvor mange faglige samarbeidsutvalg er det?",
+        "Hvor mange fagråd er det?",
+    ]
+    members = "Hvem har flest medlemmer, SSU eller FSU?"
+    pair = comparison_sides(members, topics)
+    assert side_question(members, pair[0], pair, topics) == "Hvor mange medlemmer har SSU?"
+
+
+def test_a_count_is_a_number_before_the_noun_not_how_often() -> None:
+    wanted = demands_of("Hvor mange faglige samarbeidsutvalg er det?")
+    assert wanted.counted.startswith("samarbeidsutv")
+    assert not meets(wanted, "Hvert faglig samarbeidsutvalg møtes minimum fire ganger i året.")
+    assert meets(wanted, "Det er etablert seks faglige samarbeidsutvalg.")
