@@ -148,7 +148,9 @@ _TYPES: list[tuple[str, re.Pattern[str]]] = [
         "duration",
         # "Hvor lang oppsigelsestid …?", "Kor lang periode …?": how long, by the thing that lasts
         re.compile(
-            r"\b(?:hvor|kor) (?:lenge|lang\w{0,2} (?:\w{0,25}tid\w{0,3}|periode\w{0,2}))\b|\bventetid\w{0,3}\b",
+            r"\b(?:hvor|kor) (?:lenge|lang\w{0,2} (?:\w{0,25}tid\w{0,3}|periode\w{0,2}))\b|\bventetid\w{0,3}\b|"
+            # "Hvor lang er funksjonsperioden …?"
+            r"\b(?:hvor|kor) lang\w{0,2} (?:er|var|blir|vert) (?:\w+ )?\w{0,25}(?:tid|tida|tiden|periode\w{0,2})\b",
             re.IGNORECASE,
         ),
     ),

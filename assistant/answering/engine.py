@@ -291,6 +291,9 @@ class Engine:
             hits = [h for h in hits if h.passage["region"] in named] + [
                 h for h in hits if h.passage["region"] not in named
             ]
+        body = self._asked_body(standalone, named)
+        if body:  # a question about one body is answered from passages about it, not from another body's
+            hits = [h for h in hits if not self._about_other(body, h.passage)] or hits
         return Plan(standalone, hits, passages, demands=demands)
 
     def _finish(self, draft: Draft, plan: Plan) -> Result:
@@ -762,7 +765,40 @@ class Engine:
         named = self.retriever.regions_in(question)
         if len(named) == 1 and sources and not any(p["region"] in named for p in sources):
             missing.append(f"noe om dette for {self.regions[next(iter(named))].name}")
+        elif not missing:
+            other = self._other_body(question, named, sources)
+            if other:  # "Hvor lang er funksjonsperioden i SSU?" answered by what FSU's section says
+                missing.append(f"noe om dette for {other}")
         return missing
+
+    def _other_body(self, question: str, regions: set[str], sources: list[Passage]) -> str:
+        """The one body the question names, when every passage the answer quotes is about
+        other bodies; "" otherwise."""
+        asked = self._asked_body(question, regions)
+        if not asked or not sources or not all(self._about_other(asked, passage) for passage in sources):
+            return ""
+        return asked
+
+    def _asked_body(self, question: str, regions: set[str]) -> str:
+        """The one body a question names ("SSU", or "strategisk samarbeidsutvalg" and "SSU"),
+        or "": none, several, or another region named too (its counterpart answers there)."""
+        bodies = [name for kind, name in self.topics.find(question) if kind == "body"]
+        if not bodies or any(not self.topics.same(bodies[0], name) for name in bodies[1:]):
+            return ""
+        return "" if regions - {self.topics.key(bodies[0])} else bodies[0]
+
+    def _about_other(self, asked: str, passage: Passage) -> bool:
+        """Is a passage about other bodies than ``asked``: its section names another body,
+        and neither its section nor its text names ``asked``? (A section about no body in
+        particular may speak of it in other words.)"""
+
+        def bodies(text: str) -> list[str]:
+            return [name for kind, name in self.topics.find(text) if kind == "body"]
+
+        trail = str(passage.get("trail", ""))
+        if any(self.topics.same(asked, name) for name in bodies(f"{trail} {passage['text']}")):
+            return False
+        return any(not self.topics.same(asked, name) for name in bodies(trail))
 
     @staticmethod
     def _payer_said(question: str, answering: list[Citation]) -> bool:

@@ -605,3 +605,18 @@ def test_who_stood_behind_a_proposal_and_to_whom_a_rule_applies(engine: Engine) 
 def test_how_frequently_asks_how_often(engine: Engine) -> None:
     result = engine.ask("Hvor hyppig møtes Partnerskapet i Telemark?")
     assert result.found and ("to ganger årlig" in result.answer or "to årlige møter" in result.answer)
+
+
+def test_a_question_about_one_body_is_not_answered_from_another_bodys_section(engine: Engine) -> None:
+    history = [
+        Turn("user", "Hvor ofte møtes Strategisk samarbeidsutvalg i Telemark?"),
+        Turn(
+            "assistant", "SSU er de operative ledermøtene i Helsefellesskapet i Telemark og møtes fire ganger i året."
+        ),
+    ]
+    result = engine.ask("og hvem sitter der fra sykehuset?", history=history)
+    assert result.found and "Klinikksjefer STHF" in result.answer
+    assert "Faglig samarbeidsutvalg (FSU) › Sammensetning" not in result.answer
+    # FSU members sit for two years; the documents give no term for SSU
+    term = engine.ask("Hvor lang er funksjonsperioden for medlemmene i SSU i Telemark?")
+    assert not term.found and "Deltakelsen gjelder for 2 år" not in term.answer.split("\n\n")[0]

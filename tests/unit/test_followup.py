@@ -789,3 +789,8 @@ def test_a_count_is_a_number_before_the_noun_not_how_often() -> None:
     assert wanted.counted.startswith("samarbeidsutv")
     assert not meets(wanted, "Hvert faglig samarbeidsutvalg møtes minimum fire ganger i året.")
     assert meets(wanted, "Det er etablert seks faglige samarbeidsutvalg.")
+
+
+def test_how_long_a_period_is_asks_for_a_duration() -> None:
+    assert demands_of("Hvor lang er funksjonsperioden for medlemmene i SSU?").answer_type == "duration"
+    assert demands_of("Hvor lang er listen over observatører?").answer_type != "duration"
