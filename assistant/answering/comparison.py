@@ -63,8 +63,16 @@ _CUE_PHRASE = re.compile(
 )
 
 
+# "hva SSU gjør": an indirect question's order, asked directly ("Hva gjør SSU")
+_INDIRECT = re.compile(
+    r"^(?P<wh>hva|kva|hvem|kven|hvordan|korleis)\s+(?P<subject>(?:[\w.-]+\s+){0,4}?[\w.-]+)\s+"
+    r"(?P<verb>gjør|gjer|betyr|tyder|bestemmer|avgjør|vedtar|jobber|arbeider)\b(?P<rest>[^?]*)$",
+    re.IGNORECASE,
+)
 # "Er det flere FSU i Telemark enn fagråd rundt St. Olav?", "Hvem har flest medlemmer, …": a count of each
-_MORE_OF = re.compile(r"\b(?:flere|fleire|færre|flest|fleirast|færrest)\s+(?P<noun>[^\W\d_][\w-]{1,40})", re.IGNORECASE)
+_MORE_OF = re.compile(
+    r"\b(?:flere|fleire|færre|flest|fleirast|færrest|(?:hvor|kor) mange)\s+(?P<noun>[^\W\d_][\w-]{1,40})", re.IGNORECASE
+)
 _NO_NOUN = frozenset({"enn", "av", "i", "som", "og", "eller", "med", "på", "hos", "ved"})
 
 
@@ -136,7 +144,8 @@ def side_question(question: str, side: Side, sides: list[Side], topics: Topics |
         noun = more.group("noun")
         if noun.lower() in _NO_NOUN or any(other.name.lower().startswith(noun.lower()) for other in sides):
             return f"Hvor mange {side.name} er det?"
-        return f"Hvor mange {noun} har {side.name}?"
+        if not more.group(0).lower().startswith(("hvor", "kor")):  # "Hvor mange møter har …" stays as asked
+            return f"Hvor mange {noun} har {side.name}?"
     clauses = [c for c in _CLAUSE_SPLIT.split(question) if c.strip()]
     own = [c for c in clauses if _names(c, side.name)]
     if (
@@ -145,9 +154,13 @@ def side_question(question: str, side: Side, sides: list[Side], topics: Topics |
         and not any(_names(own[0], other.name) for other in sides if other is not side)
         and not (own[0] is not clauses[0] and _points_back(own[0], sides, topics))
     ):
-        clause = own[0].strip(" ,?")
+        clause = " ".join(_CUE_PHRASE.sub(" ", own[0]).split()).strip(" ,?")  # "Hva er forskjellen på hva SSU gjør"
+        indirect = _INDIRECT.match(clause)
+        if indirect:
+            clause = f"{indirect['wh']} {indirect['verb']} {indirect['subject']}{indirect['rest']}"
         clause = clause[:1].upper() + clause[1:]
-        shared = _shared_topic([c for c in clauses if c is not own[0]], clause, sides, topics)
+        others = [_CUE_PHRASE.sub(" ", c) for c in clauses if c is not own[0]]
+        shared = _shared_topic(others, clause, sides, topics)
         return f"{clause} ({shared})?" if shared else f"{clause}?"
     back = [c for c in clauses[1:] if _points_back(c, sides, topics) and any(_names(c, other.name) for other in sides)]
     text = clauses[0] if back and len(clauses) == 2 else question  # "og hva tilsvarer det i X"

@@ -794,3 +794,23 @@ def test_a_count_is_a_number_before_the_noun_not_how_often() -> None:
 def test_how_long_a_period_is_asks_for_a_duration() -> None:
     assert demands_of("Hvor lang er funksjonsperioden for medlemmene i SSU?").answer_type == "duration"
     assert demands_of("Hvor lang er listen over observatører?").answer_type != "duration"
+
+
+def test_each_side_of_a_count_or_a_difference_asks_its_own_question_directly() -> None:
+    topics = topics_of(CORPUS)
+    count = "Hvor mange faglige utvalg har Telemark sammenlignet med antall fagråd i Trøndelag?"
+    sides = comparison_sides(count, topics)
+    assert [side_question(count, side, sides, topics) for side in sides] == [
+        "Hvor mange faglige utvalg er det?",
+        "Hvor mange fagråd er det?",
+    ]
+    often = "Hvor mange ganger i året møtes SSU sammenlignet med FSU?"
+    pair = comparison_sides(often, topics)
+    assert side_question(often, pair[1], pair, topics) == "Hvor mange ganger i året møtes FSU?"
+    # "Hva er forskjellen på hva SSU gjør og …": the cue goes, the indirect question is asked directly
+    doing = "Hva er forskjellen på hva SSU gjør og hva de faglige samarbeidsutvalgene gjør i Telemark?"
+    bodies = comparison_sides(doing, topics)
+    assert [side_question(doing, side, bodies, topics) for side in bodies] == [
+        "Hva gjør SSU?",
+        "Hva gjør de faglige samarbeidsutvalgene i Telemark?",
+    ]
