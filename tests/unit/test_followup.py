@@ -798,10 +798,10 @@ def test_how_long_a_period_is_asks_for_a_duration() -> None:
 
 def test_each_side_of_a_count_or_a_difference_asks_its_own_question_directly() -> None:
     topics = topics_of(CORPUS)
-    count = "Hvor mange faglige utvalg har Telemark sammenlignet med antall fagråd i Trøndelag-fellesskapet?"
+    count = "Hvor mange FSU har Telemark sammenlignet med antall fagråd i Trøndelag-fellesskapet?"
     sides = comparison_sides(count, topics)
     assert [side_question(count, side, sides, topics) for side in sides] == [
-        "Hvor mange faglige utvalg er det?",
+        "Hvor mange FSU er det?",
         "Hvor mange fagråd er det?",
     ]
     often = "Hvor mange ganger i året møtes SSU sammenlignet med FSU?"
