@@ -620,3 +620,14 @@ def test_a_question_about_one_body_is_not_answered_from_another_bodys_section(en
     # FSU members sit for two years; the documents give no term for SSU
     term = engine.ask("Hvor lang er funksjonsperioden for medlemmene i SSU i Telemark?")
     assert not term.found and "Deltakelsen gjelder for 2 år" not in term.answer.split("\n\n")[0]
+
+
+def test_who_is_responsible_for_something_is_not_who_sits_in_a_body(engine: Engine) -> None:
+    result = engine.ask("Hvem står for rekrutteringen til FSU?")
+    assert result.answer.startswith("Helsefellesskapet i Telemark: Samhandlingskoordinator sørger for")
+
+
+def test_a_body_described_by_its_definition_is_that_body(engine: Engine) -> None:
+    # "SSU er operative ledermøter …": the description names SSU, and the reason for splitting it answers
+    result = engine.ask("Hvorfor mente lederne i Grenland at det operative ledermøtet burde deles i to?")
+    assert result.found and "for stort fora" in result.answer.split("\n\n")[0]
