@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 import yaml
 
 from assistant.answering.comparison import (
@@ -771,19 +772,6 @@ def test_a_personal_pronoun_points_back() -> None:
     assert is_followup("Og hva gjør hun der?")
 
 
-def test_more_or_fewer_asks_each_side_how_many() -> None:
-    topics = topics_of(CORPUS)
-    question = "Er det flere faglige samarbeidsutvalg i Telemark enn det er fagråd rundt St. Olav?"
-    sides = comparison_sides(question, topics)
-    assert [side_question(question, side, sides, topics) for side in sides] == [
-        "Hvor mange faglige samarbeidsutvalg er det?",
-        "Hvor mange fagråd er det?",
-    ]
-    members = "Hvem har flest medlemmer, SSU eller FSU?"
-    pair = comparison_sides(members, topics)
-    assert side_question(members, pair[0], pair, topics) == "Hvor mange medlemmer har SSU?"
-
-
 def test_a_count_is_a_number_before_the_noun_not_how_often() -> None:
     wanted = demands_of("Hvor mange faglige samarbeidsutvalg er det?")
     assert wanted.counted.startswith("samarbeidsutv")
@@ -796,21 +784,34 @@ def test_how_long_a_period_is_asks_for_a_duration() -> None:
     assert demands_of("Hvor lang er listen over observatører?").answer_type != "duration"
 
 
-def test_each_side_of_a_count_or_a_difference_asks_its_own_question_directly() -> None:
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        # "flere … enn", "flest", "hvor mange … sammenlignet med": how many each side has
+        (
+            "Er det flere faglige samarbeidsutvalg i Telemark enn det er fagråd rundt St. Olav?",
+            ["Hvor mange faglige samarbeidsutvalg er det?", "Hvor mange fagråd er det?"],
+        ),
+        (
+            "Hvem har flest medlemmer, SSU eller FSU?",
+            ["Hvor mange medlemmer har SSU?", "Hvor mange medlemmer har FSU?"],
+        ),
+        (
+            "Hvor mange FSU har Telemark sammenlignet med antall fagråd i Trøndelag-fellesskapet?",
+            ["Hvor mange FSU er det?", "Hvor mange fagråd er det?"],
+        ),
+        (
+            "Hvor mange ganger i året møtes SSU sammenlignet med FSU?",
+            ["Hvor mange ganger i året møtes SSU?", "Hvor mange ganger i året møtes FSU?"],
+        ),
+        # the cue goes, and the indirect question is asked directly
+        (
+            "Hva er forskjellen på hva SSU gjør og hva de faglige samarbeidsutvalgene gjør i Telemark?",
+            ["Hva gjør SSU?", "Hva gjør de faglige samarbeidsutvalgene i Telemark?"],
+        ),
+    ],
+)
+def test_each_side_of_a_count_or_a_difference_asks_its_own_question(question: str, expected: list[str]) -> None:
     topics = topics_of(CORPUS)
-    count = "Hvor mange FSU har Telemark sammenlignet med antall fagråd i Trøndelag-fellesskapet?"
-    sides = comparison_sides(count, topics)
-    assert [side_question(count, side, sides, topics) for side in sides] == [
-        "Hvor mange FSU er det?",
-        "Hvor mange fagråd er det?",
-    ]
-    often = "Hvor mange ganger i året møtes SSU sammenlignet med FSU?"
-    pair = comparison_sides(often, topics)
-    assert side_question(often, pair[1], pair, topics) == "Hvor mange ganger i året møtes FSU?"
-    # "Hva er forskjellen på hva SSU gjør og …": the cue goes, the indirect question is asked directly
-    doing = "Hva er forskjellen på hva SSU gjør og hva de faglige samarbeidsutvalgene gjør i Telemark?"
-    bodies = comparison_sides(doing, topics)
-    assert [side_question(doing, side, bodies, topics) for side in bodies] == [
-        "Hva gjør SSU?",
-        "Hva gjør de faglige samarbeidsutvalgene i Telemark?",
-    ]
+    sides = comparison_sides(question, topics)
+    assert [side_question(question, side, sides, topics) for side in sides] == expected
