@@ -610,7 +610,8 @@ def _counted_near(counted: str, text: str) -> bool:
     er 2 brukerrepresentanter", "seks FSU")?"""
     tokens = re.findall(r"[\w.,]+", text)
     for index, token in enumerate(tokens):
-        if token.startswith(counted):
+        # "faglige utvalg" counted in "seks FSU (faglig samarbeidsutvalg)": the end of a compound counts
+        if token.startswith(counted) or (len(counted) >= 4 and counted in token[3:]):
             start = max(0, index - COUNT_WINDOW)
             for at in range(start, min(len(tokens), index + COUNT_WINDOW + 1)):
                 # "møtes minimum fire ganger", "i 2 år": how often or how long, not how many
