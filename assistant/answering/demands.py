@@ -264,6 +264,8 @@ _PAST_RESULT = re.compile(
     re.I,
 )
 COUNT_WINDOW = 4  # words between a number and what it counts
+# "møtes minimum fire ganger", "i 2 år": a number before these says how often or how long, not how many
+_NOT_A_COUNT = frozenset({"ganger", "gonger", "gang", "år", "måneder", "månader", "uker", "veker", "dager", "timer"})
 # "hvor mange X" counts X; "hvor mye penger" asks for an amount, not a count.
 # "hvor mange fagråd", "hvor mye av tilskuddet": what the number counts
 _COUNTED = re.compile(
@@ -619,9 +621,6 @@ def _counted_near(counted: str, text: str) -> bool:
                 if _NUMBER_WORD.match(tokens[at]) and unit not in _NOT_A_COUNT:
                     return True
     return False
-
-
-_NOT_A_COUNT = frozenset({"ganger", "gonger", "gang", "år", "måneder", "månader", "uker", "veker", "dager", "timer"})
 
 
 def _compound_of_known(word: str, known_words: frozenset[str]) -> bool:

@@ -273,6 +273,7 @@ class ExtractiveGenerator(Generator):
 
         ranked = sorted(units, key=lambda u: (-score(u), u.hit_rank))
         best = ranked[0]
+        known = self.known_words()
         if wanted.counted and not meets(wanted, self.spelled_out(best.text)):
             # "Hvor mange fagråd …": the unit with a number next to what is counted answers,
             # when near enough (a bare amount or date may be of something else: not promoted);
@@ -283,7 +284,7 @@ class ExtractiveGenerator(Generator):
             )
             if holding is not None and score(holding) >= DEMAND_SHARE * score(best):
                 best = holding
-        elif wanted.answer_type in _PROMOTED_TYPES and not meets(wanted, best.text, known := self.known_words()):
+        elif wanted.answer_type in _PROMOTED_TYPES and not meets(wanted, best.text, known):
             # "Kor lenge arbeidde gruppa …?": the unit that says how long answers, when near enough
             holding = next(
                 (u for u in ranked[1:] if u.kind != "list" and meets(wanted, u.text, known) and on_topic(u)), None
