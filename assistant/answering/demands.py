@@ -71,7 +71,8 @@ _TYPES: list[tuple[str, re.Pattern[str]]] = [
     (
         "amount",
         re.compile(
-            r"\b(?:hva|kva) (?:koster|kostar|kostet|kosta)\b|\b(?:hvor|kor) (?:mye|mykje) (?:koster|kostar|kostet|"
+            r"\b(?:hva|kva) (?:koster|kostar|kostet|kosta|tjener|tener|tjente|tente)\b|"
+            r"\b(?:hvor|kor) (?:mye|mykje) (?:koster|kostar|kostet|"
             r"betaler|betalar|betalte|tjener|tener|får|fikk|fekk|brukte|brukt|penger|pengar|kroner|budsjett)\b|"
             r"\b(?:hva|kva|hvor store?|kor store?) (?:er|var|blir|vert|blei|ble) (?:\w+ ){0,2}?kostnad\w{0,4}\b|"
             r"\bpris(?:en|ar|er)?\b|"
@@ -216,6 +217,9 @@ _NOW_STRONG = re.compile(
 _OUTCOME = re.compile(
     r"\b(?:ble|blei|vart|har blitt|er blitt)\s+(?:\w+\s+){0,3}?(?:vedtatt|vedteke|vedtekne|besluttet|bestemt|"
     r"godkjent|godkjend|resultatet|utfallet)\b|\btil slutt\b|\bendelig(?:e)? vedtak\b|\bhva ble utfallet\b|"
+    # "Hva endte møtet med å vedta?", "Hva kom de fram til?": how a decision ended
+    r"\b(?:endte|enda|endet)\s+(?:\S+\s+){0,6}?med\b|"
+    r"\b(?:hva|kva)\s+(?:kom|har)\s+(?:\S+\s+){0,3}?(?:kommet\s+)?(?:fram|frem)\s+til\b|"
     # "Hva vedtok kommunestyret …?", "Hvilke tiltak besluttet de?": what a body decided
     r"\b(?:hva|kva|hvilke|hvilken|hvilket|kva for)\s+(?:\w+\s+){0,3}?(?:vedtok|besluttet|beslutta|bestemte|"
     r"godkjente|godkjende|konkluderte)\b|"
@@ -446,6 +450,23 @@ _OWN_PROCEDURE = re.compile(
 # after a full stop, not after an abbreviation that names a place or person ("St. Olavs",
 # "J. Hansen") and only before a capital: "1. mars" and "pkt. 11" go on
 _NEXT_SENTENCE = re.compile(r"(?<=[!?])\s+|(?<=\.)(?<![A-ZÆØÅ][a-zæøå]\.)(?<!\b[A-ZÆØÅ]\.)\s+(?=[A-ZÆØÅ])")
+
+
+# "Kva sa partnerskapet i Telemark i høyringssvaret sitt om …?", "Hva skrev det øverste organet
+# i 2022 om …?": who speaks (a document's author), between a verb of saying and "om"
+_SPEAKER = re.compile(
+    r"\b(?:sa|sagt|sier|seier|skrev|skriver|skrive|skreiv|mente|meinte|mener|meiner|uttalte|svarte|svarer)\s+"
+    r"(?P<who>(?:\S+\s+){1,7}?)(?:om|angående)\s+\S",
+    re.IGNORECASE,
+)
+
+
+def speaker(question: str) -> str:
+    """Who the question says is speaking ("partnerskapet i Telemark i høyringssvaret sitt"
+    in "Kva sa partnerskapet … om rolla til statsforvaltaren?"), or "": the words that say
+    whose text to read, not what to find in it."""
+    match = _SPEAKER.search(question)
+    return match.group("who").strip() if match else ""
 
 
 def asked_sentences(text: str) -> list[str]:

@@ -40,6 +40,7 @@ from assistant.answering.demands import (
     numbered_gaps,
     result_not_said,
     role_named,
+    speaker,
 )
 from assistant.answering.followup import Topics, is_followup, own_question, standalone_question
 from assistant.answering.generators.base import Generator
@@ -782,7 +783,8 @@ class Engine:
     def _asked_body(self, question: str, regions: set[str]) -> str:
         """The one body a question names ("SSU", or "strategisk samarbeidsutvalg" and "SSU"),
         or "": none, several, or another region named too (its counterpart answers there)."""
-        bodies = [name for kind, name in self.topics.find(question) if kind == "body"]
+        speakers = {name.lower() for _, name in self.topics.find(speaker(question))}
+        bodies = [name for kind, name in self.topics.find(question) if kind == "body" and name.lower() not in speakers]
         if not bodies or any(not self.topics.same(bodies[0], name) for name in bodies[1:]):
             return ""
         return "" if regions - {self.topics.key(bodies[0])} else bodies[0]
@@ -985,15 +987,10 @@ class Engine:
         return ""
 
     def uncovered_region(self, question: str) -> str:
-        """The area a question names when the corpus has no documents from it. A covered
-        region's name inside such an area's ("Nord-Trøndelag") does not name that region."""
+        """The area a question names when the corpus has no documents from it, also beside a
+        covered region ("… sammenlignet med Telemark"): what it asks of that area is not there."""
         named = [(name, pattern) for name, pattern in self._other_regions if pattern.search(question)]
-        if not named:
-            return ""
-        rest = question
-        for _, pattern in named:
-            rest = pattern.sub(" ", rest)
-        return "" if self.retriever.regions_in(rest) else named[0][0]
+        return named[0][0] if named else ""
 
     def _known_words(self) -> frozenset[str]:
         """Words that are no one's name: the corpus data's bodies and regions, and every

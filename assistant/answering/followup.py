@@ -296,11 +296,18 @@ _CORRESPONDING = re.compile(
 
 
 def _pointed_region(question: str, conversation: str, topics: Topics) -> str:
-    """The region the conversation was about, when a question points there ("der",
-    "deres") without naming a region of its own."""
-    if not _THERE.search(question[:MAX_RESOLVE_CHARS]) or any(k == "region" for k, _ in topics.find(question)):
+    """The place the conversation was about, when a question points there ("der",
+    "deres") without naming a region of its own: the body it named ("Hvem sitter i SSU
+    …?" — "er NAV med der også?"), unless the question names a body itself ("Hvem sitter i
+    sekretariatet der?"), then the region."""
+    named = topics.find(question)
+    if not _THERE.search(question[:MAX_RESOLVE_CHARS]) or any(k == "region" for k, _ in named):
         return ""
-    regions = [name for kind, name in topics.find(conversation[:MAX_RESOLVE_CHARS]) if kind == "region"]
+    talked = topics.find(conversation[:MAX_RESOLVE_CHARS])
+    bodies = [name for kind, name in talked if kind == "body"]
+    if bodies and not any(k == "body" for k, _ in named):
+        return bodies[0]
+    regions = [name for kind, name in talked if kind == "region"]
     return regions[0] if regions else ""
 
 

@@ -99,6 +99,9 @@ def test_a_value_is_found_by_the_questions_words_not_by_a_question_like_it(engin
 def test_a_region_without_documents_is_refused_plainly(engine: Engine) -> None:
     result = engine.ask("Når er neste partnerskapsmøte i Helsefellesskapet i Agder?")
     assert not result.found and "ingen dokumenter fra Agder" in result.answer
+    # also when a covered region stands beside it: what is asked of Agder is not there
+    compared = engine.ask("Hvordan er samarbeidet i Agder organisert sammenlignet med Telemark?")
+    assert not compared.found and "ingen dokumenter fra Agder" in compared.answer
 
 
 def _hits(engine: Engine, question: str) -> list[Hit]:
@@ -631,3 +634,22 @@ def test_a_body_described_by_its_definition_is_that_body(engine: Engine) -> None
     # "SSU er operative ledermøter …": the description names SSU, and the reason for splitting it answers
     result = engine.ask("Hvorfor mente lederne i Grenland at det operative ledermøtet burde deles i to?")
     assert result.found and "for stort fora" in result.answer.split("\n\n")[0]
+
+
+def test_the_author_named_in_a_question_is_not_the_body_asked_about(engine: Engine) -> None:
+    # "partnerskapet" wrote the reply; the question is about the county governor
+    result = engine.ask("Kva sa partnerskapet i Telemark i høyringssvaret sitt om rolla til statsforvaltaren?")
+    assert result.found and "rollen overfor helsefellesskapet er ikke tydelig avklart" in result.answer
+
+
+def test_how_long_is_read_from_the_sentence_beside_the_best_one(engine: Engine) -> None:
+    # "Gruppen har fremskaffet grunnlagsdata …" is about the group; the sentence before says how long
+    result = engine.ask("Gruppa i Trøndelag som så på utskrivningsklare pasienter: hvor lenge holdt den på?")
+    assert "ca. 6 mndr" in result.answer.split("\n\n")[0]
+
+
+def test_what_a_salary_or_a_final_decision_was_is_not_in_the_documents(engine: Engine) -> None:
+    salary = engine.ask("Hva tjener en samhandlingskoordinator i Helsefellesskapet i Telemark i året?")
+    assert not salary.found and salary.answer.startswith("Dokumentene sier ikke noe beløp i kroner")
+    decided = engine.ask("Hva endte partnerskapsmøtet 1. mars 2024 med å vedta om å dele SSU i to?")
+    assert not decided.found and decided.answer.startswith("Dokumentene sier ikke hva som til slutt ble vedtatt")

@@ -25,6 +25,7 @@ from assistant.answering.demands import (
     named_person,
     numbered_gaps,
     result_not_said,
+    speaker,
 )
 from assistant.answering.engine import _not_yet_written
 from assistant.answering.followup import Topics, is_followup, own_question, standalone_question
@@ -76,6 +77,21 @@ def test_there_points_at_the_region_the_conversation_was_about() -> None:
     assert asked.startswith("Hvem sitter i sekretariatet der (") and "Olav" in asked
     # a region of its own: the question stands alone
     assert standalone_question("Hvem sitter i sekretariatet i Telemark?", history, topics).endswith("Telemark?")
+    # no body of its own: "der" is the body the conversation named, not the region beside it
+    members = [
+        Turn("user", "Hvem sitter i SSU fra Sykehuset Telemark?"),
+        Turn("assistant", "Klinikksjefene ved STHF og fagdirektøren."),
+    ]
+    assert standalone_question("er NAV med der også?", members, topics) == "er NAV med der også (SSU)?"
+
+
+def test_the_body_after_a_verb_of_saying_is_who_speaks() -> None:
+    assert speaker("Kva sa partnerskapet i Telemark i høyringssvaret sitt om rolla til statsforvaltaren?") == (
+        "partnerskapet i Telemark i høyringssvaret sitt"
+    )
+    assert speaker("Hva skrev det øverste organet i 2022 om fastlegene?") == "det øverste organet i 2022"
+    assert speaker("Hva sier retningslinjen?") == ""  # says nothing about what
+    assert speaker("Hvem sitter i SSU?") == ""
 
 
 def test_another_region_is_asked_about_its_counterpart_body() -> None:
@@ -336,6 +352,11 @@ def test_demands_are_checked_on_the_answer() -> None:
     assert demands_of("Kan en fastlege ringe sykehuset om en pasient?").answer_type == "any"  # whether, not the number
     assert demands_of("Hva bør et forslag si om kostnader?").answer_type == "any"  # about costs, not an amount
     assert demands_of("Hva er kostnadene ved medlemskap?").answer_type == "amount"
+    assert demands_of("Hva tjener en samhandlingskoordinator i året?").answer_type == "amount"  # a salary
+    # how a decision ended is an outcome; how they arrived at something is a process
+    assert demands_of("Hva endte partnerskapsmøtet med å vedta om forslaget?").outcome
+    assert demands_of("Hva kom de fram til om SSU?").outcome
+    assert not demands_of("Hvordan kom de fram til kjerneverdiene?").outcome
     assert demands_of("Hvor mange medlemmer har ASU?").counted == "medlem"
     assert demands_of("Hvor mye cash fikk Telemark?").counted == ""  # an amount, not a count
     assert has_answer_type("duration", "arbeidet i ca. 6 mndr")

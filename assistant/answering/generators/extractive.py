@@ -274,6 +274,7 @@ class ExtractiveGenerator(Generator):
         ranked = sorted(units, key=lambda u: (-score(u), u.hit_rank))
         best = ranked[0]
         known = self.known_words()
+        anchor: _Unit | None = None  # the best unit, when its neighbour holds what is demanded
         if wanted.counted and not meets(wanted, self.spelled_out(best.text)):
             # "Hvor mange fagråd …": the unit with a number next to what is counted answers,
             # when near enough (a bare amount or date may be of something else: not promoted);
@@ -291,12 +292,19 @@ class ExtractiveGenerator(Generator):
             )
             if holding is not None and score(holding) >= DEMAND_SHARE * score(best):
                 best = holding
+            elif best.kind == "sentence":
+                # "Gruppen har fremskaffet grunnlagsdata …" answers what the group did; the
+                # sentence just before it says how long it worked ("… i ca. 6 mndr."): both
+                beside = [u for u in _neighbours(units, best) if u is not None and u.kind == "sentence"]
+                holding = next((u for u in beside if meets(wanted, u.text, known)), None)
+                if holding is not None:
+                    best, anchor = holding, best
         elif why and not _REASON.search(best.text):
             # "Hvorfor ville de dele SSU?": the sentence that gives a reason answers, when near enough
             holding = next((u for u in ranked[1:] if u.kind == "sentence" and _REASON.search(u.text)), None)
             if holding is not None and score(holding) >= DEMAND_SHARE * score(best):
                 best = holding
-        chosen = [best]
+        chosen = [best] if anchor is None else [best, anchor]
         if best.kind == "item":  # the items of its list that answer as well as it does
             siblings = [u for u in units if u.hit_rank == best.hit_rank and u.parent == best.parent]
             chosen = [u for u in siblings if score(u) >= ITEM_SHARE * score(best)][:MAX_ITEMS]
