@@ -358,11 +358,12 @@ class Demands:
     event: str = ""  # "ends" | "starts" | "done": "Når utløper avtalen?" needs a date said of its end
     advice: bool = False  # "Hvordan bør jeg følge opp en pasient …?": clinical advice for a patient
     thing: str = ""  # "Hva er visjonen for …?": the thing asked for ("visjonen")
+    phrase: str = ""  # the words that ask for the answer type ("hvor lang karantenetid")
 
 
 def demands_of(question: str) -> Demands:
     text = canonical_spelling(normalize_text(question))
-    answer_type, role, event = "any", "", ""
+    answer_type, role, event, phrase = "any", "", "", ""
     # "… til SSU? deadline fredag": what the asker says around the question asks nothing
     asking = " ".join(asked_sentences(text))
     context = text[len(own_question(text)) :]
@@ -381,6 +382,7 @@ def demands_of(question: str) -> Demands:
         )
         if match:
             answer_type = kind
+            phrase = match.group(0)
             groups = match.groupdict()
             event = next((name for name in ("ends", "starts", "done") if groups.get(name)), "")
             # "Hvem leder FSU?" may be answered by what the documents say of the role;
@@ -430,6 +432,7 @@ def demands_of(question: str) -> Demands:
         event,
         bool(_CLINICAL_ADVICE.search(text)),
         thing.group("thing").lower() if thing and thing.group("thing").lower() not in _VAGUE_THINGS else "",
+        phrase,
     )
 
 

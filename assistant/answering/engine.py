@@ -130,6 +130,8 @@ _ASKS_ORDER = re.compile(
 # "Hva ble vedtatt om forslaget …?": what became of a proposal
 _NAMES_PROPOSAL = re.compile(r"\b(?:forslag|endringsforslag|framlegg)\w{0,4}\b", re.IGNORECASE)
 # "Hvem sender avtalene inn?": who, of any kind (a body, a role, a person)
+# The value itself, not a thing it is of ("Hvor stort beløp …", "Hvor stor stillingsandel …")
+_VALUE_NOUNS = ("beløp", "beløpet", "andel", "andelen", "prosent", "prosenten", "sum", "summen")
 _ASKS_WHO = re.compile(r"(?<!\w)(?:hvem|kven)(?!\w)", re.IGNORECASE)
 # a passage that opens with a list item has no sentence of its own to say whose list it is
 _OPENS_WITH_ITEM = re.compile(r"\s{0,40}[-•●·▪*]\s")
@@ -752,6 +754,17 @@ class Engine:
             unknown = self._unknown_concepts(question)
             if unknown:
                 missing.append(f"noe om {unknown[0]}")
+        elif demands.phrase:
+            # "Hvor lang karantenetid …?", "Hva tjener …?": the words that ask for the value name
+            # what the documents never speak of, however close the passages are otherwise
+            asking = demands.phrase.lower()
+            inside = [
+                word
+                for word in self._unknown_concepts(question)
+                if re.search(rf"(?<!\w){re.escape(word.lower())}", asking) and not word.lower().endswith(_VALUE_NOUNS)
+            ]
+            if inside:
+                missing.append(f"noe om {inside[0]}")
         # "Hva ble vedtatt om forslaget …?": any proposal cited says the outcome is not there;
         # otherwise only an answer that quotes proposals alone
         named_proposal = bool(_NAMES_PROPOSAL.search(question))

@@ -48,8 +48,8 @@ _EXPLICIT = re.compile(
 )
 # "Når ble strategien vedtatt?", "Hvem står bak notatet?": asked of a named document.
 _WHEN_WHO = re.compile(
-    r"\b(?:når|kva tid|hvilken dato|kva dato|hvilket år|kva år|hvem|kven|hvilke|kva for)\b.{0,160}"
-    r"\b(?:vedtatt|vedteke|vedtok|godkjent|godkjend|godkjente|besluttet|utgitt|utgjeve|"
+    r"\b(når|kva tid|hvilken dato|kva dato|hvilket år|kva år|hvem|kven|hvilke|kva for)\b.{0,160}"
+    r"\b(vedtatt|vedteke|vedtok|godkjent|godkjend|godkjente|besluttet|utgitt|utgjeve|"
     r"datert|skrevet|skreiv|skrev|sendt|sendte|signert|signerte|står bak|sto bak|stod bak|stått bak|"
     r"utarbeidet|utarbeidd|laget|laga|avsender|publisert|adressert|adressa|rettet til|retta til|mottaker|mottakar)\b",
     re.IGNORECASE,
@@ -61,6 +61,20 @@ class StatusAsk:
     yes_no: bool
     asks_decided: bool  # "vedtatt", "gjelder": in force is "ja"
     asks_proposal: bool  # "er det et forslag": a proposal is "ja"
+
+
+# "Hvilke tiltak står i handlingsdelen som SSU har laget?": a relative clause says which
+# document, it does not ask who made it
+_WHICH = re.compile(r"^(?:hvilke|hvilken|hvilket|kva for)$", re.IGNORECASE)
+_RELATIVE_END = re.compile(r"\bsom\s+(?:\S+\s+){0,3}$", re.IGNORECASE)
+
+
+def _asks_when_who(question: str) -> bool:
+    match = _WHEN_WHO.search(question)
+    if match is None:
+        return False
+    relative = _RELATIVE_END.search(question[match.start() : match.start(2)])
+    return not (_WHICH.match(match.group(1)) and relative)
 
 
 def status_ask(question: str, names_document: bool) -> StatusAsk | None:
@@ -76,7 +90,7 @@ def status_ask(question: str, names_document: bool) -> StatusAsk | None:
     asks = (
         (yes_no and (decided or proposal))
         or bool(_EXPLICIT.search(question))
-        or (names_document and bool(_WHEN_WHO.search(question)))
+        or (names_document and _asks_when_who(question))
     )
     if not asks:
         return None

@@ -653,3 +653,9 @@ def test_what_a_salary_or_a_final_decision_was_is_not_in_the_documents(engine: E
     assert not salary.found and salary.answer.startswith("Dokumentene sier ikke noe beløp i kroner")
     decided = engine.ask("Hva endte partnerskapsmøtet 1. mars 2024 med å vedta om å dele SSU i to?")
     assert not decided.found and decided.answer.startswith("Dokumentene sier ikke hva som til slutt ble vedtatt")
+
+
+def test_a_value_asked_of_what_the_documents_never_name_is_not_there(engine: Engine) -> None:
+    # "2 år" is how long FSU members sit, not a quarantine the documents never speak of
+    result = engine.ask("Hvor lang karantenetid gjelder før et FSU-medlem i Telemark kan oppnevnes på nytt?")
+    assert not result.found and result.answer.startswith("Dokumentene sier ikke noe om karantenetid")

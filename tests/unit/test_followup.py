@@ -314,6 +314,9 @@ def test_status_questions_are_recognised() -> None:
     assert ask is not None and ask.yes_no and ask.asks_decided
     assert status_ask("Når ble strategien vedtatt?", names_document=True) is not None
     assert status_ask("Hvem var innspillet adressert til?", names_document=True) is not None  # its addressee
+    # a relative clause says which document; "hvilke tiltak" asks what it holds, not who made it
+    assert status_ask("Hvilke tiltak står i handlingsdelen som SSU har laget?", names_document=True) is None
+    assert status_ask("Hvilke organer har vedtatt strategien?", names_document=True) is not None
     assert status_ask("Hvem gjør endelig vedtak på forslag fra FSU?", names_document=False) is None
     assert status_ask("Hvor ofte møtes SSU?", names_document=False) is None
     having = "Har helsefellesskapet rundt St. Olav en vedtatt handlingsplan?"  # what they have, not a status
