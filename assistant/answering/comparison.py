@@ -230,7 +230,9 @@ def _points_back(clause: str, sides: list[Side], topics: Topics) -> bool:
     det opprinnelig var organisert") asks its own question."""
     pointer = bool(_POINTS_BACK.search(clause))
     text = clause
-    for name in [side.name for side in sides] + [name for _, name in topics.find(clause)]:
+    # a body the clause names is a subject of its own ("og hvor mange fagråd har St. Olav?")
+    places = [name for kind, name in topics.find(clause) if kind != "body"]
+    for name in [side.name for side in sides] + places:
         text = re.sub(rf"(?<!\w){re.escape(name)}(?:-\w+)?(?!\w)", " ", text, flags=re.IGNORECASE)
     own = [word for word in re.findall(r"\w+", text) if tokenize(word) and not _POINTS_BACK.fullmatch(word)]
     return len(own) < (3 if pointer else 1)  # "og hvor mange har St. Olav?" asks the first question too

@@ -659,3 +659,12 @@ def test_a_value_asked_of_what_the_documents_never_name_is_not_there(engine: Eng
     # "2 år" is how long FSU members sit, not a quarantine the documents never speak of
     result = engine.ask("Hvor lang karantenetid gjelder før et FSU-medlem i Telemark kan oppnevnes på nytt?")
     assert not result.found and result.answer.startswith("Dokumentene sier ikke noe om karantenetid")
+
+
+def test_support_from_another_passage_adds_what_the_answer_lacks(engine: Engine) -> None:
+    # who decides, and what a proposal should hold: the second sentence is in another passage
+    result = engine.ask(
+        "Vi i FSU har laget et forslag. Hvem tar den endelige beslutningen, og er det noe forslaget bør ha med?"
+    )
+    assert "endelig behandling i Strategisk samarbeidsutvalg" in result.answer
+    assert "økonomiske konsekvenser er vurdert" in result.answer

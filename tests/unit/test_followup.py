@@ -833,6 +833,11 @@ def test_how_long_a_period_is_asks_for_a_duration() -> None:
             "Hva er forskjellen på hva SSU gjør og hva de faglige samarbeidsutvalgene gjør i Telemark?",
             ["Hva gjør SSU?", "Hva gjør de faglige samarbeidsutvalgene i Telemark?"],
         ),
+        # a later clause that names a body has a subject of its own: it does not point back
+        (
+            "Hvor mange utvalg på fagnivå har Telemark, og hvor mange fagråd har St. Olav-samarbeidet?",
+            ["Hvor mange utvalg på fagnivå har Telemark?", "Hvor mange fagråd har St. Olav-samarbeidet (fagnivå)?"],
+        ),
     ],
 )
 def test_each_side_of_a_count_or_a_difference_asks_its_own_question(question: str, expected: list[str]) -> None:

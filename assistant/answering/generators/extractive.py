@@ -73,6 +73,7 @@ MAX_PASSAGES = 5  # passages whose units compete for the answer (as many as the 
 MAX_ITEMS = 8
 ITEM_SHARE = 0.9  # another item of the answer's list joins it at this share of the best item's score
 SUPPORT_SHARE = 0.6  # another passage's best unit joins the answer at this share of the best score
+NOVELTY_SHARE = 0.5  # a passage's supporting unit is one that adds this share of a typical question word more
 MAX_SUPPORT = 2
 # What the question asks for by type, when a unit near enough holds it and the best does not:
 # a duration or a frequency is rarely of something else (a bare amount or date may be).
@@ -355,7 +356,21 @@ class ExtractiveGenerator(Generator):
             if not _ANAPHOR.match(best.text):  # what answers first, then what supports it, in the document's order
                 chosen = [best, *[u for u in chosen if u is not best]]
         answering = len({u.hit_rank for u in chosen})
-        supporting = self._support(ranked, chosen, score) if support else []
+        covered = {g for g in groups for u in chosen if g & (u.tokens | u.context | sections[u.hit_rank])}
+
+        typed = wanted.answer_type != "any" and any(
+            has_answer_type(wanted.answer_type, u.text, role=wanted.role) for u in chosen
+        )
+
+        def novelty(unit: _Unit) -> float:  # what a unit says of the question that the answer does not yet
+            new = weight(unit.tokens) - sum(
+                share[g] * max((self.idf(t) for t in g & unit.tokens), default=0.0) for g in covered
+            )
+            if not typed and wanted.answer_type != "any" and has_answer_type(wanted.answer_type, unit.text):
+                new += unit_weight  # the value asked for, which the answer lacks
+            return new
+
+        supporting = self._support(ranked, chosen, score, novelty, NOVELTY_SHARE * unit_weight) if support else []
         for unit in list(supporting):  # "Denne summen …" from another passage needs what it refers to
             before = _neighbours(units, unit)[0] if unit.kind == "sentence" and _ANAPHOR.match(unit.text) else None
             if before is not None and before.kind == "sentence" and all(before.text not in c.text for c in chosen):
@@ -365,22 +380,39 @@ class ExtractiveGenerator(Generator):
         return draft
 
     @staticmethod
-    def _support(ranked: list[_Unit], chosen: list[_Unit], score: Callable[[_Unit], float]) -> list[_Unit]:
-        """What supports the answer from other passages: the best unit of another passage
-        that answers at least SUPPORT_SHARE as well as the chosen one (the documents often say one thing
-        in two places, and the first is not always the one that was asked about)."""
+    def _support(
+        ranked: list[_Unit],
+        chosen: list[_Unit],
+        score: Callable[[_Unit], float],
+        novelty: Callable[[_Unit], float] = lambda unit: 0.0,
+        margin: float = 0.0,
+    ) -> list[_Unit]:
+        """What supports the answer from other passages: a unit of another passage that
+        answers at least SUPPORT_SHARE as well as the chosen one (the documents often say one
+        thing in two places, and the first is not always the one that was asked about). Of a
+        passage's such units, the one that says most of what the answer does not yet ("Hvem
+        tar beslutningen, og hva bør forslaget ha med?": the sentence about what to include)."""
         if SUPPORT_SHARE <= 0 or not chosen:
             return []
         best = max(score(u) for u in chosen)
         used = {u.hit_rank for u in chosen}
+        candidates = [u for u in ranked if score(u) >= SUPPORT_SHARE * best]
         support: list[_Unit] = []
-        for unit in ranked:
-            if len(support) >= MAX_SUPPORT or score(unit) < SUPPORT_SHARE * best:
+        for unit in candidates:
+            if len(support) >= MAX_SUPPORT:
                 break
-            if unit.hit_rank in used or any(unit.text in c.text or c.text in unit.text for c in chosen + support):
+            if unit.hit_rank in used:
                 continue
             used.add(unit.hit_rank)
-            support.append(unit)
+            own = [
+                u
+                for u in candidates
+                if u.hit_rank == unit.hit_rank
+                and not any(u.text in c.text or c.text in u.text for c in chosen + support)
+            ]
+            if own:  # the first scores best; one that adds more of the question takes its place
+                newest = max(own, key=novelty)
+                support.append(newest if novelty(newest) > novelty(own[0]) + margin else own[0])
         return support
 
     # -- composing ------------------------------------------------------------------
