@@ -176,7 +176,7 @@ _POINTING = re.compile(
 # "hva med i Trøndelag – hvilken gruppe …?": the new place, then a question of its own
 _OWN_QUESTION = re.compile(
     r"\s+[–—-]\s+|:\s+|,\s+(?=(?:hva|kva|hvem|kven|hvilke|hvilken|hvilket|hvordan|korleis|hvorfor|kvifor|når|"
-    r"hvor|kor)\b)",
+    r"hvor|kor|har|er|kan|skal|må|finnes|fins|får)\b)",
     re.IGNORECASE,
 )
 # The topic a question ends on ("… om skrøpelige eldre?"), after its last "om", "for" or

@@ -83,6 +83,11 @@ def test_there_points_at_the_region_the_conversation_was_about() -> None:
         Turn("assistant", "Klinikksjefene ved STHF og fagdirektøren."),
     ]
     assert standalone_question("er NAV med der også?", members, topics) == "er NAV med der også (SSU)?"
+    # "hva med X, har de …?": a yes/no question of its own, asked of X
+    secretariat = [Turn("user", "Hva sa St. Olav-helsefellesskapet om sekretariatet sitt i 2022?")]
+    assert standalone_question("hva med fagrådene, har de noe sekretariat?", secretariat, topics) == (
+        "har de noe sekretariat fagrådene?"
+    )
 
 
 def test_the_body_after_a_verb_of_saying_is_who_speaks() -> None:
