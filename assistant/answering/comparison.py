@@ -13,6 +13,7 @@ import re
 from collections.abc import Collection
 from dataclasses import dataclass
 
+from assistant.answering.demands import NEXT_SENTENCE
 from assistant.answering.followup import Topics
 from indexer.analysis import MONTHS, tokenize
 
@@ -146,7 +147,9 @@ def side_question(question: str, side: Side, sides: list[Side], topics: Topics |
             return f"Hvor mange {side.name} er det?"
         if not more.group(0).lower().startswith(("hvor", "kor")):  # "Hvor mange møter har …" stays as asked
             return f"Hvor mange {noun} har {side.name}?"
-    clauses = [c for c in _CLAUSE_SPLIT.split(question) if c.strip()]
+    # "Telemark-retningslinjen beskriver … . Hvordan stemmer det med det St. Olav forteller …?":
+    # each sentence is a clause too
+    clauses = [c for part in _CLAUSE_SPLIT.split(question) for c in NEXT_SENTENCE.split(part) if c.strip()]
     own = [c for c in clauses if _names(c, side.name)]
     if (
         len(clauses) > 1

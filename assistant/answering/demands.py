@@ -32,6 +32,7 @@ _TYPES: list[tuple[str, re.Pattern[str]]] = [
             r"\b(?:hvem|kven) (?:er|var|blir|vert|blei|ble) (?:den |det )?(?:nåværende |"
             r"noverande |sittende )?(?P<role2>leder|leiar|nestleder|"
             r"nestleiar|styreleder|styreleiar|møteleder|møteleiar|kontaktperson|sekretær|ordfører|ordførar|"
+            r"saksbehandler|sakshandsamar|prosjektleder|prosjektleiar|"
             r"\w{0,20}?direktør|\w{0,20}?koordinator)\w{0,6}\b|"
             # "Hvem er kommuneoverlegerepresentanten?": the one person in that seat
             r"\b(?:hvem|kven) (?:er|var) (?:den |no |nå )?\w{0,30}?representanten\b|"
@@ -452,7 +453,7 @@ _OWN_PROCEDURE = re.compile(
 )
 # after a full stop, not after an abbreviation that names a place or person ("St. Olavs",
 # "J. Hansen") and only before a capital: "1. mars" and "pkt. 11" go on
-_NEXT_SENTENCE = re.compile(r"(?<=[!?])\s+|(?<=\.)(?<![A-ZÆØÅ][a-zæøå]\.)(?<!\b[A-ZÆØÅ]\.)\s+(?=[A-ZÆØÅ])")
+NEXT_SENTENCE = re.compile(r"(?<=[!?])\s+|(?<=\.)(?<![A-ZÆØÅ][a-zæøå]\.)(?<!\b[A-ZÆØÅ]\.)\s+(?=[A-ZÆØÅ])")
 
 
 # "Kva sa partnerskapet i Telemark i høyringssvaret sitt om …?", "Hva skrev det øverste organet
@@ -478,7 +479,7 @@ def asked_sentences(text: str) -> list[str]:
     own = own_question(text)
     if own != text:  # a follow-up's context ("Hvor lenge (St. Olav hadde en gruppe. Hvem var med)?") asks nothing
         return asked_sentences(own + "?")
-    sentences = [s for s in _NEXT_SENTENCE.split(text) if s.strip()]
+    sentences = [s for s in NEXT_SENTENCE.split(text) if s.strip()]
     return [s for s in sentences if s.rstrip().endswith("?")] or sentences
 
 
@@ -622,6 +623,27 @@ _NUMBERS = {
     "tolv": 12,
 }  # fmt: skip
 _SEPARATOR = re.compile(r",\s|;\s|\s(?:og|samt|eller)\s|\n\s*[-•·]\s")
+
+
+_DIGIT_GAP = re.compile(r"(?<=\d)[ .\u00a0](?=\d{3}\b)")
+# "100 000 kroner", "5,3 millioner", "kr 15.000": a sum, its number whole
+_CLAIMED_AMOUNT = re.compile(
+    r"(?<![\d,.])(?P<number>\d{1,3}(?:[ .\u00a0]\d{3}){0,3}(?:,\d{1,2})?|\d+(?:,\d{1,2})?),?-?\s?"
+    r"(?:kr\b|kroner|nok\b|mill\w{0,6}|milliard\w{0,3})|\bkr\.?\s?(?P<after>\d{1,3}(?:[ .\u00a0]\d{3}){0,3})",
+    re.IGNORECASE,
+)
+
+
+def unstated_amounts(question: str, text: str) -> list[str]:
+    """The amounts a question names ("… tiltak som koster under 100 000 kroner") that
+    ``text`` never states: a claim about a sum the documents do not give."""
+    stated = _DIGIT_GAP.sub("", text)
+    missing = []
+    for match in _CLAIMED_AMOUNT.finditer(question):
+        number = _DIGIT_GAP.sub("", match.group("number") or match.group("after"))
+        if not re.search(rf"(?<![\d,]){re.escape(number)}(?![\d]|,\d)", stated):
+            missing.append(match.group(0).strip())
+    return missing
 
 
 def named_things(quotes: str) -> int:

@@ -41,6 +41,7 @@ from assistant.answering.demands import (
     result_not_said,
     role_named,
     speaker,
+    unstated_amounts,
 )
 from assistant.answering.followup import Topics, is_followup, own_question, standalone_question
 from assistant.answering.generators.base import Generator
@@ -722,6 +723,8 @@ class Engine:
             quotes = self.extractive.spelled_out(quotes)
         missing = gaps(demands, quotes, context, evidence, self._known_words())
         missing.extend(numbered_gaps(question, context, self.retriever.numbered_words()))
+        # "Stemmer det at FSU kan vedta tiltak under 100 000 kroner?": a sum the documents never give
+        missing.extend(f"noe om {amount}" for amount in unstated_amounts(question, evidence))
         if demands.thing and not self._thing_said(question, demands.thing, context, sources):
             missing.append(f"noe om {demands.thing}")  # "Hva er visjonen for …?" answered without one
         if not missing and self._role_elsewhere(question, demands, [c.quote for c in answering]):
@@ -734,7 +737,7 @@ class Engine:
             missing.append(TYPE_GAPS["amount"])
         if (
             not missing
-            and demands.answer_type in ("amount", "time", "date", "frequency")
+            and demands.answer_type in ("amount", "time", "date", "frequency", "percent")
             and not (demands.answer_type == "date" and self._names_document(question))  # its own date
             and not self._value_about(question, answering, demands.answer_type)
         ):

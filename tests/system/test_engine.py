@@ -668,3 +668,9 @@ def test_support_from_another_passage_adds_what_the_answer_lacks(engine: Engine)
     )
     assert "endelig behandling i Strategisk samarbeidsutvalg" in result.answer
     assert "økonomiske konsekvenser er vurdert" in result.answer
+
+
+def test_a_percentage_quoted_of_something_else_is_no_answer(engine: Engine) -> None:
+    # the reply says they work on 30-day survival; its "20% prosjektstillinger" is no survival rate
+    result = engine.ask("Hva var 30-dagers overlevelse ved Sykehuset Telemark i 2022?")
+    assert not result.found and result.answer.startswith("Dokumentene sier ikke noen prosent")

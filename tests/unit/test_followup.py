@@ -26,6 +26,7 @@ from assistant.answering.demands import (
     numbered_gaps,
     result_not_said,
     speaker,
+    unstated_amounts,
 )
 from assistant.answering.engine import _not_yet_written
 from assistant.answering.followup import Topics, is_followup, own_question, standalone_question
@@ -361,6 +362,13 @@ def test_demands_are_checked_on_the_answer() -> None:
     assert demands_of("Hva bør et forslag si om kostnader?").answer_type == "any"  # about costs, not an amount
     assert demands_of("Hva er kostnadene ved medlemskap?").answer_type == "amount"
     assert demands_of("Hva tjener en samhandlingskoordinator i året?").answer_type == "amount"  # a salary
+    assert demands_of("Hvem var saksbehandler for innspillet?").answer_type == "person"
+    # a sum the question claims is checked against what the documents state
+    assert unstated_amounts("Kan FSU vedta tiltak under 100 000 kroner?", "betaler 15 000,- kroner") == [
+        "100 000 kroner"
+    ]
+    assert unstated_amounts("Betaler alle 15 000 kroner?", "en årlig sum av 15 000,- kroner") == []
+    assert unstated_amounts("Fikk de 5,3 millioner?", "fikk 5,3 millioner til disposisjon") == []
     # how a decision ended is an outcome; how they arrived at something is a process
     assert demands_of("Hva endte partnerskapsmøtet med å vedta om forslaget?").outcome
     assert demands_of("Hva kom de fram til om SSU?").outcome
