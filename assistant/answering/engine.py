@@ -234,7 +234,7 @@ class Engine:
         warning = guard.check(question or "")
         if warning:
             return Result(warning, False, guarded=True)
-        question = validate_question(question)
+        question = self.retriever.restored_letters(validate_question(question))
         filters = filters or Filters()
         term = asked_term(question, self.retriever.glossary.terms)
         if term is not None:  # "Hva betyr USHT?": the glossary, cited where the corpus uses it

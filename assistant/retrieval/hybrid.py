@@ -55,6 +55,31 @@ FEEDBACK_TERMS = 5
 FEEDBACK_PASSAGES = 2
 FEEDBACK_UNKNOWN = 0.2  # share of the question's words the index does not hold
 MAX_QUESTION_CHARS = 2000
+MIN_RESTORED = 4  # shorter words ("pa", "sa") are too often words of their own to respell
+MAX_RESTORED_PLACES = 4  # letters a word may have respelled, at most (2^4 spellings tried)
+# a word with a letter that may stand for æ, ø or å: o, a, or "ae"
+_ASCII_WORD = re.compile(r"\b[a-zA-Z]*[oaOA][a-zA-Z]*\b")
+
+
+def letter_variants(word: str) -> list[str]:
+    """``word`` with o -> ø, a -> å and ae -> æ in every combination of its first
+    MAX_RESTORED_PLACES such places, fewest changes first ("horingssvaret" ->
+    "høringssvaret", …)."""
+    places = [m.start() for m in re.finditer(r"ae|o|a", word)][:MAX_RESTORED_PLACES]
+    variants: list[tuple[int, str]] = []
+    for mask in range(1, 2 ** len(places)):
+        chars, changed = list(word), 0
+        for bit, at in enumerate(places):
+            if mask >> bit & 1:
+                if word.startswith("ae", at):
+                    chars[at], chars[at + 1] = "æ", ""
+                else:
+                    chars[at] = "ø" if word[at] == "o" else "å"
+                changed += 1
+        variants.append((changed, "".join(chars)))
+    return [v for _, v in sorted(variants)]
+
+
 _LOWER_CASE_WORD = re.compile(r"(?<![\w-])[a-zæøå][a-zæøåäöüé]{1,30}(?![\w-])")
 MAX_NAMING_CHARS = MAX_QUESTION_CHARS
 # "sitt innspill", "deres strategi": a possessive makes a document's bare kind definite
@@ -76,6 +101,8 @@ class _Derived:
     asked_documents: frozenset[str]
     region_words: dict[str, frozenset[str]]  # the distinct words of each region's passages
     numbered: frozenset[str]  # words the documents number ("Retningslinje 1", "retningslinje 2-12")
+    # the words and stems a respelled word may become (Retriever.restored_letters), made once
+    letters: dict[str, frozenset[str]] = field(default_factory=dict, compare=False)
 
 
 @dataclass
@@ -133,6 +160,12 @@ class Thesaurus:
             if alternatives
             else None
         )
+
+    @property
+    def words(self) -> frozenset[str]:
+        """Every word of the everyday phrases and of the documents' terms, lower case."""
+        phrases = [*self._terms, *(t for terms in self._terms.values() for t in terms)]
+        return frozenset(w for phrase in phrases for w in re.findall(r"\w+", phrase.lower()))
 
     def expand(self, question: str) -> list[str]:
         text = canonical_spelling(question).lower()
@@ -316,11 +349,35 @@ class Retriever:
                 raise HfaError(f"Ukjent verdi «{value}» for filteret {key}. Gyldige verdier: {allowed}.", 422)
 
     # -- search ----------------------------------------------------------------------
+    def restored_letters(self, text: str) -> str:
+        """A question typed without æ, ø and å ("funka digitale moter … i horingssvaret"):
+        each word that neither the documents nor the thesaurus know is written with the
+        letters that make it one they do ("møter", "høringssvaret"); other words stay."""
+        if len(text) > MAX_QUESTION_CHARS:
+            return text
+        known = self._derived_state().letters
+        if not known:
+            known["words"] = self.corpus_words() | self.thesaurus.words
+            known["stems"] = frozenset(self.corpus_tokens()) | frozenset(tokenize(" ".join(self.thesaurus.words)))
+        words, stems = known["words"], known["stems"]
+
+        def restore(match: re.Match[str]) -> str:
+            word = match.group(0)
+            low = word.lower()
+            if len(low) < MIN_RESTORED or low in words or all(stem in stems for stem in tokenize(low)):
+                return word
+            for candidate in letter_variants(low):
+                if candidate in words or (tokenize(candidate) and all(t in stems for t in tokenize(candidate))):
+                    return candidate[:1].upper() + candidate[1:] if word[:1].isupper() else candidate
+            return word
+
+        return _ASCII_WORD.sub(restore, text)
+
     def search(self, question: str, k: int = 5, filters: Filters | None = None, by_topic: bool = True) -> list[Hit]:
         """The best ``k`` passages. ``by_topic``: let questions in users' words
         (corpus/questions.yaml) rank passages too; off for a question that needs a value
         by name (an amount, a person, a date), which its own words must find."""
-        question = validate_question(question)
+        question = self.restored_letters(validate_question(question))
         filters = filters or Filters()
         self.check_filters(filters)
         snapshot = self.snapshot()

@@ -6,7 +6,7 @@ import pytest
 
 from assistant.domain import Filters
 from assistant.errors import HfaError
-from assistant.retrieval.hybrid import Retriever
+from assistant.retrieval.hybrid import Retriever, letter_variants
 from tests.conftest import CORPUS
 
 
@@ -44,6 +44,14 @@ def test_abbreviation_and_expansion_find_the_same_section(retriever) -> None:  #
 def test_nynorsk_and_spelling_variants(retriever) -> None:  # type: ignore[no-untyped-def]
     assert "møtes fire ganger årlig" in top(retriever, "Kor ofte møtest strategisk samarbeidsutval?")[0]["text"]
     assert "15 000" in " ".join(p["text"] for p in top(retriever, "Kva betalar kommunane til helsefelleskapet?"))
+
+
+def test_words_typed_without_norwegian_letters_are_respelled(retriever) -> None:  # type: ignore[no-untyped-def]
+    asked = "funka digitale moter i telemark? noe om det i horingssvaret 2022"
+    assert retriever.restored_letters(asked) == "funka digitale møter i telemark? noe om det i høringssvaret 2022"
+    # words the documents know stay, and so do short ones ("pa") and names
+    assert retriever.restored_letters("Hva sa SSU pa møtet?") == "Hva sa SSU pa møtet?"
+    assert letter_variants("moter")[0] == "møter" and "høringssvåret" in letter_variants("horingssvaret")
 
 
 def test_a_paraphrase_borrows_the_words_of_the_nearest_passages(retriever) -> None:  # type: ignore[no-untyped-def]
