@@ -23,6 +23,16 @@ from indexer.analysis import MONTHS, NUMBERED, YEAR, canonical_spelling, normali
 # -- answer types, most specific first ---------------------------------------------------
 _TYPES: list[tuple[str, re.Pattern[str]]] = [
     (
+        # "Hvilke lovparagrafer viser retningslinjen til?", "etter hvilken lovbestemmelse?": the clause to cite
+        "law",
+        re.compile(
+            r"\b(?:hvilke|hvilken|hvilket|kva for(?: nokre| ein| ei| eit)?|kva)\s+(?:\w+\s+)?"
+            r"(?:lov|lova|loven|lover|lovene|lovar|lovparagraf\w{0,3}|paragraf\w{0,3}|lovbestemmelse\w{0,3}|"
+            r"lovføresegn\w{0,3}|lovhjemmel\w{0,3}|hjemmel\w{0,3}|heimel\w{0,3})\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
         "person",
         re.compile(
             r"\b(?:hva|kva) (?:heter|heiter) (?:den |det |de )?(?P<named>\w{0,20}?(?:leder|leiar|nestleder|nestleiar|"
@@ -317,6 +327,7 @@ _HAS: dict[str, re.Pattern[str]] = {
         re.IGNORECASE,
     ),
     "percent": re.compile(r"\d+(?:[.,]\d+)?\s?(?:%|prosent\b)", re.IGNORECASE),
+    "law": re.compile(r"§\s?\d|\b[\w-]{2,40}loven\b|\blov om\b", re.IGNORECASE),
     "frequency": re.compile(
         r"\b(?:årlig\w{0,2}|årleg\w{0,2}|ganger|gonger|gang i|hver\w{0,2}|kvar\w{0,2}|månedlig\w{0,2}|ukentlig\w{0,2}|"
         r"kvartalsvis|halvårlig\w{0,2}|jevnlig\w{0,2}|fast\w{0,2} møte\w{0,3}|møteplan\w{0,3})\b",
@@ -723,6 +734,7 @@ TYPE_GAPS = {
     "place": "noe sted eller lokale",
     "date": "noen dato, frist eller klokkeslett for dette",
     "percent": "noen prosent eller andel for dette",
+    "law": "noen lov eller paragraf for dette",
     "time": "når dette skjedde (noe årstall eller dato)",
     "frequency": "hvor ofte",
     "duration": "hvor lenge",

@@ -132,7 +132,24 @@ _ASKS_ORDER = re.compile(
 _NAMES_PROPOSAL = re.compile(r"\b(?:forslag|endringsforslag|framlegg)\w{0,4}\b", re.IGNORECASE)
 # "Hvem sender avtalene inn?": who, of any kind (a body, a role, a person)
 # The value itself, not a thing it is of ("Hvor stort beløp …", "Hvor stor stillingsandel …")
-_VALUE_NOUNS = ("beløp", "beløpet", "andel", "andelen", "prosent", "prosenten", "sum", "summen")
+_VALUE_NOUNS = (
+    "beløp",
+    "beløpet",
+    "andel",
+    "andelen",
+    "prosent",
+    "prosenten",
+    "sum",
+    "summen",
+    "paragraf",
+    "paragrafer",
+    "paragrafar",
+    "føresegn",
+    "føresegner",
+    "føresegnene",
+    "bestemmelse",
+    "bestemmelser",
+)
 _ASKS_WHO = re.compile(r"(?<!\w)(?:hvem|kven)(?!\w)", re.IGNORECASE)
 # a passage that opens with a list item has no sentence of its own to say whose list it is
 _OPENS_WITH_ITEM = re.compile(r"\s{0,40}[-•●·▪*]\s")

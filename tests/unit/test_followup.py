@@ -363,6 +363,12 @@ def test_demands_are_checked_on_the_answer() -> None:
     assert demands_of("Hva er kostnadene ved medlemskap?").answer_type == "amount"
     assert demands_of("Hva tjener en samhandlingskoordinator i året?").answer_type == "amount"  # a salary
     assert demands_of("Hvem var saksbehandler for innspillet?").answer_type == "person"
+    # the clause to cite: a law or a paragraph
+    assert demands_of("Hvilke lovparagrafer viser retningslinje 1 til?").answer_type == "law"
+    assert demands_of("Kva for lovføresegner viser retningslinja til?").answer_type == "law"
+    assert demands_of("Hva sier helse- og omsorgstjenesteloven § 6-1?").answer_type == "any"
+    assert has_answer_type("law", "er omfattet av helseberedskapsloven § 1-3")
+    assert not has_answer_type("law", "Retningslinjen gjentar ikke de områdene")
     # a sum the question claims is checked against what the documents state
     assert unstated_amounts("Kan FSU vedta tiltak under 100 000 kroner?", "betaler 15 000,- kroner") == [
         "100 000 kroner"

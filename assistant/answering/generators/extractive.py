@@ -77,7 +77,7 @@ NOVELTY_SHARE = 0.5  # a passage's supporting unit is one that adds this share o
 MAX_SUPPORT = 2
 # What the question asks for by type, when a unit near enough holds it and the best does not:
 # a duration or a frequency is rarely of something else (a bare amount or date may be).
-_PROMOTED_TYPES = frozenset({"duration", "frequency", "names"})
+_PROMOTED_TYPES = frozenset({"duration", "frequency", "names", "law"})
 LONG_HEADING_WORDS = 5  # a sub-heading this long says what its list is about without its parent
 DEMAND_SHARE = 0.6  # a unit with a number next to what is counted leads at this share of the best score
 QUESTION_SHARE = 0.5  # score kept by a sentence that is itself a question
