@@ -674,3 +674,9 @@ def test_a_percentage_quoted_of_something_else_is_no_answer(engine: Engine) -> N
     # the reply says they work on 30-day survival; its "20% prosjektstillinger" is no survival rate
     result = engine.ask("Hva var 30-dagers overlevelse ved Sykehuset Telemark i 2022?")
     assert not result.found and result.answer.startswith("Dokumentene sier ikke noen prosent")
+
+
+def test_a_claim_stays_before_the_reason_asked_for(engine: Engine) -> None:
+    result = engine.ask("Anbefalte kommunedirektørene at Retningslinje 1 skulle behandles i mars 2024, og hvorfor?")
+    first = result.answer.split("\n\n")[0]
+    assert first.index("tilrås ikke behandlet") < first.index("Begrunnelsen er at høringsfristen")

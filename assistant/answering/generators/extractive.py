@@ -304,7 +304,9 @@ class ExtractiveGenerator(Generator):
             # "Hvorfor ville de dele SSU?": the sentence that gives a reason answers, when near enough
             holding = next((u for u in ranked[1:] if u.kind == "sentence" and _REASON.search(u.text)), None)
             if holding is not None and score(holding) >= DEMAND_SHARE * score(best):
-                best = holding
+                # "Anbefalte de at … , og hvorfor?": the claim stays beside its reason when they stand together
+                together = best.hit_rank == holding.hit_rank and best.kind == "sentence"
+                best, anchor = holding, (best if together else None)
         chosen = [best] if anchor is None else [best, anchor]
         if best.kind == "item":  # the items of its list that answer as well as it does
             siblings = [u for u in units if u.hit_rank == best.hit_rank and u.parent == best.parent]
@@ -353,7 +355,8 @@ class ExtractiveGenerator(Generator):
             order = top[best.hit_rank].passage["text"]
             chosen.sort(key=lambda u: order.find(u.text))  # in the document's own order
             chosen = _fill_gaps(chosen, [u for u in units if u.hit_rank == best.hit_rank and u.kind == "sentence"])
-            if not _ANAPHOR.match(best.text):  # what answers first, then what supports it, in the document's order
+            if not _ANAPHOR.match(best.text) and not (why and anchor is not None):  # a claim before its reason
+                # what answers first, then what supports it, in the document's order
                 chosen = [best, *[u for u in chosen if u is not best]]
         answering = len({u.hit_rank for u in chosen})
         covered = {g for g in groups for u in chosen if g & (u.tokens | u.context | sections[u.hit_rank])}
