@@ -187,7 +187,7 @@ _CARE = (
     r"(?:følge opp|følgje opp|oppfølging|behandle|behandlast|behandles|handtere|håndtere|henvise|henvisning|"
     r"utrede|medisiner\w*|overføre|overføringen|tiltak|gjøre|gjere|på plass)"
 )
-_PATIENT = r"(?:pasient\w*|beboer\w*|barn(?:et)? med|eldre med|skrøpelig\w* eldre|brukeren)"
+_PATIENT = r"(?:\w{0,20}pasient\w*|beboer\w*|barn(?:et)? med|eldre med|skrøpelig\w* eldre|brukeren)"  # "akuttpasient"
 _CLINICAL_ADVICE = re.compile(
     rf"\b{_MODAL}\b(?:\W+\w+){{0,8}}?\W+{_CARE}\b(?:\W+\w+){{0,10}}?\W+{_PATIENT}|"
     rf"\b{_CARE}\b(?:\W+\w+){{0,6}}?\W+{_MODAL}\b(?:\W+\w+){{0,8}}?\W+{_PATIENT}",

@@ -102,7 +102,7 @@ class _Derived:
     region_words: dict[str, frozenset[str]]  # the distinct words of each region's passages
     numbered: frozenset[str]  # words the documents number ("Retningslinje 1", "retningslinje 2-12")
     # the words and stems a respelled word may become (Retriever.restored_letters), made once
-    letters: dict[str, frozenset[str]] = field(default_factory=dict, compare=False)
+    letters: dict[str, tuple[frozenset[str], frozenset[str]]] = field(default_factory=dict, compare=False)
 
 
 @dataclass
@@ -355,11 +355,16 @@ class Retriever:
         letters that make it one they do ("møter", "høringssvaret"); other words stay."""
         if len(text) > MAX_QUESTION_CHARS:
             return text
-        known = self._derived_state().letters
-        if not known:
-            known["words"] = self.corpus_words() | self.thesaurus.words
-            known["stems"] = frozenset(self.corpus_tokens()) | frozenset(tokenize(" ".join(self.thesaurus.words)))
-        words, stems = known["words"], known["stems"]
+        cache = self._derived_state().letters
+        known = cache.get("known")
+        if known is None:  # made whole, then stored under one key: a concurrent request sees all or nothing
+            thesaurus = self.thesaurus.words
+            known = (
+                self.corpus_words() | thesaurus,
+                frozenset(self.corpus_tokens()) | frozenset(tokenize(" ".join(thesaurus))),
+            )
+            cache["known"] = known
+        words, stems = known
 
         def restore(match: re.Match[str]) -> str:
             word = match.group(0)

@@ -718,6 +718,8 @@ def test_clinical_advice_for_a_patient_is_not_what_the_documents_give() -> None:
     assert not demands_of("Hvilke tiltak skal SSU prioritere i handlingsplanen?").advice
     assert not demands_of("Hva gjør jeg hvis FSU og kommunen er uenige?").advice
     assert not demands_of("Finnes det et nummer en fastlege kan ringe for å drøfte en pasient?").advice
+    # a compound of "pasient" is a patient too
+    assert demands_of("Hvilken oppfølging bør en ferdigbehandlet akuttpasient få hos fastlegen?").advice
 
 
 def test_when_something_is_done_needs_a_date_said_of_that() -> None:
