@@ -485,6 +485,13 @@ class Intent:
 
     pattern: re.Pattern[str]  # the phrases that ask for it
     terms: str  # the documents' words for it
+    unless: re.Pattern[str] | None = None  # phrases that ask something else ("hva gjør jeg hvis …")
+
+    def find(self, text: str) -> re.Match[str] | None:
+        """Where ``text`` (lower case, canonical spelling) asks for this, if it does."""
+        if self.unless is not None and self.unless.search(text):
+            return None
+        return self.pattern.search(text)
 
 
 def intent_pattern(phrases: Iterable[str]) -> re.Pattern[str]:
@@ -509,7 +516,7 @@ _INTENT_GAP = r"\s+(?:(?:andre|flere|fleire|mer|meir|egentlig|eigentleg|da|nå|n
 
 def intent_terms(question: str, intents: Sequence[Intent]) -> list[str]:
     text = canonical_spelling(normalize_text(question)).lower()
-    return [intent.terms for intent in intents if intent.pattern.search(text)]
+    return [intent.terms for intent in intents if intent.find(text)]
 
 
 def tokenize(text: str) -> list[str]:

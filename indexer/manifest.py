@@ -230,7 +230,16 @@ def load_intents(corpus_dir: Path) -> list[Intent]:
     out = []
     for entry in _entries(corpus_dir, "synonyms.yaml", "intents"):
         try:
-            out.append(Intent(intent_pattern(str(a) for a in entry["asks"]), str(entry["terms"])))
+            unless = entry.get("unless")
+            if unless is not None and not isinstance(unless, list):
+                raise ManifestError(f"synonyms.yaml: 'unless' under intents må være en liste, ikke {unless!r}")
+            out.append(
+                Intent(
+                    intent_pattern(str(a) for a in entry["asks"]),
+                    str(entry["terms"]),
+                    intent_pattern(str(u) for u in unless) if unless else None,
+                )
+            )
         except (KeyError, TypeError) as exc:
             raise ManifestError(f"synonyms.yaml: oppføringen {entry!r} under intents mangler {exc}") from exc
         except ValueError as exc:

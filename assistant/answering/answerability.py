@@ -114,7 +114,7 @@ def document_pattern(names: Iterable[str]) -> re.Pattern[str] | None:
 def _concepts(text: str, intents: Sequence[Intent] = ()) -> list[Concept]:
     found: list[Concept] = []
     for intent in intents:
-        match = intent.pattern.search(text)
+        match = intent.find(text)
         if match:
             stems = frozenset(tokenize(intent.terms)) | frozenset(tokenize(match.group(0)))
             found.append(Concept(match.group(0), stems))

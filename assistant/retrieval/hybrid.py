@@ -613,8 +613,10 @@ class Retriever:
         w_dense, w_bm25 = self.dense_weight, 1.0 - self.dense_weight
         if self.fusion == "rrf":
             for hit in hits.values():
-                if hit.dense_rank is not None:
-                    hit.score += 2 * w_dense / (RRF_K + hit.dense_rank + 1)
+                # a passage below the dense cut-off ranks just below its last, not nowhere: a
+                # short list the small embedder places far off still counts by its words
+                dense_rank = hit.dense_rank if hit.dense_rank is not None else len(dense)
+                hit.score += 2 * w_dense / (RRF_K + dense_rank + 1)
                 if hit.bm25_rank is not None:
                     hit.score += 2 * w_bm25 / (RRF_K + hit.bm25_rank + 1)
                 if hit.sentence_rank is not None:

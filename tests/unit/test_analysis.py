@@ -11,7 +11,14 @@ from assistant.answering.followup import is_followup, standalone_question
 from assistant.answering.generators.extractive import ExtractiveGenerator
 from assistant.domain import Turn
 from assistant.retrieval.hybrid import Glossary
-from indexer.analysis import canonical_spelling, intent_pattern, normalize_question, numbered_words, tokenize
+from indexer.analysis import (
+    canonical_spelling,
+    intent_pattern,
+    intent_terms,
+    normalize_question,
+    numbered_words,
+    tokenize,
+)
 from indexer.manifest import ManifestError, load_glossary, load_intents
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
@@ -145,6 +152,18 @@ def test_intent_phrases_match_whole_words_with_starred_endings() -> None:
     # one small word may stand inside a phrase ("hvem andre sitter"), not any word
     assert pattern.search("hvem andre sitter der?") and pattern.search("det består egentlig av to")
     assert pattern.search("hvem i kommunen sitter") is None
+
+
+def test_an_intent_is_not_asked_where_its_unless_phrases_stand(tmp_path: Path) -> None:
+    (tmp_path / "synonyms.yaml").write_text(
+        "intents:\n  - asks: [hva gjør]\n    unless: [hva gjør jeg, hva gjør vi]\n    terms: oppgaver\n"
+    )
+    intents = load_intents(tmp_path)
+    assert intent_terms("Hva gjør SSU?", intents) == ["oppgaver"]
+    assert intent_terms("Hva gjør jeg hvis FSU og kommunen er uenige?", intents) == []
+    (tmp_path / "synonyms.yaml").write_text("intents:\n  - asks: [hva gjør]\n    unless: hva gjør jeg\n    terms: x\n")
+    with pytest.raises(ManifestError, match="unless"):
+        load_intents(tmp_path)
 
 
 def test_an_intent_phrase_that_is_no_plain_words_is_rejected() -> None:

@@ -265,7 +265,7 @@ class ExtractiveGenerator(Generator):
         # type but none of these is about something else ("Deltakelsen gjelder for 2 år"
         # for how long a working group went on)
         asking = canonical_spelling(normalize_text(question)).lower()
-        asked_for = [frozenset(tokenize(i.terms)) for i in self.vocabulary.intents if i.pattern.search(asking)]
+        asked_for = [frozenset(tokenize(i.terms)) for i in self.vocabulary.intents if i.find(asking)]
         topical = [g for g in groups if not any(terms and terms <= g for terms in asked_for)]
 
         def on_topic(unit: _Unit) -> bool:
