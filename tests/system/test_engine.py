@@ -680,3 +680,23 @@ def test_a_claim_stays_before_the_reason_asked_for(engine: Engine) -> None:
     result = engine.ask("Anbefalte kommunedirektørene at Retningslinje 1 skulle behandles i mars 2024, og hvorfor?")
     first = result.answer.split("\n\n")[0]
     assert first.index("tilrås ikke behandlet") < first.index("Begrunnelsen er at høringsfristen")
+
+
+def test_a_members_role_comes_from_the_composition_list(engine: Engine) -> None:
+    # the documents give a member's role in brackets in the composition lists
+    result = engine.ask("Hvilken rolle har KS i de øverste organene i Telemark?")
+    assert "Kommunenes Sentralforbund (Observatør med talerett)" in result.answer
+    assert_quotes_verbatim(result)
+
+
+def test_everyday_words_for_the_gps_taking_part_find_both_replies(engine: Engine) -> None:
+    result = engine.ask(
+        "Hvordan beskriver de to høringssvarene fra 2022, Telemarks og St. Olavs, fastlegenes deltakelse i helsefellesskapet?"
+    )
+    assert "utfordring for fastlegene å prioritere deltakelse" in result.answer
+    assert "Fastlegerepresentanter inviteres med i formøter" in result.answer
+
+
+def test_what_to_do_when_they_disagree_is_not_a_bodys_task_list(engine: Engine) -> None:
+    result = engine.ask("Hva gjør jeg hvis FSU og kommunen er uenige?")
+    assert "konsensus" in result.answer.lower()
