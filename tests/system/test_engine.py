@@ -691,7 +691,8 @@ def test_a_members_role_comes_from_the_composition_list(engine: Engine) -> None:
 
 def test_everyday_words_for_the_gps_taking_part_find_both_replies(engine: Engine) -> None:
     result = engine.ask(
-        "Hvordan beskriver de to høringssvarene fra 2022, Telemarks og St. Olavs, fastlegenes deltakelse i helsefellesskapet?"
+        "Hvordan beskriver de to høringssvarene fra 2022, Telemarks og St. Olavs, "
+        "fastlegenes deltakelse i helsefellesskapet?"
     )
     assert "utfordring for fastlegene å prioritere deltakelse" in result.answer
     assert "Fastlegerepresentanter inviteres med i formøter" in result.answer
