@@ -288,9 +288,9 @@ def _counterpart(question: str, conversation: str, topics: Topics) -> str:
     return ""
 
 
-# "tilsvarende", "det samme organet": the counterpart of what the conversation named
+# "tilsvarende", "hva tilsvarer det", "det samme organet": the counterpart of what the conversation named
 _CORRESPONDING = re.compile(
-    r"\b(?:tilsvarende|tilsvarande|motsvarende|motsvarande|samsvarende|det samme|den samme|same)\b",
+    r"\b(?:tilsvar\w{0,4}|motsvar\w{0,4}|samsvarende|svarer til|svarar til|det samme|den samme|same)\b",
     re.IGNORECASE,
 )
 

@@ -697,6 +697,8 @@ def test_the_corresponding_body_of_another_region_is_named_from_corpus_data() ->
     ]
     there = standalone_question("Hva heter tilsvarende organ i Sørdal?", history, topics)
     assert there == "Hva heter tilsvarende organ i Sørdal (Dalforum)?"
+    verb = standalone_question("hva tilsvarer det i Sørdal?", history, topics)  # the verb asks it too
+    assert verb == "hva tilsvarer det i Sørdal (Dalforum)?"
     own = "Hva tilsvarer Dalforum i Sørdal?"  # names its own body: nothing to add
     assert standalone_question(own, history, topics) == own
     plain = "Hva heter organet i Sørdal?"  # no "tilsvarende": not asked as the counterpart
