@@ -239,7 +239,9 @@ _OUTCOME = re.compile(
     r"(?:vedtatt|vedteke|godkjent|godkjend|besluttet)\b|"
     # "Fikk de gjennomslag for kravet?", "Ble innspillet tatt til følge?": what came of a demand
     r"\b(?:fikk|fekk|har fått|har fenge)\s+(?:\S+\s+){0,6}?(?:gjennomslag|medhold)\b|"
-    r"\btatt til følge\b|\bteke til følgje\b",
+    r"\btatt til følge\b|\bteke til følgje\b|"
+    # "Ble SSU faktisk delt …?": what was in fact done, after the documents
+    r"\b(?:ble|blei|vart|er blitt|har blitt)\s+(?:\S+\s+){0,4}?faktisk\b",
     re.IGNORECASE,
 )
 # What should, will or may happen: no outcome ("… bør evalueres", "skal utarbeides").

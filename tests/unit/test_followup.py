@@ -379,6 +379,8 @@ def test_demands_are_checked_on_the_answer() -> None:
     assert demands_of("Hva endte partnerskapsmøtet med å vedta om forslaget?").outcome
     assert demands_of("Hva kom de fram til om SSU?").outcome
     assert not demands_of("Hvordan kom de fram til kjerneverdiene?").outcome
+    assert demands_of("Ble SSU faktisk delt i to etter møtet i mars 2024?").outcome  # what was in fact done
+    assert not demands_of("Har SSU faktisk myndighet til å vedta budsjett?").outcome
     assert demands_of("Hvor mange medlemmer har ASU?").counted == "medlem"
     assert demands_of("Hvor mye cash fikk Telemark?").counted == ""  # an amount, not a count
     assert has_answer_type("duration", "arbeidet i ca. 6 mndr")
