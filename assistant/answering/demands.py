@@ -49,6 +49,9 @@ _TYPES: list[tuple[str, re.Pattern[str]]] = [
             # who was elected or appointed: a person, not what the documents say of the role
             r"\b(?:hvem|kven) (?:ble|blei|vart|er blitt|har blitt|har vorte) (?:valgt|vald|valt|utnevnt|oppnevnt|"
             r"ansatt|tilsatt|tilsett)\b|\b(?:hvem|kven) (?:vant|stemte|stemde|stemmer|røystar|røysta)\b|"
+            # "Hvem fikk de to prosjektstillingene?": who was hired
+            r"\b(?:hvem|kven) (?:fikk|fekk|har fått|har fenge) (?:\S+\s+){0,4}?[\w%-]{0,25}?"
+            r"(?:stilling\w{0,4}|jobb\w{0,4}|verv\w{0,3})\b|"
             # "Hvilke ordførere møtte …?": people, by name
             r"\b(?:hvilke|hvilken|kva for(?: nokre| ein)?|kva) (?:\w+ )?(?:ordførere|ordførarar|ordfører|ordførar)\b",
             re.IGNORECASE,
@@ -141,7 +144,8 @@ _TYPES: list[tuple[str, re.Pattern[str]]] = [
         # "Når ble X innført?", "Kva tid vart det starta?": when something happened, a year or a date
         "time",
         re.compile(
-            r"\b(?:når|hva tid|kva tid|hvilket år|hva år|kva år|hvilken måned|kva månad)\s+(?:ble|vart|blei|var|kom)\s+"
+            r"\b(?:når|hva tid|kva tid|hvilket år|hva år|kva år|hvilken måned|kva månad)\s+"
+            r"(?:ble|vart|blei|var|kom|er)\s+"
             r"(?:\S+\s+){0,10}?(?:innført|innførd|etablert|starta|startet|oppretta|opprettet|slått|slegne|"
             r"laget|laga|vedtatt|vedteke|bestemt|avgjort|tatt i bruk|teke i bruk|gjennomført|avvikla|avviklet)\b|"
             # "Når utløper avtalen?", "Når tas Helseplattformen i bruk?": when it ends or starts
@@ -177,7 +181,15 @@ _TYPES: list[tuple[str, re.Pattern[str]]] = [
             re.IGNORECASE,
         ),
     ),
-    ("quantity", re.compile(r"\b(?:hvor|kor) (?:mange|mye|mykje|stor\w{0,2})\b|\bantall\w{0,2}\b", re.IGNORECASE)),
+    (
+        "quantity",
+        re.compile(
+            r"\b(?:hvor|kor) (?:mange|mye|mykje|stor\w{0,2})\b|\bantall\w{0,2}\b|"
+            # "Hva viser tallene?": figures
+            r"\b(?:hva|kva)\s+(?:viser|sier|seier)\s+(?:tallene|tala)\b",
+            re.IGNORECASE,
+        ),
+    ),
 ]
 
 # "Hvordan bør fastlegen følge opp en skrøpelig eldre pasient …?", "Hvilke tiltak anbefales for
@@ -220,10 +232,23 @@ _NOW_STRONG = re.compile(
     r"gang|frist\w{0,3}|\w{2,5}-møte\w{0,4})\b|\bi morgen\b|\bi fjor\b|\bdenne (?:uka|uken|veka|måneden|månaden|"
     r"høsten|hausten|våren)\b|\bi (?:neste|førre|forrige) (?:uke|veke|måned|månad|år)\b|\bi år\b|\bakkurat nå\b|"
     r"\bsist gang\b|\bsist\s?[?.!]?\s?$|\bnylig\b|\bnyleg\b|"
+    # "fjorårets tildelingsrunde", "årets budsjett": a year counted from today
+    r"\b(?:fjorårets|fjorårs\w{0,6}|årets|neste års)\b|"
     # "Hva blir den nye strategien etter 2029?": what comes after the years the documents cover
     r"\b(?:blir|bli|kommer|skal)\b[^?.!]{0,60}\better\s+(?:19|20)\d{2}\b",
     re.IGNORECASE,
 )
+# "nå", "i dag": weak alone ("Gjelder retningslinjen nå?" is answered by its status), but a
+# pin with what happened by now ("Har alle kommunene nå tatt i bruk …?", "Er det nå opprettet
+# …?") or with a measured value ("Hva er 30-dagers overlevelse i dag?").
+_NOW_WEAK = re.compile(r"\b(?:nå|i dag|per i dag|pr\.? i dag|for tiden|for tida|per dags dato)\b", re.IGNORECASE)
+_DONE_BY_NOW = re.compile(
+    r"\b(?:har|er|blitt|vorte)\s+(?:\S+\s+){0,8}?(?:nå|no|i dag)\s+(?:\S+\s+){0,2}?(?:blitt\s+|vorte\s+)?"
+    r"(?:tatt i bruk|teke i bruk|opprettet|oppretta|etablert|etablerte|innført|innførd|gjennomført|gjennomførd|"
+    r"vedtatt|vedteke|godkjent|godkjend|iverksatt|iverksett|startet|starta|avviklet|avvikla|delt|slått sammen)\b",
+    re.IGNORECASE,
+)
+_MEASURED_NOW = frozenset({"amount", "percent"})
 # What was finally decided: a proposal's text cannot say ("Hva ble til slutt vedtatt om …?").
 _OUTCOME = re.compile(
     r"\b(?:ble|blei|vart|har blitt|er blitt)\s+(?:\w+\s+){0,3}?(?:vedtatt|vedteke|vedtekne|besluttet|bestemt|"
@@ -240,6 +265,9 @@ _OUTCOME = re.compile(
     # "Fikk de gjennomslag for kravet?", "Ble innspillet tatt til følge?": what came of a demand
     r"\b(?:fikk|fekk|har fått|har fenge)\s+(?:\S+\s+){0,6}?(?:gjennomslag|medhold)\b|"
     r"\btatt til følge\b|\bteke til følgje\b|"
+    # "Tok planen med Telemarks forslag?", "Ble innspillene tatt inn?": whether a proposal was adopted
+    r"\b(?:tok|tek|har tatt|har teke)\s+(?:\S+\s+){0,6}?(?:med|inn|hensyn til|omsyn til)\s+"
+    r"(?:\S+\s+){0,3}?(?:forslag\w{0,4}|innspill\w{0,4}|innspel\w{0,4}|anbefaling\w{0,4}|tilråding\w{0,4})\b|"
     # "Ble SSU faktisk delt …?": what was in fact done, after the documents
     r"\b(?:ble|blei|vart|er blitt|har blitt)\s+(?:\S+\s+){0,4}?faktisk\b",
     re.IGNORECASE,
@@ -262,6 +290,10 @@ _HAPPENED = re.compile(
 _RESULTS_SO_FAR = re.compile(
     r"\b(?:resultat\w{0,4}|effekt\w{0,3}|gevinst\w{0,3}|utbytte)\b(?:\W+\w+){0,12}?\W+"
     r"(?:så langt|hittil|til nå|foreløpig)\b|"
+    # "Hvilke resultater har arbeidet gitt?", "Kva effekt har tiltaket hatt?"
+    r"\b(?:hvilke|hvilken|kva for(?: nokre| ein)?|hva|kva)\s+(?:\w+\s+)?"
+    r"(?:resultat\w{0,4}|effekt\w{0,3}|gevinst\w{0,3})\s+"
+    r"(?:har|hadde)\s+(?:\S+\s+){0,8}?(?:gitt|gjeve|hatt|ført til|oppnådd)\b|"
     r"\b(?:så langt|hittil|til nå)\b(?:\W+\w+){0,6}?\W+(?:resultat\w{0,4}|effekt\w{0,3})\b",
     re.IGNORECASE,
 )
@@ -373,6 +405,8 @@ class Demands:
     advice: bool = False  # "Hvordan bør jeg følge opp en pasient …?": clinical advice for a patient
     thing: str = ""  # "Hva er visjonen for …?": the thing asked for ("visjonen")
     phrase: str = ""  # the words that ask for the answer type ("hvor lang karantenetid")
+    # "Er det nå opprettet et brukerråd?": what has happened by now (a proposal's text says what was proposed)
+    done_by_now: bool = False
 
 
 def demands_of(question: str) -> Demands:
@@ -435,22 +469,37 @@ def demands_of(question: str) -> Demands:
         role,
         counted,
         years,
-        bool(_NOW_STRONG.search(_asking_text(text))),
+        _pins_now(_asking_text(text), answer_type),
         names,
         bool(_OUTCOME.search(text)),
         listed,
         bool(years)
         and bool(_PAST_EVENT.search(text))
-        and (answer_type == "amount" or (answer_type == "quantity" and bool(_HOW_MANY.search(text)))),
+        and (answer_type == "amount" or (answer_type == "quantity" and bool(_HOW_MANY_OR_BIG.search(text)))),
         which_of,
         event,
         bool(_CLINICAL_ADVICE.search(text)),
         thing.group("thing").lower() if thing and thing.group("thing").lower() not in _VAGUE_THINGS else "",
         phrase,
+        bool(_DONE_BY_NOW.search(_asking_text(text))),
     )
 
 
 _HOW_MANY = re.compile(r"\b(?:hvor|kor) mange\b", re.IGNORECASE)
+# "Hvor stort ble tilskuddet …?": how much it came to (not "hvor stor brøk var de på")
+_HOW_MANY_OR_BIG = re.compile(r"\b(?:hvor|kor) (?:mange|stor\w{0,2} (?:ble|blei|vart|var)\b)", re.IGNORECASE)
+
+
+def _pins_now(asking: str, answer_type: str) -> bool:
+    """Does the question pin today or what comes next ("neste møte", "i fjor"), or ask with
+    "nå"/"i dag" what has happened by now or a value measured today?"""
+    if _NOW_STRONG.search(asking):
+        return True
+    if not _NOW_WEAK.search(asking):
+        return False
+    return answer_type in _MEASURED_NOW
+
+
 # "hadde", "ble holdt": what happened, not what the rules say
 _PAST_EVENT = re.compile(
     r"\b(?:hadde|hadde de|holdt|haldt|ble|blei|vart|fikk|fekk|arrangerte|gjennomførte|gjennomførde|avholdt|"
@@ -573,7 +622,7 @@ def gaps(demands: Demands, quotes: str, cited: str, evidence: str, known_words: 
     if demands.advice:
         missing.append(ADVICE_GAP)
     if demands.now:
-        missing.append("hva som gjelder akkurat nå eller skal skje fremover (dokumentene er datert)")
+        missing.append(NOW_GAP)
     if demands.which_of and re.search(_SOME_OF + re.escape(demands.which_of), canonical_spelling(quotes).lower()):
         missing.append("hvilket det gjelder (bare at det er ett eller noen av dem)")
     folded = canonical_spelling(cited).lower()
@@ -724,6 +773,7 @@ VALUE_TYPES = frozenset(
     {"person", "response", "names", "amount", "number", "email", "link", "place", "date", "time", "percent"}
 )
 
+NOW_GAP = "hva som gjelder akkurat nå eller skal skje fremover (dokumentene er datert)"
 ADVICE_GAP = "hva som bør gjøres for den enkelte pasienten (de gir ikke kliniske råd, de beskriver samarbeidet)"
 TYPE_GAPS = {
     "person": "hvem som har vervet (navn på personer)",

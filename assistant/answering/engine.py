@@ -27,6 +27,7 @@ from assistant.answering.comparison import (
     without_document,
 )
 from assistant.answering.demands import (
+    NOW_GAP,
     SENTENCE_BREAK,
     TYPE_GAPS,
     VALUE_TYPES,
@@ -264,7 +265,7 @@ class Engine:
         standalone = self.standalone(question, history)
         elsewhere = self.uncovered_region(standalone)
         if not elsewhere and asks_organisation(standalone, self.topics):  # "Hvilke organer har …?"
-            named = self.retriever.regions_in(standalone)
+            named = self.asked_regions(standalone)
             regions = [r for r in self.regions if (r in named or not named) and r == (filters.region or r)]
             organised = organisation_draft(self.retriever, regions, filters, self.texts["organisation_intro"])
             if organised is not None:
@@ -307,7 +308,7 @@ class Engine:
             if near(hits) and self._coverage(standalone, hits) > 0:  # near in meaning: the nearest, plainly unsure
                 return self.closest(standalone, hits, passages)
             return self.refusal(standalone, hits, passages)
-        named = self.retriever.regions_in(standalone)
+        named = self.asked_regions(standalone)
         if len(named) == 1:  # a question about one health community is answered from its documents
             hits = [h for h in hits if h.passage["region"] in named] + [
                 h for h in hits if h.passage["region"] not in named
@@ -561,7 +562,23 @@ class Engine:
         region = next(iter(regions))
         body = next((name for name in bodies if self.topics.key(name) not in ("", region)), "")
         there = self.topics.in_region(body, region) if body else ""
-        if not there or there == body:
+        if not body and not question_parts(asked):
+            # the follow-up's context already names the body there ("… på samme nivå der
+            # (Politisk samarbeidsutvalg)?"): asked by the name of what it answers to
+            there = next((n for n in bodies if self.topics.key(n) == region and n.lower() not in asked.lower()), "")
+            body = (
+                next(
+                    (
+                        back
+                        for other in self.regions
+                        if other != region and (back := self.topics.in_region(there, other)) != there
+                    ),
+                    "",
+                )
+                if there
+                else ""
+            )
+        if not there or not body or there == body:
             return ""
         return self.texts["counterpart"].format(there=there, body=body)
 
@@ -790,13 +807,15 @@ class Engine:
         named_proposal = bool(_NAMES_PROPOSAL.search(question))
         cited = [h.passage for h in hits if (h.passage["doc_id"], h.passage["section"]) in _cited_sections(draft)]
         proposals = [p for p in (cited if named_proposal else sources) if p.get("status") == "forslag"]
+        if demands.done_by_now and not demands.now and not proposals:
+            missing.append(NOW_GAP)  # "Er det nå opprettet …?": "vurderes" in 2022 says nothing of now
         if demands.outcome and sources and proposals and (named_proposal or len(proposals) == len(sources)):
             missing.append(OUTCOME_GAP)
         elif demands.outcome and answering and not any(_DECISION.search(c.quote) for c in answering):
             missing.append(DECISION_UNSAID)  # "Hvilke tiltak ble vedtatt …?": no quote records a decision
         elif result_not_said(question, [c.quote for c in answering]):
             missing.append(PLANNED_GAP)  # "… bør evalueres": what came of it is not there
-        named = self.retriever.regions_in(question)
+        named = self.asked_regions(question)
         if len(named) == 1 and sources and not any(p["region"] in named for p in sources):
             missing.append(f"noe om dette for {self.regions[next(iter(named))].name}")
         elif not missing:
@@ -804,6 +823,11 @@ class Engine:
             if other:  # "Hvor lang er funksjonsperioden i SSU?" answered by what FSU's section says
                 missing.append(f"noe om dette for {other}")
         return missing
+
+    def asked_regions(self, standalone: str) -> set[str]:
+        """The regions a question names: a follow-up's own ("og hva sa Telemark …?") before
+        those its context carries from the conversation ("(… St. Olav-samarbeidet …)")."""
+        return self.retriever.regions_in(own_question(standalone)) or self.retriever.regions_in(standalone)
 
     def _other_body(self, question: str, regions: set[str], sources: list[Passage]) -> str:
         """The one body the question names, when every passage the answer quotes is about

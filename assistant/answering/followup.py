@@ -160,7 +160,8 @@ _DEICTIC = re.compile(
     re.IGNORECASE,
 )
 _WHAT_ABOUT = re.compile(
-    r"^\s*(?:og|men|enn)?\s*(?:hva|kva)\s+med\s+(?P<topic>.{1,200}?)\s*\??\s*$|"
+    # "hva med mulighetene, da?": a filler word after the topic is no part of it
+    r"^\s*(?:og|men|enn)?\s*(?:hva|kva)\s+med\s+(?P<topic>.{1,200}?)(?:,?\s+(?:da|då|så|egentlig|eigentleg))?\s*\??\s*$|"
     r"^\s*(?:og|enn|men)\s+(?P<topic2>(?:i|for|på|hos|om)\s+.{1,200}?|[^\s?]{1,60})\s*\??\s*$",
     re.IGNORECASE,
 )
@@ -206,6 +207,8 @@ def is_followup(question: str, topics: Topics = EMPTY_TOPICS) -> bool:
         size <= SHORT_QUESTION
         or (size <= 10 and bool(_DEICTIC.search(question)))
         or (size <= 16 and bool(_POINTING.search(question)))
+        # "er det en bestemt pasientgruppe de vil se spesielt på der?": "der" points back
+        or (size <= 16 and bool(_THERE.search(question)))
     )
 
 
@@ -263,11 +266,24 @@ def standalone_question(question: str, history: Sequence[Turn] | None, topics: T
     # answer named.
     anchors = [name for _, name in topics.find(last_user)] or [name for _, name in topics.find(last_answer)]
     context = " ".join(_stripped(last_user).split())
+    asked_regions = {topics.key(name) for kind, name in topics.find(question) if kind == "region"} - {""}
+    if asked_regions:  # "og hva sa Telemark om KS?" after St. Olav's: the other region is not asked about
+        context = _without_regions(context, asked_regions, topics)
+        anchors = [a for a in anchors if topics.kind(a) != "region" or topics.key(a) in asked_regions]
     extra = [a for a in anchors if a.lower() not in context.lower()]
     parts = [p for p in (context, ", ".join(extra)) if p]
     if not parts:
         return question
     return f"{question.rstrip('?').strip()} ({'; '.join(parts)})?"
+
+
+def _without_regions(text: str, keep: set[str], topics: Topics) -> str:
+    """``text`` without the names of regions other than ``keep`` ("sier St. Olav-innspillet
+    om …" -> "sier innspillet om …")."""
+    for kind, name in topics.find(text):
+        if kind == "region" and topics.key(name) not in keep:
+            text = re.sub(rf"(?<!\w){re.escape(name)}-?", "", text, flags=re.IGNORECASE)
+    return " ".join(text.split())
 
 
 def _counterpart(question: str, conversation: str, topics: Topics) -> str:
@@ -288,9 +304,11 @@ def _counterpart(question: str, conversation: str, topics: Topics) -> str:
     return ""
 
 
-# "tilsvarende", "hva tilsvarer det", "det samme organet": the counterpart of what the conversation named
+# "tilsvarende", "hva tilsvarer det", "det samme organet", "organet på samme nivå": the
+# counterpart of what the conversation named
 _CORRESPONDING = re.compile(
-    r"\b(?:tilsvar\w{0,4}|motsvar\w{0,4}|samsvarende|svarer til|svarar til|det samme|den samme|same)\b",
+    r"\b(?:tilsvar\w{0,4}|motsvar\w{0,4}|samsvarende|svarer til|svarar til|det samme|den samme|same|"
+    r"samme nivå\w{0,2})\b",
     re.IGNORECASE,
 )
 

@@ -21,6 +21,8 @@ _ASKS_DECIDED = re.compile(
     r"bestemte)\b",
     re.IGNORECASE,
 )
+# "en bestemt pasientgruppe", "noen bestemte tiltak": "bestemt" as "particular"
+_PARTICULAR = re.compile(r"\b(?:en|et|ei|ein|eit|noen|nokre|nokon|visse)\s+bestemte?\b", re.IGNORECASE)
 # "Er innspillet et vedtak?": a noun that asks the same (not "Kan SSU fatte vedtak?")
 _IS_A_DECISION = re.compile(
     r"^\s*(?:og\s+)?(?:er|var)\b(?:\s+[\w.-]+){0,12}?\s+(?:et|eit)\s+(?:\w+\s+)?vedtak\b", re.IGNORECASE
@@ -85,7 +87,8 @@ def status_ask(question: str, names_document: bool) -> StatusAsk | None:
     if _HAS_DECIDED.search(question) or _ASKS_SCOPE.search(question):  # what they have, to whom it applies
         return None
     yes_no = bool(_YES_NO.match(question))
-    decided = bool(_ASKS_DECIDED.search(question)) or bool(_IS_A_DECISION.search(question))
+    # "en bestemt pasientgruppe": a particular one, not a decided one
+    decided = bool(_ASKS_DECIDED.search(_PARTICULAR.sub(" ", question))) or bool(_IS_A_DECISION.search(question))
     proposal = bool(_ASKS_PROPOSAL.search(question))
     asks = (
         (yes_no and (decided or proposal))

@@ -701,3 +701,25 @@ def test_everyday_words_for_the_gps_taking_part_find_both_replies(engine: Engine
 def test_what_to_do_when_they_disagree_is_not_a_bodys_task_list(engine: Engine) -> None:
     result = engine.ask("Hva gjør jeg hvis FSU og kommunen er uenige?")
     assert "konsensus" in result.answer.lower()
+
+
+def test_a_follow_up_that_names_the_other_region_is_answered_from_it(engine: Engine) -> None:
+    history = [
+        Turn("user", "Hva sier innspillet fra St. Olav-samarbeidet om KS?"),
+        Turn("assistant", "KS Trøndelag har etablert en god støttefunksjon for kommunal samhandlingsleder [1]."),
+    ]
+    result = engine.ask("og hva sa Telemark om KS i sitt innspill?", history=history)
+    first = result.answer.split("\n\n")[0]
+    assert first.startswith("Helsefellesskapet i Telemark:") and "KS" in first
+    assert_quotes_verbatim(result)
+
+
+def test_what_has_happened_by_now_and_a_rate_today_are_not_in_dated_documents(engine: Engine) -> None:
+    # the 2022 reply says a joint user council is being considered: whether it exists now, it cannot say
+    council = engine.ask("Er det nå opprettet et felles brukerråd for kommunene og St. Olavs hospital?")
+    assert not council.found and "akkurat nå" in council.answer.split("\n\n")[0]
+    rate = engine.ask("Hva er 30-dagers overlevelse for akuttpasienter i Telemark i dag?")
+    assert not rate.found
+    # the proposal to split SSU answers whether it is split: it says what was proposed
+    split = engine.ask("Er Strategisk samarbeidsutvalg i Telemark nå delt i et nedre og et øvre utvalg?")
+    assert "forslag om å dele" in split.answer

@@ -66,6 +66,24 @@ def test_followups_use_the_corpus_bodies_and_regions() -> None:
     assert standalone_question("og mulighetene?", challenges, topics) == (
         "mulighetene (Hva er de største mulighetene ifølge strategien)?"
     )
+    # a filler word after the topic ("da", "så") is no part of it
+    assert standalone_question("hva med mulighetene, da?", challenges, topics) == (
+        "mulighetene (Hva er de største mulighetene ifølge strategien)?"
+    )
+
+
+def test_a_follow_up_that_names_another_region_asks_of_that_region_only() -> None:
+    topics = topics_of(CORPUS)
+    history = [
+        Turn("user", "Hva sier St. Olav-innspillet om brukermedvirkning?"),
+        Turn("assistant", "Det er behov for å styrke brukermedvirkningen på alle nivå."),
+    ]
+    there = standalone_question("hvordan er det ordnet i Telemark?", history, topics)
+    assert there == "hvordan er det ordnet i Telemark (sier innspillet om brukermedvirkning)?"
+    # "der" points back in a longer question that names nothing
+    strategy = [Turn("user", "Hva står det i strategien om den akuttmedisinske kjeden?")]
+    pointed = standalone_question("er det en bestemt pasientgruppe de vil se spesielt på der?", strategy, topics)
+    assert pointed.endswith("(står det i strategien om den akuttmedisinske kjeden)?")
 
 
 def test_there_points_at_the_region_the_conversation_was_about() -> None:
@@ -701,6 +719,8 @@ def test_the_corresponding_body_of_another_region_is_named_from_corpus_data() ->
     assert there == "Hva heter tilsvarende organ i Sørdal (Dalforum)?"
     verb = standalone_question("hva tilsvarer det i Sørdal?", history, topics)  # the verb asks it too
     assert verb == "hva tilsvarer det i Sørdal (Dalforum)?"
+    level = standalone_question("og i Sørdal, hva heter organet på samme nivå der?", history, topics)
+    assert level == "og i Sørdal, hva heter organet på samme nivå der (Dalforum)?"
     own = "Hva tilsvarer Dalforum i Sørdal?"  # names its own body: nothing to add
     assert standalone_question(own, history, topics) == own
     plain = "Hva heter organet i Sørdal?"  # no "tilsvarende": not asked as the counterpart
@@ -869,3 +889,28 @@ def test_each_side_of_a_count_or_a_difference_asks_its_own_question(question: st
     topics = topics_of(CORPUS)
     sides = comparison_sides(question, topics)
     assert [side_question(question, side, sides, topics) for side in sides] == expected
+
+
+def test_now_with_what_happened_by_then_or_a_value_of_today_pins_a_moment() -> None:
+    # "nå" alone does not pin a moment: the documents in force answer what applies now
+    assert not demands_of("Hvem sitter i SSU nå?").now
+    assert not demands_of("og hvor mange kommuner er med nå").now
+    # with what has happened by now, or with a rate measured today, it does
+    assert demands_of("Har alle kommunene og fastlegene nå tatt i bruk Helseplattformen?").done_by_now
+    assert demands_of("Er det nå opprettet et felles brukerråd?").done_by_now
+    assert not demands_of("Er det opprettet et felles brukerråd?").done_by_now
+    assert demands_of("Hva er 30-dagers overlevelse for akuttpasienter i dag?").now
+    assert demands_of("Hvilke prosjekter fikk tilskudd i fjorårets tildelingsrunde?").now  # a year counted from today
+
+
+def test_adopted_proposals_results_hires_and_sums_of_a_year_are_asked_of_what_happened() -> None:
+    assert demands_of("Tok den nye nasjonale planen med Telemarks forslag om tillitsvalgte?").outcome
+    assert not demands_of("Til hvilket møte ble notatet med forslag til endringer skrevet?").outcome
+    quotes = ["Arbeidet har nylig startet, men det vil være aktuelt å dele resultater fra dette."]
+    assert result_not_said("Hvilke resultater har arbeidet med 30-dagers overlevelse gitt?", quotes)
+    assert demands_of("Hvem fikk de to 20 %-stillingene som brobyggere?").answer_type == "person"
+    assert demands_of("Hvor stort ble tilskuddet til Helsefellesskapet i 2025?").counted_in_year
+    assert not demands_of("Hvilke roller ble opprettet rundt 2022, og hvor stor brøk var de på?").counted_in_year
+    assert demands_of("Når er Helseplattformen innført i alle kommunene?").answer_type == "time"
+    assert demands_of("Hva viser tallene for 2024?").answer_type == "quantity"
+    assert status_ask("Er det en bestemt pasientgruppe de vil se på?", False) is None  # "particular", not decided
