@@ -153,7 +153,10 @@ _TYPES: list[tuple[str, re.Pattern[str]]] = [
             r"avsluttes|avsluttast|slutter|sluttar|opphører|opphøyrer)|"
             r"(?P<starts>trer|trår|(?:tas|tok|tek)\s+(?:\S+\s+){0,6}?i bruk|takast\s+(?:\S+\s+){0,6}?i bruk|"
             r"starter|startar|"
-            r"begynner|byrjar|(?:blir|vert|vil\s+\S+\s+bli)\s+(?:\S+\s+){0,6}?(?:tatt|teke)\s+i\s+bruk)|"
+            r"begynner|byrjar|(?:blir|vert|vil\s+\S+\s+bli)\s+(?:\S+\s+){0,6}?(?:tatt|teke)\s+i\s+bruk|"
+            # "Hvilket år skal Helseplattformen være innført?"
+            r"(?:skal|vil|kommer)\s+(?:\S+\s+){0,6}?(?:være|vere|bli|verte)\s+(?:\S+\s+){0,2}?"
+            r"(?:innført|innførd|tatt i bruk|teke i bruk|på plass|i drift))|"
             # "Når blir handlingsplanen ferdig?": when something is done
             r"(?P<done>(?:blir|er|vert|skal|vil|kommer)\s+(?:\S+\s+){0,6}?(?:ferdig\w{0,4}|fullført|klar)))\b",
             re.IGNORECASE,
@@ -209,7 +212,8 @@ _CLINICAL_ADVICE = re.compile(
 # form, which the answer's passages must speak of
 _ASKED_THING = re.compile(
     r"(?:^|[.!?]\s+)(?:og\s+)?(?:hva|kva)\s+(?:er|var)\s+(?:egentlig\s+|eigentleg\s+)?"
-    r"(?P<thing>[a-zæøå]{3,30}?(?:en|et|a|ene|ane|na))\s+(?:for|til|i|på|med|ved|om|hos|av|åt)\b",
+    # "Hva er visjonen og kjerneverdiene til …?": the first of the two things
+    r"(?P<thing>[a-zæøå]{3,30}?(?:en|et|a|ene|ane|na))(?:\s+og\s+[a-zæøå]{3,30})?\s+(?:for|til|i|på|med|ved|om|hos|av|åt)\b",
     re.IGNORECASE,
 )
 # Words that ask what something is about, not for a thing of that name ("Hva er greia med …?",
@@ -668,6 +672,7 @@ def _number_key(number: str) -> tuple[int, ...]:
     return tuple(int(part) for part in number.split("."))  # "1.2" -> (1, 2), "11" -> (11,)
 
 
+_ARTICLES = frozenset({"en", "ett", "ei", "ein", "eit"})
 _NUMBER_WORD = re.compile(
     r"^(?:\d[\d.,]*|en|ett|ei|to|tre|fire|fem|seks|sju|syv|åtte|ni|ti|elleve|tolv|tjue|hundre|tusen)$"
 )
@@ -726,6 +731,9 @@ def _counted_near(counted: str, text: str) -> bool:
             for at in range(start, min(len(tokens), index + COUNT_WINDOW + 1)):
                 # "møtes minimum fire ganger", "i 2 år": how often or how long, not how many
                 unit = tokens[at + 1].lower() if at + 1 < len(tokens) else ""
+                # "en arbeidsgruppe" near "utskrivningsklare" is an article; "en fastlege" counts one
+                if tokens[at].lower() in _ARTICLES and at != index - 1:
+                    continue
                 if _NUMBER_WORD.match(tokens[at]) and unit not in _NOT_A_COUNT:
                     return True
     return False

@@ -313,6 +313,9 @@ class Engine:
             hits = [h for h in hits if h.passage["region"] in named] + [
                 h for h in hits if h.passage["region"] not in named
             ]
+        said = self._said_in(standalone, named) if not filters.doc_id else ""
+        if said:  # "Hva sa Telemark i 2022 om …?": the answer is what that document says
+            hits = [h for h in hits if h.passage["doc_id"] == said] or hits
         body = self._asked_body(standalone, named)
         if body:  # a question about one body is answered from passages about it, not from another body's
             hits = [h for h in hits if not self._about_other(body, h.passage)] or hits
@@ -581,6 +584,14 @@ class Engine:
         if not there or not body or there == body:
             return ""
         return self.texts["counterpart"].format(there=there, body=body)
+
+    def _said_in(self, question: str, regions: set[str]) -> str:
+        """The document a question says is speaking, by its region and year ("Hva sa
+        toppledelsen i Telemark-samarbeidet i 2022 om …?": Telemark's one document of 2022), or ""."""
+        who = speaker(own_question(question))
+        if len(regions) != 1 or not YEAR.search(who):
+            return ""
+        return self._dated_document(who, next(iter(regions)), None)
 
     def _dated_document(self, question: str, region: str, kind: str | None) -> str:
         """The one document of ``region`` (and ``kind``) dated in a year the question

@@ -69,13 +69,16 @@ class StatusAsk:
 # document, it does not ask who made it
 _WHICH = re.compile(r"^(?:hvilke|hvilken|hvilket|kva for)$", re.IGNORECASE)
 _RELATIVE_END = re.compile(r"\bsom\s+(?:\S+\s+){0,3}$", re.IGNORECASE)
+_MAIN_VERB = re.compile(r"\b(?:står|stod|sto|stend|finnes|fins|nevnes|nemnast|inneholder|inneheld)\b", re.IGNORECASE)
 
 
 def _asks_when_who(question: str) -> bool:
     match = _WHEN_WHO.search(question)
     if match is None:
         return False
-    relative = _RELATIVE_END.search(question[match.start() : match.start(2)])
+    between = question[match.start() : match.start(2)]
+    # "Hvilke tiltak står i handlingsdelen SSU har laget?": the verb that asks came first
+    relative = _RELATIVE_END.search(between) or _MAIN_VERB.search(between)
     return not (_WHICH.match(match.group(1)) and relative)
 
 

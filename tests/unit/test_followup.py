@@ -914,3 +914,18 @@ def test_adopted_proposals_results_hires_and_sums_of_a_year_are_asked_of_what_ha
     assert demands_of("Når er Helseplattformen innført i alle kommunene?").answer_type == "time"
     assert demands_of("Hva viser tallene for 2024?").answer_type == "quantity"
     assert status_ask("Er det en bestemt pasientgruppe de vil se på?", False) is None  # "particular", not decided
+
+
+def test_an_article_near_what_is_counted_is_no_count() -> None:
+    count = demands_of("Hvor mange utskrivningsklare pasienter ligger på sykehuset i snitt per døgn?")
+    said = "knyttet til utskrivningsklare pasienter. Her har en arbeidsgruppe jobbet sammen"
+    assert not meets(count, said)  # "en arbeidsgruppe" counts no patients
+    assert meets(demands_of("Hvor mange kommuner er med?"), "Helsefellesskapet består av alle 17 kommuner")
+
+
+def test_when_it_shall_be_in_place_the_first_of_two_things_and_a_verb_that_asked_first() -> None:
+    assert demands_of("Hvilket år skal Helseplattformen være innført hos alle fastlegene?").event == "starts"
+    assert demands_of("Hva er visjonen og kjerneverdiene til helsefellesskapet?").thing == "visjonen"
+    # "står" asks what the action part holds; "SSU har laget" only says which one
+    assert status_ask("Hvilke tiltak står i handlingsdelen SSU har laget til strategien?", True) is None
+    assert status_ask("Hvem har laget strategien?", True) is not None
