@@ -166,7 +166,11 @@ _WHAT_ABOUT = re.compile(
     re.IGNORECASE,
 )
 _BARE_WHY = re.compile(
-    r"^\s*(?:og\s+)?(?:hvorfor|kvifor|hvordan|korleis)(?:\s+(?:det|da|det da|så))?\s*\??\s*$", re.IGNORECASE
+    r"^\s*(?:og\s+)?(?:hvorfor|kvifor|hvordan|korleis)(?:\s+(?:det|da|det da|så))?"
+    # "hvorfor ville de det?", "kvifor meinte dei det?": why the ones just named did it
+    r"(?:\s+(?:ville|vil|gjorde|gjør|ønsker|ønsket|ønska|foreslo|foreslår|mente|mener|meinte|meiner|skulle|valgte|"
+    r"valde)\s+(?:de|dei|han|hun|ho|man)(?:\s+(?:det|dette|da|så|egentlig|eigentleg)){0,2})?\s*\??\s*$",
+    re.IGNORECASE,
 )
 # A pronoun that points back (after a preposition, or as the object of "få … til"), not
 # the "det" of "det er" or "hva er det".
@@ -176,7 +180,8 @@ _POINTING = re.compile(
 )
 # "hva med i Trøndelag – hvilken gruppe …?": the new place, then a question of its own
 _OWN_QUESTION = re.compile(
-    r"\s+[–—-]\s+|:\s+|,\s+(?=(?:hva|kva|hvem|kven|hvilke|hvilken|hvilket|hvordan|korleis|hvorfor|kvifor|når|"
+    # "og i Trøndelag? hvordan er erfaringene der?": a question mark before it too
+    r"\s+[–—-]\s+|:\s+|[,?]\s+(?=(?:hva|kva|hvem|kven|hvilke|hvilken|hvilket|hvordan|korleis|hvorfor|kvifor|når|"
     r"hvor|kor|har|er|kan|skal|må|finnes|fins|får)\b)",
     re.IGNORECASE,
 )

@@ -929,3 +929,25 @@ def test_when_it_shall_be_in_place_the_first_of_two_things_and_a_verb_that_asked
     # "står" asks what the action part holds; "SSU har laget" only says which one
     assert status_ask("Hvilke tiltak står i handlingsdelen SSU har laget til strategien?", True) is None
     assert status_ask("Hvem har laget strategien?", True) is not None
+
+
+def test_why_they_did_it_asks_about_the_claim_just_made_and_a_new_place_may_ask_anew() -> None:
+    topics = topics_of(CORPUS)
+    history = [
+        Turn("user", "Hva var den viktigste endringen kommunedirektørene foreslo i notatet?"),
+        Turn(
+            "assistant",
+            "Et forslag om å dele Strategisk samarbeidsutvalg i et nedre og et øvre Telemark. Det er ikke vedtatt.",
+        ),
+    ]
+    why = standalone_question("hvorfor ville de det?", history, topics)
+    assert (
+        why == "hvorfor ville de det: Et forslag om å dele Strategisk samarbeidsutvalg i et nedre og et øvre Telemark."
+    )
+    # "og i Trøndelag? hvordan …?": the new place, then its own question after the question mark
+    telemark = [
+        Turn("user", "Hva skrev Telemark om erfaringene med helsefellesskapet i 2022?"),
+        Turn("assistant", "Det er gode erfaringer med samarbeidet."),
+    ]
+    there = standalone_question("og i Trøndelag? hvordan er erfaringene der?", telemark, topics)
+    assert there == "hvordan er erfaringene der i Trøndelag?"
