@@ -569,21 +569,18 @@ class Engine:
             # the follow-up's context already names the body there ("… på samme nivå der
             # (Politisk samarbeidsutvalg)?"): asked by the name of what it answers to
             there = next((n for n in bodies if self.topics.key(n) == region and n.lower() not in asked.lower()), "")
-            body = (
-                next(
-                    (
-                        back
-                        for other in self.regions
-                        if other != region and (back := self.topics.in_region(there, other)) != there
-                    ),
-                    "",
-                )
-                if there
-                else ""
-            )
+            body = self._answers_to(there, region) if there else ""
         if not there or not body or there == body:
             return ""
         return self.texts["counterpart"].format(there=there, body=body)
+
+    def _answers_to(self, body: str, region: str) -> str:
+        """The body of another region that ``body`` (of ``region``) is the counterpart of, or ""."""
+        for other in self.regions:
+            back = self.topics.in_region(body, other) if other != region else body
+            if back != body:
+                return back
+        return ""
 
     def _said_in(self, question: str, regions: set[str]) -> str:
         """The document a question says is speaking, by its region and year ("Hva sa
