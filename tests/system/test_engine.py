@@ -733,3 +733,13 @@ def test_who_said_it_and_when_picks_the_document_that_answers(engine: Engine) ->
     )
     assert result.found and "utfordring for fastlegene å prioritere deltakelse" in result.answer
     assert {c.doc_id for c in result.citations} == {"telemark-horingsinnspill-2022"}
+
+
+def test_the_body_on_the_same_level_there_is_asked_by_what_it_answers_to(engine: Engine) -> None:
+    history = [
+        Turn("user", "Hvor ofte møtes Partnerskapsmøtet i Telemark?"),
+        Turn("assistant", "Partnerskapsmøtet i Helsefellesskapet i Telemark møtes to ganger årlig [1]."),
+    ]
+    result = engine.ask("og i Trøndelag, hva heter organet på samme nivå der?", history=history)
+    assert result.question == "Hva er Politisk samarbeidsutvalg, som tilsvarer Partnerskapsmøtet?"
+    assert "Politisk samarbeidsutvalg (PSU) (nivå: partnerskapsmøtet)" in result.answer
