@@ -44,6 +44,13 @@ class DocMeta:
     inferred: bool = False
     reviewed: bool = False  # checked by a person: flagged passages may reach an LLM (indexer/injection.py)
     retired: bool = False  # gone from its source: kept on disk, left out of the index
+    # other words users call the document by ("høringssvaret", "uttalelsen"), besides its kind
+    # and its title's first word
+    aliases: tuple[str, ...] = ()
+
+    def names(self) -> tuple[str, ...]:
+        """The words that point at this document: its kind, its title's first word, its aliases."""
+        return (self.kind, (self.title.split() or [""])[0], *self.aliases)
 
 
 @dataclass(frozen=True)
@@ -115,9 +122,17 @@ def load_manifest(corpus_dir: Path) -> Manifest:
     hand_files = {str(entry.get("file")) for entry in data.get("documents") or [] if isinstance(entry, dict)}
     for entry in [*(data.get("documents") or []), *(e for e in synced if str(e.get("file")) not in hand_files)]:
         try:
-            skip = ("inferred", "reviewed", "retired")
+            skip = ("inferred", "reviewed", "retired", "aliases")
             fields: dict[str, Any] = {str(k): str(v) for k, v in entry.items() if k not in skip}
-            meta = DocMeta(**fields, reviewed=entry.get("reviewed") is True, retired=bool(entry.get("retired", False)))
+            aliases = entry.get("aliases") or []
+            if not isinstance(aliases, list):
+                raise ManifestError(f"manifest.yaml: aliases for {entry.get('id')} må være en liste")
+            meta = DocMeta(
+                **fields,
+                reviewed=entry.get("reviewed") is True,
+                retired=bool(entry.get("retired", False)),
+                aliases=tuple(str(a) for a in aliases),
+            )
         except TypeError as exc:
             raise ManifestError(f"manifest.yaml: ugyldig dokumentoppføring {entry!r}: {exc}") from exc
         if meta.kind not in KINDS:
@@ -187,6 +202,10 @@ def load_glossary(corpus_dir: Path) -> list[Term]:
 class Synonym:
     term: str  # as the documents write it
     alternatives: tuple[str, ...]  # what a user may write instead
+    # A body described instead of named ("de tematiske gruppene", "toppmøtet"): a word
+    # that begins with a modifier and holds a head, or a modifier adjective before a head.
+    modifiers: tuple[str, ...] = ()
+    heads: tuple[str, ...] = ()
 
 
 def load_synonyms(corpus_dir: Path) -> list[Synonym]:
@@ -194,10 +213,37 @@ def load_synonyms(corpus_dir: Path) -> list[Synonym]:
     out = []
     for entry in _entries(corpus_dir, "synonyms.yaml", "synonyms"):
         try:
-            out.append(Synonym(str(entry["term"]), tuple(str(a) for a in entry.get("alternatives") or ())))
+            modifiers, heads = _description(entry)
+            out.append(
+                Synonym(str(entry["term"]), tuple(str(a) for a in entry.get("alternatives") or ()), modifiers, heads)
+            )
         except (KeyError, TypeError) as exc:
             raise ManifestError(f"synonyms.yaml: oppføringen {entry!r} mangler {exc}") from exc
     return out
+
+
+MIN_DESCRIPTION_WORD = 3  # a shorter modifier or head ("e", "ti") would match inside most words
+
+
+def _description(entry: dict[str, Any]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """An entry's ``described_as``: (modifiers, heads), both or neither, each a word of
+    three letters or more."""
+    described = entry.get("described_as")
+    if described is None:
+        return (), ()
+    words = {key: described.get(key) if isinstance(described, dict) else None for key in ("modifiers", "heads")}
+    lists = {key: [str(w).strip().lower() for w in value] for key, value in words.items() if isinstance(value, list)}
+    if len(lists) != 2 or not all(lists.values()):
+        raise ManifestError(
+            f"synonyms.yaml: «described_as» for «{entry.get('term')}» må ha to lister, modifiers og heads."
+        )
+    short = [w for value in lists.values() for w in value if len(w) < MIN_DESCRIPTION_WORD or not w.isalpha()]
+    if short:
+        raise ManifestError(
+            f"synonyms.yaml: «described_as» for «{entry.get('term')}»: «{short[0]}» er ikke et ord på minst "
+            f"{MIN_DESCRIPTION_WORD} bokstaver."
+        )
+    return tuple(lists["modifiers"]), tuple(lists["heads"])
 
 
 ASKS_FILE = "questions.yaml"

@@ -40,7 +40,8 @@ _TYPES: list[tuple[str, re.Pattern[str]]] = [
             r"\bnavn(?:et|a)? på (?:den |de )?(?P<named2>\w{3,20})\b|"
             r"\b(?:hvem|kven) (?P<role>leder|leiar|leiir|ledet|leia)\b|"
             r"\b(?:hvem|kven) (?:er|var|blir|vert|blei|ble) (?:den |det )?(?:nåværende |"
-            r"noverande |sittende )?(?P<role2>leder|leiar|nestleder|"
+            # "Hvem er kommunenes samhandlingsleder?": a genitive before the role, a compound role
+            r"noverande |sittende )?(?:\w{2,30}s )?(?P<role2>\w{0,20}?leder|\w{0,20}?leiar|nestleder|"
             r"nestleiar|styreleder|styreleiar|møteleder|møteleiar|kontaktperson|sekretær|ordfører|ordførar|"
             r"saksbehandler|sakshandsamar|prosjektleder|prosjektleiar|"
             r"\w{0,20}?direktør|\w{0,20}?koordinator)\w{0,6}\b|"
@@ -205,7 +206,10 @@ _CARE = (
 _PATIENT = r"(?:\w{0,20}pasient\w*|beboer\w*|barn(?:et)? med|eldre med|skrøpelig\w* eldre|brukeren)"  # "akuttpasient"
 _CLINICAL_ADVICE = re.compile(
     rf"\b{_MODAL}\b(?:\W+\w+){{0,8}}?\W+{_CARE}\b(?:\W+\w+){{0,10}}?\W+{_PATIENT}|"
-    rf"\b{_CARE}\b(?:\W+\w+){{0,6}}?\W+{_MODAL}\b(?:\W+\w+){{0,8}}?\W+{_PATIENT}",
+    rf"\b{_CARE}\b(?:\W+\w+){{0,6}}?\W+{_MODAL}\b(?:\W+\w+){{0,8}}?\W+{_PATIENT}|"
+    # "Hvilken behandling anbefales for en pasient med …?": a treatment, asked for a patient
+    rf"\b(?:hvilken|hvilke|hva slags|kva for(?: ein| nokre)?)\s+(?:\w+\s+)?(?:behandling\w{{0,3}}|medisin\w{{0,6}}|"
+    rf"medikament\w{{0,3}}|handsaming\w{{0,3}})\s+(?:\w+\s+)?{_MODAL}\b(?:\W+\w+){{0,8}}?\W+{_PATIENT}",
     re.IGNORECASE,
 )
 # "Hva er visjonen for …?", "Kva er målet til …?": the thing asked for, a noun in its definite
@@ -233,6 +237,7 @@ _ALTERNATIVES = re.compile(r"\b\w{3,30} eller \w{3,30}\b", re.IGNORECASE)
 # The present or the future: the documents are dated and cannot say what happens next.
 _NOW_STRONG = re.compile(
     r"\bneste\b|\b(?:førstkommende|kommende|forrige|siste|førre) (?:møte\w{0,4}|partnerskapsmøte\w{0,4}|samling\w{0,3}|"
+    r"tildeling\w{0,3}|\w{0,12}runde\w{0,3}|"
     r"gang|frist\w{0,3}|\w{2,5}-møte\w{0,4})\b|\bi morgen\b|\bi fjor\b|\bdenne (?:uka|uken|veka|måneden|månaden|"
     r"høsten|hausten|våren)\b|\bi (?:neste|førre|forrige) (?:uke|veke|måned|månad|år)\b|\bi år\b|\bakkurat nå\b|"
     r"\bsist gang\b|\bsist\s?[?.!]?\s?$|\bnylig\b|\bnyleg\b|"
@@ -249,7 +254,11 @@ _NOW_WEAK = re.compile(r"\b(?:nå|i dag|per i dag|pr\.? i dag|for tiden|for tida
 _DONE_BY_NOW = re.compile(
     r"\b(?:har|er|blitt|vorte)\s+(?:\S+\s+){0,8}?(?:nå|no|i dag)\s+(?:\S+\s+){0,2}?(?:blitt\s+|vorte\s+)?"
     r"(?:tatt i bruk|teke i bruk|opprettet|oppretta|etablert|etablerte|innført|innførd|gjennomført|gjennomførd|"
-    r"vedtatt|vedteke|godkjent|godkjend|iverksatt|iverksett|startet|starta|avviklet|avvikla|delt|slått sammen)\b",
+    r"vedtatt|vedteke|godkjent|godkjend|iverksatt|iverksett|startet|starta|avviklet|avvikla|delt|slått sammen)\b|"
+    # "Har alle kommunene tatt i bruk Helseplattformen nå?": the pin closes the question
+    r"^\s*(?:og\s+)?(?:har|er)\s+(?:\S+\s+){0,8}?(?:blitt\s+|vorte\s+)?(?:tatt i bruk|teke i bruk|opprettet|oppretta|"
+    r"etablert|innført|innførd|gjennomført|vedtatt|vedteke|godkjent|godkjend|iverksatt|startet|starta|avviklet|"
+    r"avvikla|delt|slått sammen)\b(?:\s+\S+){0,6}?\s+(?:nå|no|i dag)\s*[?.!]?\s*$",
     re.IGNORECASE,
 )
 _MEASURED_NOW = frozenset({"amount", "percent"})
@@ -307,10 +316,16 @@ _RESULT_SAID = re.compile(
     r"førte til|ført til|har gitt|ga|gav|bidratt til|oppnådd|lyktes)\b",
     re.IGNORECASE,
 )
+# Words for results and time so far, which tie no result to its subject
+_RESULT_WORDS = re.compile(
+    r"\b(?:resultat\w{0,4}|effekt\w{0,3}|gevinst\w{0,3}|utbytte|gitt|gjeve|hatt|oppnådd|så langt|hittil|til nå|"
+    r"foreløpig|helsefellesskap\w{0,4}|helsefelleskap\w{0,4}|sykehus\w{0,4}|kommun\w{0,4})\b",
+    re.IGNORECASE,
+)
 SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=[A-ZÆØÅ])")
 # "Hva ble resultatet …": what came of something, asked in the past tense.
 _PAST_RESULT = re.compile(
-    r"\b(?:ble|blei|vart|har blitt|er blitt)\s+(?:\w+\s+){0,3}?(?:resultatet|utfallet)\b|"
+    r"\b(?:ble|blei|vart|har blitt|er blitt)\s+(?:\w+\s+){0,3}?(?:resultat(?:et|ene|a)|utfall(?:et|a|ene))\b|"
     # "Hva viste evalueringen av …?": what an evaluation or survey found
     r"\b(?:hva|kva) (?:viste|vistes|synte|fant|fann|avdekket|avdekte)\s+(?:\w+\s+){0,2}?(?:evaluering|undersøkels|"
     r"kartlegging|gjennomgang|analys|rapport)\w*",
@@ -375,7 +390,9 @@ _HAS: dict[str, re.Pattern[str]] = {
         # "2 år", "1 ½ time", "4-årsperiode"
         r"(?:\b\d{1,3}(?:\s?½)?|½|\b(?:en|ett|ei|to|tre|fire|fem|seks|ti))\s?(?:år|måned\w{0,3}|månad\w{0,3}|uke\w{0,2}|"
         r"dag\w{0,3}|time\w{0,2}|periode\w{0,2}|mnd\w{0,2}|md|mån|mndr)\b|\b\d{1,3}-års\w{0,9}|"
-        r"\bperiode\w{0,2}\b|\bvarig\w{0,2}\b|\bvalgperiode\w{0,2}\b",
+        r"\bperiode\w{0,2}\b|\bvarig\w{0,2}\b|\bvalgperiode\w{0,2}\b|"
+        # "sendt ut 12. februar med innspills frist 23. februar": how long, as a deadline
+        r"\b\w{0,15}frist(?:en|er|ene)?\s+(?:på\s+|til\s+|er\s+)?\d",
         re.IGNORECASE,
     ),
     "quantity": re.compile(
@@ -491,7 +508,8 @@ def demands_of(question: str) -> Demands:
 
 _HOW_MANY = re.compile(r"\b(?:hvor|kor) mange\b", re.IGNORECASE)
 # "Hvor stort ble tilskuddet …?": how much it came to (not "hvor stor brøk var de på")
-_HOW_MANY_OR_BIG = re.compile(r"\b(?:hvor|kor) (?:mange|stor\w{0,2} (?:ble|blei|vart|var)\b)", re.IGNORECASE)
+# "Hvor mye tilskudd fikk FSU i 2025?": that year's sum, too
+_HOW_MANY_OR_BIG = re.compile(r"\b(?:hvor|kor) (?:mange|mye|mykje|stor\w{0,2} (?:ble|blei|vart|var)\b)", re.IGNORECASE)
 
 
 def _pins_now(asking: str, answer_type: str) -> bool:
@@ -807,6 +825,12 @@ def asks_happened(question: str) -> bool:
     return bool(_HAPPENED.search(question))
 
 
+def _shares_head(stems: set[str], others: list[str]) -> bool:
+    """Do two sets of stems share one, or a compound and its head ("læringsnettverk" and
+    "nettverk")?"""
+    return any(a == b or (min(len(a), len(b)) >= 5 and (a.endswith(b) or b.endswith(a))) for a in stems for b in others)
+
+
 def result_not_said(question: str, quotes: list[str]) -> bool:
     """Does the question ask what came of something ("Hva ble resultatet av …?", "Ble det
     opprettet …?") while every quote says only what should, will or may happen ("… bør
@@ -815,6 +839,14 @@ def result_not_said(question: str, quotes: list[str]) -> bool:
     resultater" is a plan, not a result)?"""
     if quotes and _RESULTS_SO_FAR.search(question):
         sentences = [part for quote in quotes for part in SENTENCE_BREAK.split(quote)]
-        return not any(_RESULT_SAID.search(s) and not _PLANNED.search(s) for s in sentences)
+        # a result of what the question asks about: "Resultater fra analysen …" is not one of
+        # "brobyggerstillingene"; the result words themselves and the place do not tie them
+        subject = set(tokenize(_RESULT_WORDS.sub(" ", question)))
+        return not any(
+            _RESULT_SAID.search(s)
+            and not _PLANNED.search(s)
+            and _shares_head(subject, tokenize(_RESULT_WORDS.sub(" ", s)))
+            for s in sentences
+        )
     asked = bool(_PAST_RESULT.search(question)) or asks_happened(question)
     return bool(quotes) and asked and all(_PLANNED.search(q) for q in quotes)

@@ -203,8 +203,7 @@ class Engine:
             for subject, words in manifest.not_covered
         ]
         documents = list(manifest.documents.values())
-        first_words = [d.title.split()[0] for d in documents if d.title]
-        self._documents = document_pattern([d.kind for d in documents] + first_words)
+        self._documents = document_pattern([name for d in documents for name in d.names() if name])
         self.vocabulary = Vocabulary(
             tuple(retriever.region_patterns.values()), self._documents, self._synonyms, retriever.intents
         )
@@ -526,10 +525,8 @@ class Engine:
                 )
             ):
                 continue  # "… og når ble det opprettet?": "I 2024 ble det opprettet …" is quoted above
-            part_hits = self.retriever.search(asked, k=ANSWER_K, filters=filters)
+            asked, part_hits, draft, missing = self._part_answer(asked, part, parts[0], filters)
             all_hits.extend(h for h in part_hits if h not in all_hits)
-            draft = self.extractive.generate(asked, part_hits) if self.answerable(asked, part_hits) else None
-            missing = self.answer_gaps(asked, demands_of(asked), draft, part_hits) if draft is not None else []
             if draft is None or not draft.found or any(gap.startswith("noe om ") for gap in missing):
                 drafts.append(Draft(self.texts["part_missing"].format(part=part), []))
                 found = False
@@ -550,6 +547,27 @@ class Engine:
             return self.refusal(question, all_hits, passages)
         answer, citations = _merge(drafts, self.extractive)
         return Result(answer, found, citations, passages, question)
+
+    def _part_answer(
+        self, asked: str, part: str, first: str, filters: Filters
+    ) -> tuple[str, list[Hit], Draft | None, list[str]]:
+        """One part's hits, draft and gaps. A part that points back is asked with the first
+        part as its context; when that finds no full answer, with only the bodies, regions
+        or documents the first part names ("Hvor mange kommuner er med i HF Telemark, og
+        når ble det startet?": what started is Telemark's, not a number of kommuner)."""
+        tried: list[tuple[str, list[Hit], Draft | None, list[str]]] = []
+        named = list(dict.fromkeys(name for _, name in self.topics.find(first)))
+        candidates = [asked]
+        if asked != part and named:
+            candidates.append(f"{part.rstrip(' ?')} ({', '.join(named)})?")
+        for candidate in candidates:
+            hits = self.retriever.search(candidate, k=ANSWER_K, filters=filters)
+            draft = self.extractive.generate(candidate, hits) if self.answerable(candidate, hits) else None
+            missing = self.answer_gaps(candidate, demands_of(candidate), draft, hits) if draft is not None else []
+            tried.append((candidate, hits, draft, missing))
+            if draft is not None and draft.found and not missing:
+                break
+        return next((t for t in tried if t[2] is not None and t[2].found and not t[3]), tried[0])
 
     def _counterpart(self, asked: str, standalone: str) -> str:
         """ "Hva tilsvarer Partnerskapsmøtet hos St. Olav?" (or "og hva tilsvarer det hos St.
@@ -1184,18 +1202,30 @@ def _renumber(draft: Draft, offset: int) -> Draft:
     return Draft(answer, citations, draft.found)
 
 
-def _without_repeats(draft: Draft, quoted: set[str]) -> Draft:
+# "Helsefellesskapet i Telemark: …": the region a paragraph's passage is from, before its text
+_LABEL = re.compile(r"^[^:\n]{1,80}:\s")
+
+
+def _without_repeats(draft: Draft, quoted: set[str], said: str = "") -> Draft:
     """``draft`` without the paragraphs whose every citation quotes what an earlier part
-    quoted already (two parts of a question answered by one sentence: it stands once)."""
+    quoted already, and which say nothing the earlier parts did not (``said``): two parts
+    of a question answered by one sentence, it stands once; a paragraph that quotes the
+    same sentence with the next part's answer around it stays."""
     if not quoted:
         return draft
     repeated = {c.id for c in draft.citations if " ".join(c.quote.split()) in quoted}
     if not repeated:
         return draft
+    earlier = " ".join(MARKER.sub(" ", said).split())
+
+    def new_words(paragraph: str) -> bool:
+        text = " ".join(MARKER.sub(" ", _LABEL.sub("", paragraph, count=1)).split())
+        return bool(earlier) and bool(text) and text not in earlier
+
     kept = [
         paragraph
         for paragraph in draft.answer.split("\n\n")
-        if not (marks := {int(m) for m in MARKER.findall(paragraph)}) or not marks <= repeated
+        if not (marks := {int(m) for m in MARKER.findall(paragraph)}) or not marks <= repeated or new_words(paragraph)
     ]
     used = [c for c in draft.citations if any(f"[{c.id}]" in paragraph for paragraph in kept)]
     numbers = {c.id: index for index, c in enumerate(used, start=1)}
@@ -1209,7 +1239,7 @@ def _merge(parts: list[Draft], extractive: ExtractiveGenerator) -> tuple[str, li
     texts: list[str] = []
     citations: list[Citation] = []
     for part in parts:
-        part = _without_repeats(part, {" ".join(c.quote.split()) for c in citations})
+        part = _without_repeats(part, {" ".join(c.quote.split()) for c in citations}, "\n\n".join(texts))
         if not part.answer.strip():
             continue
         part = _renumber(part, len(citations))

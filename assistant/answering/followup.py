@@ -162,7 +162,7 @@ _DEICTIC = re.compile(
 _WHAT_ABOUT = re.compile(
     # "hva med mulighetene, da?": a filler word after the topic is no part of it
     r"^\s*(?:og|men|enn)?\s*(?:hva|kva)\s+med\s+(?P<topic>.{1,200}?)(?:,?\s+(?:da|då|så|egentlig|eigentleg))?\s*\??\s*$|"
-    r"^\s*(?:og|enn|men)\s+(?P<topic2>(?:i|for|på|hos|om)\s+.{1,200}?|[^\s?]{1,60})\s*\??\s*$",
+    r"^\s*(?:og|enn|men)\s+(?P<topic2>(?:i|for|på|hos|om|fra|frå)\s+.{1,200}?|[^\s?]{1,60})\s*\??\s*$",
     re.IGNORECASE,
 )
 _BARE_WHY = re.compile(
@@ -249,7 +249,9 @@ def standalone_question(question: str, history: Sequence[Turn] | None, topics: T
     what_about = _WHAT_ABOUT.match(question)
     if what_about:
         topic = (what_about.group("topic") or what_about.group("topic2") or "").strip()
-        return _what_about(topic, last_user, topics)
+        # "og fra kommunene?" is about the earlier question only in place of its "fra …" phrase
+        if not _FROM.match(topic) or _parallel_phrase(topic, last_user):
+            return _what_about(topic, last_user, topics)
 
     resolved = ordinal or _resolve_noun(question, [last_answer, last_user])
     if resolved != question:  # the noun names what is asked about; keep only where it was
@@ -404,6 +406,23 @@ def _enumeration(answer: str) -> list[str]:
     return []
 
 
+def _named_items(head: str, answer: str) -> list[str]:
+    """The things of one kind an answer names, in order: "todelt med en dialogdel og en
+    administrativ del" holds two of kind "del" ("dialogdel", "administrativ del"); [] when
+    it names fewer than two."""
+    words = re.findall(r"[\w-]+", answer[:MAX_RESOLVE_CHARS])
+    items: list[str] = []
+    for index, word in enumerate(words):
+        stems = tokenize(word)
+        if len(stems) != 1 or not stems[0].endswith(head) or len(word) < len(head):
+            continue
+        if stems[0] == head and index and tokenize(words[index - 1]):
+            word = f"{words[index - 1]} {word}"  # "administrativ del": the bare noun with its adjective
+        if word.lower() not in (i.lower() for i in items):
+            items.append(word)
+    return items if len(items) >= 2 else []
+
+
 def _ordinal_item(question: str, last_answer: str, last_user: str = "") -> str:
     """ "hva står det om det siste av dem?" after an answer that listed eight areas: the
     ordinal phrase replaced by that item of the list, or "" when there is none. A noun
@@ -412,12 +431,14 @@ def _ordinal_item(question: str, last_answer: str, last_user: str = "") -> str:
     match = _ORDINAL.search(question[:MAX_RESOLVE_CHARS])
     if match is None or not last_answer:
         return ""
+    items: list[str] = []
     if match.group("noun"):
         head = tokenize(match.group("noun"))
         earlier = tokenize(f"{last_user} {last_answer}"[:MAX_RESOLVE_CHARS])
         if len(head) != 1 or not any(stem.endswith(head[0]) for stem in earlier):
             return ""
-    items = _enumeration(last_answer)
+        items = _named_items(head[0], last_answer)
+    items = items or _enumeration(last_answer)
     word = (match.group("ord") or match.group("second") or "").lower()
     index = len(items) - 1 if word.startswith("sist") else _ORDINAL_INDEX.get(word, len(items))
     if not 0 <= index < len(items):
@@ -461,6 +482,9 @@ def _what_about(topic: str, previous: str, topics: Topics) -> str:
             return topics.in_region(asked, region) if region else asked
         if kind == "region":  # the earlier question named no region: ask it of this one
             return f"{topics.in_region(previous, region).rstrip(' ?')} i {name}?"
+    swapped = _parallel_phrase(topic, previous) if previous and not new else ""
+    if swapped:  # "og fra kommunenes side?" after "Hvem sitter i SSU fra sykehusets side?"
+        return swapped
     parallel = _parallel_noun(topic, previous, topics) if previous and not new else None
     if parallel is not None:  # "og mulighetene?" after "Hva er de største utfordringene …?"
         asked = f"{previous[: parallel.start()]}{topic.strip(' ?')}{previous[parallel.end() :]}".rstrip(" ?")
@@ -478,6 +502,26 @@ def _what_about(topic: str, previous: str, topics: Topics) -> str:
 
 
 _DEFINITE_ENDINGS = ("ene", "ane", "en", "et", "a")
+_FROM = re.compile(r"(?:fra|frå)\s", re.IGNORECASE)
+_PHRASE_PREPOSITIONS = frozenset({"fra", "frå", "for", "på", "hos", "i", "om"})
+
+
+def _parallel_phrase(topic: str, previous: str) -> str:
+    """The previous question with its phrase of the same shape as ``topic`` (the same
+    preposition and last word) replaced: "fra kommunenes side" takes the place of "fra
+    sykehusets side"; "" when the previous question has none."""
+    words = topic.strip(" ?").split()
+    if not 2 <= len(words) <= 5 or words[0].lower() not in _PHRASE_PREPOSITIONS or len(words[-1]) < 3:
+        return ""
+    if len(words) == 2 and not _FROM.match(topic):  # "og for eldre?": the subject may be longer than a word
+        return ""
+    # "fra kommunene" takes the place of "fra sykehuset"; "fra kommunenes side" of "fra … side"
+    tail = r"[\w-]+" if len(words) == 2 else rf"(?:\S+\s+){{0,3}}?{re.escape(words[-1])}"
+    pattern = re.compile(rf"(?<!\w){re.escape(words[0])}\s+{tail}(?!\w)", re.IGNORECASE)
+    match = pattern.search(previous[:MAX_RESOLVE_CHARS])
+    if match is None or match.group(0).lower() == " ".join(words).lower():
+        return ""
+    return f"{previous[: match.start()]}{' '.join(words)}{previous[match.end() :]}"
 
 
 def _parallel_noun(topic: str, previous: str, topics: Topics) -> re.Match[str] | None:

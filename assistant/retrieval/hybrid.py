@@ -142,6 +142,31 @@ class Glossary:
         return expansion
 
 
+_WORD = re.compile(r"\w+(?:-\w+)*")
+# how an adjective before its noun ends: "tematiske", "tematisk", "faglig", "temabasert", "høyeste"
+_ADJECTIVE_ENDINGS = ("e", "isk", "ig", "ert", "est")
+# numbers and words for several, before a description of bodies
+_SEVERAL = frozenset({"to", "tre", "fire", "fem", "seks", "begge", "alle", "2", "3", "4", "5", "6"})
+
+
+# Inflection endings of a phrase's last word, longest first; the stem left must keep this
+# many letters, so a short word ("enige") does not turn into a prefix of many others
+_ENDINGS = ("ene", "ane", "en", "et", "a", "e")
+MIN_STEM = 5
+
+
+def _without_ending(phrase: str) -> str:
+    """``phrase`` with its last word's inflection ending cut off ("tematiske grupper" ->
+    "tematiske grupp"), or the phrase itself when the word has none or is too short."""
+    word = phrase.rsplit(" ", 1)[-1]
+    if not word.isalpha():
+        return phrase
+    for ending in _ENDINGS:
+        if word.endswith(ending) and len(word) - len(ending) >= MIN_STEM:
+            return phrase[: -len(ending)]
+    return phrase
+
+
 class Thesaurus:
     """Everyday words -> the documents' words (corpus/synonyms.yaml): "fylkesmannen"
     adds "statsforvalter" to the question, so a question in the user's own words finds
@@ -149,12 +174,21 @@ class Thesaurus:
 
     def __init__(self, synonyms: list[Synonym]) -> None:
         self._terms: dict[str, list[str]] = {}
+        self._described = [(e.modifiers, e.heads, e.term) for e in synonyms if e.modifiers and e.heads]
         for entry in synonyms:
             for alternative in entry.alternatives:
                 key = " ".join(canonical_spelling(alternative).lower().split())
                 if key and entry.term not in self._terms.setdefault(key, []):
                     self._terms[key].append(entry.term)
-        alternatives = sorted(self._terms, key=len, reverse=True)
+        # An alternative matches its other inflections too: "saksliste" also "sakslista", "tematiske
+        # grupper" also "tematiske gruppene" (its last word without its ending, then a short ending).
+        self._matching: dict[str, list[str]] = {key: list(terms) for key, terms in self._terms.items()}
+        for key, terms in self._terms.items():
+            stem = _without_ending(key)
+            if stem != key:
+                known = self._matching.setdefault(stem, [])
+                known.extend(t for t in terms if t not in known)
+        alternatives = sorted(self._matching, key=len, reverse=True)
         self._pattern = (
             re.compile(r"(?<!\w)(" + "|".join(re.escape(a) for a in alternatives) + r")\w{0,4}(?!\w)")
             if alternatives
@@ -164,7 +198,11 @@ class Thesaurus:
     @property
     def words(self) -> frozenset[str]:
         """Every word of the everyday phrases and of the documents' terms, lower case."""
-        phrases = [*self._terms, *(t for terms in self._terms.values() for t in terms)]
+        phrases = [
+            *self._terms,
+            *(t for terms in self._terms.values() for t in terms),
+            *(t for *_, t in self._described),
+        ]
         return frozenset(w for phrase in phrases for w in re.findall(r"\w+", phrase.lower()))
 
     def expand(self, question: str) -> list[str]:
@@ -178,10 +216,36 @@ class Thesaurus:
 
     def matches(self, question: str) -> list[tuple[str, list[str]]]:
         """(the everyday words as written, the documents' terms for them), in order."""
-        if self._pattern is None:
-            return []
         text = canonical_spelling(question).lower()
-        return [(match.group(0), list(self._terms[match.group(1)])) for match in self._pattern.finditer(text)]
+        found = (
+            [(match.group(0), list(self._matching[match.group(1)])) for match in self._pattern.finditer(text)]
+            if self._pattern is not None
+            else []
+        )
+        return found + self._descriptions(text)
+
+    def _descriptions(self, text: str) -> list[tuple[str, list[str]]]:
+        """A body described, not named: one word that begins with a modifier and holds a
+        head further on ("temagruppene", "fagfolk-gruppa", "toppmøtet"), or a modifier
+        adjective right before a word holding a head ("de tematiske gruppene", "det høyeste
+        samarbeidsforumet"). After a number ("de to øverste organene") it is several bodies."""
+        if not self._described or len(text) > MAX_QUESTION_CHARS:
+            return []
+        words = _WORD.findall(text)
+        found: list[tuple[str, list[str]]] = []
+        for index, word in enumerate(words):
+            if index and words[index - 1] in _SEVERAL:
+                continue
+            following = words[index + 1] if index + 1 < len(words) else ""
+            for modifiers, heads, term in self._described:
+                modifier = next((m for m in modifiers if word.startswith(m)), "")
+                if not modifier:
+                    continue
+                if any(head in word[len(modifier) :] for head in heads):
+                    found.append((word, [term]))
+                elif following and word.endswith(_ADJECTIVE_ENDINGS) and any(head in following for head in heads):
+                    found.append((f"{word} {following}", [term]))
+        return found
 
 
 EMPTY_QUESTION = "Spørsmålet er tomt. Skriv hva du lurer på."
@@ -452,7 +516,7 @@ class Retriever:
             if any(
                 name.startswith(stem) or name.endswith(stem)
                 for stem in said
-                for name in (doc.kind.lower(), (doc.title.split() or [""])[0].lower())
+                for name in (n.lower() for n in doc.names())
             )
         ]
         regions = self.regions_in(question) if regions is None else regions
@@ -655,10 +719,7 @@ def _document_words(manifest: Manifest) -> re.Pattern[str] | None:
     definite form ("strategien", "innspillet", "innspillene"). The bare word is what the
     document is about, not which one it is ("gi innspill på retningslinje 1")."""
     names = {
-        name.lower()
-        for doc in manifest.documents.values()
-        for name in (doc.kind, (doc.title.split() or [""])[0])
-        if len(name) >= 4 and name.isalpha()
+        name.lower() for doc in manifest.documents.values() for name in doc.names() if len(name) >= 4 and name.isalpha()
     }
     if not names:
         return None

@@ -743,3 +743,22 @@ def test_the_body_on_the_same_level_there_is_asked_by_what_it_answers_to(engine:
     result = engine.ask("og i Trøndelag, hva heter organet på samme nivå der?", history=history)
     assert result.question == "Hva er Politisk samarbeidsutvalg, som tilsvarer Partnerskapsmøtet?"
     assert "Politisk samarbeidsutvalg (PSU) (nivå: partnerskapsmøtet)" in result.answer
+
+
+def test_a_body_described_by_what_it_does_is_answered_from_its_section(engine: Engine) -> None:
+    # "de tematiske gruppene" are the FSU (corpus/synonyms.yaml, described_as)
+    result = engine.ask("Kan en av de tematiske gruppene i Telemark hente inn ekstra folk med særskilt ekspertise?")
+    assert result.found and "utnevne supplerende medlemmer" in result.answer
+
+
+def test_a_second_part_that_points_back_is_answered_of_what_the_first_names(engine: Engine) -> None:
+    # "når ble det startet" is asked of Telemark's health community, not of "hvor mange kommuner"
+    result = engine.ask("quick q: hvor mange kommuner er med i hf telemark, og når ble det startet?")
+    assert "alle 17 kommunene" in result.answer and "januar 2021" in result.answer
+
+
+def test_a_document_called_by_another_name_gets_its_status(engine: Engine) -> None:
+    # "Telemarks svar til staten" is the consultation reply (corpus/manifest.yaml, aliases)
+    result = engine.ask("Når ble Telemarks svar til staten om den nasjonale sykehusplanen vedtatt, og av hvem?")
+    assert result.found and "18. mars 2022" in result.answer
+    assert result.citations[0].doc_id == "telemark-horingsinnspill-2022"

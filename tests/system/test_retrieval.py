@@ -133,6 +133,9 @@ def test_a_document_the_question_names_is_preferred(retriever) -> None:  # type:
     assert retriever.documents_in("Hvem sitter i strategisk samarbeidsutvalg?") == set()  # no document named
     assert retriever.documents_in("Hvor lang frist fikk kommunene til å gi innspill på retningslinje 1?") == set()
     assert len(retriever.documents_in("Hva sier innspillene fra 2022?")) == 2
+    # the other words users call a document by are corpus data (manifest.yaml, aliases)
+    assert retriever.documents_in("Når ble Telemarks svar til staten vedtatt?") == {"telemark-horingsinnspill-2022"}
+    assert retriever.documents_in("Hva sa uttalelsen fra St. Olav om fastlegene?") == {"st-olav-innspill-2022"}
     hits = retriever.search("Hva sier innspillet fra helsefellesskapet rundt Telemark om fastlegeordningen?", k=5)
     assert hits[0].passage["doc_id"] == "telemark-horingsinnspill-2022"
 

@@ -10,7 +10,7 @@ from assistant.answering.demands import demands_of, meets
 from assistant.answering.followup import is_followup, standalone_question
 from assistant.answering.generators.extractive import ExtractiveGenerator
 from assistant.domain import Turn
-from assistant.retrieval.hybrid import Glossary
+from assistant.retrieval.hybrid import Glossary, Thesaurus
 from indexer.analysis import (
     canonical_spelling,
     intent_pattern,
@@ -19,7 +19,7 @@ from indexer.analysis import (
     numbered_words,
     tokenize,
 )
-from indexer.manifest import ManifestError, load_glossary, load_intents
+from indexer.manifest import ManifestError, load_glossary, load_intents, load_synonyms
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 
@@ -188,3 +188,51 @@ def test_a_synonyms_file_of_the_wrong_shape_is_a_clear_error(tmp_path: Path) -> 
     (tmp_path / "synonyms.yaml").write_text("intents: hvor ofte\n")
     with pytest.raises(ManifestError, match="liste"):
         load_intents(tmp_path)
+
+
+def test_a_body_described_instead_of_named_adds_its_name(tmp_path: Path) -> None:
+    (tmp_path / "synonyms.yaml").write_text(
+        "synonyms:\n  - term: faglig samarbeidsutvalg\n    alternatives: [fagutvalg]\n"
+        "    described_as: {modifiers: [fag, tema], heads: [grupp, utvalg]}\n"
+        "  - term: partnerskapsmøtet\n    alternatives: []\n"
+        "    described_as: {modifiers: [topp, høyest], heads: [møte, forum]}\n"
+    )
+    thesaurus = Thesaurus(load_synonyms(tmp_path))
+    for described in [
+        "Hvem styrer de tematiske gruppene?",  # an adjective before its noun
+        "Kan jeg bli med i en av fagfolk-gruppene?",  # one compound word
+        "Skal de i de temabaserte arbeidsgruppene tale for arbeidsgiveren?",  # the head inside the next word
+        "Hvem sitter i temautvalget?",
+    ]:
+        assert thesaurus.expand(described) == ["faglig samarbeidsutvalg"], described
+    assert thesaurus.expand("Når det høyeste samarbeidsforumet vedtar noe") == ["partnerskapsmøtet"]
+    assert thesaurus.expand("Hvem møter på toppmøtet?") == ["partnerskapsmøtet"]
+    # several bodies, a verb before a noun, a modifier alone: no body
+    for other in ["Hvem sitter i de to øverste forumene?", "Hvem leder møtet?", "Hva er de faglige anbefalingene?"]:
+        assert thesaurus.expand(other) == [], other
+    # the matched words count as the documents' words (no "dokumentene sier ikke noe om tematiske")
+    assert ("tematiske gruppene", ["faglig samarbeidsutvalg"]) in thesaurus.matches("Hvem leder de tematiske gruppene?")
+
+
+def test_a_description_needs_both_lists_of_real_words(tmp_path: Path) -> None:
+    for bad in [
+        "{modifiers: [fag]}",
+        "[fag, grupp]",
+        "{modifiers: [fag], heads: [e]}",
+        "{modifiers: [], heads: [grupp]}",
+    ]:
+        (tmp_path / "synonyms.yaml").write_text(f"synonyms:\n  - term: x\n    described_as: {bad}\n")
+        with pytest.raises(ManifestError, match="described_as"):
+            load_synonyms(tmp_path)
+
+
+def test_an_everyday_phrase_matches_its_other_inflections(tmp_path: Path) -> None:
+    (tmp_path / "synonyms.yaml").write_text(
+        "synonyms:\n  - term: agenda\n    alternatives: [saksliste]\n  - term: konsensus\n    alternatives: [enige]\n"
+    )
+    thesaurus = Thesaurus(load_synonyms(tmp_path))
+    for written in ["Hva står på sakslista?", "Hvem setter sakslisten?", "Hvem lager sakslistene?"]:
+        assert thesaurus.expand(written) == ["agenda"], written
+    # a short word keeps its ending: "enige" does not become a prefix of "enighet", "enigma" …
+    assert thesaurus.expand("Er de enige?") == ["konsensus"]
+    assert thesaurus.expand("Hva er enigmaet?") == []

@@ -951,3 +951,44 @@ def test_why_they_did_it_asks_about_the_claim_just_made_and_a_new_place_may_ask_
     ]
     there = standalone_question("og i Trøndelag? hvordan er erfaringene der?", telemark, topics)
     assert there == "hvordan er erfaringene der i Trøndelag?"
+
+
+def test_what_happened_by_now_results_people_and_advice_in_other_word_orders() -> None:
+    # "nå" closing the question pins the moment as much as "nå" before the participle
+    assert demands_of("Har alle kommunene rundt St. Olav tatt i bruk Helseplattformen nå?").done_by_now
+    assert not demands_of("Har Telemark vedtatt strategien?").done_by_now
+    # a role after a genitive, or a compound role, asks for a person
+    assert demands_of("Hvem er kommunenes samhandlingsleder i dag?").answer_type == "person"
+    assert demands_of("Hvem er prosjektleder?").answer_type == "person"
+    assert demands_of("Hvilken behandling anbefales for en pasient med rusproblemer?").advice
+    assert not demands_of("Hvilken behandling får forslagene i SSU?").advice
+    assert demands_of("Hvilke prosjekter fikk midler ved forrige tildeling?").now
+    assert demands_of("Hvor mye tilskudd fikk FSU Barn og unge i 2025?").counted_in_year
+    # a result must be of what is asked about, not any sentence with "resultater"
+    analysis = ["Resultater fra analysen er lagt til grunn for målsetting for Helsefellesskapet."]
+    assert result_not_said("Hvilke resultater har de to brobyggerstillingene gitt så langt?", analysis)
+    assert not result_not_said("Hvilke resultater har analysen gitt så langt?", analysis)
+    planned = [
+        "Oppfølging av forprosjekt FACT er forankret i Helsefellesskapet og vil bli fulgt opp i strategiperioden."
+    ]
+    assert result_not_said("Hva ble resultatene av forprosjektet FACT?", planned)
+
+
+def test_a_parallel_phrase_and_an_ordinal_of_named_things_resolve() -> None:
+    topics = topics_of(CORPUS)
+    sides = [Turn("user", "Hvem sitter i SSU fra sykehusets side?"), Turn("assistant", "Klinikksjefer og fagdirektør.")]
+    assert standalone_question("Og fra kommunenes side?", sides, topics) == "Hvem sitter i SSU fra kommunenes side?"
+    parts = [
+        Turn("user", "Hvor ofte møtes Partnerskapet?"),
+        Turn("assistant", "To ganger årlig, todelt med en dialogdel og en administrativ del."),
+    ]
+    assert "dialogdel" in standalone_question("Hva gjør de i den første delen?", parts, topics)
+    assert "administrativ del" in standalone_question("Hva skjer i den andre delen?", parts, topics)
+    from_the_hospital = [Turn("user", "Hvem fra sykehuset sitter i SSU?"), Turn("assistant", "Klinikksjefer.")]
+    assert standalone_question("og fra kommunene?", from_the_hospital, topics) == "Hvem fra kommunene sitter i SSU?"
+
+
+def test_a_deadline_with_its_date_says_how_long() -> None:
+    asked = demands_of("Hvor lang tid fikk kommunene til å komme med innspill?")
+    assert meets(asked, "Retningslinje 1 ble sendt ut 12. februar med innspills frist 23. februar.")
+    assert not meets(asked, "Kommunene skal kunne forholde seg til korte frister for beslutning.")
