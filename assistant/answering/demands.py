@@ -251,14 +251,15 @@ _NOW_STRONG = re.compile(
 # pin with what happened by now ("Har alle kommunene nå tatt i bruk …?", "Er det nå opprettet
 # …?") or with a measured value ("Hva er 30-dagers overlevelse i dag?").
 _NOW_WEAK = re.compile(r"\b(?:nå|i dag|per i dag|pr\.? i dag|for tiden|for tida|per dags dato)\b", re.IGNORECASE)
-_DONE_BY_NOW = re.compile(
-    r"\b(?:har|er|blitt|vorte)\s+(?:\S+\s+){0,8}?(?:nå|no|i dag)\s+(?:\S+\s+){0,2}?(?:blitt\s+|vorte\s+)?"
+_DONE = (
     r"(?:tatt i bruk|teke i bruk|opprettet|oppretta|etablert|etablerte|innført|innførd|gjennomført|gjennomførd|"
-    r"vedtatt|vedteke|godkjent|godkjend|iverksatt|iverksett|startet|starta|avviklet|avvikla|delt|slått sammen)\b|"
+    r"vedtatt|vedteke|godkjent|godkjend|iverksatt|iverksett|startet|starta|avviklet|avvikla|delt|slått sammen)\b"
+)
+_DONE_BY_NOW = re.compile(
+    rf"\b(?:har|er|blitt|vorte)\s+(?:\S+\s+){{0,8}}?(?:nå|no|i dag)\s+(?:\S+\s+){{0,2}}?(?:blitt\s+|vorte\s+)?{_DONE}|"
     # "Har alle kommunene tatt i bruk Helseplattformen nå?": the pin closes the question
-    r"^\s*(?:og\s+)?(?:har|er)\s+(?:\S+\s+){0,8}?(?:blitt\s+|vorte\s+)?(?:tatt i bruk|teke i bruk|opprettet|oppretta|"
-    r"etablert|innført|innførd|gjennomført|vedtatt|vedteke|godkjent|godkjend|iverksatt|startet|starta|avviklet|"
-    r"avvikla|delt|slått sammen)\b(?:\s+\S+){0,6}?\s+(?:nå|no|i dag)\s*[?.!]?\s*$",
+    rf"^\s*(?:og\s+)?(?:har|er)\s+(?:\S+\s+){{0,8}}?(?:blitt\s+|vorte\s+)?{_DONE}"
+    r"(?:\s+\S+){0,6}?\s+(?:nå|no|i dag)\s*[?.!]?\s*$",
     re.IGNORECASE,
 )
 _MEASURED_NOW = frozenset({"amount", "percent"})

@@ -156,8 +156,9 @@ MIN_STEM = 5
 
 
 def _without_ending(phrase: str) -> str:
-    """``phrase`` with its last word's inflection ending cut off ("tematiske grupper" ->
-    "tematiske grupp"), or the phrase itself when the word has none or is too short."""
+    """``phrase`` with its last word's inflection ending cut off ("felles saksliste" ->
+    "felles sakslist"), or the phrase itself when the word has none or is too short. The
+    plural "-er" stays: "sykehjemsplasser" (capacity) is no "sykehjemsplass" (one case)."""
     word = phrase.rsplit(" ", 1)[-1]
     if not word.isalpha():
         return phrase
@@ -180,8 +181,8 @@ class Thesaurus:
                 key = " ".join(canonical_spelling(alternative).lower().split())
                 if key and entry.term not in self._terms.setdefault(key, []):
                     self._terms[key].append(entry.term)
-        # An alternative matches its other inflections too: "saksliste" also "sakslista", "tematiske
-        # grupper" also "tematiske gruppene" (its last word without its ending, then a short ending).
+        # An alternative matches its other inflections too: "saksliste" also "sakslista" and
+        # "sakslistene" (its last word without its ending, then a short ending).
         self._matching: dict[str, list[str]] = {key: list(terms) for key, terms in self._terms.items()}
         for key, terms in self._terms.items():
             stem = _without_ending(key)
