@@ -555,19 +555,20 @@ class Engine:
         part as its context; when that finds no full answer, with only the bodies, regions
         or documents the first part names ("Hvor mange kommuner er med i HF Telemark, og
         når ble det startet?": what started is Telemark's, not a number of kommuner)."""
-        tried: list[tuple[str, list[Hit], Draft | None, list[str]]] = []
         named = list(dict.fromkeys(name for _, name in self.topics.find(first)))
         candidates = [asked]
         if asked != part and named:
             candidates.append(f"{part.rstrip(' ?')} ({', '.join(named)})?")
+        first_try: tuple[str, list[Hit], Draft | None, list[str]] | None = None
         for candidate in candidates:
             hits = self.retriever.search(candidate, k=ANSWER_K, filters=filters)
             draft = self.extractive.generate(candidate, hits) if self.answerable(candidate, hits) else None
             missing = self.answer_gaps(candidate, demands_of(candidate), draft, hits) if draft is not None else []
-            tried.append((candidate, hits, draft, missing))
             if draft is not None and draft.found and not missing:
-                break
-        return next((t for t in tried if t[2] is not None and t[2].found and not t[3]), tried[0])
+                return candidate, hits, draft, missing
+            first_try = first_try or (candidate, hits, draft, missing)
+        assert first_try is not None  # there is always one candidate
+        return first_try
 
     def _counterpart(self, asked: str, standalone: str) -> str:
         """ "Hva tilsvarer Partnerskapsmøtet hos St. Olav?" (or "og hva tilsvarer det hos St.
