@@ -211,7 +211,19 @@ def side_question(question: str, side: Side, sides: list[Side], topics: Topics |
         return f"Hva er {side.name}?"
     if side.kind == "region" and topics.key(side.name):  # "SSU" asked of St. Olavs is "ASU"
         text = topics.in_region(text, topics.key(side.name))
+    # "rollen til FSU og SSU i Telemark": the side goes back where a preposition lost its noun
+    dangling = _DANGLING.search(text)
+    if dangling:
+        return f"{text[: dangling.end(1)]} {side.name}{text[dangling.end(1) :]}?"
     return f"{text} {side.name}?"
+
+
+# A preposition whose noun was taken out: another preposition or the end follows it
+_DANGLING = re.compile(
+    r"\b(?:rollen|rolla|oppgavene|oppgåvene|ansvaret|mandatet|sammensetningen|samansetjinga|leder|leiar|lederen|"
+    r"leiaren|medlemmene|møtene|møta)\s+(til|for|av|i|hos|på)(?=\s+(?:i|på|ved|rundt|innen|innan)\b|$)",
+    re.IGNORECASE,
+)
 
 
 def _own_rest(rest: str | None, topics: Topics) -> str:

@@ -118,7 +118,9 @@ _TYPES: list[tuple[str, re.Pattern[str]]] = [
         re.compile(
             r"\blenke\w{0,3}\b|\blink(?:en|er|ene|s)?\b|\bhjemmeside\w{0,3}\b|\bwebsite\w{0,2}\b|\bnettside\w{0,3}\b|\bnettadresse\w{0,3}\b|\burl\b|\badresse(?:n|r|ne|a)?\b|"
             r"\bkontaktinfo\w{0,8}\b|\bnettsted\w{0,3}\b|\bwebside\w{0,3}\b|"
-            r"\b(?:hvor|kor) (?:finner|finn|finnes|fins)\b[^?]{0,80}?\bpå (?:nett|nettet|internett)\b|"
+            r"\b(?:hvor|kor) (?:finner|finn|finnes|fins)\b[^?]{0,80}?\b(?:på|paa) (?:nett|nettet|internett)\b|"
+            # "… ligger de på nett nånstans?", "er de lagt ut på nettet?"
+            r"\b(?:ligger|ligg|lagt ut|lagt)\b[^?]{0,40}?\b(?:på|paa) (?:nett|nettet|internett)\b|"
             # "Hvor blir protokollene publisert?": where on the web
             r"\b(?:hvor|kor)\s+(?!mange|mye|mykje|ofte|lenge|lang|stor)(?:\S+\s+){0,6}?"
             r"(?:publisert|publiseres|publiserast|lagt ut|legges ut|leggast ut)\b",

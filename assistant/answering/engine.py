@@ -49,7 +49,7 @@ from assistant.answering.generators.base import Generator
 from assistant.answering.generators.citations import MARKER, cite, validate
 from assistant.answering.generators.extractive import ExtractiveGenerator
 from assistant.answering.organisation import asks_organisation, organisation_draft
-from assistant.answering.status import StatusAsk, claim, lead, norwegian_date, status_ask
+from assistant.answering.status import StatusAsk, claim, lead, norwegian_date, other_time, status_ask
 from assistant.domain import Citation, Draft, Filters, Hit, Passage, Result, Turn, as_passage
 from assistant.errors import HfaError
 from assistant.guard import personal_data
@@ -678,6 +678,9 @@ class Engine:
             status=status,
         )
         first = lead(ask, meta.status, self.texts)
+        asked_time = other_time(question, meta.date) if ask.yes_no and ask.asks_decided else ""
+        if asked_time and meta.status == "gjeldende":  # "Ble den vedtatt i mars 2024?" of one approved in September
+            first = self.texts["status_other_time"].format(asked=asked_time, date=date)
         answered = not (ask.yes_no and meta.status == "forslag" and asks_happened(question))
         # "På hvilken dato vedtok …?" of a document dated by its year only
         answered = answered and not (

@@ -53,7 +53,17 @@ _WHEN_WHO = re.compile(
     r"\b(når|kva tid|hvilken dato|kva dato|hvilket år|kva år|hvem|kven|hvilke|kva for)\b.{0,160}"
     r"\b(vedtatt|vedteke|vedtok|godkjent|godkjend|godkjente|besluttet|utgitt|utgjeve|"
     r"datert|skrevet|skreiv|skrev|sendt|sendte|signert|signerte|står bak|sto bak|stod bak|stått bak|"
-    r"utarbeidet|utarbeidd|laget|laga|avsender|publisert|adressert|adressa|rettet til|retta til|mottaker|mottakar)\b",
+    r"utarbeidet|utarbeidd|laget|laga|avsender|publisert|adressert|adressa|rettet til|retta til|mottaker|mottakar|"
+    # "Hvem gjorde vedtak om strategien?", "Kven tok avgjerda om …?"
+    r"(?:gjorde|gjort|gjer|gjør|fattet|fatta|fattar|fatter|tok|tatt)\s+(?:et\s+|eit\s+|en\s+|ei\s+|ein\s+)?"
+    r"(?:vedtak\w{0,3}|beslutning\w{0,3}|avgjørelse\w{0,3}|avgjerd\w{0,3}))\b",
+    re.IGNORECASE,
+)
+# When a yes/no question says something was decided: "i mars 2024", "på møtet 1. mars 2024",
+# "i 2023" (a month with or without its year, or a year after a preposition)
+_PINNED_TIME = re.compile(
+    rf"\b(?:(?:i|på|den)\s+)?(?:(?P<day>\d{{1,2}})\.\s?)?(?P<month>{'|'.join(MONTHS)})(?:\s+(?P<year>(?:19|20)\d{{2}}))?\b|"
+    r"\b(?:i|på|høsten|hausten|våren|sommeren|vinteren)\s+(?P<only_year>(?:19|20)\d{2})(?![\d–-])",
     re.IGNORECASE,
 )
 
@@ -110,6 +120,27 @@ def claim(question: str) -> str:
     text = _ASKS_DECIDED.sub(" ", text)
     text = re.sub(r"^\W*(?:det|dette|den)?\s*(?:at|om)?\b", " ", text.strip(), flags=re.IGNORECASE)
     return " ".join(text.split()).strip(" ?")
+
+
+def other_time(question: str, date: str) -> str:
+    """The time a yes/no question says the document was decided ("i mars 2024") when the
+    document's date ("2024-09-26") says otherwise, as the question writes it; "" when
+    the question pins no time, or one of its times fits the date."""
+    full = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", date.strip())
+    if full is None or not 1 <= int(full.group(2)) <= 12:  # dated by its year only: when it was decided is open
+        return ""
+    year, month, day = full.group(1), MONTHS[int(full.group(2)) - 1], str(int(full.group(3)))
+    pinned = list(_PINNED_TIME.finditer(" ".join(asked_sentences(question))))
+    for match in pinned:
+        asked_year = match.group("year") or match.group("only_year")
+        asked_month = (match.group("month") or "").lower()
+        if (
+            (not asked_year or asked_year == year)
+            and (not asked_month or asked_month == month)
+            and (not match.group("day") or match.group("day") == day)
+        ):
+            return ""  # this time fits the document's date
+    return pinned[0].group(0) if pinned else ""
 
 
 def lead(ask: StatusAsk, status: str, texts: dict[str, str]) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from assistant.eval.evaluation import first_hit, fold_fact, load_gold, run_eval, within_budget
+from assistant.eval.evaluation import first_hit, fold_fact, holds_fact, load_gold, run_eval, within_budget
 from assistant.settings import Settings
 from tests.conftest import CORPUS
 
@@ -34,6 +34,13 @@ def test_hit_helpers() -> None:
     # a key fact matches its answer whatever the spaces around a dash; a hyphen stays as written
     assert fold_fact("strategi 2025 – 2029") in fold_fact("Strategi 2025–2029, vedtatt av Partnerskapet.")
     assert fold_fact("helse- og omsorg") != fold_fact("helse-og omsorg")
+    # the abbreviation an answer adds after a name does not hide the fact; other words do
+    said = "KS har observatørstatus i Politisk samarbeidsutvalg (PSU) og i Administrativt samarbeidsutvalg (ASU)."
+    assert holds_fact(said, "observatørstatus i Politisk samarbeidsutvalg og i Administrativt samarbeidsutvalg")
+    assert holds_fact(said, "Politisk samarbeidsutvalg (PSU)")
+    assert not holds_fact(
+        "Politisk samarbeidsutvalg (som PSU) og i Administrativt", "samarbeidsutvalg og i Administrativt"
+    )
 
 
 def test_run_eval_writes_json_with_baseline(corpus_index: Path, tmp_path: Path) -> None:

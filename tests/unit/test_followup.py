@@ -31,7 +31,7 @@ from assistant.answering.demands import (
 from assistant.answering.engine import _not_yet_written
 from assistant.answering.followup import Topics, is_followup, own_question, standalone_question
 from assistant.answering.organisation import asks_organisation
-from assistant.answering.status import claim, status_ask
+from assistant.answering.status import claim, other_time, status_ask
 from assistant.domain import Turn
 from indexer.manifest import load_glossary, load_manifest
 from tests.conftest import CORPUS
@@ -187,6 +187,13 @@ def test_comparisons_are_split_into_sides() -> None:
     assert [s.name for s in both] == ["SSU", "FSU"]
     assert side_question("Hvem sitter i SSU, og hvem sitter i FSU?", both[1], both, topics).startswith("Hvem sitter i")
     assert comparison_sides("Hvem sitter i SSU?", topics) == []
+    # a side taken out after "rollen til" goes back there, not to the end
+    roles = "Hva er forskjellen på rollen til FSU og SSU i Helsefellesskapet i Telemark?"
+    pair = comparison_sides(roles, topics)
+    assert [side_question(roles, side, pair, topics) for side in pair] == [
+        "rollen til FSU i Helsefellesskapet i Telemark?",
+        "rollen til SSU i Helsefellesskapet i Telemark?",
+    ]
     # a comparative or a superlative compares the two bodies it names
     assert [s.name for s in comparison_sides("Møtes Partnerskapsmøtet oftere enn SSU?", topics)] == [
         "Partnerskapsmøtet",
@@ -354,6 +361,23 @@ def test_status_questions_are_recognised() -> None:
     assert status_ask("Retningslinjen er vedtatt av Partnerskapet. Hvem sitter i SSU?", names_document=True) is None
     # "1. mars" ends no sentence: the whole question still asks who is behind the memo
     assert status_ask("Hvem står bak notatet til partnerskapsmøtet 1. mars 2024?", names_document=True) is not None
+    # a decision as a noun with its verb asks who decided, like "vedtok"
+    assert status_ask("Hvem gjorde vedtak om strategien?", names_document=True) is not None
+    assert status_ask("Kven tok avgjerda om retningslinja?", names_document=True) is not None
+
+
+def test_a_time_the_document_date_contradicts_is_named() -> None:
+    asked = "Ble retningslinje 1 vedtatt på partnerskapsmøtet i mars 2024?"
+    assert other_time(asked, "2024-09-26") == "i mars 2024"
+    assert other_time("Ble den vedtatt i 2023?", "2024-09-26") == "i 2023"
+    # a time that fits, no time at all, or a document dated by its year only: nothing to say
+    assert other_time("Ble retningslinje 1 godkjent i september 2024?", "2024-09-26") == ""
+    assert other_time("Ble den vedtatt 26. september 2024?", "2024-09-26") == ""
+    assert other_time("Ble retningslinje 1 vedtatt?", "2024-09-26") == ""
+    assert other_time("Ble strategien vedtatt i mars 2025?", "2025") == ""
+    # one fitting time of two is enough; the years of a title ("2025–2029") pin nothing
+    assert other_time("Ble strategien 2025–2029 vedtatt i september 2024 eller i mars 2024?", "2024-09-26") == ""
+    assert other_time("Er strategien 2025–2029 godkjent?", "2024-09-26") == ""
 
 
 def test_demands_are_checked_on_the_answer() -> None:
@@ -363,6 +387,7 @@ def test_demands_are_checked_on_the_answer() -> None:
     assert demands_of("Vi har frist på fredag. Hvor ofte møtes SSU?").answer_type == "frequency"
     # "link" in chat words asks for an address; "hvor mye av tilskuddet" counts the grant
     assert demands_of("hvor finner jeg protokollene? har noen link?").answer_type == "link"
+    assert demands_of("hvor finner jeg protokollene? ligger de paa nett nånstans?").answer_type == "link"
     share = demands_of("Hvor mye av rekrutterings- og samhandlingstilskuddet gikk til FSU for skrøpelige eldre?")
     assert share.counted.startswith("rekrutter")
     # what comes after the years the documents cover is not in them; what happened after a year may be

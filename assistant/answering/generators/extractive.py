@@ -26,7 +26,7 @@ from assistant.answering.generators.citations import cite
 from assistant.answering.status import norwegian_date
 from assistant.domain import Citation, Draft, Hit
 from assistant.resources import resource_dir
-from indexer.analysis import canonical_spelling, normalize_text, tokenize
+from indexer.analysis import YEAR, canonical_spelling, normalize_text, tokenize
 from indexer.injection import usable_by_llm
 from indexer.manifest import Region, region_patterns
 from indexer.sentences import passage_units
@@ -198,11 +198,15 @@ class ExtractiveGenerator(Generator):
         sections = [set(tokenize(hit.passage.get("trail") or hit.passage["section"])) for hit in top]
         # A year that dates one of these documents ("svaret de ga staten i 2022") says which
         # document: every unit of that document has it, as its heading, and a sentence that
-        # merely mentions the year ("ble i 2022 slått sammen") does not
-        dating = {str(hit.passage.get("date", ""))[:4] for hit in top} & set().union(*groups)
+        # merely mentions the year ("ble i 2022 slått sammen") does not. So do the years of
+        # the period its title names ("planen for 2025–2029": "Strategi … 2025–2029").
+        dates = [
+            {str(hit.passage.get("date", ""))[:4], *YEAR.findall(str(hit.passage.get("title", "")))} for hit in top
+        ]
+        dating = set().union(*dates) & set().union(*groups) if dates else set()
         if dating:
-            for rank, hit in enumerate(top):
-                sections[rank] |= dating & {str(hit.passage.get("date", ""))[:4]}
+            for rank in range(len(top)):
+                sections[rank] |= dating & dates[rank]
             for unit in units:
                 unit.tokens -= dating
                 unit.items = [item - dating for item in unit.items]
