@@ -330,10 +330,30 @@ def _names(text: str, name: str) -> bool:
     return re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text, re.IGNORECASE) is not None
 
 
-def question_parts(question: str) -> list[str]:
+# "Hvem tar den endelige beslutningen, og bør vi si noe om økonomi?": a yes/no question
+# after a comma and "og" (its verb first, then who or what it is about) is a part of its own
+_YES_NO_CLAUSE = re.compile(
+    r",\s+og\s+(?=(?:bør|må|skal|kan|er|var|har|hadde|finnes|fins|blir|ble|gjelder|gjentar|trenger|"
+    r"får|fikk|går|gikk)\s+(?:vi|jeg|eg|me|de|dei|den|det|dette|man|ein|en|hun|han|hen|noen|nokon)\b)",
+    re.IGNORECASE,
+)
+# "… hva het de før? og skal det bli flere team?": a second question after a question mark
+_NEXT_QUESTION = re.compile(r"\?\s+(?=\S[^?]{8,}\?\s*$)")
+
+
+def question_parts(question: str, sentences: bool = True) -> list[str]:
     """The questions in "Hvem utnevner leder i et FSU, og hvem skal de representere?":
-    two or three clauses that each ask something (a question word after "og"), or []."""
-    clauses = [c.strip(" ,?") for c in _CLAUSE_SPLIT.split(question) if c.strip(" ,?")]
+    two or three clauses that each ask something (a question word, or a yes/no question's
+    verb after a comma and "og"), or (``sentences``) two questions one after the other;
+    else []."""
+    split = _NEXT_QUESTION.split(question) if sentences else [question]
+    pieces = [c for part in split for c in _YES_NO_CLAUSE.split(part)]
+    clauses = [
+        re.sub(r"^og\s+", "", c.strip(" ,?"), flags=re.IGNORECASE)
+        for piece in pieces
+        for c in _CLAUSE_SPLIT.split(piece)
+        if c.strip(" ,?")
+    ]
     if not 2 <= len(clauses) <= 3 or any(len(c.split()) < 2 for c in clauses):
         return []
     return [c[:1].upper() + c[1:] + "?" for c in clauses]

@@ -302,7 +302,11 @@ class Engine:
                 return Plan(standalone, status_hits, passages, lead_text, [citation], found=answered)
         parts = question_parts(standalone)
         if parts:  # two questions in one: each answered on its own
-            return self._answer_parts(standalone, parts, hits, filters)
+            answered = self._answer_parts(standalone, parts, hits, filters)
+            # two questions one after the other often ask one thing twice ("…? har noen
+            # link?"): when a part finds nothing there, the whole is asked as one question
+            if answered.found or question_parts(standalone, sentences=False) == parts:
+                return answered
         if not self.answerable(standalone, hits):
             if near(hits) and self._coverage(standalone, hits) > 0:  # near in meaning: the nearest, plainly unsure
                 return self.closest(standalone, hits, passages)
@@ -557,7 +561,9 @@ class Engine:
         når ble det startet?": what started is Telemark's, not a number of kommuner)."""
         named = list(dict.fromkeys(name for _, name in self.topics.find(first)))
         candidates = [asked]
-        if asked != part and named:
+        # a part that points back, or one that names no body, region or document of its own
+        # ("…, og bør vi si noe om økonomi?"), may be about what the first part names
+        if named and (asked != part or not self.topics.find(part)):
             candidates.append(f"{part.rstrip(' ?')} ({', '.join(named)})?")
         first_try: tuple[str, list[Hit], Draft | None, list[str]] | None = None
         for candidate in candidates:

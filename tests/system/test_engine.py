@@ -762,3 +762,21 @@ def test_a_document_called_by_another_name_gets_its_status(engine: Engine) -> No
     result = engine.ask("Når ble Telemarks svar til staten om den nasjonale sykehusplanen vedtatt, og av hvem?")
     assert result.found and "18. mars 2022" in result.answer
     assert result.citations[0].doc_id == "telemark-horingsinnspill-2022"
+
+
+def test_a_yes_no_part_is_asked_of_what_the_first_part_names(engine: Engine) -> None:
+    # "bør vi si noe om økonomi" names nothing of its own: it is about the FSU proposal
+    result = engine.ask("Vi skriver et forslag i FSU. Hvem tar den endelige beslutningen, og bør vi si noe om økonomi?")
+    assert result.found and "endelig behandling i Strategisk samarbeidsutvalg" in result.answer
+    assert "økonomiske konsekvenser er vurdert" in result.answer
+
+
+def test_a_second_question_that_asks_the_first_again_is_answered_as_one(engine: Engine) -> None:
+    result = engine.ask("hvor finner jeg protokollene fra møtene i helsefelleskapet telemark? har noen link?")
+    assert result.found and "protokoller fra møter" in result.answer
+
+
+def test_a_decision_at_another_time_than_the_document_date_is_a_no(engine: Engine) -> None:
+    result = engine.ask("Ble retningslinje 1 vedtatt på partnerskapsmøtet i mars 2024?")
+    assert result.answer.startswith("Nei, ikke i mars 2024: dokumentet er datert 26. september 2024.")
+    assert result.citations[0].doc_id == "telemark-retningslinje-1"

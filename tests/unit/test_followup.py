@@ -333,6 +333,16 @@ def test_two_questions_in_one_are_split() -> None:
         "Hvem skal de representere?",
     ]
     assert question_parts("Hvem sitter i SSU og FSU?") == []
+    # a yes/no question after a comma and "og" is a part of its own; without the comma it is not
+    assert question_parts("Hvem tar den endelige beslutningen, og bør vi si noe om økonomi?") == [
+        "Hvem tar den endelige beslutningen?",
+        "Bør vi si noe om økonomi?",
+    ]
+    assert question_parts("Hvem sitter i SSU og er det noen fra KS?") == []
+    # two questions one after the other, unless only clauses are asked for
+    twice = "fact teamene i trondheim, hva het de før? og skal det bli flere team?"
+    assert question_parts(twice) == ["Fact teamene i trondheim, hva het de før?", "Skal det bli flere team?"]
+    assert question_parts(twice, sentences=False) == []
 
 
 def test_a_status_question_is_searched_by_what_it_claims() -> None:
