@@ -302,11 +302,11 @@ class Engine:
                 return Plan(standalone, status_hits, passages, lead_text, [citation], found=answered)
         parts = question_parts(standalone)
         if parts:  # two questions in one: each answered on its own
-            answered = self._answer_parts(standalone, parts, hits, filters)
+            by_parts = self._answer_parts(standalone, parts, hits, filters)
             # two questions one after the other often ask one thing twice ("…? har noen
             # link?"): when a part finds nothing there, the whole is asked as one question
-            if answered.found or question_parts(standalone, sentences=False) == parts:
-                return answered
+            if by_parts.found or question_parts(standalone, sentences=False) == parts:
+                return by_parts
         if not self.answerable(standalone, hits):
             if near(hits) and self._coverage(standalone, hits) > 0:  # near in meaning: the nearest, plainly unsure
                 return self.closest(standalone, hits, passages)
