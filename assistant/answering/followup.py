@@ -162,7 +162,8 @@ _DEICTIC = re.compile(
 _WHAT_ABOUT = re.compile(
     # "hva med mulighetene, da?": a filler word after the topic is no part of it
     r"^\s*(?:og|men|enn)?\s*(?:hva|kva)\s+med\s+(?P<topic>.{1,200}?)(?:,?\s+(?:da|då|så|egentlig|eigentleg))?\s*\??\s*$|"
-    r"^\s*(?:og|enn|men)\s+(?P<topic2>(?:i|for|på|hos|om|fra|frå)\s+.{1,200}?|[^\s?]{1,60})\s*\??\s*$",
+    r"^\s*(?:og|enn|men)\s+(?P<topic2>(?:i|for|på|hos|om|fra|frå)\s+.{1,200}?|[^\s?]{1,60})"
+    r"(?:,?\s+(?:da|då|så|egentlig|eigentleg))?\s*\??\s*$",
     re.IGNORECASE,
 )
 _BARE_WHY = re.compile(

@@ -70,6 +70,9 @@ def test_followups_use_the_corpus_bodies_and_regions() -> None:
     assert standalone_question("hva med mulighetene, da?", challenges, topics) == (
         "mulighetene (Hva er de største mulighetene ifølge strategien)?"
     )
+    assert standalone_question("og mulighetene da?", challenges, topics) == (
+        "mulighetene (Hva er de største mulighetene ifølge strategien)?"
+    )
 
 
 def test_a_follow_up_that_names_another_region_asks_of_that_region_only() -> None:
