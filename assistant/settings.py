@@ -141,6 +141,20 @@ class Settings(BaseSettings):
         description="Weight of the ranking by questions in users' words (corpus/questions.yaml) in the fusion.",
     )
     candidates: int = Field(40, ge=5, le=500, description="Candidates taken from each retriever before fusion.")
+    centring: float = Field(
+        1.0,
+        ge=0,
+        le=1,
+        description="Share of the corpus's mean text vector taken out of passage and sentence vectors before "
+        "they are ranked (0: plain cosines).",
+    )
+    query_centring: float = Field(
+        0.5,
+        ge=0,
+        le=1,
+        description="Share of the mean question vector (corpus/questions.yaml) taken out of a question's vector "
+        "before ranking.",
+    )
 
     llm_base_url: str = Field("", description="OpenAI-compatible LLM endpoint (vLLM, Ollama, llama.cpp server).")
     llm_model: str = Field("", description="Model name at HFA_LLM_BASE_URL.")

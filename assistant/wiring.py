@@ -59,6 +59,8 @@ def retriever(settings: Settings) -> Retriever:
         chroma_url=settings.chroma_url,
         sentence_weight=settings.sentence_weight,
         ask_weight=settings.ask_weight,
+        centring=settings.centring,
+        query_centring=settings.query_centring,
     )
 
 

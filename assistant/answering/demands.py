@@ -44,6 +44,8 @@ _TYPES: list[tuple[str, re.Pattern[str]]] = [
             r"noverande |sittende )?(?:\w{2,30}s )?(?P<role2>\w{0,20}?leder|\w{0,20}?leiar|nestleder|"
             r"nestleiar|styreleder|styreleiar|møteleder|møteleiar|kontaktperson|sekretær|ordfører|ordførar|"
             r"saksbehandler|sakshandsamar|prosjektleder|prosjektleiar|"
+            # "Hvem er fastlegen som sitter i …?": the one doctor, nurse or head in that seat
+            r"\w{0,20}?legen|\w{0,20}?sjefen|sykepleieren|sjukepleiaren|rådgiveren|rådgjevaren|"
             r"\w{0,20}?direktør|\w{0,20}?koordinator)\w{0,6}\b|"
             # "Hvem er kommuneoverlegerepresentanten?": the one person in that seat
             r"\b(?:hvem|kven) (?:er|var) (?:den |no |nå )?\w{0,30}?representanten\b|"
@@ -544,10 +546,11 @@ NEXT_SENTENCE = re.compile(r"(?<=[!?])\s+|(?<=\.)(?<![A-ZÆØÅ][a-zæøå]\.)(?
 
 
 # "Kva sa partnerskapet i Telemark i høyringssvaret sitt om …?", "Hva skrev det øverste organet
-# i 2022 om …?": who speaks (a document's author), between a verb of saying and "om"
+# i 2022 om …?": who speaks (a document's author), between a verb of saying and "om";
+# "Mente partnerskapet i Telemark i 2022 at …?": and "at"
 _SPEAKER = re.compile(
     r"\b(?:sa|sagt|sier|seier|skrev|skriver|skrive|skreiv|mente|meinte|mener|meiner|uttalte|svarte|svarer)\s+"
-    r"(?P<who>(?:\S+\s+){1,7}?)(?:om|angående)\s+\S",
+    r"(?P<who>(?:\S+\s+){1,7}?)(?:om|angående|at)\s+\S",
     re.IGNORECASE,
 )
 

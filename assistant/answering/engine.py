@@ -121,6 +121,17 @@ _TO_BE_WRITTEN = re.compile(
 _ASKS_INSIDE = re.compile(
     r"\b(?:står|stod|stend|sto) (?:\w+ )?i\b|\b(?:inneholder|inneheld|innholdet|innhaldet|konkrete?)\b", re.IGNORECASE
 )
+# "Hvilke konkrete tiltak foreslo arbeidsgruppen?": the things asked for, by their kind
+_WHICH_THINGS = re.compile(
+    r"\b(?:hvilke|kva for nokre|kva for)\s+(?:konkrete\s+|slags\s+)?(?P<kind>[a-zæøå]{4,30})\b", re.IGNORECASE
+)
+# "… har jobbet med kunnskapsgrunnlag og forslag til tiltak", "vurdert mulige tiltak": the kind
+# named without the things themselves
+_UNSPECIFIED = re.compile(
+    r"\b(?:forslag til|forslag om|mulige|eventuelle|aktuelle|ulike|diverse|konkrete|nødvendige|flere|noen|nokre)\s+$",
+    re.IGNORECASE,
+)
+_LIST_LINE = re.compile(r"^[ \t]*(?:[-•·*]|\d{1,2}[.)])[ \t]", re.MULTILINE)
 # "Hva skal handlingsdelen inneholde?" asks what is planned, which the documents may say
 _ASKS_PLANNED = re.compile(r"\b(?:skal|skulle|bør|vil|er tenkt å|planlagt)\b", re.IGNORECASE)
 # "Hvilket kom først?", "Hvilket er eldst?", "hvem sto bak hvert av dem?": of documents compared
@@ -818,6 +829,11 @@ class Engine:
         if attachment:  # "Hvilke steg beskriver vedlegg 1.1?": the documents list it, it is not among them
             template = "absent_version" if attachment.startswith("versjon") else "absent_attachment"
             missing.append(self.texts[template].format(attachment=attachment))
+        # the answer's supporting quotes count too: "Gruppen har … vurdert mulige tiltak" beside
+        # "Helsefellesskapet har gode eksempler på … arbeidsgrupper" says no more of which
+        unspecified = _only_unspecified(question, [c.quote for c in draft.citations])
+        if not missing and unspecified:  # "Hvilke tiltak foreslo gruppen?": "forslag til tiltak"
+            missing.append(self.texts["unspecified"].format(kind=unspecified))
         unwritten = _not_yet_written(question, [c.quote for c in answering])
         if unwritten:  # "Hvilke tiltak står i handlingsdelen?": "SSU vil utarbeide en handlingsdel"
             missing.append(self.texts["not_yet_written"].format(document=unwritten))
@@ -1159,6 +1175,27 @@ def _not_yet_written(question: str, quotes: list[str]) -> str:
             if stems and any(stem == a or a.endswith(stem) or stem.endswith(a) for stem in stems for a in asked):
                 return written.lower()
     return ""
+
+
+def _only_unspecified(question: str, quotes: list[str]) -> str:
+    """The kind of thing a "hvilke X" question asks for ("tiltak") when the quotes name
+    that kind only as unspecified ("forslag til tiltak", "mulige tiltak") and list none,
+    or ""."""
+    match = _WHICH_THINGS.search(question)
+    if match is None or not quotes or any(_LIST_LINE.search(quote) for quote in quotes):  # a list names them
+        return ""
+    kind = tokenize(match.group("kind"))
+    if not kind:
+        return ""
+    mentions = [
+        (quote, m.start())
+        for quote in quotes
+        for m in re.finditer(r"\w{4,40}", quote)
+        if tokenize(m.group(0))[:1] == kind
+    ]
+    if not mentions or not all(_UNSPECIFIED.search(quote[max(0, at - 20) : at]) for quote, at in mentions):
+        return ""
+    return match.group("kind").lower()
 
 
 def _hospital_names(hospital: str) -> list[str]:

@@ -47,6 +47,7 @@ from indexer.store import FILTER_FIELDS, IndexSnapshot, StoreError, current_gene
 log = logging.getLogger(__name__)
 
 RRF_K = 60
+CENTRED_POOL = 3  # Chroma's nearest taken, in candidates, for the centred cosines to reorder
 # BM25's best passage for the question's own words (no intents, no feedback) scoring this
 # many times the second's counts as first in meaning too (0: off)
 LEXICAL_MARGIN = 1.5
@@ -103,6 +104,53 @@ class _Derived:
     numbered: frozenset[str]  # words the documents number ("Retningslinje 1", "retningslinje 2-12")
     # the words and stems a respelled word may become (Retriever.restored_letters), made once
     letters: dict[str, tuple[frozenset[str], frozenset[str]]] = field(default_factory=dict, compare=False)
+    centred: Centred | None = None
+
+
+@dataclass
+class Centred:
+    """Vectors with what all of one corpus's texts share taken out, for ranking only.
+
+    Every passage here is about the same few bodies and agreements, so much of each
+    vector is a direction they all share; questions likewise share one. Cosines measured
+    on what is left tell passages apart by what they are about, not by how much they
+    sound like the corpus (a general overview section otherwise sits near every question).
+    Rankings use these; the scores the answer stage calibrates on stay the plain cosines."""
+
+    passages: np.ndarray | None  # passage vectors less ``centring`` x the mean text, unit length
+    units: np.ndarray  # sentence and question vectors, centred the same way (questions as queries)
+    query_mean: np.ndarray | None  # the mean question in users' words; None without any
+    query_centring: float
+
+    def query(self, vector: np.ndarray) -> np.ndarray:
+        if self.query_mean is None:
+            return np.asarray(vector, dtype=np.float32)
+        return _unit_length(np.asarray(vector, dtype=np.float32) - self.query_centring * self.query_mean)
+
+
+def _unit_length(matrix: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(matrix, axis=-1, keepdims=True)
+    return (matrix / np.where(norms > 0, norms, 1.0)).astype(np.float32)
+
+
+def centre(snapshot: IndexSnapshot, centring: float, query_centring: float) -> Centred | None:
+    """The generation's vectors centred (see Centred), or None without sentence vectors."""
+    vectors = snapshot.unit_vectors
+    if vectors is None or not len(snapshot.units) or centring <= 0:
+        return None
+    asks = np.array([int(entry["unit"]) < 0 for entry in snapshot.units], dtype=bool)
+    if asks.all():
+        return None
+    text_mean = vectors[~asks].mean(axis=0)
+    query_mean = vectors[asks].mean(axis=0) if asks.any() and query_centring > 0 else None
+    units = np.empty_like(vectors)
+    units[~asks] = _unit_length(vectors[~asks] - centring * text_mean)
+    if asks.any():
+        units[asks] = vectors[asks] if query_mean is None else _unit_length(vectors[asks] - query_centring * query_mean)
+    passages = snapshot.passage_vectors
+    if passages is not None:
+        passages = _unit_length(passages - centring * text_mean)
+    return Centred(passages, units, query_mean, query_centring)
 
 
 @dataclass
@@ -282,6 +330,8 @@ class Retriever:
         chroma_url: str = "",
         sentence_weight: float = 0.15,  # the same defaults as Settings (wiring passes them)
         ask_weight: float = 0.15,
+        centring: float = 1.0,
+        query_centring: float = 0.5,
     ) -> None:
         self.data_dir = data_dir
         self.chroma_url = chroma_url
@@ -294,6 +344,8 @@ class Retriever:
         self.document_boost = document_boost
         self.sentence_weight = sentence_weight
         self.ask_weight = ask_weight
+        self.centring = centring
+        self.query_centring = query_centring
         self._near_cache: dict[tuple[int, str], list[str]] = {}
         self.glossary = Glossary(load_glossary(corpus_dir))
         self.thesaurus = Thesaurus(load_synonyms(corpus_dir))
@@ -367,6 +419,7 @@ class Retriever:
                     for region in known.get("region", set())
                 },
                 numbered=numbered_words(f"{p['title']}\n{p['text']}" for p in snapshot.passages),
+                centred=centre(snapshot, self.centring, self.query_centring),
             )
         return self._derived
 
@@ -578,24 +631,33 @@ class Retriever:
     ) -> tuple[list[tuple[int, float]], dict[int, dict[int, float]], list[tuple[int, float]]]:
         """Passages ranked by their best sentence or list item, every unit's cosine, and
         passages ranked by their best question in users' words (units with a negative
-        index: corpus/questions.yaml)."""
+        index: corpus/questions.yaml). Ranked by centred cosines when the generation has
+        them (Centred); the scores given are the plain ones."""
         matrix = snapshot.unit_vectors
         if matrix is None or not len(snapshot.units):
             return [], {}, []
         cosines = matrix @ np.asarray(vector, dtype=np.float32)
+        centred = self._derived_state().centred
+        ranking = centred.units @ centred.query(vector) if centred is not None else cosines
         per_row: dict[int, dict[int, float]] = {}
-        asked: dict[int, float] = {}
-        for entry, cosine in zip(snapshot.units, cosines.tolist(), strict=True):
+        best: dict[int, tuple[float, float]] = {}  # row -> (best ranking cosine, best plain cosine)
+        asked: dict[int, tuple[float, float]] = {}
+        for entry, cosine, rank_cosine in zip(snapshot.units, cosines.tolist(), ranking.tolist(), strict=True):
             row, unit = int(entry["row"]), int(entry["unit"])
             if not allowed[row]:
                 continue
-            if unit < 0:
-                asked[row] = max(asked.get(row, -1.0), cosine)
-            else:
+            into = asked if unit < 0 else best
+            before = into.get(row, (-2.0, -2.0))
+            into[row] = (max(before[0], rank_cosine), max(before[1], cosine))
+            if unit >= 0:
                 per_row.setdefault(row, {})[unit] = cosine
-        best = sorted(((row, max(scores.values())) for row, scores in per_row.items()), key=lambda x: -x[1])
-        asks = sorted(asked.items(), key=lambda x: -x[1])
-        return best[: self.candidates], per_row, asks[: self.candidates]
+        by_unit = sorted(best.items(), key=lambda x: -x[1][0])
+        asks = sorted(asked.items(), key=lambda x: -x[1][0])
+        return (
+            [(row, plain) for row, (_, plain) in by_unit[: self.candidates]],
+            per_row,
+            [(row, plain) for row, (_, plain) in asks[: self.candidates]],
+        )
 
     def _dense(self, snapshot: IndexSnapshot, vector: np.ndarray, filters: Filters) -> list[tuple[int, float]]:
         from llama_index.core.vector_stores.types import (
@@ -611,7 +673,7 @@ class Retriever:
         metadata_filters = MetadataFilters(filters=conditions) if conditions else None
         query = VectorStoreQuery(
             query_embedding=[float(x) for x in vector],
-            similarity_top_k=min(self.candidates, len(snapshot.passages)),
+            similarity_top_k=min(self.candidates * CENTRED_POOL, len(snapshot.passages)),
             filters=metadata_filters,
         )
         result = snapshot.vector_store.query(query)
@@ -620,7 +682,13 @@ class Retriever:
             row = int(node.metadata["row"])
             cosine = 1.0 + math.log(max(similarity, 1e-12))  # Chroma: similarity = exp(-distance)
             ranked.append((row, cosine))
-        return ranked
+        centred = self._derived_state().centred
+        if centred is not None and centred.passages is not None and ranked:
+            # Chroma's nearest by plain cosine, in the order of the centred ones (Centred)
+            rows = np.array([row for row, _ in ranked])
+            order = np.argsort(-(centred.passages[rows] @ centred.query(vector)), kind="stable")
+            ranked = [ranked[i] for i in order]
+        return ranked[: self.candidates]
 
     def _bm25(self, snapshot: IndexSnapshot, query_text: str, allowed: np.ndarray) -> list[tuple[int, float]]:
         vocab = snapshot.bm25.vocab_dict

@@ -30,6 +30,7 @@ class IndexSnapshot:
     structure: dict[str, Any] | None = None  # structure.json: bodies and cited facts
     units: list[dict[str, Any]] = field(default_factory=list)  # units.json: {"row", "unit"} per sentence vector
     unit_vectors: np.ndarray | None = None  # units.npy, one row per entry of ``units``
+    passage_vectors: np.ndarray | None = None  # the vector store's passage vectors, by row
 
 
 def load_generation(data_dir: Path, chroma_url: str = "") -> IndexSnapshot:
@@ -48,7 +49,9 @@ def load_generation(data_dir: Path, chroma_url: str = "") -> IndexSnapshot:
             raise StoreError(
                 "Indeksen er bygget for en annen Chroma-lagring (HFA_CHROMA_URL) enn den som er satt. Kjør `hfa index`."
             )
-        store = ChromaVectorStore(chroma_collection=open_collection(generation, create=False, chroma_url=chroma_url))
+        collection = open_collection(generation, create=False, chroma_url=chroma_url)
+        store = ChromaVectorStore(chroma_collection=collection)
+        passage_vectors = _passage_vectors(collection, len(passages))
     except StoreError:
         raise
     except Exception as exc:
@@ -73,4 +76,21 @@ def load_generation(data_dir: Path, chroma_url: str = "") -> IndexSnapshot:
     if (generation / "units.npy").exists() and (generation / "units.json").exists():
         units = json.loads((generation / "units.json").read_text(encoding="utf-8"))
         unit_vectors = np.load(generation / "units.npy", allow_pickle=False)
-    return IndexSnapshot(generation, params, passages, bm25, store, structure, units, unit_vectors)
+    return IndexSnapshot(generation, params, passages, bm25, store, structure, units, unit_vectors, passage_vectors)
+
+
+def _passage_vectors(collection: Any, count: int) -> np.ndarray | None:
+    """The passage vectors the collection holds, one row per passage (by its ``row``
+    metadata); None when any passage is missing from it."""
+    got = collection.get(include=["embeddings", "metadatas"])
+    embeddings, metadatas = got.get("embeddings"), got.get("metadatas")
+    if embeddings is None or metadatas is None or len(embeddings) != count or count == 0:
+        return None
+    matrix = np.zeros((count, len(embeddings[0])), dtype=np.float32)
+    seen = np.zeros(count, dtype=bool)
+    for vector, metadata in zip(embeddings, metadatas, strict=True):
+        row = int((metadata or {}).get("row", -1))
+        if not 0 <= row < count:
+            return None
+        matrix[row], seen[row] = vector, True
+    return matrix if seen.all() else None

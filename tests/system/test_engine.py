@@ -789,3 +789,15 @@ def test_a_decision_at_another_time_than_the_document_date_is_a_no(engine: Engin
     result = engine.ask("Ble retningslinje 1 vedtatt på partnerskapsmøtet i mars 2024?")
     assert result.answer.startswith("Nei, ikke i mars 2024: dokumentet er datert 26. september 2024.")
     assert result.citations[0].doc_id == "telemark-retningslinje-1"
+
+
+def test_things_named_only_as_unspecified_are_not_an_answer(engine: Engine) -> None:
+    # St. Olav's working group "har jobbet med … forslag til tiltak" and "vurdert mulige tiltak":
+    # that there were measures, not which
+    result = engine.ask("Hvilke tiltak foreslo arbeidsgruppen for utskrivningsklare pasienter ved St. Olav?")
+    assert not result.found
+    assert result.answer.startswith("Dokumentene sier ikke hvilke tiltak det gjelder")
+    assert result.citations  # what they do say is still cited
+    # a question whose answer lists the things is answered
+    listed = engine.ask("Hvilke oppgaver har sekretariatet i Helsefellesskapet i Telemark?")
+    assert listed.found and "Saksforberedelse" in listed.answer

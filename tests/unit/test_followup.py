@@ -117,6 +117,7 @@ def test_the_body_after_a_verb_of_saying_is_who_speaks() -> None:
         "partnerskapet i Telemark i høyringssvaret sitt"
     )
     assert speaker("Hva skrev det øverste organet i 2022 om fastlegene?") == "det øverste organet i 2022"
+    assert speaker("Mente partnerskapet i Telemark i 2022 at det trengte mer tid?") == "partnerskapet i Telemark i 2022"
     assert speaker("Hva sier retningslinjen?") == ""  # says nothing about what
     assert speaker("Hvem sitter i SSU?") == ""
 
@@ -533,6 +534,9 @@ def test_demands_are_checked_on_the_answer() -> None:
     # the one person in a seat ("representanten") is a name, not the seat
     seat = demands_of("Hvem er kommuneoverlegerepresentanten i SSU?")
     assert gaps(seat, "- Kommuneoverlegerepresentant", "", "", known)
+    # so is the one doctor in a seat ("fastlegen som sitter i …"): a list item "En fastlege" is no name
+    doctor = demands_of("Hvem er fastlegen som sitter i FSU – Skrøpelige eldre i Telemark?")
+    assert doctor.answer_type == "person" and gaps(doctor, "- En fastlege", "", "", known)
 
 
 def test_a_definite_noun_is_the_compound_the_answer_named() -> None:
@@ -1030,3 +1034,16 @@ def test_a_deadline_with_its_date_says_how_long() -> None:
     asked = demands_of("Hvor lang tid fikk kommunene til å komme med innspill?")
     assert meets(asked, "Retningslinje 1 ble sendt ut 12. februar med innspills frist 23. februar.")
     assert not meets(asked, "Kommunene skal kunne forholde seg til korte frister for beslutning.")
+
+
+def test_a_kind_named_only_as_unspecified() -> None:
+    from assistant.answering.engine import _only_unspecified
+
+    question = "Hvilke konkrete tiltak foreslo arbeidsgruppen?"
+    assert _only_unspecified(question, ["Gruppen har vurdert mulige tiltak for å løse situasjonen."]) == "tiltak"
+    proposed = "… kunnskapsgrunnlag og forslag til tiltak for å løse utfordringer.\nDet pekes ellers på behovet."
+    assert _only_unspecified(question, [proposed]) == "tiltak"  # sentences on lines of their own are no list
+    # one mention that says which ("tiltak som …" without a vague word before it) answers
+    assert not _only_unspecified(question, ["Forslag til tiltak: Tiltaket er et felles mottak."])
+    assert not _only_unspecified(question, ["- Felles mottak\n- Ambulant team"])  # a list names them
+    assert not _only_unspecified("Hva gjør arbeidsgruppen?", ["vurdert mulige tiltak"])  # asks no "hvilke"
