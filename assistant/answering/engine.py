@@ -64,8 +64,11 @@ ANSWER_K = 5
 SIDE_K = 3  # passages per side of a comparison
 OUTCOME_GAP = "hva som til slutt ble vedtatt (kildene er forslag)"
 DECISION_UNSAID = "hva som ble vedtatt (kildene nevner ikke noe vedtak om dette)"
-# A sentence that records a decision ("vedtatt av Partnerskapet", "besluttet", "godkjent").
-_DECISION = re.compile(r"\b(?:vedt[ao]\w{0,5}|vedtak\w{0,3}|beslut\w{0,5}|godkjen\w{0,4}|bestemt\w{0,2})\b", re.I)
+# A sentence that records a decision ("vedtatt av Partnerskapet", "besluttet", "godkjent");
+# "Saker til beslutning behandles …" says how decisions are made, it records none.
+_DECISION = re.compile(
+    r"\b(?:vedt[ao]\w{0,5}|vedtak\w{0,3}|beslut(?!ning)\w{0,5}|godkjen\w{0,4}|bestemt\w{0,2})\b", re.IGNORECASE
+)
 # The auxiliaries before a participle ("er plukket ut", "ble slått sammen").
 _AUXILIARY = r"\b(?:er|ble|blir|var|har|hadde|blitt|vart|vert|blei|vore|vorte)"
 PLANNED_GAP = "hva resultatet ble (kildene sier bare hva som bør eller skal skje)"

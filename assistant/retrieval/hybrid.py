@@ -104,7 +104,6 @@ class _Derived:
     numbered: frozenset[str]  # words the documents number ("Retningslinje 1", "retningslinje 2-12")
     # the words and stems a respelled word may become (Retriever.restored_letters), made once
     letters: dict[str, tuple[frozenset[str], frozenset[str]]] = field(default_factory=dict, compare=False)
-    centred: Centred | None = None
 
 
 @dataclass
@@ -347,6 +346,7 @@ class Retriever:
         self.centring = centring
         self.query_centring = query_centring
         self._near_cache: dict[tuple[int, str], list[str]] = {}
+        self._centred: tuple[Path, Centred | None] | None = None
         self.glossary = Glossary(load_glossary(corpus_dir))
         self.thesaurus = Thesaurus(load_synonyms(corpus_dir))
         self.intents = load_intents(corpus_dir)
@@ -376,6 +376,15 @@ class Retriever:
                 self._snapshot = snapshot
                 log.info("Loaded index generation %s (%d passages)", snapshot.path.name, len(snapshot.passages))
             return self._snapshot
+
+    def centred(self, snapshot: IndexSnapshot) -> Centred | None:
+        """The centred vectors of this very generation (a search keeps the snapshot it
+        started with while `hfa index` swaps in another), made once per generation."""
+        cached = self._centred
+        if cached is None or cached[0] != snapshot.path:
+            cached = (snapshot.path, centre(snapshot, self.centring, self.query_centring))
+            self._centred = cached
+        return cached[1]
 
     def _derived_state(self) -> _Derived:
         """What the current generation implies, computed once per generation (and again
@@ -419,7 +428,6 @@ class Retriever:
                     for region in known.get("region", set())
                 },
                 numbered=numbered_words(f"{p['title']}\n{p['text']}" for p in snapshot.passages),
-                centred=centre(snapshot, self.centring, self.query_centring),
             )
         return self._derived
 
@@ -637,7 +645,7 @@ class Retriever:
         if matrix is None or not len(snapshot.units):
             return [], {}, []
         cosines = matrix @ np.asarray(vector, dtype=np.float32)
-        centred = self._derived_state().centred
+        centred = self.centred(snapshot)
         ranking = centred.units @ centred.query(vector) if centred is not None else cosines
         per_row: dict[int, dict[int, float]] = {}
         best: dict[int, tuple[float, float]] = {}  # row -> (best ranking cosine, best plain cosine)
@@ -682,7 +690,7 @@ class Retriever:
             row = int(node.metadata["row"])
             cosine = 1.0 + math.log(max(similarity, 1e-12))  # Chroma: similarity = exp(-distance)
             ranked.append((row, cosine))
-        centred = self._derived_state().centred
+        centred = self.centred(snapshot)
         if centred is not None and centred.passages is not None and ranked:
             # Chroma's nearest by plain cosine, in the order of the centred ones (Centred)
             rows = np.array([row for row, _ in ranked])

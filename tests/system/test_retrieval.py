@@ -184,7 +184,7 @@ def test_rankings_use_centred_vectors_and_hits_keep_plain_cosines(retriever) -> 
     import numpy as np
 
     snapshot = retriever.snapshot()
-    centred = retriever._derived_state().centred
+    centred = retriever.centred(snapshot)
     assert snapshot.passage_vectors is not None and snapshot.passage_vectors.shape[0] == len(snapshot.passages)
     assert centred is not None and centred.query_mean is not None  # the corpus has questions in users' words
     # what every text shares is gone: the centred sentence vectors average out near zero
@@ -201,7 +201,7 @@ def test_rankings_use_centred_vectors_and_hits_keep_plain_cosines(retriever) -> 
     assert centred_cosines == sorted(centred_cosines, reverse=True)
     assert [row for row, _ in dense] != [row for row, _ in sorted(dense, key=lambda x: -x[1])]
     plain = Retriever(retriever.data_dir, CORPUS, retriever.embedder, chroma_url=retriever.chroma_url, centring=0)
-    assert plain._derived_state().centred is None
+    assert plain.centred(plain.snapshot()) is None
     cosines = [cosine for _, cosine in plain._dense(plain.snapshot(), vector, Filters())]
     assert cosines == sorted(cosines, reverse=True)
 
