@@ -679,9 +679,12 @@ class Retriever:
         if filters.visible is not None:
             conditions.append(MetadataFilter(key="visibility", value=list(filters.visible), operator=FilterOperator.IN))
         metadata_filters = MetadataFilters(filters=conditions) if conditions else None
+        centred = self.centred(snapshot)
+        centred_passages = centred.passages if centred is not None else None
+        pool = self.candidates * CENTRED_POOL if centred_passages is not None else self.candidates
         query = VectorStoreQuery(
             query_embedding=[float(x) for x in vector],
-            similarity_top_k=min(self.candidates * CENTRED_POOL, len(snapshot.passages)),
+            similarity_top_k=min(pool, len(snapshot.passages)),
             filters=metadata_filters,
         )
         result = snapshot.vector_store.query(query)
@@ -690,11 +693,10 @@ class Retriever:
             row = int(node.metadata["row"])
             cosine = 1.0 + math.log(max(similarity, 1e-12))  # Chroma: similarity = exp(-distance)
             ranked.append((row, cosine))
-        centred = self.centred(snapshot)
-        if centred is not None and centred.passages is not None and ranked:
+        if centred is not None and centred_passages is not None and ranked:
             # Chroma's nearest by plain cosine, in the order of the centred ones (Centred)
             rows = np.array([row for row, _ in ranked])
-            order = np.argsort(-(centred.passages[rows] @ centred.query(vector)), kind="stable")
+            order = np.argsort(-(centred_passages[rows] @ centred.query(vector)), kind="stable")
             ranked = [ranked[i] for i in order]
         return ranked[: self.candidates]
 
