@@ -75,9 +75,19 @@ def test_patterns_take_time_in_proportion_to_the_input(name: str) -> None:
     hundred (a ratio, not an absolute time)."""
     function = FUNCTIONS[name]
     for kind, text in ADVERSARIAL.items():
-        small, large = _best_of(function, text), _best_of(function, text * 10)
-        ratio = large / max(small, 1e-5)
+        ratio = _ratio(function, text)
+        # the small input takes well under a millisecond: on a loaded machine one preempted
+        # round set can look quadratic, a pattern that backtracks does so every time
+        for _ in range(2):
+            if ratio < 30:
+                break
+            ratio = min(ratio, _ratio(function, text))
         assert ratio < 30, f"{name} on {kind}: 10x the input took {ratio:.0f}x the time"
+
+
+def _ratio(function: Callable[[str], object], text: str) -> float:
+    small, large = _best_of(function, text), _best_of(function, text * 10)
+    return large / max(small, 1e-5)
 
 
 def test_one_oversized_request_does_not_block_the_server(probed: tuple[str, Path]) -> None:
