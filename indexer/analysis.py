@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 # Bump when tokenisation changes: the index stores it and is rebuilt on mismatch.
-ANALYSIS_VERSION = "9"
+ANALYSIS_VERSION = "10"
 
 # Characters that carry no text: soft hyphen, zero-width space/joiners, BOM, word joiner.
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"), None)
@@ -258,8 +258,14 @@ def normalize_question(text: str) -> str:
     return " ".join(normalize_text(text).split())
 
 
+# An abbreviation's genitive ("SSUs oppgaver", "FSU's mandat") is the abbreviation: the
+# documents write "SSU" and "oppgavene til SSU", never "SSUs".
+_ABBREVIATION_GENITIVE = re.compile(r"\b([A-ZÆØÅ]{2,6})'?s\b")
+
+
 def canonical_spelling(text: str) -> str:
     """Map the corpus's spelling variants and Nynorsk word forms to Bokmål."""
+    text = _ABBREVIATION_GENITIVE.sub(r"\1", text)
     for pattern, replacement in _VARIANTS:
 
         def keep_case(match: re.Match[str], replacement: str = replacement) -> str:

@@ -737,6 +737,68 @@ def unstated_amounts(question: str, text: str) -> list[str]:
     return missing
 
 
+# "Stemmer det at …?", "Noen sa at …, er det riktig?": the question checks a claim, and the
+# claim's words ("… ikke er med noe sted") are what is checked, not what is asked for
+_CONFIRMS = re.compile(
+    r"\b(?:stemmer|stemmar|stemme)\s+(?:det|dette|dét)\b|\b(?:er|var)\s+(?:det|dette)\s+(?:riktig|rett|sant|korrekt)\b|"
+    r"\bhar\s+(?:jeg|eg)\s+(?:forstått|misforstått|skjønt)\b|\b(?:jeg|eg)\s+(?:har\s+)?(?:hørt|høyrt|lest|notert)\b|"
+    r"\b(?:noen|nokon|kollega\w{0,3}|en kollega|ein kollega)\s+(?:sa|sier|seier|meiner|mener|påstår|hevder)\b",
+    re.IGNORECASE,
+)
+
+
+def confirms_claim(question: str) -> bool:
+    """Does the question ask to confirm or correct a claim ("Stemmer det at …")?"""
+    return _CONFIRMS.search(question) is not None
+
+
+# "seks ganger i året", "50 % stilling", "i tre år": a number with what it measures
+_MEASURE_NUMBER = r"\d{1,3}(?:,\d{1,2})?|to|tre|fire|fem|seks|sju|syv|åtte|ni|ti|elleve|tolv"
+_MEASURE_UNIT = r"%|prosent|ganger|gonger|timer|timar|dager|dagar|uker|veker|måneder|månader|år"
+_CLAIMED_MEASURE = re.compile(
+    rf"(?<![\w,.])(?P<number>{_MEASURE_NUMBER})\s?(?P<unit>{_MEASURE_UNIT})(?![\w%])", re.IGNORECASE
+)
+_ANY_MEASURE = re.compile(
+    rf"(?<![\w,.])(?:{_MEASURE_NUMBER}|en|ei|ein|én|ett|eitt|annenhver)\s?(?:(?:\w+\s){{0,1}})?(?P<unit>{_MEASURE_UNIT})(?![\w%])",
+    re.IGNORECASE,
+)
+
+
+def unstated_measures(question: str, text: str) -> list[str]:
+    """The measures a question names ("møtes seks ganger i året", "i 50 % stilling") that
+    ``text`` neither states nor corrects: neither the number nor any number of the same
+    measure is in it. "Møtes partnerskapet fire ganger i året?" of "to ganger årlig" is
+    answered (no); "Er koordinatoren ansatt i 50 % stilling?" of a text without any share
+    is not."""
+    missing = []
+    units_said = {_unit_key(m.group("unit")) for m in _ANY_MEASURE.finditer(text)}
+    for match in _CLAIMED_MEASURE.finditer(question):
+        number = match.group("number").lower()
+        digits = str(_NUMBERS[number]) if number in _NUMBERS else number
+        words = [w for w, n in _NUMBERS.items() if str(n) == digits]
+        said = re.search(
+            rf"(?<![\w,]){'|'.join(re.escape(x) for x in [digits, *words])}(?![\w]|,\d)", text, re.IGNORECASE
+        )
+        if not said and _unit_key(match.group("unit")) not in units_said:
+            missing.append(match.group(0).strip())
+    return missing
+
+
+_UNIT_KEYS = {
+    "prosent": "%",
+    "gonger": "ganger",
+    "timar": "timer",
+    "dagar": "dager",
+    "veker": "uker",
+    "månader": "måneder",
+}
+
+
+def _unit_key(unit: str) -> str:
+    """One name for a measure however it is written (Nynorsk, "prosent" for "%")."""
+    return _UNIT_KEYS.get(unit.lower(), unit.lower())
+
+
 def named_things(quotes: str) -> int:
     """How many things one sentence or list of the quotes names, at most: list items and
     the parts a sentence separates with commas and "og" ("engasjert, løsningsorientert og
@@ -746,7 +808,12 @@ def named_things(quotes: str) -> int:
 
 def _counted_near(counted: str, text: str) -> bool:
     """Does a number stand within a few words of what is counted ("17 kommuner", "Det
-    er 2 brukerrepresentanter", "seks FSU")?"""
+    er 2 brukerrepresentanter", "seks FSU")? Within one line: a list item's number ("… vedlegg
+    1.2 og 1.3") counts nothing in the next item ("Bidra til søknader om tilskudd")."""
+    return any(_counted_in_line(counted, line) for line in text.split("\n"))
+
+
+def _counted_in_line(counted: str, text: str) -> bool:
     tokens = re.findall(r"[\w.,]+", text)
     for index, token in enumerate(tokens):
         # "faglige utvalg" counted in "seks FSU (faglig samarbeidsutvalg)": the end of a compound counts

@@ -43,6 +43,7 @@ from assistant.answering.demands import (
     role_named,
     speaker,
     unstated_amounts,
+    unstated_measures,
 )
 from assistant.answering.followup import Topics, is_followup, own_question, standalone_question
 from assistant.answering.generators.base import Generator
@@ -486,7 +487,8 @@ class Engine:
                 hits = []
             all_hits.extend(hits)
             passages.extend(hit.public() for hit in hits)
-            intro = self.texts["side_intro"].format(side=side.name)
+            shown = self.topics.without_genitive(side.name)  # "SSUs oppgave": "SSU:"
+            intro = self.texts["side_intro"].format(side=shown[:1].upper() + shown[1:])
             if hits and len(pinned) == 1 and (ask is not None or asks_order):
                 # "Hvilket kom først, og hvem sto bak hvert av dem?": each side's document's
                 # date, issuer and status, cited to its own line about them
@@ -498,7 +500,10 @@ class Engine:
                     if cited not in all_hits:  # the passage it quotes is among those returned
                         all_hits.append(cited)
                         passages.append(cited.public())
-                    parts.append(Draft(f"{intro} {line} «{' '.join(citation.quote.split())}» [1]", [citation]))
+                    quote = f"«{' '.join(citation.quote.split())}»"
+                    if quote not in line:  # the status line may hold the document's own line already
+                        line = f"{line} {quote}"
+                    parts.append(Draft(f"{intro} {line} [1]", [citation]))
                     continue
             if hits and self.answerable(sub, hits):
                 draft = self.extractive.generate(sub, hits, region_prefix=side.kind != "region")
@@ -515,7 +520,7 @@ class Engine:
                     if not all_named:
                         all_named.extend(n for kind, n in self.topics.find(draft.answer) if kind == "body")
                     continue
-            parts.append(Draft(f"{intro} {self.texts['side_missing'].format(side=side.name)}", []))
+            parts.append(Draft(f"{intro} {self.texts['side_missing'].format(side=shown)}", []))
         if not any(part.citations for part in parts) and not gaps:
             return self.refusal(question, all_hits, passages)
         answer, citations = _merge(parts, self.extractive)
@@ -665,7 +670,9 @@ class Engine:
             claim_hits = self.retriever.search(said, k=CLAIM_PASSAGES, filters=filters) if said else []
         except HfaError:
             claim_hits = []
-        doc_id = self._asked_document(question, claim_hits or hits)
+        # a side of a comparison pinned to one document is about that document, whatever
+        # else its question names ("Hva sier notatet, og når ble retningslinjen godkjent?")
+        doc_id = filters.doc_id or self._asked_document(question, claim_hits or hits)
         meta = next((m for m in self.retriever.manifest.documents.values() if m.id == doc_id), None)
         if meta is None:
             return None
@@ -809,6 +816,8 @@ class Engine:
         missing.extend(numbered_gaps(question, context, self.retriever.numbered_words()))
         # "Stemmer det at FSU kan vedta tiltak under 100 000 kroner?": a sum the documents never give
         missing.extend(f"noe om {amount}" for amount in unstated_amounts(question, evidence))
+        # "Stemmer det at PSU møtes seks ganger i året?": the answer's passages say no number of times
+        missing.extend(f"noe om {measure}" for measure in unstated_measures(question, context))
         if demands.thing and not self._thing_said(question, demands.thing, context, sources):
             missing.append(f"noe om {demands.thing}")  # "Hva er visjonen for …?" answered without one
         if not missing and self._role_elsewhere(question, demands, [c.quote for c in answering]):

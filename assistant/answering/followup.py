@@ -136,6 +136,14 @@ class Topics:
                 return low[:cut]
         return low
 
+    def without_genitive(self, value: str) -> str:
+        """A name as written, without a genitive "s" ("SSUs" -> "SSU", "partnerskapsmøtets"
+        -> "partnerskapsmøtet")."""
+        low = value.lower()
+        if len(low) > 2 and low.endswith("s") and low[:-1] in self._kind_of:
+            return value[:-1]
+        return value
+
     def kind(self, value: str) -> str:
         return self._kind_of.get(self._base(value), "term")
 
@@ -234,6 +242,7 @@ def standalone_question(question: str, history: Sequence[Turn] | None, topics: T
     assistants = [t.content for t in history if t.role == "assistant"]
     last_user = users[-1] if users else ""
     last_answer = _CITATION.sub("", assistants[-1]) if assistants else ""
+    question = _other_region(question, f"{last_user} {last_answer}", topics)  # "i den andre regionen"
     ordinal = _ordinal_item(question, last_answer, last_user)
     counterpart = _counterpart(question, f"{last_user} {last_answer}", topics)
     if counterpart:  # "Hva heter tilsvarende nivå i Trøndelag?": the body talked about, there
@@ -283,6 +292,30 @@ def standalone_question(question: str, history: Sequence[Turn] | None, topics: T
     if not parts:
         return question
     return f"{question.rstrip('?').strip()} ({'; '.join(parts)})?"
+
+
+# "den andre regionen", "det andre helsefellesskapet", "i det andre fylket": the region
+# the conversation was not about, when the corpus has two
+_OTHER_PLACE = re.compile(r"\b(?:den|det|dei|de)\s+andre\s+(?P<noun>[^\W\d_]{4,30})", re.IGNORECASE)
+_PLACE_NOUNS = ("region", "område", "samarbeid", "fellesskap", "fylke", "sted", "stad")
+
+
+def _other_region(question: str, conversation: str, topics: Topics) -> str:
+    """``question`` with "den andre regionen" replaced by the name of the one region the
+    conversation did not name, or unchanged."""
+    match = _OTHER_PLACE.search(question[:MAX_RESOLVE_CHARS])
+    if match is None or len(topics.region_names) != 2:
+        return question
+    noun = match.group("noun").lower()
+    # the corpus's own word for a community, in any form ("helsefellesskapet" -> "helsefellesskap")
+    community = tuple(word[:-2] if len(word) > 6 else word for word in topics.community_words)
+    if not noun.startswith((*_PLACE_NOUNS, *community)):
+        return question
+    talked = {topics.key(name) for kind, name in topics.find(conversation[:MAX_RESOLVE_CHARS]) if kind != "document"}
+    others = [name for name in topics.region_names if topics.key(name) not in talked]
+    if len(others) != 1 or len(talked & {topics.key(name) for name in topics.region_names}) != 1:
+        return question
+    return f"{question[: match.start()]}{others[0]}{question[match.end() :]}"
 
 
 def _without_regions(text: str, keep: set[str], topics: Topics) -> str:

@@ -804,3 +804,43 @@ def test_things_named_only_as_unspecified_are_not_an_answer(engine: Engine) -> N
     # a question whose answer lists the things is answered
     listed = engine.ask("Hvilke oppgaver har sekretariatet i Helsefellesskapet i Telemark?")
     assert listed.found and "Saksforberedelse" in listed.answer
+
+
+def test_a_claimed_measure_the_documents_never_give_is_not_confirmed(engine: Engine) -> None:
+    # St. Olav's reply never says how often PSU meets; Telemark's guideline says the partnership
+    # meets twice a year, which answers a claim of four times (no)
+    claimed = engine.ask("Stemmer det at PSU i Trøndelag møtes seks ganger i året?")
+    assert not claimed.found and "seks ganger" in claimed.answer
+    corrected = engine.ask("Stemmer det at partnerskapet i Telemark møtes fire ganger i året?")
+    assert corrected.found and "to ganger årlig" in corrected.answer
+
+
+def test_a_line_that_goes_on_with_a_list_item_brings_the_item(engine: Engine) -> None:
+    # "- Mangeårig samarbeid … (Tidligere PART og ACT, nå FACT).\nFungerer godt og vurderes utvidelse …"
+    result = engine.ask("Fungerer FACT-teamene i Trondheim?")
+    assert result.found
+    assert "Mangeårig samarbeid" in result.answer and "Fungerer godt" in result.answer
+    assert result.answer.index("Mangeårig samarbeid") < result.answer.index("Fungerer godt")
+
+
+def test_a_letters_closing_is_no_answer_but_says_who_sent_it(engine: Engine) -> None:
+    about = engine.ask("Hva sier Telemark om koordinator for pasienter med sammensatte behov?")
+    assert "Med vennlig hilsen" not in about.answer
+    sender = engine.ask("Hvem sendte høringsinnspillet fra Telemark?")
+    assert sender.found and "sekretariatet for Helsefellesskapet i Telemark" in sender.answer
+
+
+def test_a_side_pinned_to_a_document_gets_that_documents_status(engine: Engine) -> None:
+    result = engine.ask(
+        "Notatet til partnerskapsmøtet i mars 2024 frarådet å behandle retningslinje 1. "
+        "Hva sier selve retningslinjen om når den til slutt ble godkjent?"
+    )
+    notat, guideline = result.answer.split("\n\n")[:2]
+    assert notat.startswith("Notatet:") and "forslag" in notat
+    assert guideline.startswith("Retningslinje 1:") and "26. september 2024" in guideline
+    assert result.answer.count("«Første versjon Partnerskapet 26. september 2024»") == 1
+
+
+def test_an_abbreviations_genitive_is_the_abbreviation(engine: Engine) -> None:
+    result = engine.ask("Hva er SSUs oppgaver?")
+    assert result.found and "legger de strategiske føringene" in result.answer

@@ -36,6 +36,9 @@ def test_corpus_spelling_variants_and_nynorsk() -> None:
     assert canonical_spelling("Kven sit i kommunane") == "Hvem sitter i kommunene"
     assert canonical_spelling("Kva for punkt gjeld det, og kva for nokre?") == "Hvilke punkt gjelder det, og hvilke?"
     assert tokenize("samarbeidsutvalet") == tokenize("samarbeidsutvalget")
+    # an abbreviation's genitive is the abbreviation; a word in lower case keeps its "s"
+    assert canonical_spelling("SSUs oppgaver og FSU's mandat") == "SSU oppgaver og FSU mandat"
+    assert tokenize("SSUs") == tokenize("SSU") and canonical_spelling("KS og hans") == "KS og hans"
 
 
 def test_every_inflected_form_reaches_one_stem() -> None:

@@ -18,6 +18,7 @@ from assistant.answering.comparison import (
 from assistant.answering.demands import (
     TYPE_GAPS,
     asks_happened,
+    confirms_claim,
     demands_of,
     gaps,
     has_answer_type,
@@ -27,6 +28,7 @@ from assistant.answering.demands import (
     result_not_said,
     speaker,
     unstated_amounts,
+    unstated_measures,
 )
 from assistant.answering.engine import _not_yet_written
 from assistant.answering.followup import Topics, is_followup, own_question, standalone_question
@@ -179,6 +181,14 @@ def test_a_third_community_works_without_code_changes(tmp_path: Path) -> None:
     assert [s.name for s in sides] == ["Kystutvalget", "RSR"]
     assert topics.key("RSR") == "fjordland" and topics.key("samarbeidsavtalen") == "fjordland-avtale"
     assert topics.same("RSR", "regionalt samhandlingsråd")
+    # "den andre regionen": the one of the corpus's two the conversation did not name
+    other = standalone_question("Og hvordan er det i den andre regionen?", history, topics)
+    assert "Nordfjell" in other and "andre regionen" not in other
+    assert "Nordfjell" in standalone_question("Hva med det andre helsefellesskapet?", history, topics)
+    assert "Nordfjell" not in standalone_question("Hva med de andre utvalgene?", history, topics)  # not a place
+    # a genitive of a name is the name ("Kystutvalgets", "RSRs"), shown without its "s"
+    assert topics.without_genitive("RSRs") == "RSR" and topics.without_genitive("Kystutvalgets") == "Kystutvalget"
+    assert topics.without_genitive("Fjordland") == "Fjordland"
 
 
 def test_comparisons_are_split_into_sides() -> None:
@@ -432,6 +442,18 @@ def test_demands_are_checked_on_the_answer() -> None:
     ]
     assert unstated_amounts("Betaler alle 15 000 kroner?", "en årlig sum av 15 000,- kroner") == []
     assert unstated_amounts("Fikk de 5,3 millioner?", "fikk 5,3 millioner til disposisjon") == []
+    # so is a measure (how often, how long, what share): unless the text gives another one of
+    # the same kind, which answers the claim ("Nei – to ganger årlig")
+    assert unstated_measures("Stemmer det at PSU møtes seks ganger i året?", "Det jobbes med møter i PSU") == [
+        "seks ganger"
+    ]
+    assert unstated_measures("Møtes partnerskapet fire ganger i året?", "Partnerskapet møtes to ganger årlig") == []
+    assert unstated_measures("Møtes FSU 4 ganger i året?", "minimum fire ganger i året") == []
+    assert unstated_measures("Er de ansatt i 50 % stilling?", "samhandlingskoordinatorene") == ["50 %"]
+    assert unstated_measures("Sitter man i tre år?", "Deltakelsen gjelder for 2 år") == []
+    assert confirms_claim("Noen sa at tillitsvalgte ikke er med. Stemmer det?")
+    assert confirms_claim("Har jeg forstått det rett at SSU møtes fire ganger?")
+    assert not confirms_claim("Hvem møter ikke i den administrative delen?")
     # how a decision ended is an outcome; how they arrived at something is a process
     assert demands_of("Hva endte partnerskapsmøtet med å vedta om forslaget?").outcome
     assert demands_of("Hva kom de fram til om SSU?").outcome
@@ -451,6 +473,11 @@ def test_demands_are_checked_on_the_answer() -> None:
     known = frozenset({"trondheim", "område"})
     assert not gaps(demands_of("Kan en lege i Trondheimsområdet ringe?"), "", "", "", known)
     assert gaps(demands_of("Kan en lege i Levangerområdet ringe?"), "", "", "", known)
+    # a count stands in the line of what it counts, not in the list item above it
+    counted = demands_of("Hvor mange søknader kom inn?")
+    items = "- formkrav beskrevet i vedlegg 1.2 og 1.3\n- Bidra til søknader om tilskudd"
+    assert gaps(counted, items, items, items, known) == [TYPE_GAPS["quantity"]]
+    assert not gaps(counted, "Det kom inn 12 søknader.", "", "", known)
     assert demands_of("Hva ble til slutt vedtatt om oppsigelsestiden i pkt. 13?").outcome
     assert demands_of("Hva ble resultatet av forslaget om å dele SSU?").outcome
     assert demands_of("Fikk helsefellesskapet rundt St. Olav gjennomslag for kravet?").outcome  # what came of it

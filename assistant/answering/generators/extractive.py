@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from assistant.answering.answerability import Vocabulary, concepts
-from assistant.answering.demands import demands_of, has_answer_type, meets, named_things
+from assistant.answering.demands import confirms_claim, demands_of, has_answer_type, meets, named_things
 from assistant.answering.followup import own_question
 from assistant.answering.generators.base import Generator
 from assistant.answering.generators.citations import cite
@@ -63,6 +63,9 @@ _DECIDED_STEMS = frozenset(
 # A sentence that proposes or recommends ("Kommunedirektørene tilrår å …", "anbefalt av …")
 _PROPOSING = re.compile(r"\b(?:tilrår|tilrås|anbefaler|anbefales|anbefalt|foreslår|foreslås|foreslått)\b", re.I)
 _NEGATION = re.compile(r"\b(?:ikke|ikkje|uten|unntatt)\b", re.IGNORECASE)
+# A letter's closing ("Med vennlig hilsen sekretariatet for …") says who sent it, like its
+# own date: an answer only to a question about the document.
+_SIGN_OFF = re.compile(r"\s*(?:med\s+)?(?:vennlig|vennleg|venleg|beste)\s+(?:hilsen|helsing)\b|\s*mvh\b", re.I)
 MAX_SENTENCES = 4
 REASON_REACH = 5  # sentences after the claim where its reason may stand
 CONTEXT_WORDS = 0.25  # weight of a follow-up's context words against its own
@@ -188,7 +191,9 @@ class ExtractiveGenerator(Generator):
         units = [unit for rank, hit in enumerate(top) for unit in _units(rank, hit)]
         if not units:
             return Draft(self.texts["refusal"], [], found=False)
-        negated = bool(_NEGATION.search(question))  # "who does not ...": a sentence says "ikke", a list does not
+        # "who does not ...": a sentence says "ikke", a list does not; a claim's "ikke"
+        # ("Stemmer det at tillitsvalgte ikke er med?") is what is checked, not asked for
+        negated = bool(_NEGATION.search(question)) and not confirms_claim(question)
         wants_list = bool(LIST_QUESTION.search(canonical_spelling(question))) and not negated
         why = bool(_WHY.search(question))  # the answer gives a reason
         how_much = bool(_HOW_MUCH.search(question))  # the answer holds a number
@@ -258,7 +263,9 @@ class ExtractiveGenerator(Generator):
             shape = 0.5 * unit_weight if wants_list == (unit.kind == "list") else 0.0
             total = overlap + prior + shape
             own_date = own_dates[unit.hit_rank]
-            if not about_document and own_date is not None and own_date.search(unit.text):
+            if not about_document and (
+                (own_date is not None and own_date.search(unit.text)) or _SIGN_OFF.match(unit.text)
+            ):
                 total *= OWN_LINE_SHARE
             if unit.asks:  # a question the document asks (a consultation's) answers nothing
                 total *= QUESTION_SHARE
@@ -316,8 +323,14 @@ class ExtractiveGenerator(Generator):
             siblings = [u for u in units if u.hit_rank == best.hit_rank and u.parent == best.parent]
             chosen = [u for u in siblings if score(u) >= ITEM_SHARE * score(best)][:MAX_ITEMS]
         elif best.kind == "sentence":
-            if _ANAPHOR.match(best.text):  # "Denne informasjonen ..." needs what it refers to
-                before, after = _neighbours(units, best)
+            passage_text = top[best.hit_rank].passage["text"]
+            before, after = _neighbours(units, best)
+            # "- Mangeårig samarbeid … om ambulante team.\nFungerer godt og vurderes utvidelse …":
+            # a line straight after a list item goes on with that item's subject
+            continues = before is not None and before.kind == "item" and f"{before.text}\n{best.text}" in passage_text
+            if continues and before is not None:
+                chosen.insert(0, before)
+            elif _ANAPHOR.match(best.text):  # "Denne informasjonen ..." needs what it refers to
                 if after is not None and after.kind == "list":
                     chosen.append(after)
                 elif before is not None:
@@ -359,7 +372,9 @@ class ExtractiveGenerator(Generator):
             order = top[best.hit_rank].passage["text"]
             chosen.sort(key=lambda u: order.find(u.text))  # in the document's own order
             chosen = _fill_gaps(chosen, [u for u in units if u.hit_rank == best.hit_rank and u.kind == "sentence"])
-            if not _ANAPHOR.match(best.text) and not (why and anchor is not None):  # a claim before its reason
+            if (
+                not _ANAPHOR.match(best.text) and not continues and not (why and anchor is not None)
+            ):  # a claim before its reason
                 # what answers first, then what supports it, in the document's order
                 chosen = [best, *[u for u in chosen if u is not best]]
         answering = len({u.hit_rank for u in chosen})
