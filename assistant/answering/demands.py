@@ -754,12 +754,12 @@ def confirms_claim(question: str) -> bool:
 
 # "seks ganger i året", "50 % stilling", "i tre år": a number with what it measures
 _MEASURE_NUMBER = r"\d{1,3}(?:,\d{1,2})?|to|tre|fire|fem|seks|sju|syv|åtte|ni|ti|elleve|tolv"
-_MEASURE_UNIT = r"%|prosent|ganger|gonger|timer|timar|dager|dagar|uker|veker|måneder|månader|år"
+_MEASURE_UNIT = r"%|prosent|ganger|gonger|møter|møte|timer|timar|dager|dagar|uker|veker|måneder|månader|år"
 _CLAIMED_MEASURE = re.compile(
-    rf"(?<![\w,.])(?P<number>{_MEASURE_NUMBER})\s?(?P<unit>{_MEASURE_UNIT})(?![\w%])", re.IGNORECASE
+    rf"(?<![\w,.])(?P<number>{_MEASURE_NUMBER})\b\s?(?P<unit>{_MEASURE_UNIT})(?![\w%])", re.IGNORECASE
 )
 _ANY_MEASURE = re.compile(
-    rf"(?<![\w,.])(?:{_MEASURE_NUMBER}|en|ei|ein|én|ett|eitt|annenhver)\s?(?:(?:\w+\s){{0,1}})?(?P<unit>{_MEASURE_UNIT})(?![\w%])",
+    rf"(?<![\w,.])(?:{_MEASURE_NUMBER}|en|ei|ein|én|ett|eitt|annenhver)\b\s?(?:(?:\w+\s){{0,1}})?(?P<unit>{_MEASURE_UNIT})(?![\w%])",
     re.IGNORECASE,
 )
 
@@ -787,6 +787,8 @@ def unstated_measures(question: str, text: str) -> list[str]:
 _UNIT_KEYS = {
     "prosent": "%",
     "gonger": "ganger",
+    "møter": "ganger",  # "to årlige møter" says how often, as "to ganger årlig" does
+    "møte": "ganger",
     "timar": "timer",
     "dagar": "dager",
     "veker": "uker",

@@ -139,8 +139,8 @@ class Topics:
     def without_genitive(self, value: str) -> str:
         """A name as written, without a genitive "s" ("SSUs" -> "SSU", "partnerskapsmøtets"
         -> "partnerskapsmøtet")."""
-        low = value.lower()
-        if len(low) > 2 and low.endswith("s") and low[:-1] in self._kind_of:
+        low = value.lower()  # "St. Olavs" is a name of its own
+        if len(low) > 2 and low.endswith("s") and low not in self._kind_of and low[:-1] in self._kind_of:
             return value[:-1]
         return value
 

@@ -449,6 +449,7 @@ def test_demands_are_checked_on_the_answer() -> None:
     ]
     assert unstated_measures("Møtes partnerskapet fire ganger i året?", "Partnerskapet møtes to ganger årlig") == []
     assert unstated_measures("Møtes FSU 4 ganger i året?", "minimum fire ganger i året") == []
+    assert unstated_measures("Møtes partnerskapet fire ganger i året?", "har to årlige møter") == []
     assert unstated_measures("Er de ansatt i 50 % stilling?", "samhandlingskoordinatorene") == ["50 %"]
     assert unstated_measures("Sitter man i tre år?", "Deltakelsen gjelder for 2 år") == []
     assert confirms_claim("Noen sa at tillitsvalgte ikke er med. Stemmer det?")

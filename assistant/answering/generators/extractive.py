@@ -326,8 +326,14 @@ class ExtractiveGenerator(Generator):
             passage_text = top[best.hit_rank].passage["text"]
             before, after = _neighbours(units, best)
             # "- Mangeårig samarbeid … om ambulante team.\nFungerer godt og vurderes utvidelse …":
-            # a line straight after a list item goes on with that item's subject
-            continues = before is not None and before.kind == "item" and f"{before.text}\n{best.text}" in passage_text
+            # a line straight after an item that is a sentence goes on with that item's subject
+            # (after a list of names, "- Faglige samarbeidsutvalg", a new paragraph starts)
+            continues = (
+                before is not None
+                and before.kind == "item"
+                and before.text.rstrip().endswith(".")
+                and f"{before.text}\n{best.text}" in passage_text
+            )
             if continues and before is not None:
                 chosen.insert(0, before)
             elif _ANAPHOR.match(best.text):  # "Denne informasjonen ..." needs what it refers to
