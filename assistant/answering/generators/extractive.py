@@ -353,7 +353,7 @@ class ExtractiveGenerator(Generator):
                 ):
                     chosen.append(unit)
             if why:  # a reason often follows the claim it explains
-                for reason in _reason_after(units, best, top[best.hit_rank].passage["text"]):
+                for reason in _reason_after(units, best, passage_text):
                     if len(chosen) < MAX_SENTENCES + 1 and all(reason.text not in c.text for c in chosen):
                         chosen.append(reason)
             if _ASKS_DECIDED.search(question) and not _PROPOSING.search(best.text):
@@ -375,8 +375,7 @@ class ExtractiveGenerator(Generator):
                 after = _neighbours(units, best)[1]
                 if after is not None and after not in chosen:
                     chosen.append(after)
-            order = top[best.hit_rank].passage["text"]
-            chosen.sort(key=lambda u: order.find(u.text))  # in the document's own order
+            chosen.sort(key=lambda u: passage_text.find(u.text))  # in the document's own order
             chosen = _fill_gaps(chosen, [u for u in units if u.hit_rank == best.hit_rank and u.kind == "sentence"])
             if (
                 not _ANAPHOR.match(best.text) and not continues and not (why and anchor is not None)
