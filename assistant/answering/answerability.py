@@ -38,7 +38,9 @@ GENERIC = frozenset(
         # asking, comparing and chatting, not what is asked about
         "egentlig slags type sånn slik ting noe noen folk folka bra funker fungerer mener mente synes syntes "
         "nevner svarer sa sagt foreslo foreslår burde bør ønsker ønsket gjentar hører sammenlignet "
-        "sammenliknet forskjell forskjellen forskjeller likhet likheter ulikhet ulikheter skiller lol btw"
+        "sammenliknet forskjell forskjellen forskjeller likhet likheter ulikhet ulikheter skiller lol btw "
+        # what a document does with its topic ("Hvordan beskriver Trøndelag sin egen …?")
+        "beskriver beskrive beskrives beskrevet skriver skrev omtaler omtales omtalt"
     )
 )
 _PAIRED_COMPOUND = re.compile(r"\b\w+- (?:og|eller) \w+")

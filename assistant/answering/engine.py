@@ -45,7 +45,7 @@ from assistant.answering.demands import (
     unstated_amounts,
     unstated_measures,
 )
-from assistant.answering.followup import Topics, is_followup, own_question, standalone_question
+from assistant.answering.followup import MIN_ALIAS_CHARS, Topics, is_followup, own_question, standalone_question
 from assistant.answering.generators.base import Generator
 from assistant.answering.generators.citations import MARKER, cite, validate
 from assistant.answering.generators.extractive import ExtractiveGenerator
@@ -111,6 +111,16 @@ _ASKS_CONTENT = re.compile(
     r"\b(?:tekst|teksten|lyder|ljodar|ordlyd\w{0,3}|formulering\w{0,3})\b",
     re.IGNORECASE,
 )
+# A numbered point or chapter: any question of it asks what it holds, unless it asks what
+# the point is about ("Hva handler punkt 11 om?", "Hva er punkt 11?"), which the list that
+# names it answers
+_POINTS = ("pkt", "punkt", "kapit")
+_SENTENCE_END = re.compile(r"[.?!](?=\s|$)")
+_ASKS_TOPIC = re.compile(
+    r"\b(?:handler|handlar|dreier|dreiar|gjelder|gjeld|tema\w{0,3}|overskrift\w{0,3})\b|"
+    r"\b(?:hva|kva)\s+(?:er|var)\s+(?:pkt\.?|punkt\w{0,3}|kapit\w{1,4})\s*\d",
+    re.IGNORECASE,
+)
 # "… pkt. 11 om tvisteløsning i samarbeidsavtalen": the document the point belongs to
 _OWNER = re.compile(r"\b(?:i|av|til|frå|fra)\s+(?:den\s+|det\s+)?(?P<owner>[a-zæøå]{5,40}?)(?:en|et|a)\b", re.I)
 # "SSU vil utarbeide en handlingsdel", "en handlingsplan som utarbeides": a text still to be written
@@ -169,6 +179,10 @@ _VALUE_NOUNS = (
 _ASKS_WHO = re.compile(r"(?<!\w)(?:hvem|kven)(?!\w)", re.IGNORECASE)
 # a passage that opens with a list item has no sentence of its own to say whose list it is
 _OPENS_WITH_ITEM = re.compile(r"\s{0,40}[-•●·▪*]\s")
+# Who a manifest's status note says adopted a document ("vedtatt av Partnerskapet"): a name
+_DECIDER = re.compile(
+    r"\b(?:vedtatt|vedteke|vedtas|godkjent|godkjend|godkjennes|besluttet|behandlet)\s+av\s+([A-ZÆØÅ][\w-]{1,40})"
+)
 _ASKS_TITLE = re.compile(r"\b(?:hva|kva) (?:heter|heiter|kalles|kallast)\b|\btittel\w{0,3}\b", re.IGNORECASE)
 # "Til hvem ble innspillet sendt?", "Hvem sendte det?": the addressee, the sender
 _ASKS_ADDRESSEE = re.compile(
@@ -363,7 +377,8 @@ class Engine:
             # what the documents do say, and plainly what they do not
             draft = _prepend(self.texts["partial"].format(missing=_join(missing)), [], draft)
             found = False
-        if plan.lead:
+        if plan.lead:  # the status line, then what the passages say; its own quote once
+            draft = _without_repeats(draft, {" ".join(c.quote.split()) for c in plan.lead_citations}, plan.lead)
             draft = _prepend(plan.lead, plan.lead_citations, draft)
         return Result(draft.answer, found, draft.citations, passages, plan.standalone, replaced=replaced)
 
@@ -468,7 +483,11 @@ class Engine:
                 same = [
                     d.id
                     for d in self.retriever.manifest.documents.values()
-                    if side.name.lower().startswith(d.kind.lower()) and d.region in named
+                    if d.region in named
+                    and any(
+                        side.name.lower().startswith(word.lower())
+                        for word in (d.kind, *(a for a in d.aliases if len(a) >= MIN_ALIAS_CHARS))
+                    )
                 ]
                 if len(same) == 1:
                     side_filters = replace(filters, doc_id=same[0])
@@ -690,6 +709,8 @@ class Engine:
             return None
         preferred = [meta.sent_to] if _ASKS_ADDRESSEE.search(question) else []  # "Til hvem ble det sendt?"
         preferred += [meta.sent_by] if _ASKS_SENDER.search(question) else []
+        if _ASKS_WHO.search(question) and not preferred:  # "Hvem har vedtatt strategien?": "vedtas av Partnerskapet"
+            preferred += _DECIDER.findall(meta.status_note)
         marks = [date, meta.date[:4], *meta.status_note.split()]
         hit, quote = _status_quote(doc_hits, marks, [p for p in preferred if p], frozenset(tokenize(question)))
         status = self.texts.get(f"status_name_{meta.status}", meta.status)
@@ -1059,8 +1080,10 @@ class Engine:
                 said += rf"|\b{_ORDINALS[int(number) - 1]}\s+(?:versjon|utgave|utgåve)"
             held = any(re.search(said, str(p["text"]), re.IGNORECASE) for p in passages)
             return "" if held else f"versjon {number}"
-        elif not _ASKS_CONTENT.search(question):
-            return ""
+        elif not _ASKS_CONTENT.search(question) and not (
+            kind.startswith(_POINTS) and _in_asking_sentence(question, match.end()) and not _ASKS_TOPIC.search(question)
+        ):
+            return ""  # "Hvilke trinn har tvisteløsningen i punkt 11?" asks what the point holds, as "står" does
         elif kind.startswith("retningslinje"):  # a guideline: a document of that title
             name, where = f"retningslinje {number}", "title"
         else:  # a numbered point or chapter: a section of that number in the document it names
@@ -1242,7 +1265,7 @@ def corpus_topics(retriever: Retriever) -> Topics:
     return Topics.from_corpus(
         [(r.id, r.name, (*r.aliases, *_hospital_names(r.hospital)), r.bodies) for r in manifest.regions.values()],
         [(t.abbr, t.expansion, t.variants, t.region) for t in retriever.glossary.terms],
-        [(d.id, d.title, d.kind, d.region) for d in manifest.documents.values()],
+        [(d.id, d.title, d.kind, d.aliases) for d in manifest.documents.values()],
         bodies,
         counterparts,
     )
@@ -1318,9 +1341,17 @@ def _answering_sources(draft: Draft, hits: list[Hit]) -> list[Passage]:
     return [h.passage for h in hits if (h.passage["doc_id"], h.passage["section"], int(h.passage["page"])) in cited]
 
 
+def _in_asking_sentence(text: str, position: int) -> bool:
+    """Is ``position`` in a sentence that asks (it ends with "?" or the text ends first)?
+    A follow-up's context ("hvorfor ville de det: Notatet … i punkt 7.1 …, 11 … .") asks nothing."""
+    end = _SENTENCE_END.search(text, position)
+    return end is None or end.group(0).startswith("?")
+
+
 def _prepend(text: str, lead_citations: list[Citation], draft: Draft) -> Draft:
     body = _renumber(draft, len(lead_citations))
-    return Draft(f"{text}\n\n{body.answer}", [*lead_citations, *body.citations], draft.found)
+    joined = f"{text}\n\n{body.answer}" if body.answer.strip() else text
+    return Draft(joined, [*lead_citations, *body.citations], draft.found)
 
 
 def _mark_pattern(mark: str) -> re.Pattern[str]:

@@ -23,6 +23,9 @@ from indexer.analysis import stopwords, tokenize
 _NAME_NOISE = frozenset({"hf", "i", "og", "for", "av", "til", "med", "mellom", "the", "de", "st", "st."})
 
 
+MIN_ALIAS_CHARS = 8  # a manifest alias this long names its document in a question ("høringssvar")
+
+
 @dataclass
 class Topics:
     """Names a conversation can be about, by kind ("body", "region", "document", "term"),
@@ -47,12 +50,12 @@ class Topics:
         cls,
         regions: Iterable[tuple[str, str, Iterable[str], Iterable[str]]],
         terms: Iterable[tuple[str, str, Iterable[str], str]],
-        documents: Iterable[tuple[str, str, str, str]],
+        documents: Iterable[tuple[str, str, str, Iterable[str]]],
         bodies: Iterable[tuple[list[str], str]] = (),
         counterparts: Iterable[tuple[list[str], str, list[str], str]] = (),
     ) -> Topics:
         """``regions``: (id, name, aliases, bodies); ``terms``: (abbr, expansion, variants,
-        region id); ``documents``: (id, title, kind, region id); ``bodies``: (names, region id)
+        region id); ``documents``: (id, title, kind, aliases); ``bodies``: (names, region id)
         from structure.yaml — a body's name, abbreviation and aliases are one topic;
         ``counterparts``: (names, region id, the counterpart's names, its region id)."""
         topics = cls()
@@ -69,13 +72,17 @@ class Topics:
         for abbr, expansion, variants, region_id in terms:
             kind = "body" if re.search(r"utvalg|råd\b|møte|sekretariat", expansion, re.IGNORECASE) else "term"
             topics._add(kind, [abbr, expansion, *variants], region_id)
-        documents = list(documents)
-        kinds = [kind for _, _, kind, _ in documents]
-        for doc_id, title, kind, _region in documents:
+        documents = [(doc_id, title, kind, tuple(aliases)) for doc_id, title, kind, aliases in documents]
+        words = [word for _, _, kind, aliases in documents for word in {w.lower() for w in (kind, *aliases)}]
+        for doc_id, title, kind, aliases in documents:
             first = re.split(r"\s[–-]\s|:", title, maxsplit=1)[0].strip()  # "Retningslinje 1", "Strategi for …"
             topics._add("document", [first], doc_id)
-            # "strategien", "notatet": the kind names a document too (that one, when it is the only one)
-            topics._add("document", [kind], doc_id if kinds.count(kind) == 1 else "")
+            # "strategien", "notatet", "høringssvaret": the kind and the manifest's other words
+            # for a document name it too (that one, when no other document is called so); a
+            # short alias is an everyday word with verb forms ("svar": "svarte", "svarer")
+            long_aliases = [alias for alias in aliases if len(alias) >= MIN_ALIAS_CHARS]
+            for word in dict.fromkeys([kind, *long_aliases]):
+                topics._add("document", [word], doc_id if words.count(word.lower()) == 1 else "")
         for names, region_id, other_names, other_region in counterparts:
             for these, there, region in ((names, other_names, other_region), (other_names, names, region_id)):
                 group = topics._group_of.get(these[0].lower()) if these else None

@@ -356,6 +356,11 @@ def test_the_wording_of_a_point_of_a_document_not_indexed_is_not_answered(engine
     assert not wording.found and "punkt 11" in wording.answer.split("\n")[0]
     held = engine.ask("Hva står i punkt 2.3 i retningslinjen om FSU?")
     assert held.found and "punkt 2.3" not in held.answer
+    # any question of what the point holds, not only "hva står": its steps, its deadlines
+    steps = engine.ask("Hvilke trinn har tvisteløsningen i punkt 11 i samarbeidsavtalen i Telemark?")
+    assert not steps.found and "punkt 11" in steps.answer.split("\n")[0]
+    topic = engine.ask("Hva handler punkt 11 om?")  # what it is about: the memo's list says
+    assert topic.found and "Håndtering av uenighet" in topic.answer
 
 
 def test_an_attachment_the_documents_only_name_is_not_answered_from_its_title(engine: Engine) -> None:
@@ -851,3 +856,40 @@ def test_a_side_pinned_to_a_document_gets_that_documents_status(engine: Engine) 
 def test_an_abbreviations_genitive_is_the_abbreviation(engine: Engine) -> None:
     result = engine.ask("Hva er SSUs oppgaver?")
     assert result.found and "legger de strategiske føringene" in result.answer
+
+
+def test_a_sentence_that_points_back_goes_on_with_the_answer(engine: Engine) -> None:
+    # "… som en overgangsordning. Et alternativ til dette kunne vært en permanent ordning …"
+    result = engine.ask("Hvordan er sekretariatsfunksjonen i Telemark finansiert?")
+    assert result.found
+    assert "overgangsordning" in result.answer and "Et alternativ til dette" in result.answer
+    assert result.answer.index("overgangsordning") < result.answer.index("Et alternativ til dette")
+
+
+def test_how_a_document_describes_its_own_topic_asks_only_for_the_topic(engine: Engine) -> None:
+    # "beskriver" and "egen" say nothing of what is asked: the side is answered, not "missing"
+    result = engine.ask(
+        "Hvordan er brukermedvirkningen ordnet i Telemark, og hvordan beskriver Trøndelag sin egen brukermedvirkning?"
+    )
+    assert "Dokumentene sier ikke noe om dette for Trøndelag" not in result.answer
+    assert "brukermedvirkning" in result.answer.split("Trøndelag:", 1)[1]
+
+
+def test_who_adopted_a_document_is_quoted_from_the_line_that_names_them(engine: Engine) -> None:
+    # the manifest says "vedtatt av Partnerskapet": the strategy's own line about it is quoted, once
+    result = engine.ask("Hvem har vedtatt strategien for Helsefellesskapet i Telemark 2025–2029?")
+    assert result.found and "«Helsefellesskapets strategi vedtas av Partnerskapet.»" in result.answer
+    assert result.answer.count("strategi vedtas av Partnerskapet") == 1
+    assert [c.id for c in result.citations] == list(range(1, len(result.citations) + 1))
+
+
+def test_a_document_named_by_its_manifest_alias_is_a_side_of_its_own(engine: Engine) -> None:
+    # "høringssvar" is the manifest's other word for both regions' consultation replies;
+    # with Telemark named, that side is Telemark's reply, the other side the memo
+    result = engine.ask(
+        "Hvilke problemer med SSU peker Telemark-partnerskapets høringssvar fra 2022 og notatet fra 2024 på?"
+    )
+    assert result.answer.startswith("Høringssvar")
+    assert "\n\nNotat" in result.answer
+    cited = {c.doc_id for c in result.citations}
+    assert {"telemark-horingsinnspill-2022", "telemark-notat-partnerskapsmote-2024"} <= cited

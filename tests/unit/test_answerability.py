@@ -61,6 +61,12 @@ def test_a_typo_in_a_generic_word_is_not_a_concept() -> None:
     assert [c.label for c in concepts("Hvem leder helsefellsskapet?")] == ["leder"]
 
 
+def test_what_a_document_does_with_a_topic_is_not_the_topic() -> None:
+    labels = [c.label for c in concepts("Hvordan beskriver de brukermedvirkningen sin?")]
+    assert labels == ["brukermedvirkningen"]
+    assert [c.label for c in concepts("Hva omtales i avsnittet om sekretariatet?")] == ["avsnittet", "sekretariatet"]
+
+
 def test_refused_below_the_thresholds_answered_above_them() -> None:
     question = "Hvilken dose paracetamol kan gis til barn?"
     assert coverage(question, [SSU]) < MIN_COVERAGE

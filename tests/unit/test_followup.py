@@ -44,7 +44,7 @@ def topics_of(corpus: Path) -> Topics:
     return Topics.from_corpus(
         [(r.id, r.name, r.aliases, r.bodies) for r in manifest.regions.values()],
         [(t.abbr, t.expansion, t.variants, t.region) for t in load_glossary(corpus)],
-        [(d.id, d.title, d.kind, d.region) for d in manifest.documents.values()],
+        [(d.id, d.title, d.kind, d.aliases) for d in manifest.documents.values()],
     )
 
 
@@ -129,7 +129,7 @@ def test_another_region_is_asked_about_its_counterpart_body() -> None:
     topics = Topics.from_corpus(
         [(r.id, r.name, r.aliases, r.bodies) for r in manifest.regions.values()],
         [(t.abbr, t.expansion, t.variants, t.region) for t in load_glossary(CORPUS)],
-        [(d.id, d.title, d.kind, d.region) for d in manifest.documents.values()],
+        [(d.id, d.title, d.kind, d.aliases) for d in manifest.documents.values()],
         [(["Fagråd"], "trondelag")],
         [(["Fagråd"], "trondelag", ["Faglige samarbeidsutvalg", "FSU"], "telemark")],
     )
@@ -1075,3 +1075,13 @@ def test_a_kind_named_only_as_unspecified() -> None:
     assert not _only_unspecified(question, ["Forslag til tiltak: Tiltaket er et felles mottak."])
     assert not _only_unspecified(question, ["- Felles mottak\n- Ambulant team"])  # a list names them
     assert not _only_unspecified("Hva gjør arbeidsgruppen?", ["vurdert mulige tiltak"])  # asks no "hvilke"
+
+
+def test_a_documents_aliases_name_it_unless_they_are_everyday_words() -> None:
+    # a made-up corpus: "handlingsprogrammet" is the plan's alias; "svar" is too short to name it
+    topics = Topics.from_corpus(
+        [("nord", "Nordfjell", [], [])], [], [("plan-1", "Plan for Nordfjell", "plan", ["handlingsprogram", "svar"])]
+    )
+    assert topics.find("Hva sier handlingsprogrammet om fagrådene?") == [("document", "handlingsprogrammet")]
+    assert topics.key("handlingsprogrammet") == "plan-1"
+    assert topics.find("Hva svarte de på planen?") == [("document", "planen")]

@@ -42,6 +42,9 @@ LIST_QUESTION = re.compile(
     re.IGNORECASE,
 )
 _ANAPHOR = re.compile(r"(?:Denne|Dette|Disse|Slike|Desse|Dei)\b")
+# A sentence that opens by pointing back ("Et alternativ til dette …", "Dette gjelder også …")
+# goes on with the sentence before it.
+_REFERS_BACK = re.compile(r"(?:[^\W\d]+ ){0,3}(?:dette|denne|disse|desse)\b", re.IGNORECASE)
 _WHY = re.compile(r"\b(?:hvorfor|kvifor|begrunn\w*|årsak\w*)\b", re.IGNORECASE)
 _REASON = re.compile(
     r"\b(?:fordi|begrunn\w*|årsak\w*|derfor|grunnet|skyldes|mener at|oppfatning\w*|på grunn av|slik at)\b",
@@ -341,6 +344,14 @@ class ExtractiveGenerator(Generator):
                     chosen.append(after)
                 elif before is not None:
                     chosen.insert(0, before)
+            if (
+                after is not None
+                and after.kind == "sentence"
+                and not after.asks
+                and _REFERS_BACK.match(after.text)
+                and after not in chosen
+            ):  # "… som en overgangsordning. Et alternativ til dette kunne vært en permanent ordning …"
+                chosen.append(after)
             for unit in ranked[1:]:
                 if len(chosen) >= MAX_SENTENCES:
                     break
