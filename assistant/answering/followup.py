@@ -194,6 +194,9 @@ _POINTING = re.compile(
     r"\b(?:av|med|om|for|fra|frå|mot|utan|uten)\s+(?:det|dette|dem|dei|disse|desse)\b|\bfå\s+(?:det|dette)\s+til\b",
     re.IGNORECASE,
 )
+_POINTING_END = re.compile(
+    r"\b(?:av|med|om|for|fra|frå|mot|til|i)\s+(?:det|dette|dem|dei|disse|desse)\s*\??\s*$", re.IGNORECASE
+)
 # "hva med i Trøndelag – hvilken gruppe …?": the new place, then a question of its own
 _OWN_QUESTION = re.compile(
     # "og i Trøndelag? hvordan er erfaringene der?": a question mark before it too
@@ -218,6 +221,9 @@ def is_followup(question: str, topics: Topics = EMPTY_TOPICS) -> bool:
     if question.strip().lower().startswith(("og ", "enn ")):
         return True
     if _POINTED_NOUN.search(question[:MAX_RESOLVE_CHARS]):  # "det arbeidsutvalget": the one just named
+        return True
+    # "hvem har sekretariatet for det?": it names a body, and ends pointing back at the topic
+    if len(question.split()) <= 10 and _POINTING_END.search(question[-MAX_RESOLVE_CHARS:]):
         return True
     if topics.find(question):
         return False

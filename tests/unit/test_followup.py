@@ -1085,3 +1085,15 @@ def test_a_documents_aliases_name_it_unless_they_are_everyday_words() -> None:
     assert topics.find("Hva sier handlingsprogrammet om fagrådene?") == [("document", "handlingsprogrammet")]
     assert topics.key("handlingsprogrammet") == "plan-1"
     assert topics.find("Hva svarte de på planen?") == [("document", "planen")]
+
+
+def test_a_question_naming_a_body_that_ends_pointing_back_is_a_followup() -> None:
+    topics = topics_of(CORPUS)
+    history = [
+        Turn("user", "Hva er Helseledernettverk for Trøndelag?"),
+        Turn("assistant", "Et kommunalt nettverk, en støttespiller for de kommunale representantene."),
+    ]
+    # "sekretariatet" names a body, but "for det" is the network just talked about
+    assert is_followup("hvem har sekretariatet for det?", topics)
+    assert "Helseledernettverk" in standalone_question("hvem har sekretariatet for det?", history, topics)
+    assert not is_followup("Hvem har sekretariatet for PSU og ASU i Trøndelag?", topics)
