@@ -45,7 +45,7 @@ from assistant.answering.demands import (
     unstated_amounts,
     unstated_measures,
 )
-from assistant.answering.followup import MIN_ALIAS_CHARS, Topics, is_followup, own_question, standalone_question
+from assistant.answering.followup import Topics, is_followup, naming_aliases, own_question, standalone_question
 from assistant.answering.generators.base import Generator
 from assistant.answering.generators.citations import MARKER, cite, validate
 from assistant.answering.generators.extractive import ExtractiveGenerator
@@ -484,10 +484,7 @@ class Engine:
                     d.id
                     for d in self.retriever.manifest.documents.values()
                     if d.region in named
-                    and any(
-                        side.name.lower().startswith(word.lower())
-                        for word in (d.kind, *(a for a in d.aliases if len(a) >= MIN_ALIAS_CHARS))
-                    )
+                    and any(side.name.lower().startswith(word.lower()) for word in (d.kind, *naming_aliases(d.aliases)))
                 ]
                 if len(same) == 1:
                     side_filters = replace(filters, doc_id=same[0])

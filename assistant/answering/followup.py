@@ -21,9 +21,13 @@ from indexer.analysis import stopwords, tokenize
 
 # Words that are part of many names but name nothing on their own.
 _NAME_NOISE = frozenset({"hf", "i", "og", "for", "av", "til", "med", "mellom", "the", "de", "st", "st."})
-
-
 MIN_ALIAS_CHARS = 8  # a manifest alias this long names its document in a question ("høringssvar")
+
+
+def naming_aliases(aliases: Iterable[str]) -> list[str]:
+    """A document's aliases (manifest.yaml) that name it in a question; a short alias is an
+    everyday word with verb forms ("svar": "svarte", "svarer")."""
+    return [alias for alias in aliases if len(alias) >= MIN_ALIAS_CHARS]
 
 
 @dataclass
@@ -78,10 +82,8 @@ class Topics:
             first = re.split(r"\s[–-]\s|:", title, maxsplit=1)[0].strip()  # "Retningslinje 1", "Strategi for …"
             topics._add("document", [first], doc_id)
             # "strategien", "notatet", "høringssvaret": the kind and the manifest's other words
-            # for a document name it too (that one, when no other document is called so); a
-            # short alias is an everyday word with verb forms ("svar": "svarte", "svarer")
-            long_aliases = [alias for alias in aliases if len(alias) >= MIN_ALIAS_CHARS]
-            for word in dict.fromkeys([kind, *long_aliases]):
+            # for a document name it too (that one, when no other document is called so)
+            for word in dict.fromkeys([kind, *naming_aliases(aliases)]):
                 topics._add("document", [word], doc_id if words.count(word.lower()) == 1 else "")
         for names, region_id, other_names, other_region in counterparts:
             for these, there, region in ((names, other_names, other_region), (other_names, names, region_id)):
