@@ -173,7 +173,7 @@ class Topics:
 
 _DEICTIC = re.compile(
     r"\b(?:det|den|de|dem|der|dit|dette|disse|deres|denne|utvalget|utvalet|organet|gruppen|gruppa|dokumentet|"
-    r"dei|hit|samme|sånn|slik|dei|desse|dette|same|her|hen|han|hun|ho|vedkommende|vedkomande)\b",
+    r"dei|hit|samme|sånn|sånne|sånt|slik|slike|slikt|desse|same|her|hen|han|hun|ho|vedkommende|vedkomande)\b",
     re.IGNORECASE,
 )
 _WHAT_ABOUT = re.compile(

@@ -57,6 +57,14 @@ def test_typos_and_derived_words_still_count_as_covered() -> None:
     assert coverage("Hvem fordeler kakene?", [passage]) == 0.0
 
 
+def test_a_compound_counts_as_its_last_part() -> None:
+    passage = _hit("Kommunene skal utarbeide beredskapsplaner. Faggruppen har fag og endringer.")
+    assert coverage("Hvilke planer gjelder?", [passage]) == 1.0  # a "beredskapsplan" is a "plan"
+    assert coverage("Hvilke grupper finnes?", [passage]) == 1.0  # "fag|gruppe" beside "fag"
+    assert coverage("Hvem kan jeg ringe?", [passage]) == 0.0  # "endring": "end" is no word here
+    assert coverage("Hva er et skap?", [passage]) == 0.0  # "beredskap": "bered" is no word here
+
+
 def test_a_typo_in_a_generic_word_is_not_a_concept() -> None:
     assert [c.label for c in concepts("Hvem leder helsefellsskapet?")] == ["leder"]
 

@@ -911,6 +911,13 @@ def test_a_personal_pronoun_points_back() -> None:
     assert is_followup("Og hva gjør hun der?")
 
 
+@pytest.mark.parametrize(
+    "question", ["Hvilken lov pålegger oss å ha slike planer?", "Kven har ansvaret for sånne møte i kommunane våre?"]
+)
+def test_such_points_back(question: str) -> None:
+    assert is_followup(question)  # "slike planer": the ones just asked about
+
+
 def test_a_count_is_a_number_before_the_noun_not_how_often() -> None:
     wanted = demands_of("Hvor mange faglige samarbeidsutvalg er det?")
     assert wanted.counted.startswith("samarbeidsutv")
