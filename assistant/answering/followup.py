@@ -124,8 +124,11 @@ class Topics:
         every = sorted(self._kind_of, key=len, reverse=True)  # longest first: "St. Olavs" before "St. Olav"
         if every:
             alternatives = "|".join(re.escape(n) for n in every)
-            # inflected forms ("utvalget", "strategien") match by a short suffix
-            self._pattern = re.compile(rf"(?<!\w)(?:{alternatives})\w{{0,4}}(?!\w)", re.IGNORECASE)
+            # inflected forms ("utvalget", "strategien") match by a short suffix; a document's
+            # name or kind before "dokument" names it too ("strategidokumentet")
+            documents = "|".join(re.escape(n) for n in every if self._kind_of[n] == "document")
+            compound = rf"(?:{documents}){_DOCUMENT_SUFFIX}|" if documents else ""
+            self._pattern = re.compile(rf"(?<!\w)(?:{compound}(?:{alternatives})\w{{0,4}})(?!\w)", re.IGNORECASE)
 
     def find(self, text: str) -> list[tuple[str, str]]:
         """(kind, name as written) for each name in ``text``, in order, without repeats."""
@@ -140,6 +143,9 @@ class Topics:
 
     def _base(self, value: str) -> str:
         low = value.lower()
+        whole = re.sub(rf"{_DOCUMENT_SUFFIX}$", "", low)  # "strategidokumentet": "strategi"
+        if whole != low and self._kind_of.get(whole) == "document":
+            return whole
         for cut in range(len(low), max(0, len(low) - 5), -1):
             if low[:cut] in self._kind_of:
                 return low[:cut]
@@ -171,6 +177,7 @@ class Topics:
         return ga is not None and ga == gb
 
 
+_DOCUMENT_SUFFIX = r"dokument\w{0,3}"
 _DEICTIC = re.compile(
     r"\b(?:det|den|de|dem|der|dit|dette|disse|deres|denne|utvalget|utvalet|organet|gruppen|gruppa|dokumentet|"
     r"dei|hit|samme|sånn|sånne|sånt|slik|slike|slikt|desse|same|her|hen|han|hun|ho|vedkommende|vedkomande)\b",

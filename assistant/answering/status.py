@@ -35,6 +35,9 @@ _HAS_DECIDED = re.compile(
 )
 # "Gjelder grensen også for kommunene rundt St. Olav?": to whom a rule applies, not whether it is in force
 _ASKS_SCOPE = re.compile(r"\b(?:gjelder|gjeld)\b[^?]{0,80}?\b(?:også|òg|bare|berre|kun)\s+for\b", re.IGNORECASE)
+# "Er strategien noe partnerskapet vedtar?": of a named document, adopting in the present
+# asks its status too (not "Er det SSU som beslutter …?", of no document)
+_ADOPTS = re.compile(r"\b(?:vedtar|vedtas|vedtek|vedtakast)\b", re.IGNORECASE)
 _ASKS_PROPOSAL = re.compile(r"\bforslag\w{0,3}\b", re.IGNORECASE)
 # "Er det vedtatt …?", "Gjelder …?": a yes/no question (the verb comes first).
 _YES_NO = re.compile(
@@ -101,7 +104,11 @@ def status_ask(question: str, names_document: bool) -> StatusAsk | None:
         return None
     yes_no = bool(_YES_NO.match(question))
     # "en bestemt pasientgruppe": a particular one, not a decided one
-    decided = bool(_ASKS_DECIDED.search(_PARTICULAR.sub(" ", question))) or bool(_IS_A_DECISION.search(question))
+    decided = (
+        bool(_ASKS_DECIDED.search(_PARTICULAR.sub(" ", question)))
+        or bool(_IS_A_DECISION.search(question))
+        or (names_document and bool(_ADOPTS.search(question)))
+    )
     proposal = bool(_ASKS_PROPOSAL.search(question))
     asks = (
         (yes_no and (decided or proposal))

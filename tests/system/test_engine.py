@@ -886,6 +886,13 @@ def test_who_adopted_a_document_is_quoted_from_the_line_that_names_them(engine: 
     assert [c.id for c in result.citations] == list(range(1, len(result.citations) + 1))
 
 
+def test_a_document_named_as_a_kind_of_document_is_asked_of_its_status(engine: Engine) -> None:
+    # "strategidokumentet" is the strategy; "noe partnerskapet vedtar" asks whether it is adopted
+    result = engine.ask("Er strategidokumentet for Telemark noe partnerskapet vedtar, eller bare et arbeidsnotat?")
+    assert result.found and result.answer.startswith("Ja.")
+    assert result.citations[0].doc_id == "telemark-strategi-2025-2029"
+
+
 def test_a_document_named_by_its_manifest_alias_is_a_side_of_its_own(engine: Engine) -> None:
     # "høringssvar" is the manifest's other word for both regions' consultation replies;
     # with Telemark named, that side is Telemark's reply, the other side the memo

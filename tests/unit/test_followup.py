@@ -383,6 +383,10 @@ def test_status_questions_are_recognised() -> None:
     later = status_ask("I mars 2024 ble det anbefalt å ikke behandle den. Er den likevel vedtatt senere?", True)
     assert later is not None and later.yes_no
     assert status_ask("Retningslinjen er vedtatt av Partnerskapet. Hvem sitter i SSU?", names_document=True) is None
+    # adopting in the present asks a named document's status; of no document it asks who decides
+    adopts = status_ask("Er strategien noe partnerskapet vedtar, eller bare et arbeidsnotat?", names_document=True)
+    assert adopts is not None and adopts.asks_decided
+    assert status_ask("Er det SSU som vedtar tiltakene?", names_document=False) is None
     # "1. mars" ends no sentence: the whole question still asks who is behind the memo
     assert status_ask("Hvem står bak notatet til partnerskapsmøtet 1. mars 2024?", names_document=True) is not None
     # a decision as a noun with its verb asks who decided, like "vedtok"
@@ -1092,6 +1096,9 @@ def test_a_documents_aliases_name_it_unless_they_are_everyday_words() -> None:
     assert topics.find("Hva sier handlingsprogrammet om fagrådene?") == [("document", "handlingsprogrammet")]
     assert topics.key("handlingsprogrammet") == "plan-1"
     assert topics.find("Hva svarte de på planen?") == [("document", "planen")]
+    # a document's kind before "dokument" names it ("strategidokumentet")
+    assert topics.find("Er plandokumentet vedtatt?") == [("document", "plandokumentet")]
+    assert topics.key("plandokumentet") == "plan-1"
 
 
 def test_a_question_naming_a_body_that_ends_pointing_back_is_a_followup() -> None:
