@@ -441,17 +441,28 @@ _ORDINAL = re.compile(
 _ORDINAL_INDEX = {"første": 0, "fyrste": 0, "førstnevnte": 0, "andre": 1, "tredje": 2, "fjerde": 3, "femte": 4}
 _ITEM_SPLIT = re.compile(r",\s+|;\s+|\n+\s*(?:[-•·*]\s+)?")
 _JOINER = re.compile(r"\s+(?:og|eller|samt)\s+")
+_BRACKETED = re.compile(r"\(([^()]{1,2000})\)")
+# "De fire prioriterte gruppene er …": the words that lead into a list, up to its verb
+_LEAD_IN = re.compile(r"^[^,:]{0,120}?\s(?:er|var|blir|heter|heiter)\s+", re.IGNORECASE)
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-ZÆØÅ«\d])")
 
 
 def _enumeration(answer: str) -> list[str]:
     """The items of the first list an answer gives ("… fire pasientgrupper: barn og unge,
-    …, skrøpelige eldre og personer med flere kroniske lidelser"): the part after a colon
-    (else the sentence) split at commas, with the last part split at its last "og"."""
+    …, skrøpelige eldre og personer med flere kroniske lidelser"): the part in brackets or
+    after a colon (else the sentence, after its "… er") split at commas, with the last part
+    split at its last "og"."""
     sentences = _SENTENCE.split(answer[:MAX_RESOLVE_CHARS].strip())
-    ordered = [s for s in sentences if ":" in s] + [s for s in sentences if ":" not in s]
+    ordered = [s for s in sentences if ":" in s or _bracketed_list(s)]
+    ordered += [s for s in sentences if s not in ordered]
     for sentence in ordered:
-        segment = sentence.split(":", 1)[1] if ":" in sentence else sentence
+        bracketed = _bracketed_list(sentence)  # "De fire pasientgruppene (barn og unge, …)"
+        if bracketed:
+            segment = bracketed
+        elif ":" in sentence:
+            segment = sentence.split(":", 1)[1]
+        else:  # "De fire prioriterte gruppene er barn og unge, …": the list after its lead-in
+            segment = _LEAD_IN.sub("", sentence, count=1)
         parts = [p.strip(" .!?") for p in _ITEM_SPLIT.split(segment.strip()) if p.strip(" .!?")]
         joiners = list(_JOINER.finditer(parts[-1])) if parts else []
         if joiners:  # "… skrøpelige eldre og personer med flere kroniske lidelser": the last "og"
@@ -460,6 +471,11 @@ def _enumeration(answer: str) -> list[str]:
         if len(parts) >= 2:
             return parts
     return []
+
+
+def _bracketed_list(sentence: str) -> str:
+    """The first part in brackets that lists things (holds a comma), or ""."""
+    return next((m.group(1) for m in _BRACKETED.finditer(sentence) if "," in m.group(1)), "")
 
 
 def _named_items(head: str, answer: str) -> list[str]:

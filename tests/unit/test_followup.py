@@ -645,6 +645,22 @@ def test_an_ordinal_points_at_an_item_of_the_list_just_given() -> None:
     assert "siste" in standalone_question("hva skjedde på det siste?", plain, topics)
 
 
+@pytest.mark.parametrize(
+    "answer",
+    [
+        # a list in brackets, with more after it
+        "De fire pasientgruppene (barn og unge, skrøpelige eldre og personer med flere kroniske lidelser), og i "
+        "tillegg den akuttmedisinske kjede og digital samhandling.",
+        # a list after the words that lead into it
+        "De fire prioriterte gruppene er barn og unge, skrøpelige eldre og personer med flere kroniske lidelser.",
+    ],
+)
+def test_an_ordinal_finds_a_list_in_brackets_or_after_its_lead_in(answer: str) -> None:
+    groups = [Turn("user", "Hvilke pasientgrupper er prioritert?"), Turn("assistant", answer)]
+    asked = standalone_question("Hva sier strategien om den første av dem?", groups, topics_of(CORPUS))
+    assert asked.startswith("Hva sier strategien om barn og unge")
+
+
 def test_the_content_of_a_text_still_to_be_written_is_not_said() -> None:
     planned = ["SSU vil utarbeide en handlingsdel til strategiplanen med oversikt over tiltak."]
     assert _not_yet_written("Hvilke konkrete tiltak står i handlingsdelen?", planned) == "handlingsdel"
