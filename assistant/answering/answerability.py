@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Collection, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from assistant.answering.demands import Demands
 from assistant.domain import Hit
 from indexer.analysis import Intent, canonical_spelling, normalize_text, one_edit, stopwords, tokenize, words
 
@@ -84,6 +85,8 @@ class Vocabulary:
     documents: re.Pattern[str] | None = None
     synonyms: Synonyms | None = None
     intents: Sequence[Intent] = ()  # what a question asks for (corpus/synonyms.yaml ``intents``)
+    # the names of a body's counterparts in the other regions (corpus/structure.yaml)
+    counterparts: Callable[[str], list[str]] | None = None
 
 
 PLAIN = Vocabulary()
@@ -108,6 +111,35 @@ def concepts(question: str, vocabulary: Vocabulary = PLAIN) -> list[Concept]:
                 if concept.stems & written_stems and extra:
                     found[index] = Concept(concept.label, concept.stems, concept.phrases | extra)
     return found
+
+
+def _noun_stem(word: str) -> str:
+    """A noun without a definite or plural ending ("partnerskapsmøtet" -> "partnerskapsmøt"):
+    the whole word otherwise, so that "samhandlingsråd" is not "samhandlingsleder"."""
+    for ending in ("ene", "et", "en", "er", "a"):
+        if len(word) - len(ending) >= 5 and word.endswith(ending):
+            return word[: -len(ending)]
+    return word
+
+
+def with_counted_terms(demands: Demands, question: str, vocabulary: Vocabulary) -> Demands:
+    """``demands`` with the documents' words for what a count question counts: the head
+    of each thesaurus term for the written words that hold it ("Hvor mange faglige
+    grupper …?" counts "seks FSU", which spells out as "faglig samarbeidsutvalg"), and of
+    that body's counterparts in other regions ("de 5 ulike fagrådene")."""
+    counted = demands.counted
+    if not counted or vocabulary.synonyms is None:
+        return demands
+    heads: list[str] = []
+    for written, terms in vocabulary.synonyms(question):
+        if not any(word.startswith(counted) or counted in word[3:] for word in words(written.lower())):
+            continue
+        others = [name for term in terms for name in vocabulary.counterparts(term)] if vocabulary.counterparts else []
+        for term in [*terms, *others]:  # "fagråd" at FSU's level counts in Trøndelag
+            parts = words(term)
+            if parts and (stem := _noun_stem(parts[-1])) != counted and stem not in heads:
+                heads.append(stem)
+    return replace(demands, counted_as=tuple(heads)) if heads else demands
 
 
 def document_pattern(names: Iterable[str]) -> re.Pattern[str] | None:

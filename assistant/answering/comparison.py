@@ -72,7 +72,8 @@ _INDIRECT = re.compile(
 )
 # "Er det flere FSU i Telemark enn fagråd rundt St. Olav?", "Hvem har flest medlemmer, …": a count of each
 _MORE_OF = re.compile(
-    r"\b(?:flere|fleire|færre|flest|fleirast|færrest|(?:hvor|kor) mange)\s+(?P<noun>[^\W\d_][\w-]{1,40})", re.IGNORECASE
+    r"\b(?:flere|fleire|færre|flest|fleirast|færrest|(?:hvor|kor|like) mange)\s+(?P<noun>[^\W\d_][\w-]{1,40})",
+    re.IGNORECASE,
 )
 _NO_NOUN = frozenset({"enn", "av", "i", "som", "og", "eller", "med", "på", "hos", "ved"})
 

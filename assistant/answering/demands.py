@@ -125,7 +125,9 @@ _TYPES: list[tuple[str, re.Pattern[str]]] = [
             r"\b(?:ligger|ligg|lagt ut|lagt)\b[^?]{0,40}?\b(?:på|paa) (?:nett|nettet|internett)\b|"
             # "Hvor blir protokollene publisert?": where on the web
             r"\b(?:hvor|kor)\s+(?!mange|mye|mykje|ofte|lenge|lang|stor)(?:\S+\s+){0,6}?"
-            r"(?:publisert|publiseres|publiserast|lagt ut|legges ut|leggast ut)\b",
+            # "Hvor legger de ut protokollene?", "Hvor publiserer de …?"
+            r"(?:publisert|publiseres|publiserast|publiserer|publiserar|lagt ut|legges ut|leggast ut|"
+            r"legger(?:\s+\w+){0,2}\s+ut|legg(?:\s+\w+){0,2}\s+ut)\b",
             re.IGNORECASE,
         ),
     ),
@@ -192,7 +194,8 @@ _TYPES: list[tuple[str, re.Pattern[str]]] = [
     (
         "quantity",
         re.compile(
-            r"\b(?:hvor|kor) (?:mange|mye|mykje|stor\w{0,2})\b|\bantall\w{0,2}\b|"
+            # "Har de like mange fagråd?": a count of each
+            r"\b(?:hvor|kor) (?:mange|mye|mykje|stor\w{0,2})\b|\blike mange\b|\bantall\w{0,2}\b|"
             # "Hva viser tallene?": figures
             r"\b(?:hva|kva)\s+(?:viser|sier|seier)\s+(?:tallene|tala)\b",
             re.IGNORECASE,
@@ -342,7 +345,7 @@ _NOT_A_COUNT = frozenset({"ganger", "gonger", "gang", "år", "måneder", "månad
 # "hvor mange X" counts X; "hvor mye penger" asks for an amount, not a count.
 # "hvor mange fagråd", "hvor mye av tilskuddet": what the number counts
 _COUNTED = re.compile(
-    r"\b(?:hvor|kor) (?:mange\s+(?:av\s+(?:de\s+|dei\s+)?)?|(?:mye|mykje)\s+av\s+(?:det\s+|den\s+)?)"
+    r"\b(?:(?:hvor|kor|like) mange\s+(?:av\s+(?:de\s+|dei\s+)?)?|(?:hvor|kor) (?:mye|mykje)\s+av\s+(?:det\s+|den\s+)?)"
     # "hvor mange faglige samarbeidsutvalg": the noun, not its adjective
     r"(?:[a-zæøå]{2,20}(?:ig|lig|isk|sk|al|ell)e\s+)?"
     r"([a-zæøå][\w-]{2,30})",
@@ -433,6 +436,15 @@ class Demands:
     phrase: str = ""  # the words that ask for the answer type ("hvor lang karantenetid")
     # "Er det nå opprettet et brukerråd?": what has happened by now (a proposal's text says what was proposed)
     done_by_now: bool = False
+    # the documents' words for what is counted, as stems ("faglige grupper": "samarbeidsut"); see
+    # ``answerability.with_counted_terms``
+    counted_as: tuple[str, ...] = ()
+
+
+def _counted_stem(word: str) -> str:
+    """What a counted word is matched by: its start, so that any inflection counts."""
+    word = word.lower()
+    return word[: max(4, len(word) - 3)]
 
 
 def demands_of(question: str) -> Demands:
@@ -481,8 +493,7 @@ def demands_of(question: str) -> Demands:
     if answer_type == "quantity":
         match = _COUNTED.search(text)
         if match and match.group(1).lower() not in _NOT_COUNTED:
-            word = match.group(1).lower()
-            counted = word[: max(4, len(word) - 3)]
+            counted = _counted_stem(match.group(1))
     which = _WHICH_OF.search(text)
     which_of = which.group(1).lower()[: max(4, len(which.group(1)) - 3)] if which else ""
     thing = _ASKED_THING.search(_asking_text(text))
@@ -623,7 +634,7 @@ def meets(demands: Demands, text: str, known_words: frozenset[str] = frozenset()
     that are no one's name (bodies, regions, the documents' lower-case words)."""
     if demands.answer_type != "any" and not has_answer_type(demands.answer_type, text, known_words, demands.role):
         return False
-    return not demands.counted or _counted_near(demands.counted, canonical_spelling(text).lower())
+    return not demands.counted or _counted_near(demands, canonical_spelling(text).lower())
 
 
 def gaps(demands: Demands, quotes: str, cited: str, evidence: str, known_words: frozenset[str]) -> list[str]:
@@ -639,7 +650,7 @@ def gaps(demands: Demands, quotes: str, cited: str, evidence: str, known_words: 
         for sentence in SENTENCE_BREAK.split(quotes)
     ):  # "Når utløper avtalen?": a year said of something else ("ble i 2022 slått sammen") is no end
         missing.append(TYPE_GAPS["time"])
-    elif demands.counted and not _counted_near(demands.counted, canonical_spelling(quotes).lower()):
+    elif demands.counted and not _counted_near(demands, canonical_spelling(quotes).lower()):
         missing.append(TYPE_GAPS["quantity"])
     # a year may stand in a quoted passage's title or date; a count of that year's events must be quoted
     missing.extend(
@@ -808,11 +819,16 @@ def named_things(quotes: str) -> int:
     return max((len(_SEPARATOR.findall(part)) + 1 for part in SENTENCE_BREAK.split(quotes) if part.strip()), default=0)
 
 
-def _counted_near(counted: str, text: str) -> bool:
+def _counted_near(demands: Demands, text: str) -> bool:
     """Does a number stand within a few words of what is counted ("17 kommuner", "Det
-    er 2 brukerrepresentanter", "seks FSU")? Within one line: a list item's number ("… vedlegg
-    1.2 og 1.3") counts nothing in the next item ("Bidra til søknader om tilskudd")."""
-    return any(_counted_in_line(counted, line) for line in text.split("\n"))
+    er 2 brukerrepresentanter", "seks FSU"), by the question's word or the documents' word
+    for it? Within one line: a list item's number ("… vedlegg 1.2 og 1.3") counts nothing in
+    the next item ("Bidra til søknader om tilskudd")."""
+    return any(
+        _counted_in_line(counted, line)
+        for counted in (demands.counted, *demands.counted_as)
+        for line in text.split("\n")
+    )
 
 
 def _counted_in_line(counted: str, text: str) -> bool:

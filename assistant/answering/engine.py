@@ -16,7 +16,15 @@ from functools import cached_property
 from typing import Any
 
 from assistant import guard
-from assistant.answering.answerability import Vocabulary, answerable, concepts, coverage, document_pattern, near
+from assistant.answering.answerability import (
+    Vocabulary,
+    answerable,
+    concepts,
+    coverage,
+    document_pattern,
+    near,
+    with_counted_terms,
+)
 from assistant.answering.comparison import (
     Side,
     asks_equivalent,
@@ -234,7 +242,11 @@ class Engine:
         documents = list(manifest.documents.values())
         self._documents = document_pattern([name for d in documents for name in d.names() if name])
         self.vocabulary = Vocabulary(
-            tuple(retriever.region_patterns.values()), self._documents, self._synonyms, retriever.intents
+            tuple(retriever.region_patterns.values()),
+            self._documents,
+            self._synonyms,
+            retriever.intents,
+            self.topics.counterparts,
         )
         self.extractive = ExtractiveGenerator(
             retriever.glossary,
@@ -305,10 +317,15 @@ class Engine:
         sides = comparison_sides(asked, self.topics) if not elsewhere else []
         if len(sides) >= 2:
             return self._compare(standalone, sides, filters)
+        described = self.bodies_named(asked) if not elsewhere else asked
+        if described != asked:  # "… det øverste organet sammenlignet med SSU?": a body described, not named
+            sides = [side for side in comparison_sides(described, self.topics) if side.kind == "body"]
+            if len(sides) >= 2:
+                return self._compare(self.bodies_named(standalone), sides, filters)
         counterpart = self._counterpart(asked, standalone)
         if counterpart:  # "Hva tilsvarer Partnerskapsmøtet hos St. Olav?": that body there, by both names
             standalone = asked = counterpart
-        demands = demands_of(asked)  # what the question itself pins, not its context
+        demands = self.demands(asked)  # what the question itself pins, not its context
         by_topic = demands.answer_type not in VALUE_TYPES
         hits = self.retriever.search(standalone, k=ANSWER_K, filters=filters, by_topic=by_topic)
         passages = [hit.public() for hit in hits]
@@ -523,7 +540,7 @@ class Engine:
                     continue
             if hits and self.answerable(sub, hits):
                 draft = self.extractive.generate(sub, hits, region_prefix=side.kind != "region")
-                wanted = demands_of(sub)
+                wanted = self.demands(sub)
                 if wanted.answer_type == "link":
                     draft = self._with_source_link(draft, hits)
                 missing = self._side_gaps(sub, wanted, draft, hits, key) if draft.found else []
@@ -539,7 +556,7 @@ class Engine:
             parts.append(Draft(f"{intro} {self.texts['side_missing'].format(side=shown)}", []))
         if not any(part.citations for part in parts) and not gaps:
             return self.refusal(question, all_hits, passages)
-        answer, citations = _merge(parts, self.extractive)
+        answer, citations = _merge(parts, self.extractive, sides=True)
         return Result(answer, not gaps, citations, passages, question)  # a side without its value: partial
 
     def _answer_parts(self, question: str, parts: list[str], hits: list[Hit], filters: Filters) -> Result:
@@ -552,7 +569,7 @@ class Engine:
         quoted: set[str] = set()
         for index, part in enumerate(parts):
             asked = part if index == 0 else standalone_question(part, [Turn("user", parts[0])], self.topics)
-            wanted = demands_of(part)
+            wanted = self.demands(part)
             own = set(tokenize(part))
             if (
                 asked != part
@@ -604,7 +621,7 @@ class Engine:
         for candidate in candidates:
             hits = self.retriever.search(candidate, k=ANSWER_K, filters=filters)
             draft = self.extractive.generate(candidate, hits) if self.answerable(candidate, hits) else None
-            missing = self.answer_gaps(candidate, demands_of(candidate), draft, hits) if draft is not None else []
+            missing = self.answer_gaps(candidate, self.demands(candidate), draft, hits) if draft is not None else []
             if draft is not None and draft.found and not missing:
                 return candidate, hits, draft, missing
             first_try = first_try or (candidate, hits, draft, missing)
@@ -1155,6 +1172,28 @@ class Engine:
             and not re.search(rf"{_AUXILIARY}\s+{re.escape(c.label.lower())}\b", text)
         ]
 
+    def bodies_named(self, question: str) -> str:
+        """``question`` with each body it describes instead of naming ("det øverste
+        organet", "temagruppene") named as the thesaurus names it ("partnerskapsmøtet")."""
+        names = [name.lower() for _, name in self.topics.find(question)]
+        for written, terms in self.retriever.thesaurus.matches(question):
+            bodies = [term for term in terms if [kind for kind, _ in self.topics.find(term)] == ["body"]]
+            if len(bodies) != 1 or any(written.lower() in name or name in written.lower() for name in names):
+                continue
+            question = re.sub(  # "det øverste organet": the article goes with the description
+                rf"(?<!\w)(?:(?:det|den|de|dei)\s+)?{re.escape(written)}(?!\w)",
+                bodies[0],
+                question,
+                count=1,
+                flags=re.IGNORECASE,
+            )
+            names.append(bodies[0].lower())
+        return question
+
+    def demands(self, question: str) -> Demands:
+        """What the question demands of its answer, with the documents' words for what it counts."""
+        return with_counted_terms(demands_of(question), question, self.vocabulary)
+
     def _coverage(self, question: str, hits: list[Hit]) -> float:
         return coverage(question, hits, self.vocabulary)
 
@@ -1312,13 +1351,23 @@ def _without_repeats(draft: Draft, quoted: set[str], said: str = "") -> Draft:
     return Draft(answer, [replace(c, id=numbers[c.id]) for c in used], draft.found, draft.answering)
 
 
-def _merge(parts: list[Draft], extractive: ExtractiveGenerator) -> tuple[str, list[Citation]]:
+def _merge(parts: list[Draft], extractive: ExtractiveGenerator, sides: bool = False) -> tuple[str, list[Citation]]:
     """Drafts side by side, their citations numbered on from one another; a passage
-    cited twice keeps its first number. One closing line of abbreviations for all."""
+    cited twice keeps its first number. One closing line of abbreviations for all.
+    ``sides``: each part opens with its side's name; a side answered wholly by what an
+    earlier side quoted keeps its name and points there ("SSU: Se [2] over.")."""
     texts: list[str] = []
     citations: list[Citation] = []
-    for part in parts:
-        part = _without_repeats(part, {" ".join(c.quote.split()) for c in citations}, "\n\n".join(texts))
+    for whole in parts:
+        part = _without_repeats(whole, {" ".join(c.quote.split()) for c in citations}, "\n\n".join(texts))
+        label = _LABEL.match(whole.answer) if sides else None
+        if label is not None and not part.answer.startswith(label.group(0)):  # the side's own answer went
+            opening = {
+                " ".join(c.quote.split()) for c in whole.citations if f"[{c.id}]" in whole.answer.split("\n\n")[0]
+            }
+            earlier = [f"[{c.id}]" for c in citations if " ".join(c.quote.split()) in opening]
+            if earlier:
+                texts.append(f"{label.group(0)}{extractive.texts['side_same'].format(refs=', '.join(earlier))}")
         if not part.answer.strip():
             continue
         part = _renumber(part, len(citations))

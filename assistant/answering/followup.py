@@ -24,6 +24,38 @@ _NAME_NOISE = frozenset({"hf", "i", "og", "for", "av", "til", "med", "mellom", "
 MIN_ALIAS_CHARS = 8  # a manifest alias this long names its document in a question ("høringssvar")
 
 
+# Adjective endings: in a name of several words, an adjective before the noun is inflected
+# ("det strategiske samarbeidsutvalget" is "strategisk samarbeidsutvalg").
+_ADJECTIVE_ENDS = ("isk", "ig", "iv", "al", "ell")
+
+
+def _adjective_stem(word: str) -> str:
+    """An adjective without its inflection ("strategiske" -> "strategisk", "administrativt"
+    -> "administrativ"); any other word as it is."""
+    for tail in ("e", "t", ""):
+        if len(word) >= 5 and word.endswith(tuple(end + tail for end in _ADJECTIVE_ENDS)):
+            return word[: len(word) - len(tail)]
+    return word
+
+
+def _loose(name: str) -> str:
+    """A name of several words with its adjectives uninflected: the key the inflected
+    forms share."""
+    words = name.split(" ")
+    return " ".join([*(_adjective_stem(word) for word in words[:-1]), words[-1]])
+
+
+def _name_pattern(name: str) -> str:
+    """A name as a pattern: its adjectives in any inflection ("strategiske? samarbeidsutvalg")."""
+    words = name.split(" ")
+    parts = [re.escape(word) for word in words]
+    for index, word in enumerate(words[:-1]):
+        stem = _adjective_stem(word)
+        if stem != word or stem.endswith(_ADJECTIVE_ENDS):
+            parts[index] = f"{re.escape(stem)}[et]?"
+    return r"\ ".join(parts)
+
+
 def naming_aliases(aliases: Iterable[str]) -> list[str]:
     """A document's aliases (manifest.yaml) that name it in a question; a short alias is an
     everyday word with verb forms ("svar": "svarte", "svarer")."""
@@ -41,6 +73,7 @@ class Topics:
     _kind_of: dict[str, str] = field(default_factory=dict)
     _group_of: dict[str, int] = field(default_factory=dict)
     _key_of: dict[str, str] = field(default_factory=dict)
+    _loose_of: dict[str, str] = field(default_factory=dict)  # a name's uninflected form -> the name
     # what a region's name calls a health community ("Helsefellesskapet i Telemark" ->
     # "helsefellesskapet"): "helsefellesskapet rundt St. Olavs" names the region too
     community_words: frozenset[str] = frozenset()
@@ -108,6 +141,12 @@ class Topics:
                 text = f"{text[: start.start()]}{other}{text[start.end() :]}"
         return text
 
+    def counterparts(self, name: str) -> list[str]:
+        """The names of the bodies at ``name``'s level in the other regions ("faglig
+        samarbeidsutvalg" -> "Fagråd"); [] for a name that is no such body."""
+        group = self._group_of.get(self._base(name))
+        return [other for names in self._counterparts.get(group, {}).values() for other in names] if group else []
+
     def _add(self, kind: str, names: list[str], key: str = "") -> None:
         group = len(self._group_of) + 1
         for name in names:
@@ -116,6 +155,7 @@ class Topics:
             if len(name) < 2 or low in _NAME_NOISE:
                 continue
             self._kind_of.setdefault(low, kind)
+            self._loose_of.setdefault(_loose(low), low)
             self._group_of.setdefault(low, self._group_of.get(names[0].lower(), group))
             if key:
                 self._key_of.setdefault(low, key)
@@ -123,12 +163,13 @@ class Topics:
     def _compile(self) -> None:
         every = sorted(self._kind_of, key=len, reverse=True)  # longest first: "St. Olavs" before "St. Olav"
         if every:
-            alternatives = "|".join(re.escape(n) for n in every)
+            alternatives = "|".join(_name_pattern(n) for n in every)
             # inflected forms ("utvalget", "strategien") match by a short suffix; a document's
             # name or kind before "dokument" names it too ("strategidokumentet")
             documents = "|".join(re.escape(n) for n in every if self._kind_of[n] == "document")
             compound = rf"(?:{documents}){_DOCUMENT_SUFFIX}|" if documents else ""
-            self._pattern = re.compile(rf"(?<!\w)(?:{compound}(?:{alternatives})\w{{0,4}})(?!\w)", re.IGNORECASE)
+            # "strategisk", "strategiske": an adjective made of a name is not that name
+            self._pattern = re.compile(rf"(?<!\w)(?:{compound}(?:{alternatives})(?!sk)\w{{0,4}})(?!\w)", re.IGNORECASE)
 
     def find(self, text: str) -> list[tuple[str, str]]:
         """(kind, name as written) for each name in ``text``, in order, without repeats."""
@@ -149,6 +190,10 @@ class Topics:
         for cut in range(len(low), max(0, len(low) - 5), -1):
             if low[:cut] in self._kind_of:
                 return low[:cut]
+        loose = _loose(low)  # "det strategiske samarbeidsutvalget": "strategisk samarbeidsutvalg"
+        for cut in range(len(loose), max(0, len(loose) - 5), -1):
+            if loose[:cut] in self._loose_of:
+                return self._loose_of[loose[:cut]]
         return low
 
     def without_genitive(self, value: str) -> str:

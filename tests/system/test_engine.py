@@ -455,6 +455,23 @@ def test_a_comparison_asks_each_region_in_its_own_names(engine: Engine) -> None:
         "Hvor mange faglige utvalg er det i Telemark sammenlignet med helsefellesskapet rundt St. Olav?"
     )
     assert "seks FSU" in result.answer and "5 ulike fagrådene" in result.answer
+    # described rather than named, and "like mange": each side counts by the documents' words
+    both = engine.ask("Har Telemark og Trøndelag like mange faglige grupper på det laveste nivået?")
+    assert "seks FSU" in both.answer and "5 ulike fagrådene" in both.answer
+
+
+def test_a_body_described_not_named_is_a_side_of_a_comparison(engine: Engine) -> None:
+    result = engine.ask("Hvor ofte møtes det øverste organet i Telemark sammenlignet med ledernivået under, SSU?")
+    assert result.answer.startswith("Partnerskapsmøtet:")
+    assert "to ganger årlig" in result.answer and "fire ganger årlig" in result.answer
+    # SSU's own sentence is quoted once; its side points to it rather than standing unnamed
+    assert "\n\nSSU:" in result.answer
+
+
+def test_a_conclusion_drawn_from_the_answers_sentences_joins_them(engine: Engine) -> None:
+    # "Helsefellesskapet vil derfor sette fokus på …" concludes what the sentences before it say
+    result = engine.ask("Hva vil Telemark rette innsatsen mot i akuttkjeden?")
+    assert "den ferdigbehandlede akuttpasient" in result.answer
 
 
 def test_what_became_of_a_proposal_is_not_in_a_rule_that_happens_to_be_cited(engine: Engine) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from assistant.answering.answerability import Vocabulary, with_counted_terms
 from assistant.answering.comparison import (
     asks_equivalent,
     comparison_sides,
@@ -1127,3 +1128,40 @@ def test_a_question_naming_a_body_that_ends_pointing_back_is_a_followup() -> Non
     assert is_followup("hvem har sekretariatet for det?", topics)
     assert "Helseledernettverk" in standalone_question("hvem har sekretariatet for det?", history, topics)
     assert not is_followup("Hvem har sekretariatet for PSU og ASU i Trøndelag?", topics)
+
+
+def test_a_count_by_description_counts_the_documents_word_and_its_counterpart(tmp_path: Path) -> None:
+    corpus = third_community(tmp_path)
+    manifest = load_manifest(corpus)
+    topics = Topics.from_corpus(
+        [(r.id, r.name, r.aliases, r.bodies) for r in manifest.regions.values()],
+        [(t.abbr, t.expansion, t.variants, t.region) for t in load_glossary(corpus)],
+        [(d.id, d.title, d.kind, d.aliases) for d in manifest.documents.values()],
+        [(["Fjellrådet"], "nordfjell")],
+        [(["Fjellrådet"], "nordfjell", ["Regionalt samhandlingsråd", "RSR"], "fjordland")],
+    )
+
+    def thesaurus(question: str) -> list[tuple[str, list[str]]]:  # "regionale grupper" describes RSR
+        return [("regionale grupper", ["regionalt samhandlingsråd"])] if "regionale grupper" in question else []
+
+    vocabulary = Vocabulary(synonyms=thesaurus, counterparts=topics.counterparts)
+    question = "Hvor mange regionale grupper har de?"
+    wanted = with_counted_terms(demands_of(question), question, vocabulary)
+    assert wanted.counted == "grup" and not meets(demands_of(question), "Det er tre regionale samhandlingsråd.")
+    assert meets(wanted, "Det er tre regionale samhandlingsråd.")  # the documents' word for the groups
+    assert meets(wanted, "Kommunene følger opp de 4 ulike fjellrådene.")  # the same level in Nordfjell
+    assert not meets(wanted, "Samhandlingsrådet møtes fire ganger i året.")  # how often, not how many
+    assert not meets(wanted, "Det er tre samhandlingsledere.")  # another compound of the same start
+    assert with_counted_terms(demands_of("Hvor mange kommuner er med?"), question, vocabulary).counted_as == ()
+    # "like mange" asks for a count of each
+    assert demands_of("Har Fjordland og Nordfjell like mange råd?").counted == "råd"
+
+
+def test_an_inflected_adjective_in_a_name_still_names_it_and_an_adjective_is_no_document() -> None:
+    topics = topics_of(CORPUS)
+    found = topics.find("Hva gjør det strategiske samarbeidsutvalget og det administrative samarbeidsutvalget?")
+    assert [kind for kind, _ in found] == ["body", "body"]
+    assert topics.key(found[0][1]) == "telemark" and topics.key(found[1][1]) == "trondelag"
+    assert topics.find("Hva er strategisk viktig?") == []  # "strategisk" is not "strategien"
+    assert topics.find("Hva sier de strategiske føringene?") == []
+    assert [kind for kind, _ in topics.find("Hva sier strategien?")] == ["document"]

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from assistant.answering.answerability import Vocabulary, concepts
+from assistant.answering.answerability import Vocabulary, concepts, with_counted_terms
 from assistant.answering.demands import confirms_claim, demands_of, has_answer_type, meets, named_things
 from assistant.answering.followup import own_question
 from assistant.answering.generators.base import Generator
@@ -45,12 +45,15 @@ _ANAPHOR = re.compile(r"(?:Denne|Dette|Disse|Slike|Desse|Dei)\b")
 # A sentence that opens by pointing back ("Et alternativ til dette …", "Dette gjelder også …")
 # goes on with the sentence before it.
 _REFERS_BACK = re.compile(r"(?:[^\W\d]+ ){0,3}(?:dette|denne|disse|desse)\b", re.IGNORECASE)
+# A sentence that draws the conclusion of the one before it ("Helsefellesskapet vil derfor
+# sette fokus på …") completes it: what the document does about what it just described.
+_CONCLUDES = re.compile(r"(?:[^\W\d]+ ){0,3}(?:derfor|difor|dermed|således)\b", re.IGNORECASE)
 _WHY = re.compile(r"\b(?:hvorfor|kvifor|begrunn\w*|årsak\w*)\b", re.IGNORECASE)
 _REASON = re.compile(
     r"\b(?:fordi|begrunn\w*|årsak\w*|derfor|grunnet|skyldes|mener at|oppfatning\w*|på grunn av|slik at)\b",
     re.IGNORECASE,
 )
-_HOW_MUCH = re.compile(r"\b(?:hvor|kor) (?:mye|mykje|mange|lenge|lang|stor\w*|ofte)\b", re.IGNORECASE)
+_HOW_MUCH = re.compile(r"\b(?:hvor|kor) (?:mye|mykje|mange|lenge|lang|stor\w*|ofte)\b|\blike mange\b", re.IGNORECASE)
 _QUANTITY = re.compile(r"\d|\b(?:en|ett|to|tre|fire|fem|seks|sju|syv|åtte|ni|ti|tolv|hver|årlig)\b", re.IGNORECASE)
 # Who issued a document, and when: what its own date line answers.
 _WHO_OR_WHEN = re.compile(r"\b(?:hvem|kven|når|dato\w{0,2}|datert|skrevet|signert|sendt|avsender)\b", re.IGNORECASE)
@@ -200,7 +203,8 @@ class ExtractiveGenerator(Generator):
         wants_list = bool(LIST_QUESTION.search(canonical_spelling(question))) and not negated
         why = bool(_WHY.search(question))  # the answer gives a reason
         how_much = bool(_HOW_MUCH.search(question))  # the answer holds a number
-        wanted = demands_of(question)  # an amount, a frequency, a date …: prefer units that hold one
+        # an amount, a frequency, a date …: prefer units that hold one
+        wanted = with_counted_terms(demands_of(question), question, self.vocabulary)
         # one "typical" concept of this question
         unit_weight = sum(share[g] * max(self.idf(t) for t in g) for g in groups) / len(groups) if groups else 1.0
         sections = [set(tokenize(hit.passage.get("trail") or hit.passage["section"])) for hit in top]
@@ -363,6 +367,16 @@ class ExtractiveGenerator(Generator):
                     and all(unit.text not in c.text for c in chosen)
                 ):
                     chosen.append(unit)
+            last = max(chosen, key=lambda u: passage_text.find(u.text))
+            after = _neighbours(units, last)[1] if last.kind == "sentence" else None
+            if (
+                after is not None
+                and after.kind == "sentence"
+                and _CONCLUDES.match(after.text)
+                and len(chosen) <= MAX_SENTENCES
+                and all(after.text not in c.text for c in chosen)
+            ):
+                chosen.append(after)
             if why:  # a reason often follows the claim it explains
                 for reason in _reason_after(units, best, passage_text):
                     if len(chosen) < MAX_SENTENCES + 1 and all(reason.text not in c.text for c in chosen):
