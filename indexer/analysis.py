@@ -516,8 +516,12 @@ def intent_pattern(phrases: Iterable[str]) -> re.Pattern[str]:
     return re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)")
 
 
-# "hvem andre sitter", "kven fleire sit": one small word may stand inside a phrase that asks
-_INTENT_GAP = r"\s+(?:(?:andre|flere|fleire|mer|meir|egentlig|eigentleg|da|nå|no|så|også|ellers|elles)\s+)?"
+# "hvem andre sitter", "kven fleire sit": one small word may stand inside a phrase that asks;
+# "hvem fra sykehuset sitter", "kven frå leiinga ved sjukehuset sit": so may where they come from
+_INTENT_GAP = (
+    r"\s+(?:(?:andre|flere|fleire|mer|meir|egentlig|eigentleg|da|nå|no|så|også|ellers|elles)\s+|"
+    r"(?:fra|frå)\s+(?:[^\W\d]+\s+){1,3})?"
+)
 
 
 def intent_terms(question: str, intents: Sequence[Intent]) -> list[str]:

@@ -14,7 +14,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from assistant.answering.demands import NEXT_SENTENCE
-from assistant.answering.followup import Topics
+from assistant.answering.followup import Topics, name_pattern
 from indexer.analysis import MONTHS, tokenize
 
 _CUE = re.compile(
@@ -80,7 +80,7 @@ _NO_NOUN = frozenset({"enn", "av", "i", "som", "og", "eller", "med", "på", "hos
 
 @dataclass(frozen=True)
 class Side:
-    kind: str  # "region" | "body" | "document" | "term"
+    kind: str  # "region" | "body" | "document" | "term" | "section"
     name: str  # as written in the question
 
 
@@ -103,6 +103,36 @@ def comparison_sides(question: str, topics: Topics) -> list[Side]:
         if len(names) >= 2 and (cue or kind in ("region", "document")):
             return [Side(kind, name) for name in names[:3]]
     return []
+
+
+def _heading_pattern(heading: str) -> str:
+    """A heading in any inflection: its adjectives, and its noun from its stem
+    ("Kjerneverdier": "kjerneverdiene")."""
+    low = heading.lower()
+    stem = re.sub(r"(?<=\w{4})(?:ene|er|en|et)$", "", low)
+    return rf"(?<!\w){name_pattern(stem)}\w{{0,4}}(?!\w)"
+
+
+def names_heading(written: str, heading: str) -> bool:
+    """Does ``written`` ("den administrative delen") name the section ``heading`` ("Administrativ del")?"""
+    return re.search(_heading_pattern(heading), written, re.IGNORECASE) is not None
+
+
+def heading_sides(question: str, headings: Collection[str], topics: Topics) -> list[Side]:
+    """ "Hva er forskjellen på dialogdelen og den administrative delen?": section headings
+    of the documents that a comparison names (as written, in any inflection), each a side;
+    [] unless two or more are named."""
+    if not (_CUE.search(question) or _TWO_CLAUSES.search(question)):
+        return []
+    found: dict[int, str] = {}
+    for heading in sorted(headings, key=len, reverse=True):
+        match = re.search(_heading_pattern(heading), question, re.IGNORECASE)
+        if match is None or topics.find(match.group(0)):  # a body or a place is a side of its own kind
+            continue
+        if not any(start <= match.start() < start + len(text) for start, text in found.items()):
+            found[match.start()] = match.group(0)
+    names = [found[start] for start in sorted(found)]
+    return [Side("section", name) for name in names[:3]] if len(names) >= 2 else []
 
 
 def is_predicate(question: str, name: str) -> bool:

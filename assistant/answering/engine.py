@@ -29,7 +29,9 @@ from assistant.answering.comparison import (
     Side,
     asks_equivalent,
     comparison_sides,
+    heading_sides,
     is_predicate,
+    names_heading,
     question_parts,
     side_question,
     without_document,
@@ -322,6 +324,9 @@ class Engine:
             sides = [side for side in comparison_sides(described, self.topics) if side.kind == "body"]
             if len(sides) >= 2:
                 return self._compare(self.bodies_named(standalone), sides, filters)
+        sides = heading_sides(asked, self.retriever.headings(), self.topics) if not elsewhere else []
+        if len(sides) >= 2:  # "forskjellen på dialogdelen og den administrative delen": each section
+            return self._compare(standalone, sides, filters)
         counterpart = self._counterpart(asked, standalone)
         if counterpart:  # "Hva tilsvarer Partnerskapsmøtet hos St. Olav?": that body there, by both names
             standalone = asked = counterpart
@@ -515,7 +520,15 @@ class Engine:
                 years = {d.date[:4] for d in pinned if d.date[:4].isdigit()}
                 sub = without_document(sub, years, [f"{d.title} {d.kind}" for d in pinned], self._generic_stems)
             try:
-                hits = self.retriever.search(sub, k=SIDE_K, filters=side_filters)
+                section = side.kind == "section"  # that section's own passages, when the search finds them
+                hits = self.retriever.search(sub, k=SIDE_K * 3 if section else SIDE_K, filters=side_filters)
+                if section:
+                    own = [
+                        h
+                        for h in hits
+                        if any(names_heading(side.name, p) for p in str(h.passage["section"]).split(" › "))
+                    ]
+                    hits = (own or hits)[:SIDE_K]
             except HfaError:  # a filter the caller may not use, or a document out of sight
                 hits = []
             all_hits.extend(hits)

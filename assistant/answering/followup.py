@@ -45,7 +45,7 @@ def _loose(name: str) -> str:
     return " ".join([*(_adjective_stem(word) for word in words[:-1]), words[-1]])
 
 
-def _name_pattern(name: str) -> str:
+def name_pattern(name: str) -> str:
     """A name as a pattern: its adjectives in any inflection ("strategiske? samarbeidsutvalg")."""
     words = name.split(" ")
     parts = [re.escape(word) for word in words]
@@ -163,7 +163,7 @@ class Topics:
     def _compile(self) -> None:
         every = sorted(self._kind_of, key=len, reverse=True)  # longest first: "St. Olavs" before "St. Olav"
         if every:
-            alternatives = "|".join(_name_pattern(n) for n in every)
+            alternatives = "|".join(name_pattern(n) for n in every)
             # inflected forms ("utvalget", "strategien") match by a short suffix; a document's
             # name or kind before "dokument" names it too ("strategidokumentet")
             documents = "|".join(re.escape(n) for n in every if self._kind_of[n] == "document")

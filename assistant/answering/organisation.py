@@ -18,7 +18,8 @@ from indexer.analysis import fold_for_match
 
 # "hvilke organer", "kva for nivå", "hvordan er … organisert", "organiseringen av helsefellesskapet"
 _ASKS_ORGANISATION = re.compile(
-    r"\b(?:hvilke|kva for|kva) (?:\w+ )?(?:organer|organ|nivåer|nivå)\b|"
+    # "på kva nivå er dei med?" asks where one thing is, not how the whole is organised
+    r"(?<!på )(?<!i )\b(?:hvilke|kva for|kva) (?:\w+ )?(?:organer|organ|nivåer|nivå)\b|"
     r"\b(?:hvordan|korleis) er\b(?:\W+\w+){0,8}?\W+(?:organisert|organisera|bygd opp|bygget opp|strukturert)\b|"
     r"\borganisering(?:en|a)? (?:av|i|til) (?:\w+ )?(?:helsefellesskap\w{0,4}|helsesamarbeid\w{0,3}|"
     r"samarbeid\w{0,3})\b|"

@@ -10,9 +10,10 @@ import logging
 import math
 import re
 import threading
-from collections.abc import Callable, KeysView
+from collections.abc import Callable, Iterable, KeysView, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -89,6 +90,30 @@ _POSSESSIVES = ("sitt", "sin", "sine", "deres", "dets", "vårt", "vår", "våre"
 _DATED_BEFORE = re.compile(rf"(?:\d\.|\b(?:{'|'.join(MONTHS)})) ?$", re.IGNORECASE)
 
 
+_NUMBER_PREFIX = re.compile(r"^\d{1,3}(?:\.\d{1,3}){0,4}\.?\s+")
+MAX_HEADING_WORDS = 3  # a heading a question can name as a thing of its own ("Administrativ del")
+
+
+def short_heading(section: str) -> str:
+    """A section's own heading without its number or abbreviation in brackets, when it is
+    short enough to be named in a question; "" otherwise."""
+    last = _NUMBER_PREFIX.sub("", section.split(" › ")[-1])
+    last = " ".join(re.sub(r"\([^()]{0,40}\)", " ", last).split())
+    return last if 4 <= len(last) <= 40 and len(last.split()) <= MAX_HEADING_WORDS else ""
+
+
+def own_headings(passages: Iterable[Mapping[str, Any]]) -> frozenset[str]:
+    """The short headings that head one section of one document ("Dialogdel", "Visjon"):
+    a heading under several sections ("Oppgaver", "Sammensetning") names a facet, not a thing."""
+    parents: dict[str, set[tuple[str, str]]] = {}
+    for passage in passages:
+        heading = short_heading(str(passage["section"]))
+        if heading:
+            parent = str(passage["section"]).rsplit(" › ", 1)[0] if " › " in str(passage["section"]) else ""
+            parents.setdefault(heading, set()).add((str(passage["doc_id"]), parent))
+    return frozenset(heading for heading, where in parents.items() if len(where) == 1)
+
+
 @dataclass(frozen=True)
 class _Derived:
     """What one index generation implies: filter values, token IDF, its words, the words
@@ -102,6 +127,7 @@ class _Derived:
     asked_documents: frozenset[str]
     region_words: dict[str, frozenset[str]]  # the distinct words of each region's passages
     numbered: frozenset[str]  # words the documents number ("Retningslinje 1", "retningslinje 2-12")
+    headings: frozenset[str]  # the sections' own short headings ("Dialogdel", "Administrativ del")
     # the words and stems a respelled word may become (Retriever.restored_letters), made once
     letters: dict[str, tuple[frozenset[str], frozenset[str]]] = field(default_factory=dict, compare=False)
 
@@ -428,6 +454,7 @@ class Retriever:
                     for region in known.get("region", set())
                 },
                 numbered=numbered_words(f"{p['title']}\n{p['text']}" for p in snapshot.passages),
+                headings=own_headings(snapshot.passages),
             )
         return self._derived
 
@@ -444,6 +471,10 @@ class Retriever:
         """Words the documents write in lower case (canonical spelling): ordinary words,
         never a name, even where a line starts with one ("Ordførere", "Det")."""
         return self._derived_state().ordinary
+
+    def headings(self) -> frozenset[str]:
+        """The short headings of the documents' sections ("Dialogdel", "Administrativ del")."""
+        return self._derived_state().headings
 
     def numbered_words(self) -> frozenset[str]:
         """Words the documents write with two or more different numbers after them

@@ -468,6 +468,15 @@ def test_a_body_described_not_named_is_a_side_of_a_comparison(engine: Engine) ->
     assert "\n\nSSU:" in result.answer
 
 
+def test_two_sections_compared_are_answered_each_from_its_own_section(engine: Engine) -> None:
+    result = engine.ask(
+        "Hva er forskjellen på oppgavene i dialogdelen og i den administrative delen av partnerskapsmøtet?"
+    )
+    assert result.answer.startswith("Dialogdelen:") and "Gjensidig orientering" in result.answer
+    administrative = result.answer.split("\n\nAdministrative delen:")[1]
+    assert "Formell beslutningsmyndighet" in administrative
+
+
 def test_a_conclusion_drawn_from_the_answers_sentences_joins_them(engine: Engine) -> None:
     # "Helsefellesskapet vil derfor sette fokus på …" concludes what the sentences before it say
     result = engine.ask("Hva vil Telemark rette innsatsen mot i akuttkjeden?")

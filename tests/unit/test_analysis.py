@@ -9,7 +9,7 @@ import pytest
 from assistant.answering.demands import demands_of, meets
 from assistant.answering.followup import is_followup, standalone_question
 from assistant.answering.generators.extractive import ExtractiveGenerator
-from assistant.domain import Turn
+from assistant.domain import Hit, Turn
 from assistant.retrieval.hybrid import Glossary, Thesaurus
 from indexer.analysis import (
     canonical_spelling,
@@ -239,3 +239,36 @@ def test_an_everyday_phrase_matches_its_other_inflections(tmp_path: Path) -> Non
     # a short word keeps its ending: "enige" does not become a prefix of "enighet", "enigma" …
     assert thesaurus.expand("Er de enige?") == ["konsensus"]
     assert thesaurus.expand("Hva er enigmaet?") == []
+
+
+def _passage_hit(text: str) -> Hit:
+    passage = {"text": text, "trail": "", "doc_id": "d", "title": "t", "section": "s", "page": 1, "region": "r"}
+    passage |= {"status": "gjeldende", "kind": "notat", "date": ""}
+    return Hit(passage, 1.0, dense_rank=1, bm25_rank=1, dense_score=0.8)
+
+
+def test_what_answers_a_list_or_draws_the_conclusion_joins_the_answer() -> None:
+    extractive = ExtractiveGenerator(Glossary(load_glossary(CORPUS)), {})
+    listed = (
+        "Det er behov for å styrke brukermedvirkningen. Det pekes særskilt på følgende områder:\n"
+        "- Tydelig mandat for brukerrepresentanter.\n- Sikre rekruttering av brukerrepresentanter.\n"
+        "For å imøtekomme disse utfordringene prøves det ut formøter for brukerrepresentanter.\n"
+        "Styrking av brukermedvirkning er et tema i handlingsplanen."
+    )
+    answer = extractive.generate("Hvilke områder peker de på for å styrke brukermedvirkningen?", [_passage_hit(listed)])
+    assert "- Sikre rekruttering" in answer.answer and "prøves det ut formøter" in answer.answer
+    assert "et tema i handlingsplanen" not in answer.answer  # a sentence that does not point back stays out
+    concluded = (
+        "Akuttmottaket tar imot flere pasienter enn før. Flere blir ferdigbehandlet i akuttmottaket. "
+        "Det stiller nye krav til akuttmottaket. Akuttmottaket trenger også mer plass. "
+        "Helsefellesskapet vil derfor sette fokus på den ferdigbehandlede akuttpasienten."
+    )
+    answer = extractive.generate("Hva skjer i akuttmottaket?", [_passage_hit(concluded)])
+    assert "vil derfor sette fokus" in answer.answer
+
+
+def test_where_the_people_come_from_may_stand_inside_a_phrase_that_asks() -> None:
+    who = intent_pattern(["hvem sitter"])
+    assert who.search(canonical_spelling("Hvem fra sykehuset sitter i PSU?").lower())
+    assert who.search(canonical_spelling("Kven frå leiinga ved sjukehuset sit i PSU?").lower())
+    assert not who.search(canonical_spelling("Hvem fra de fire store kommunene i regionen sitter i PSU?").lower())

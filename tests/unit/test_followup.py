@@ -12,6 +12,7 @@ from assistant.answering.answerability import Vocabulary, with_counted_terms
 from assistant.answering.comparison import (
     asks_equivalent,
     comparison_sides,
+    heading_sides,
     question_parts,
     side_question,
     without_document,
@@ -36,6 +37,7 @@ from assistant.answering.followup import Topics, is_followup, own_question, stan
 from assistant.answering.organisation import asks_organisation
 from assistant.answering.status import claim, other_time, status_ask
 from assistant.domain import Turn
+from assistant.retrieval.hybrid import own_headings
 from indexer.manifest import load_glossary, load_manifest
 from tests.conftest import CORPUS
 
@@ -689,6 +691,9 @@ def test_a_question_about_the_organisation_names_no_one_body() -> None:
     assert asks_organisation("Korleis er helsefellesskapet i Trøndelag organisert?", topics)
     assert not asks_organisation("Hvordan er SSU organisert?", topics)  # one body: its own passages
     assert not asks_organisation("Hvilke deltidsstillinger skulle bygge bro mellom nivåene?", topics)
+    # "på kva nivå er dei med?" asks where one thing is
+    assert not asks_organisation("Kva organisasjonar gjev brukarane ei røyst, og på kva nivå er dei med?", topics)
+    assert asks_organisation("Kva nivå har helsefellesskapet i Telemark?", topics)
 
 
 def test_what_happened_when_needs_a_year_or_date_and_a_count_of_a_year_that_year() -> None:
@@ -1165,3 +1170,25 @@ def test_an_inflected_adjective_in_a_name_still_names_it_and_an_adjective_is_no_
     assert topics.find("Hva er strategisk viktig?") == []  # "strategisk" is not "strategien"
     assert topics.find("Hva sier de strategiske føringene?") == []
     assert [kind for kind, _ in topics.find("Hva sier strategien?")] == ["document"]
+
+
+def test_two_section_headings_named_in_a_comparison_are_its_sides(tmp_path: Path) -> None:
+    topics = topics_of(third_community(tmp_path))
+    headings = own_headings(
+        [
+            {"doc_id": "a", "section": "2.1 Kystutvalget › Oppgaver › Dialogdel"},
+            {"doc_id": "a", "section": "2.1 Kystutvalget › Administrativ del"},
+            {"doc_id": "a", "section": "2.1 Kystutvalget › Oppgaver"},
+            {"doc_id": "a", "section": "2.2 RSR › Oppgaver"},  # a facet of every body
+            {"doc_id": "a", "section": "6.3 Kjerneverdier"},
+        ]
+    )
+    assert headings == {"Dialogdel", "Administrativ del", "Kjerneverdier"}
+    question = "Hva er forskjellen på oppgavene i dialogdelen og i den administrative delen av møtet?"
+    assert [s.name for s in heading_sides(question, headings, topics)] == ["dialogdelen", "administrative delen"]
+    assert [s.kind for s in heading_sides("Hva skiller dialogdelen fra kjerneverdiene?", headings, topics)] == [
+        "section",
+        "section",
+    ]
+    assert heading_sides("Hva skjer i dialogdelen og den administrative delen?", headings, topics) == []  # no cue
+    assert heading_sides("Hva er forskjellen på dialogdelen og Kystutvalget?", headings, topics) == []  # one heading

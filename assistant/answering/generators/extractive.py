@@ -329,6 +329,10 @@ class ExtractiveGenerator(Generator):
         if best.kind == "item":  # the items of its list that answer as well as it does
             siblings = [u for u in units if u.hit_rank == best.hit_rank and u.parent == best.parent]
             chosen = [u for u in siblings if score(u) >= ITEM_SHARE * score(best)][:MAX_ITEMS]
+        elif best.kind == "list":  # "For å imøtekomme disse utfordringene …" answers what the list lists
+            following = _after_list(units, best)
+            if following is not None and (_REFERS_BACK.match(following.text) or _CONCLUDES.match(following.text)):
+                chosen.append(following)
         elif best.kind == "sentence":
             passage_text = top[best.hit_rank].passage["text"]
             before, after = _neighbours(units, best)
@@ -654,6 +658,17 @@ def _neighbours(units: list[_Unit], unit: _Unit) -> tuple[_Unit | None, _Unit | 
         before if before is not None and before.hit_rank == unit.hit_rank else None,
         after if after is not None and after.hit_rank == unit.hit_rank else None,
     )
+
+
+def _after_list(units: list[_Unit], listed: _Unit) -> _Unit | None:
+    """The sentence right after a list and its items in the same passage, if any."""
+    index = units.index(listed) + 1
+    while index < len(units) and units[index].kind == "item" and units[index].hit_rank == listed.hit_rank:
+        index += 1
+    after = units[index] if index < len(units) else None
+    if after is None or after.hit_rank != listed.hit_rank or after.kind != "sentence" or after.asks:
+        return None
+    return after
 
 
 def _join_quotes(passage_text: str, first: str, second: str) -> str:
