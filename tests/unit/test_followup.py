@@ -42,12 +42,18 @@ from indexer.manifest import load_glossary, load_manifest
 from tests.conftest import CORPUS
 
 
-def topics_of(corpus: Path) -> Topics:
+def topics_of(
+    corpus: Path,
+    bodies: list[tuple[list[str], str]] | None = None,
+    counterparts: list[tuple[list[str], str, list[str], str]] | None = None,
+) -> Topics:
     manifest = load_manifest(corpus)
     return Topics.from_corpus(
         [(r.id, r.name, r.aliases, r.bodies) for r in manifest.regions.values()],
         [(t.abbr, t.expansion, t.variants, t.region) for t in load_glossary(corpus)],
         [(d.id, d.title, d.kind, d.aliases) for d in manifest.documents.values()],
+        bodies or [],
+        counterparts or [],
     )
 
 
@@ -128,11 +134,8 @@ def test_the_body_after_a_verb_of_saying_is_who_speaks() -> None:
 
 
 def test_another_region_is_asked_about_its_counterpart_body() -> None:
-    manifest = load_manifest(CORPUS)
-    topics = Topics.from_corpus(
-        [(r.id, r.name, r.aliases, r.bodies) for r in manifest.regions.values()],
-        [(t.abbr, t.expansion, t.variants, t.region) for t in load_glossary(CORPUS)],
-        [(d.id, d.title, d.kind, d.aliases) for d in manifest.documents.values()],
+    topics = topics_of(
+        CORPUS,
         [(["Fagråd"], "trondelag")],
         [(["Fagråd"], "trondelag", ["Faglige samarbeidsutvalg", "FSU"], "telemark")],
     )
@@ -1136,12 +1139,8 @@ def test_a_question_naming_a_body_that_ends_pointing_back_is_a_followup() -> Non
 
 
 def test_a_count_by_description_counts_the_documents_word_and_its_counterpart(tmp_path: Path) -> None:
-    corpus = third_community(tmp_path)
-    manifest = load_manifest(corpus)
-    topics = Topics.from_corpus(
-        [(r.id, r.name, r.aliases, r.bodies) for r in manifest.regions.values()],
-        [(t.abbr, t.expansion, t.variants, t.region) for t in load_glossary(corpus)],
-        [(d.id, d.title, d.kind, d.aliases) for d in manifest.documents.values()],
+    topics = topics_of(
+        third_community(tmp_path),
         [(["Fjellrådet"], "nordfjell")],
         [(["Fjellrådet"], "nordfjell", ["Regionalt samhandlingsråd", "RSR"], "fjordland")],
     )
