@@ -18,6 +18,7 @@ from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from assistant.answering.demands import Demands
+from assistant.answering.followup import noun_stem
 from assistant.domain import Hit
 from indexer.analysis import Intent, canonical_spelling, normalize_text, one_edit, stopwords, tokenize, words
 
@@ -113,15 +114,6 @@ def concepts(question: str, vocabulary: Vocabulary = PLAIN) -> list[Concept]:
     return found
 
 
-def _noun_stem(word: str) -> str:
-    """A noun without a definite or plural ending ("partnerskapsmøtet" -> "partnerskapsmøt"):
-    the whole word otherwise, so that "samhandlingsråd" is not "samhandlingsleder"."""
-    for ending in ("ene", "et", "en", "er", "a"):
-        if len(word) - len(ending) >= 5 and word.endswith(ending):
-            return word[: -len(ending)]
-    return word
-
-
 def with_counted_terms(demands: Demands, question: str, vocabulary: Vocabulary) -> Demands:
     """``demands`` with the documents' words for what a count question counts: the head
     of each thesaurus term for the written words that hold it ("Hvor mange faglige
@@ -137,7 +129,7 @@ def with_counted_terms(demands: Demands, question: str, vocabulary: Vocabulary) 
         others = [name for term in terms for name in vocabulary.counterparts(term)] if vocabulary.counterparts else []
         for term in [*terms, *others]:  # "fagråd" at FSU's level counts in Trøndelag
             parts = words(term)
-            if parts and (stem := _noun_stem(parts[-1])) != counted and stem not in heads:
+            if parts and (stem := noun_stem(parts[-1])) != counted and stem not in heads:
                 heads.append(stem)
     return replace(demands, counted_as=tuple(heads)) if heads else demands
 

@@ -14,7 +14,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from assistant.answering.demands import NEXT_SENTENCE
-from assistant.answering.followup import Topics, name_pattern
+from assistant.answering.followup import Topics, name_pattern, noun_stem
 from indexer.analysis import MONTHS, tokenize
 
 _CUE = re.compile(
@@ -108,9 +108,7 @@ def comparison_sides(question: str, topics: Topics) -> list[Side]:
 def _heading_pattern(heading: str) -> str:
     """A heading in any inflection: its adjectives, and its noun from its stem
     ("Kjerneverdier": "kjerneverdiene")."""
-    low = heading.lower()
-    stem = re.sub(r"(?<=\w{4})(?:ene|er|en|et)$", "", low)
-    return rf"(?<!\w){name_pattern(stem)}\w{{0,4}}(?!\w)"
+    return rf"(?<!\w){name_pattern(noun_stem(heading.lower()))}\w{{0,4}}(?!\w)"
 
 
 def names_heading(written: str, heading: str) -> bool:

@@ -442,7 +442,7 @@ class Demands:
 
 
 def _counted_stem(word: str) -> str:
-    """What a counted word is matched by: its start, so that any inflection counts."""
+    """What a counted (or picked) word is matched by: its start, so that any inflection counts."""
     word = word.lower()
     return word[: max(4, len(word) - 3)]
 
@@ -495,7 +495,7 @@ def demands_of(question: str) -> Demands:
         if match and match.group(1).lower() not in _NOT_COUNTED:
             counted = _counted_stem(match.group(1))
     which = _WHICH_OF.search(text)
-    which_of = which.group(1).lower()[: max(4, len(which.group(1)) - 3)] if which else ""
+    which_of = _counted_stem(which.group(1)) if which else ""
     thing = _ASKED_THING.search(_asking_text(text))
     listing = _LISTED.search(text)
     listed = _NUMBERS.get(listing.group(1).lower(), 0) if listing else 0

@@ -1375,9 +1375,8 @@ def _merge(parts: list[Draft], extractive: ExtractiveGenerator, sides: bool = Fa
         part = _without_repeats(whole, {" ".join(c.quote.split()) for c in citations}, "\n\n".join(texts))
         label = _LABEL.match(whole.answer) if sides else None
         if label is not None and not part.answer.startswith(label.group(0)):  # the side's own answer went
-            opening = {
-                " ".join(c.quote.split()) for c in whole.citations if f"[{c.id}]" in whole.answer.split("\n\n")[0]
-            }
+            first = whole.answer.split("\n\n")[0]
+            opening = {" ".join(c.quote.split()) for c in whole.citations if f"[{c.id}]" in first}
             earlier = [f"[{c.id}]" for c in citations if " ".join(c.quote.split()) in opening]
             if earlier:
                 texts.append(f"{label.group(0)}{extractive.texts['side_same'].format(refs=', '.join(earlier))}")

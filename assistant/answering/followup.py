@@ -45,6 +45,16 @@ def _loose(name: str) -> str:
     return " ".join([*(_adjective_stem(word) for word in words[:-1]), words[-1]])
 
 
+def noun_stem(word: str) -> str:
+    """A noun without a definite or plural ending ("partnerskapsmøtet" -> "partnerskapsmøt",
+    "kjerneverdier" -> "kjerneverdi"); the whole word otherwise, so that "samhandlingsråd"
+    is not "samhandlingsleder"."""
+    for ending in ("ene", "et", "en", "er", "a"):
+        if len(word) - len(ending) >= 5 and word.endswith(ending):
+            return word[: -len(ending)]
+    return word
+
+
 def name_pattern(name: str) -> str:
     """A name as a pattern: its adjectives in any inflection ("strategiske? samarbeidsutvalg")."""
     words = name.split(" ")

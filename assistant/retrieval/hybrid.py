@@ -94,7 +94,7 @@ _NUMBER_PREFIX = re.compile(r"^\d{1,3}(?:\.\d{1,3}){0,4}\.?\s+")
 MAX_HEADING_WORDS = 3  # a heading a question can name as a thing of its own ("Administrativ del")
 
 
-def short_heading(section: str) -> str:
+def _short_heading(section: str) -> str:
     """A section's own heading without its number or abbreviation in brackets, when it is
     short enough to be named in a question; "" otherwise."""
     last = _NUMBER_PREFIX.sub("", section.split(" › ")[-1])
@@ -107,10 +107,10 @@ def own_headings(passages: Iterable[Mapping[str, Any]]) -> frozenset[str]:
     a heading under several sections ("Oppgaver", "Sammensetning") names a facet, not a thing."""
     parents: dict[str, set[tuple[str, str]]] = {}
     for passage in passages:
-        heading = short_heading(str(passage["section"]))
+        section = str(passage["section"])
+        heading = _short_heading(section)
         if heading:
-            parent = str(passage["section"]).rsplit(" › ", 1)[0] if " › " in str(passage["section"]) else ""
-            parents.setdefault(heading, set()).add((str(passage["doc_id"]), parent))
+            parents.setdefault(heading, set()).add((str(passage["doc_id"]), section.rpartition(" › ")[0]))
     return frozenset(heading for heading, where in parents.items() if len(where) == 1)
 
 
