@@ -13,9 +13,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from indexer.clean import BULLET, HEADING, LEADIN, SUBHEADING, Line
+from indexer.clean import BULLET, HEADING, LEADIN, SUBHEADING, TEXT, Line
 
-CHUNKER_VERSION = "6"
+CHUNKER_VERSION = "7"
 TARGET_CHARS = 850
 MAX_CHARS = 1000
 MAX_LIST_CHARS = 1500  # a list is one answer: kept whole up to this size
@@ -104,7 +104,12 @@ def _units(section: _Section) -> list[_Unit]:
     units: list[_Unit] = []
     pending: list[Line] = []  # sub-headings / lead-ins waiting for their content
     label = ""
-    for line in section.lines:
+    for position, line in enumerate(section.lines):
+        after = section.lines[position + 1] if position + 1 < len(section.lines) else None
+        if line.kind == TEXT and line.text.endswith("?") and after is not None and after.kind == BULLET:
+            # a question the list below answers introduces it: a lead-in, repeated if the list is split
+            pending.append(Line(LEADIN, line.text, line.page))
+            continue
         if line.kind == SUBHEADING:
             if pending and pending[-1].kind == SUBHEADING and not any(p.kind == LEADIN for p in pending):
                 label = f"{label} › {line.text}" if label else line.text

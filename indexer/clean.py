@@ -122,16 +122,19 @@ def _join(left: str, right: str) -> str:
 
 def logical_lines(pages: list[str], markdown: bool = False) -> list[Line]:
     """Clean pages into classified logical lines (see module doc)."""
-    raw: list[tuple[str, int]] = []
+    raw: list[tuple[str, int, bool]] = []  # (text, page, a blank line or a page break above it)
     for page_no, page_text in enumerate(pages, start=1):
+        blank_above = True
         for line in page_text.split("\n"):
             text = " ".join(line.split())
             if text:
-                raw.append((text, page_no))
+                raw.append((text, page_no, blank_above))
+            blank_above = not text
 
     lines: list[Line] = []
     current_number: list[int] = [0]
-    for text, page in raw:
+    spaced_bullet = False  # the last bullet began after a blank line: its own lines follow it unbroken
+    for text, page, blank_above in raw:
         previous = lines[-1] if lines else None
 
         if markdown:
@@ -165,6 +168,7 @@ def logical_lines(pages: list[str], markdown: bool = False) -> list[Line]:
             mark = bullet.group("mark")
             level = 2 if mark in ("o", "◦", "‣") else 1
             lines.append(Line(BULLET, bullet.group("text").strip(), page, level))
+            spaced_bullet = blank_above
             continue
 
         if previous is not None and previous.kind in (TEXT, BULLET, HEADING, LEADIN):
@@ -183,6 +187,11 @@ def logical_lines(pages: list[str], markdown: bool = False) -> list[Line]:
                     starts_lower
                     or _ends_open(previous.text)
                     or (previous.kind == TEXT and wrapped and not _looks_like_subheading(text))
+                )
+                # Bullets set apart by blank lines: a line right under one, with no blank
+                # line between, is still that bullet ("… nå FACT).\nFungerer godt …").
+                join = join or (
+                    previous.kind == BULLET and spaced_bullet and not blank_above and not _looks_like_subheading(text)
                 )
             if join:
                 previous.text = _join(previous.text, text)

@@ -17,7 +17,7 @@ import re
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
 
-from assistant.answering.demands import Demands
+from assistant.answering.demands import Demands, demands_of
 from assistant.answering.followup import noun_stem
 from assistant.domain import Hit
 from indexer.analysis import Intent, canonical_spelling, normalize_text, one_edit, stopwords, tokenize, words
@@ -132,6 +132,25 @@ def with_counted_terms(demands: Demands, question: str, vocabulary: Vocabulary) 
             if parts and (stem := noun_stem(parts[-1])) != counted and stem not in heads:
                 heads.append(stem)
     return replace(demands, counted_as=tuple(heads)) if heads else demands
+
+
+# "notatet frå 2024", "innspillet fra mars 2022": the year after a document's name dates it
+_DATED_BY = re.compile(r"\s+(?:fra|frå|i|av|datert)\s+(?:\w+\s+)?((?:19|20)\d{2})(?!\d)")
+
+
+def demands_in(question: str, vocabulary: Vocabulary) -> Demands:
+    """What ``question`` demands (``demands_of``), with the documents' words for what it
+    counts and the years that date a document it points at."""
+    demands = with_counted_terms(demands_of(question), question, vocabulary)
+    if vocabulary.documents is None or not demands.years:
+        return demands
+    text = canonical_spelling(normalize_text(question)).lower()
+    dating = [
+        dated.group(1)
+        for named in vocabulary.documents.finditer(text)
+        if (dated := _DATED_BY.match(text, named.end())) is not None
+    ]
+    return replace(demands, dating=tuple(dict.fromkeys(dating))) if dating else demands
 
 
 def document_pattern(names: Iterable[str]) -> re.Pattern[str] | None:

@@ -153,7 +153,7 @@ _TYPES: list[tuple[str, re.Pattern[str]]] = [
         re.compile(
             r"\b(?:når|hva tid|kva tid|hvilket år|hva år|kva år|hvilken måned|kva månad)\s+"
             r"(?:ble|vart|blei|var|kom|er)\s+"
-            r"(?:\S+\s+){0,10}?(?:innført|innførd|etablert|starta|startet|oppretta|opprettet|slått|slegne|"
+            r"(?:\S+\s+){0,16}?(?:innført|innførd|etablert|starta|startet|oppretta|opprettet|slått|slegne|"
             r"laget|laga|vedtatt|vedteke|bestemt|avgjort|tatt i bruk|teke i bruk|gjennomført|avvikla|avviklet)\b|"
             # "Når utløper avtalen?", "Når tas Helseplattformen i bruk?": when it ends or starts
             r"\b(?:når|hva tid|kva tid|hvilket år|kva år)\s+(?:(?P<ends>utløper|utløp|går\s+(?:\S+\s+){0,4}?ut|"
@@ -208,9 +208,13 @@ _TYPES: list[tuple[str, re.Pattern[str]]] = [
 _MODAL = r"(?:bør|burde|skal|må|anbefales|anbefaler|anbefalt|tilrås|lurt)"
 _CARE = (
     r"(?:følge opp|følgje opp|oppfølging|behandle|behandlast|behandles|handtere|håndtere|henvise|henvisning|"
-    r"utrede|medisiner\w*|overføre|overføringen|tiltak|gjøre|gjere|på plass)"
+    r"utrede|utgreie|vurdere|vurdera|kartlegge|kartleggje|medisiner\w*|overføre|overføringen|tiltak|gjøre|gjere|"
+    r"på plass)"
 )
-_PATIENT = r"(?:\w{0,20}pasient\w*|beboer\w*|barn(?:et)? med|eldre med|skrøpelig\w* eldre|brukeren)"  # "akuttpasient"
+_PATIENT = (
+    r"(?:\w{0,20}pasient\w*|beboer\w*|barn(?:et)? med|eldre med|skrøpelig\w* eldre|brukeren|"
+    r"(?:en|ein|ei|min|mi|mitt) (?:ungdom|gutt|jente|mann|kvinne|eldre|bruker|brukar))\b"
+)  # "akuttpasient"
 _CLINICAL_ADVICE = re.compile(
     rf"\b{_MODAL}\b(?:\W+\w+){{0,8}}?\W+{_CARE}\b(?:\W+\w+){{0,10}}?\W+{_PATIENT}|"
     rf"\b{_CARE}\b(?:\W+\w+){{0,6}}?\W+{_MODAL}\b(?:\W+\w+){{0,8}}?\W+{_PATIENT}|"
@@ -247,6 +251,8 @@ _NOW_STRONG = re.compile(
     r"tildeling\w{0,3}|\w{0,12}runde\w{0,3}|"
     r"gang|frist\w{0,3}|\w{2,5}-møte\w{0,4})\b|\bi morgen\b|\bi fjor\b|\bdenne (?:uka|uken|veka|måneden|månaden|"
     r"høsten|hausten|våren)\b|\bi (?:neste|førre|forrige) (?:uke|veke|måned|månad|år)\b|\bi år\b|\bakkurat nå\b|"
+    # "… til høsten", "i vinter": a season ahead of (or just behind) today
+    r"\btil (?:høsten|hausten|våren|sommeren|vinteren)\b|\bi (?:høst|haust|sommer|vinter)\b|"
     r"\bsist gang\b|\bsist\s?[?.!]?\s?$|\bnylig\b|\bnyleg\b|"
     # "fjorårets tildelingsrunde", "årets budsjett": a year counted from today
     r"\b(?:fjorårets|fjorårs\w{0,6}|årets|neste års)\b|"
@@ -439,6 +445,9 @@ class Demands:
     # the documents' words for what is counted, as stems ("faglige grupper": "samarbeidsut"); see
     # ``answerability.with_counted_terms``
     counted_as: tuple[str, ...] = ()
+    # years that date a document the question points at ("ifølge notatet frå 2024"): the
+    # document's date, not a year the counted events fall in; see ``answerability.demands_in``
+    dating: tuple[str, ...] = ()
 
 
 def _counted_stem(word: str) -> str:
@@ -654,7 +663,9 @@ def gaps(demands: Demands, quotes: str, cited: str, evidence: str, known_words: 
         missing.append(TYPE_GAPS["quantity"])
     # a year may stand in a quoted passage's title or date; a count of that year's events must be quoted
     missing.extend(
-        f"noe om {year}" for year in demands.years if year not in (quotes if demands.counted_in_year else cited)
+        f"noe om {year}"
+        for year in demands.years
+        if year not in (quotes if demands.counted_in_year and year not in demands.dating else cited)
     )
     if demands.listed and named_things(quotes) < demands.listed:
         missing.append(f"hvilke alle de {demands.listed} er (bare noen av dem, eller hvor mange de er)")

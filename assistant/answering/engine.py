@@ -21,9 +21,9 @@ from assistant.answering.answerability import (
     answerable,
     concepts,
     coverage,
+    demands_in,
     document_pattern,
     near,
-    with_counted_terms,
 )
 from assistant.answering.comparison import (
     Side,
@@ -147,12 +147,18 @@ _ASKS_INSIDE = re.compile(
 )
 # "Hvilke konkrete tiltak foreslo arbeidsgruppen?": the things asked for, by their kind
 _WHICH_THINGS = re.compile(
-    r"\b(?:hvilke|kva for nokre|kva for)\s+(?:konkrete\s+|slags\s+)?(?P<kind>[a-zæøå]{4,30})\b", re.IGNORECASE
+    r"\b(?P<which>hvilke|hvilken|hvilket|kva for nokre|kva for ein|kva for eit|kva for)\s+(?:konkrete\s+|slags\s+)?"
+    r"(?P<kind>[a-zæøå]{4,30})\b|"
+    # "Hva heter fagrådet der …?": the name of one
+    r"\b(?:hva|kva)\s+(?:heter|heiter)\s+(?:det\s+|den\s+|de\s+|dei\s+)?(?P<named>[a-zæøå]{4,30})\b",
+    re.IGNORECASE,
 )
 # "… har jobbet med kunnskapsgrunnlag og forslag til tiltak", "vurdert mulige tiltak": the kind
 # named without the things themselves
 _UNSPECIFIED = re.compile(
-    r"\b(?:forslag til|forslag om|mulige|eventuelle|aktuelle|ulike|diverse|konkrete|nødvendige|flere|noen|nokre)\s+$",
+    r"\b(?:forslag til|forslag om|mulige|eventuelle|aktuelle|ulike|diverse|konkrete|nødvendige|flere|noen|nokre|"
+    # "i ett av fagrådene", "andre pasient-/diagnosegrupper": one or some, not which
+    r"andre|(?:ett|et|en|ei|eitt|ein|eit)\s+av(?:\s+de|\s+dei)?)\s+(?:\w+-/?)?$",
     re.IGNORECASE,
 )
 _LIST_LINE = re.compile(r"^[ \t]*(?:[-•·*]|\d{1,2}[.)])[ \t]", re.MULTILINE)
@@ -345,7 +351,8 @@ class Engine:
         # "Hva ble endret i versjon 2 …, og når ble den godkjent?": a version the documents do
         # not record is no status question about the one they do
         other_version = self._absent_attachment(standalone).startswith("versjon")
-        if ask is not None and hits and demands.answer_type != "person" and not other_version:
+        # "Når starter arbeidet med neste strategi?": the next one, after the documents, has no status here
+        if ask is not None and hits and demands.answer_type != "person" and not other_version and not demands.now:
             status = self._status_lead(standalone, ask, hits, filters)
             if status is not None:
                 lead_text, citation, status_hits, answered = status
@@ -386,12 +393,10 @@ class Engine:
         if plan.demands is not None and plan.demands.answer_type == "link":
             draft = self._with_source_link(draft, plan.hits)
         passages = plan.passages
-        owner = self._list_owner(plan.standalone, draft, plan.hits) if plan.demands is not None else None
-        if owner is not None:  # "Hvem sender avtalene inn?" answered by an item: whose list it is, first
-            owner_hit, sentence = owner
-            prefix = self.extractive.region_prefix(owner_hit) if len(self.regions) > 1 else ""
-            draft = _prepend(f"{prefix}{sentence} [1]", [cite(1, owner_hit, sentence)], draft)
-            passages = [*passages, owner_hit.public()]
+        if plan.demands is not None:
+            draft, owner_hit = self._with_list_owner(plan.standalone, draft, plan.hits)
+            if owner_hit is not None:
+                passages = [*passages, owner_hit.public()]
         missing = self.answer_gaps(plan.standalone, plan.demands, draft, plan.hits) if plan.demands is not None else []
         if missing:
             if any(gap.startswith("noe om ") for gap in missing):  # another year, place or name: not here
@@ -403,6 +408,16 @@ class Engine:
             draft = _without_repeats(draft, {" ".join(c.quote.split()) for c in plan.lead_citations}, plan.lead)
             draft = _prepend(plan.lead, plan.lead_citations, draft)
         return Result(draft.answer, found, draft.citations, passages, plan.standalone, replaced=replaced)
+
+    def _with_list_owner(self, question: str, draft: Draft, hits: list[Hit]) -> tuple[Draft, Hit | None]:
+        """``draft`` with whose list it quotes first ("Hvem sender avtalene inn?" answered by
+        an item), and that passage's hit; else ``draft`` as it was and None."""
+        owner = self._list_owner(question, draft, hits)
+        if owner is None:
+            return draft, None
+        owner_hit, sentence = owner
+        prefix = self.extractive.region_prefix(owner_hit) if len(self.regions) > 1 else ""
+        return _prepend(f"{prefix}{sentence} [1]", [cite(1, owner_hit, sentence)], draft), owner_hit
 
     def _list_owner(self, question: str, draft: Draft, hits: list[Hit]) -> tuple[Hit, str] | None:
         """A "who" question answered by items of a list that opens a subsection
@@ -600,6 +615,9 @@ class Engine:
                 drafts.append(Draft(self.texts["part_missing"].format(part=part), []))
                 found = False
                 continue
+            draft, owner_hit = self._with_list_owner(part, draft, part_hits)  # whose list an item is
+            if owner_hit is not None and owner_hit not in all_hits:
+                all_hits.append(owner_hit)
             repeated = all(any(c.quote in earlier for earlier in quoted) for c in draft.citations)
             if missing:
                 found = False
@@ -893,7 +911,7 @@ class Engine:
         # "Helsefellesskapet har gode eksempler på … arbeidsgrupper" says no more of which
         unspecified = _only_unspecified(question, [c.quote for c in draft.citations])
         if not missing and unspecified:  # "Hvilke tiltak foreslo gruppen?": "forslag til tiltak"
-            missing.append(self.texts["unspecified"].format(kind=unspecified))
+            missing.append(self.texts["unspecified"].format(what=unspecified))
         unwritten = _not_yet_written(question, [c.quote for c in answering])
         if unwritten:  # "Hvilke tiltak står i handlingsdelen?": "SSU vil utarbeide en handlingsdel"
             missing.append(self.texts["not_yet_written"].format(document=unwritten))
@@ -1205,7 +1223,7 @@ class Engine:
 
     def demands(self, question: str) -> Demands:
         """What the question demands of its answer, with the documents' words for what it counts."""
-        return with_counted_terms(demands_of(question), question, self.vocabulary)
+        return demands_in(question, self.vocabulary)
 
     def _coverage(self, question: str, hits: list[Hit]) -> float:
         return coverage(question, hits, self.vocabulary)
@@ -1266,20 +1284,24 @@ def _only_unspecified(question: str, quotes: list[str]) -> str:
     that kind only as unspecified ("forslag til tiltak", "mulige tiltak") and list none,
     or ""."""
     match = _WHICH_THINGS.search(question)
-    if match is None or not quotes or any(_LIST_LINE.search(quote) for quote in quotes):  # a list names them
+    # a list names them (a quote of one item, "- En brukerrepresentant", names no kind of its own)
+    if match is None or not quotes or any(len(_LIST_LINE.findall(quote)) >= 2 for quote in quotes):
         return ""
-    kind = tokenize(match.group("kind"))
+    asked = match.group("kind") or match.group("named")
+    kind = tokenize(asked)
     if not kind:
         return ""
     mentions = [
         (quote, m.start())
         for quote in quotes
         for m in re.finditer(r"\w{4,40}", quote)
-        if tokenize(m.group(0))[:1] == kind
+        if tokenize(m.group(0))[:1] == kind[:1]  # a compound's parts follow its own stem
     ]
     if not mentions or not all(_UNSPECIFIED.search(quote[max(0, at - 20) : at]) for quote, at in mentions):
         return ""
-    return match.group("kind").lower()
+    if match.group("named"):
+        return f"hva {asked.lower()} heter"
+    return f"{match.group('which').lower()} {asked.lower()} det gjelder"
 
 
 def _hospital_names(hospital: str) -> list[str]:

@@ -20,7 +20,6 @@ from indexer.analysis import fold_for_match
 _ASKS_ORGANISATION = re.compile(
     # "på kva nivå er dei med?" asks where one thing is, not how the whole is organised
     r"(?<!på )(?<!i )\b(?:hvilke|kva for|kva) (?:\w+ )?(?:organer|organ|nivåer|nivå)\b|"
-    r"\b(?:hvordan|korleis) er\b(?:\W+\w+){0,8}?\W+(?:organisert|organisera|bygd opp|bygget opp|strukturert)\b|"
     r"\borganisering(?:en|a)? (?:av|i|til) (?:\w+ )?(?:helsefellesskap\w{0,4}|helsesamarbeid\w{0,3}|"
     r"samarbeid\w{0,3})\b|"
     r"\borganisasjonskart\w{0,3}\b|\bmøtestruktur\w{0,3}\b",
@@ -30,9 +29,30 @@ MAX_DEPTH = 2  # the levels an overview names: the top body, the one below, and 
 ROLE_KINDS = ("rolle", "sammensetning")  # the fact that says what a body is, in this order
 
 
+# "Hvordan er de to helsefellesskapene organisert?": of the community as a whole (not "Hvordan
+# er handlingsplanen organisert?", whose subject is a thing of its own)
+_HOW_ORGANISED = re.compile(
+    r"\b(?:hvordan|korleis) er\b(?P<subject>(?:\W+\w+){0,8}?)\W+"
+    r"(?:organisert|organisera|bygd opp|bygget opp|strukturert)\b",
+    re.IGNORECASE,
+)
+_THING = re.compile(r"\w{3,}(?:en|et|a|ene|ane|ingen|inga)$")  # a noun in its definite form
+# the community, or its levels, bodies and structure ("de tre nivåene", "utvalgene")
+_WHOLE = ("fellesskap", "samarbeid", "nivå", "organ", "struktur", "utval")
+
+
+def _of_the_whole(subject: str) -> bool:
+    return not any(
+        _THING.match(word) and not any(whole in word for whole in _WHOLE)
+        for word in re.findall(r"\w+", subject.lower())
+    )
+
+
 def asks_organisation(question: str, topics: Topics) -> bool:
     """Does the question ask how a health community is organised, naming no one body?"""
-    return bool(_ASKS_ORGANISATION.search(question)) and not any(kind == "body" for kind, _ in topics.find(question))
+    how = _HOW_ORGANISED.search(question)
+    asked = bool(_ASKS_ORGANISATION.search(question)) or (how is not None and _of_the_whole(how.group("subject")))
+    return asked and not any(kind == "body" for kind, _ in topics.find(question))
 
 
 def organisation_draft(

@@ -929,3 +929,49 @@ def test_a_document_named_by_its_manifest_alias_is_a_side_of_its_own(engine: Eng
     assert "\n\nNotat" in result.answer
     cited = {c.doc_id for c in result.citations}
     assert {"telemark-horingsinnspill-2022", "telemark-notat-partnerskapsmote-2024"} <= cited
+
+
+def test_a_part_answered_by_an_item_says_whose_list_it_is(engine: Engine) -> None:
+    # "Hvem …, og hva …?" is two questions; the first is answered by an item of the secretariat's
+    # task list, which names no one: the sentence above the list says who
+    result = engine.ask(
+        "Vi vil søke tilskudd til et utviklingsprosjekt. Hvem i Helsefellesskapet i Telemark kan hjelpe oss "
+        "med søknaden, og hva må prosjektet være?"
+    )
+    assert result.found and "Bidra til søknader om tilskudd" in result.answer
+    assert result.answer.index("ivaretas av samhandlingskoordinatorene") < result.answer.index("Bidra til søknader")
+    assert_quotes_verbatim(result)
+
+
+@pytest.mark.parametrize(
+    ("question", "said"),
+    [
+        # "i ett av fagrådene": one of them, not its name
+        ("Hva heter fagrådet der statsforvalteren i Trøndelag er observatør?", "hva fagrådet heter"),
+        # "fra aktuelle brukerorganisasjoner": some, not which
+        (
+            "Hvilken brukerorganisasjon har brukerrepresentanten i FSU – Skrøpelige eldre i Telemark?",
+            "hvilken brukerorganisasjon",
+        ),
+    ],
+)
+def test_one_of_them_or_some_of_them_does_not_say_which(engine: Engine, question: str, said: str) -> None:
+    result = engine.ask(question)
+    assert not result.found and result.answer.startswith(f"Dokumentene sier ikke {said}")
+    assert result.citations  # what they do say is still quoted
+
+
+def test_what_comes_after_the_documents_has_no_status_to_give(engine: Engine) -> None:
+    # the strategy's status says nothing of the next one
+    result = engine.ask("Når begynner arbeidet med neste strategi i Telemark?")
+    assert not result.found and "har status" not in result.answer
+
+
+def test_a_year_that_dates_the_document_asked_about_is_not_the_year_of_the_count(engine: Engine) -> None:
+    result = engine.ask("Hvor mange helsefellesskap ble opprettet, ifølge notatet fra 2024?")
+    assert result.found and "19 helsefellesskap" in result.answer
+
+
+def test_how_a_thing_is_organised_is_no_overview_of_the_bodies(engine: Engine) -> None:
+    result = engine.ask("Hvordan er handlingsplanen organisert i Telemark?")
+    assert "organisert slik" not in result.answer and "handlingsplan" in result.answer

@@ -69,6 +69,39 @@ def test_very_long_list_is_split_with_its_heading_repeated() -> None:
     assert "Oppgave nummer 0 " in parts[0].text and "Oppgave nummer 59 " in parts[-1].text
 
 
+def test_a_line_right_under_a_spaced_bullet_stays_in_it() -> None:
+    # Bullets set apart by blank lines: the bullet's own lines follow it with no blank
+    # line between, even when one ends a sentence and the next begins with a capital.
+    page = (
+        "Eksempler:\n\n● Samarbeid om ambulante team (nå FACT).\nFungerer godt og vurderes utvidet.\n\n"
+        "● Konsultasjonstelefon.\n\nEtter listen kommer et nytt avsnitt.\n"
+    )
+    lines = logical_lines([page])
+    bullets = [line.text for line in lines if line.kind == BULLET]
+    assert bullets == [
+        "Samarbeid om ambulante team (nå FACT). Fungerer godt og vurderes utvidet.",
+        "Konsultasjonstelefon.",
+    ]
+    assert lines[-1].kind != BULLET and lines[-1].text == "Etter listen kommer et nytt avsnitt."
+    # bullets with no blank lines between them: a new sentence under one is its own paragraph
+    tight = logical_lines(["Eksempler:\n• Første punkt.\n• Andre punkt.\nNytt avsnitt etter listen.\n"])
+    assert [line.text for line in tight if line.kind == BULLET] == ["Første punkt.", "Andre punkt."]
+
+
+def test_a_question_the_list_answers_introduces_it() -> None:
+    # Q&A documents repeat their question, then answer with a list: the question is the
+    # list's lead-in, kept with it and repeated when the list is split.
+    question = "Hvilke justeringer i nasjonale virkemidler (faglige råd, regulering) vil bidra til å realisere målene?"
+    filler = "som krever finansiering av nye fellesoppgaver i tjenestene, kompetanse og felles planlegging"
+    items = "\n".join(f"● Tiltak nummer {i} {filler} mellom sykehus og kommuner i hele regionen." for i in range(12))
+    page = f"1 Innspill\nTekst om innspillet.\n2 Virkemidler\n{question}\n{items}\n3 Neste\nTekst.\n"
+    parts = [p for p in chunk_lines("qa", logical_lines([page])) if p.section_number == "2"]
+    assert len(parts) >= 2 and all(p.text.startswith(question + "\n- Tiltak") for p in parts)
+    assert "nummer 0 " in parts[0].text and "nummer 11 " in parts[-1].text
+    short = chunk_lines("qa", logical_lines([f"1 Virkemidler\n{question}\n● Ett tiltak.\n● To tiltak.\n"]))
+    assert len(short) == 1 and short[0].text == f"{question}\n- Ett tiltak.\n- To tiltak."
+
+
 def test_long_sections_are_split_with_overlap() -> None:
     sentences = [f"Setning nummer {i} handler om samhandling mellom kommune og sykehus i regionen." for i in range(40)]
     page = "1 Lang seksjon\n" + " ".join(sentences) + "\n2 Kort seksjon\nKort tekst.\n"

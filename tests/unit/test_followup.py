@@ -697,6 +697,11 @@ def test_a_question_about_the_organisation_names_no_one_body() -> None:
     # "på kva nivå er dei med?" asks where one thing is
     assert not asks_organisation("Kva organisasjonar gjev brukarane ei røyst, og på kva nivå er dei med?", topics)
     assert asks_organisation("Kva nivå har helsefellesskapet i Telemark?", topics)
+    # a thing of its own organised ("handlingsplanen", "brukermedvirkningen") is no organisation question
+    assert not asks_organisation("Hvordan er handlingsplanen organisert i Telemark sammenlignet med St. Olav?", topics)
+    assert not asks_organisation("Hvordan er brukermedvirkningen organisert i Trøndelag?", topics)
+    assert asks_organisation("Hvordan er de to helsefellesskapene bygd opp?", topics)
+    assert asks_organisation("Hvordan er de tre nivåene organisert i Telemark sammenlignet med St. Olav?", topics)
 
 
 def test_what_happened_when_needs_a_year_or_date_and_a_count_of_a_year_that_year() -> None:
@@ -743,6 +748,28 @@ def test_when_something_ends_or_starts_needs_a_year_or_date() -> None:
     assert TYPE_GAPS["time"] in gaps(ends, "Kommunene har valgt en felles samarbeidsavtale.", "", "", frozenset())
     assert demands_of("Når tas Helseplattformen i bruk av alle kommunene?").answer_type == "time"
     assert demands_of("Når møtes partnerskapet?").answer_type == "any"
+    # a long subject between "ble" and its verb
+    introduced = "Når ble den årlige kontingenten på 15 000 kroner til Helsefellesskapet i Telemark innført?"
+    assert demands_of(introduced).answer_type == "time"
+
+
+def test_a_season_ahead_pins_a_moment_the_documents_do_not_know() -> None:
+    assert demands_of("Hvilke kurs arrangerer FSU for hjemmesykepleien til høsten?").now
+    assert demands_of("Skal SSU behandle søknadene i vinter?").now
+    assert not demands_of("Hva sa høstens partnerskapsmøte om strategien?").now
+    assert not demands_of("Hvilke saker tar vi opp i vår kommune?").now  # "i vår kommune": ours, no season
+
+
+def test_a_year_that_dates_the_document_is_not_the_year_counted() -> None:
+    from assistant.answering.answerability import Vocabulary, demands_in, document_pattern
+
+    vocabulary = Vocabulary(documents=document_pattern(["notat", "innspill"]))
+    asked = demands_in("Kor mange helsefellesskap vart oppretta, ifølgje notatet frå 2024?", vocabulary)
+    assert asked.counted_in_year and asked.dating == ("2024",)
+    quote = "Et hovedgrep i planen var å opprette 19 helsefellesskap."
+    assert not [gap for gap in gaps(asked, quote, "notat 1. mars 2024", "", frozenset()) if "2024" in gap]
+    counted = demands_in("Hvor mange møter ble holdt i 2024?", vocabulary)
+    assert counted.dating == () and "noe om 2024" in gaps(counted, "Det ble holdt fire møter.", "2024", "", frozenset())
 
 
 def test_which_one_is_not_said_by_one_of_them() -> None:
@@ -841,6 +868,8 @@ def test_clinical_advice_for_a_patient_is_not_what_the_documents_give() -> None:
     assert not demands_of("Hvilke tiltak skal SSU prioritere i handlingsplanen?").advice
     assert not demands_of("Hva gjør jeg hvis FSU og kommunen er uenige?").advice
     assert not demands_of("Finnes det et nummer en fastlege kan ringe for å drøfte en pasient?").advice
+    assert demands_of("Hvilke samtaleteknikker bør jeg bruke for å vurdere selvmordsrisiko hos en ungdom?").advice
+    assert not demands_of("Hvem skal vurdere søknadene om tilskudd fra kommunene?").advice
     # a compound of "pasient" is a patient too
     assert demands_of("Hvilken oppfølging bør en ferdigbehandlet akuttpasient få hos fastlegen?").advice
 
@@ -1104,13 +1133,36 @@ def test_a_kind_named_only_as_unspecified() -> None:
     from assistant.answering.engine import _only_unspecified
 
     question = "Hvilke konkrete tiltak foreslo arbeidsgruppen?"
-    assert _only_unspecified(question, ["Gruppen har vurdert mulige tiltak for å løse situasjonen."]) == "tiltak"
+    said = "hvilke tiltak det gjelder"
+    assert _only_unspecified(question, ["Gruppen har vurdert mulige tiltak for å løse situasjonen."]) == said
     proposed = "… kunnskapsgrunnlag og forslag til tiltak for å løse utfordringer.\nDet pekes ellers på behovet."
-    assert _only_unspecified(question, [proposed]) == "tiltak"  # sentences on lines of their own are no list
+    assert _only_unspecified(question, [proposed]) == said  # sentences on lines of their own are no list
     # one mention that says which ("tiltak som …" without a vague word before it) answers
     assert not _only_unspecified(question, ["Forslag til tiltak: Tiltaket er et felles mottak."])
     assert not _only_unspecified(question, ["- Felles mottak\n- Ambulant team"])  # a list names them
     assert not _only_unspecified("Hva gjør arbeidsgruppen?", ["vurdert mulige tiltak"])  # asks no "hvilke"
+
+
+def test_one_of_them_or_some_other_ones_does_not_say_which() -> None:
+    from assistant.answering.engine import _only_unspecified
+
+    # a compound kind ("brukerorganisasjon"), asked for in the singular; an item of one line names none
+    asked = "Hvilken brukerorganisasjon har brukerrepresentanten i FSU – Skrøpelige eldre?"
+    quotes = [
+        "En brukerrepresentant",
+        "I de enkelte FSU inviteres brukerrepresentasjon fra aktuelle brukerorganisasjoner.",
+    ]
+    assert _only_unspecified(asked, quotes) == "hvilken brukerorganisasjon det gjelder"
+    assert not _only_unspecified(asked, ["Brukerrepresentanten kommer fra brukerorganisasjonen FFO Telemark."])
+    # "Hva heter …?" asks for a name; "ett av fagrådene" names none
+    named = "Hva heter fagrådet der statsforvalteren er observatør?"
+    assert _only_unspecified(named, ["Statsforvalteren er observatør i PSU og i ett av fagrådene."]) == (
+        "hva fagrådet heter"
+    )
+    assert not _only_unspecified(named, ["Statsforvalteren er observatør i fagrådet for legesamarbeid."])
+    groups = "Hvilke diagnosegrupper skal de nye teamene arbeide med?"
+    assert _only_unspecified(groups, ["Det vurderes flere team ift andre pasient-/diagnosegrupper."])
+    assert not _only_unspecified(groups, ["Teamene skal arbeide med diagnosegruppene psykose og rus."])
 
 
 def test_a_documents_aliases_name_it_unless_they_are_everyday_words() -> None:

@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from assistant.answering.answerability import Vocabulary, concepts, with_counted_terms
-from assistant.answering.demands import confirms_claim, demands_of, has_answer_type, meets, named_things
+from assistant.answering.answerability import Vocabulary, concepts, demands_in
+from assistant.answering.demands import confirms_claim, has_answer_type, meets, named_things
 from assistant.answering.followup import own_question
 from assistant.answering.generators.base import Generator
 from assistant.answering.generators.citations import cite
@@ -204,7 +204,7 @@ class ExtractiveGenerator(Generator):
         why = bool(_WHY.search(question))  # the answer gives a reason
         how_much = bool(_HOW_MUCH.search(question))  # the answer holds a number
         # an amount, a frequency, a date …: prefer units that hold one
-        wanted = with_counted_terms(demands_of(question), question, self.vocabulary)
+        wanted = demands_in(question, self.vocabulary)
         # one "typical" concept of this question
         unit_weight = sum(share[g] * max(self.idf(t) for t in g) for g in groups) / len(groups) if groups else 1.0
         sections = [set(tokenize(hit.passage.get("trail") or hit.passage["section"])) for hit in top]
