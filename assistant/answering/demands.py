@@ -397,7 +397,9 @@ _HAS: dict[str, re.Pattern[str]] = {
     "law": re.compile(r"§\s?\d|\b[\w-]{2,40}loven\b|\blov om\b", re.IGNORECASE),
     "frequency": re.compile(
         r"\b(?:årlig\w{0,2}|årleg\w{0,2}|ganger|gonger|gang i|hver\w{0,2}|kvar\w{0,2}|månedlig\w{0,2}|ukentlig\w{0,2}|"
-        r"kvartalsvis|halvårlig\w{0,2}|jevnlig\w{0,2}|fast\w{0,2} møte\w{0,3}|møteplan\w{0,3})\b",
+        r"kvartalsvis|halvårlig\w{0,2}|jevnlig\w{0,2}|fast\w{0,2} møte\w{0,3}|møteplan\w{0,3}|"
+        # "to partnerskapsmøter i året"
+        r"i året|om året|per år|pr\.? år|i måneden|i månaden|per måned|i uka|i uken|i veka|per uke|i halvåret)\b",
         re.IGNORECASE,
     ),
     "duration": re.compile(

@@ -1243,3 +1243,9 @@ def test_two_section_headings_named_in_a_comparison_are_its_sides(tmp_path: Path
     ]
     assert heading_sides("Hva skjer i dialogdelen og den administrative delen?", headings, topics) == []  # no cue
     assert heading_sides("Hva er forskjellen på dialogdelen og Kystutvalget?", headings, topics) == []  # one heading
+
+
+def test_a_count_in_a_year_says_how_often() -> None:
+    often = demands_of("Hvor ofte er det anledning til å ta opp saker med Partnerskapet?")
+    assert meets(often, "Det er lagt opp til to partnerskapsmøter i året for å adressere utfordringer.")
+    assert not meets(often, "Det ble i år etablert et nytt nettverk.")  # "i år": this year, not how often
