@@ -1222,7 +1222,8 @@ class Engine:
         return question
 
     def demands(self, question: str) -> Demands:
-        """What the question demands of its answer, with the documents' words for what it counts."""
+        """What the question demands of its answer, with the documents' words for what it counts
+        and the years that date a document it points at (``demands_in``)."""
         return demands_in(question, self.vocabulary)
 
     def _coverage(self, question: str, hits: list[Hit]) -> float:
