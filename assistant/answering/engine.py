@@ -358,12 +358,12 @@ class Engine:
                 lead_text, citation, status_hits, answered = status
                 passages = [hit.public() for hit in status_hits]
                 return Plan(standalone, status_hits, passages, lead_text, [citation], found=answered)
-        parts = question_parts(standalone)
+        parts = _with_context(question_parts(standalone), standalone)
         if parts:  # two questions in one: each answered on its own
             by_parts = self._answer_parts(standalone, parts, hits, filters)
             # two questions one after the other often ask one thing twice ("…? har noen
             # link?"): when a part finds nothing there, the whole is asked as one question
-            if by_parts.found or question_parts(standalone, sentences=False) == parts:
+            if by_parts.found or _with_context(question_parts(standalone, sentences=False), standalone) == parts:
                 return by_parts
         if not self.answerable(standalone, hits):
             if near(hits) and self._coverage(standalone, hits) > 0:  # near in meaning: the nearest, plainly unsure
@@ -1278,6 +1278,16 @@ def _not_yet_written(question: str, quotes: list[str]) -> str:
             if stems and any(stem == a or a.endswith(stem) or stem.endswith(a) for stem in stems for a in asked):
                 return written.lower()
     return ""
+
+
+def _with_context(parts: list[str], standalone: str) -> list[str]:
+    """Each part of a follow-up made standalone with the conversation's context: "Hva
+    tilsvarer det i Trøndelag, og hvem har observatørstatus der (PSU)?" asks both of PSU."""
+    own = own_question(standalone)
+    if own == standalone or not parts:
+        return parts
+    context = standalone[len(own) :].strip().rstrip("?").strip()
+    return [part if context in part else f"{part.rstrip(' ?')} {context}?" for part in parts]
 
 
 def _only_unspecified(question: str, quotes: list[str]) -> str:

@@ -1249,3 +1249,16 @@ def test_a_count_in_a_year_says_how_often() -> None:
     often = demands_of("Hvor ofte er det anledning til å ta opp saker med Partnerskapet?")
     assert meets(often, "Det er lagt opp til to partnerskapsmøter i året for å adressere utfordringer.")
     assert not meets(often, "Det ble i år etablert et nytt nettverk.")  # "i år": this year, not how often
+
+
+def test_each_part_of_a_followup_carries_the_conversations_context() -> None:
+    from assistant.answering.comparison import question_parts
+    from assistant.answering.engine import _with_context
+
+    standalone = "Hva tilsvarer det i Trøndelag, og hvem har observatørstatus der (Politisk samarbeidsutvalg)?"
+    assert _with_context(question_parts(standalone), standalone) == [
+        "Hva tilsvarer det i Trøndelag (Politisk samarbeidsutvalg)?",
+        "Hvem har observatørstatus der (Politisk samarbeidsutvalg)?",
+    ]
+    plain = "Hvem leder FSU, og hvem skal de representere?"  # no conversation: the parts as they are
+    assert _with_context(question_parts(plain), plain) == question_parts(plain)
