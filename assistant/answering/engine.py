@@ -1291,22 +1291,22 @@ def _with_context(parts: list[str], standalone: str) -> list[str]:
 
 
 def _only_unspecified(question: str, quotes: list[str]) -> str:
-    """The kind of thing a "hvilke X" question asks for ("tiltak") when the quotes name
-    that kind only as unspecified ("forslag til tiltak", "mulige tiltak") and list none,
-    or ""."""
+    """What a "hvilke X" / "Hva heter X" question asks that the quotes leave open, when
+    they name that kind only as unspecified ("forslag til tiltak", "ett av fagrådene") and
+    list none: "hvilke tiltak det gjelder", "hva fagrådet heter"; else ""."""
     match = _WHICH_THINGS.search(question)
     # a list names them (a quote of one item, "- En brukerrepresentant", names no kind of its own)
     if match is None or not quotes or any(len(_LIST_LINE.findall(quote)) >= 2 for quote in quotes):
         return ""
     asked = match.group("kind") or match.group("named")
-    kind = tokenize(asked)
-    if not kind:
+    stem = tokenize(asked)[:1]  # a compound's parts follow its own stem
+    if not stem:
         return ""
     mentions = [
         (quote, m.start())
         for quote in quotes
         for m in re.finditer(r"\w{4,40}", quote)
-        if tokenize(m.group(0))[:1] == kind[:1]  # a compound's parts follow its own stem
+        if tokenize(m.group(0))[:1] == stem
     ]
     if not mentions or not all(_UNSPECIFIED.search(quote[max(0, at - 20) : at]) for quote, at in mentions):
         return ""
