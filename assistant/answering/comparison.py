@@ -98,11 +98,37 @@ def comparison_sides(question: str, topics: Topics) -> list[Side]:
         key = "body" if kind in ("body", "term") else kind
         by_kind.setdefault(key, []).append(name)
     cue = bool(_CUE.search(question)) or bool(_TWO_CLAUSES.search(question))
-    for kind in ("body", "document", "region"):
-        names = _distinct(by_kind.get(kind, []), topics)
-        if len(names) >= 2 and (cue or kind in ("region", "document")):
-            return [Side(kind, name) for name in names[:3]]
-    return []
+    candidates = [
+        (kind, names)
+        for kind in ("body", "document", "region")
+        if len(names := _distinct(by_kind.get(kind, []), topics)) >= 2 and (cue or kind in ("region", "document"))
+    ]
+    if len(candidates) > 1:
+        # "Hvem er observatører i SSU i Telemark, og hvem har status i PSU og ASU i Trøndelag?":
+        # two clauses, one per region; the kind whose names fall one to a clause is the sides'
+        clauses = [c for part in _CLAUSE_SPLIT.split(question) for c in NEXT_SENTENCE.split(part) if c.strip()]
+        chosen = next((c for c in candidates if _one_per_clause(c[0], clauses, topics)), None)
+        if chosen is not None:
+            candidates = [chosen]
+    if not candidates:
+        return []
+    kind, names = candidates[0]
+    return [Side(kind, name) for name in names[:3]]
+
+
+def _one_per_clause(kind: str, clauses: list[str], topics: Topics) -> bool:
+    """Does each of two or more clauses name one thing of ``kind``, each a different one?"""
+    if len(clauses) < 2:
+        return False
+    named: list[str] = []
+    for clause in clauses:
+        found = _distinct(
+            [name for k, name in topics.find(clause) if ("body" if k in ("body", "term") else k) == kind], topics
+        )
+        if len(found) != 1 or any(topics.same(found[0], other) for other in named):
+            return False
+        named.append(found[0])
+    return True
 
 
 def _heading_pattern(heading: str) -> str:
@@ -278,7 +304,15 @@ def _points_back(clause: str, sides: list[Side], topics: Topics) -> bool:
     places = [name for kind, name in topics.find(clause) if kind != "body"]
     for name in [side.name for side in sides] + places:
         text = re.sub(rf"(?<!\w){re.escape(name)}(?:-\w+)?(?!\w)", " ", text, flags=re.IGNORECASE)
-    own = [word for word in re.findall(r"\w+", text) if tokenize(word) and not _POINTS_BACK.fullmatch(word)]
+    # "og hvor mange har helsefellesskapet rundt St. Olav?": without a pointer word, the words
+    # for a community only lead in to a name ("og hvordan er det satt sammen i helsefellesskapet
+    # rundt …" asks its own question of what "det" points at)
+    community = set() if pointer else set(tokenize(" ".join(topics.community_words))) | {"rund", "kring"}
+    own = [
+        word
+        for word in re.findall(r"\w+", text)
+        if tokenize(word) and not _POINTS_BACK.fullmatch(word) and not set(tokenize(word)) <= community
+    ]
     return len(own) < (3 if pointer else 1)  # "og hvor mange har St. Olav?" asks the first question too
 
 
@@ -294,6 +328,8 @@ def _shared_topic(others: list[str], own: str, sides: list[Side], topics: Topics
         for name in [side.name for side in sides] + [name for _, name in topics.find(clause)]:
             text = re.sub(rf"(?<!\w){re.escape(name)}(?:-\w+)?(?!\w)", " ", text, flags=re.IGNORECASE)
         for word in re.findall(r"\w{7,40}", text):  # a topic is a noun, most often a long one; a verb is short
+            if word[:1].isupper() and not text.lstrip().startswith(word):
+                continue  # a name ("Helseplattformen") is its own side's, not the topic both are asked about
             stems = set(tokenize(word))
             if stems and not stems & have:
                 have |= stems

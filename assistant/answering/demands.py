@@ -215,7 +215,15 @@ _PATIENT = (
     r"(?:\w{0,20}pasient\w*|beboer\w*|barn(?:et)? med|eldre med|skrøpelig\w* eldre|brukeren|"
     r"(?:en|ein|ei|min|mi|mitt) (?:ungdom|gutt|jente|mann|kvinne|eldre|bruker|brukar))\b"
 )  # "akuttpasient"
+# "Kan mamma få …?", "Har far min rett på …?": what one patient is entitled to, asked by a relative
+_RELATIVE = (
+    r"(?:mamma|pappa|mor|far|moren|faren|mora|bestemor|bestefar|mormor|morfar|farmor|farfar|svigermor|svigerfar|"
+    r"(?:min|mi|mitt) (?:mor|far|mann|kone|sønn|datter|dotter|barn|samboer|sambuar|ektefelle)|"
+    r"(?:sønnen|datteren|dattera|dottera|mannen|kona|barnet) (?:min|mi|mitt))(?: min| mi)?"
+)
 _CLINICAL_ADVICE = re.compile(
+    rf"\b(?:kan|får|vil|skal)\s+{_RELATIVE}\s+(?:\w+\s+){{0,5}}?(?:få|ha rett)\b|"
+    rf"\b(?:har|hadde)\s+{_RELATIVE}\s+rett\b|"
     rf"\b{_MODAL}\b(?:\W+\w+){{0,8}}?\W+{_CARE}\b(?:\W+\w+){{0,10}}?\W+{_PATIENT}|"
     rf"\b{_CARE}\b(?:\W+\w+){{0,6}}?\W+{_MODAL}\b(?:\W+\w+){{0,8}}?\W+{_PATIENT}|"
     # "Hvilken behandling anbefales for en pasient med …?": a treatment, asked for a patient
@@ -320,7 +328,7 @@ _RESULTS_SO_FAR = re.compile(
     # "Hvilke resultater har arbeidet gitt?", "Kva effekt har tiltaket hatt?"
     r"\b(?:hvilke|hvilken|kva for(?: nokre| ein)?|hva|kva)\s+(?:\w+\s+)?"
     r"(?:resultat\w{0,4}|effekt\w{0,3}|gevinst\w{0,3})\s+"
-    r"(?:har|hadde)\s+(?:\S+\s+){0,8}?(?:gitt|gjeve|hatt|ført til|oppnådd)\b|"
+    r"(?:(?:har|hadde)\s+(?:\S+\s+){0,8}?(?:gitt|gjeve|hatt|ført til|oppnådd)|ga|gav|brakte|førte til)\b|"
     r"\b(?:så langt|hittil|til nå)\b(?:\W+\w+){0,6}?\W+(?:resultat\w{0,4}|effekt\w{0,3})\b",
     re.IGNORECASE,
 )
@@ -577,12 +585,27 @@ _SPEAKER = re.compile(
 )
 
 
+# "… da Partnerskapet svarte på høringen i 2022", "ifølge Telemark-partnerskapets svar til
+# staten i 2022": the speaker before its verb, or in a genitive before its reply
+_SPEAKER_BEFORE = re.compile(
+    r"\b(?:da|når|etter at)\s+(?P<who>(?:[\w.-]+\s+){0,3}?[\w.-]+\s+(?:svarte|skrev|skreiv|uttalte|sa|mente|meinte|"
+    r"sendte)(?:\s+[\w.-]+){0,5})|"
+    r"\b(?:ifølge|ifølgje|etter)\s+(?P<of>(?:[\w.-]+\s+){0,2}?[\w.-]+s\s+(?:eget\s+|eige\s+)?(?:svar|høringssvar|"
+    r"høyringssvar|innspill|uttalelse|uttale)\w{0,4}(?:\s+[\w.-]+){0,4})",
+    re.IGNORECASE,
+)
+
+
 def speaker(question: str) -> str:
     """Who the question says is speaking ("partnerskapet i Telemark i høyringssvaret sitt"
-    in "Kva sa partnerskapet … om rolla til statsforvaltaren?"), or "": the words that say
-    whose text to read, not what to find in it."""
+    in "Kva sa partnerskapet … om rolla til statsforvaltaren?", "Partnerskapet svarte på
+    høringen i 2022" in "… da Partnerskapet svarte …"), or "": the words that say whose
+    text to read, not what to find in it."""
     match = _SPEAKER.search(question)
-    return match.group("who").strip() if match else ""
+    if match:
+        return match.group("who").strip()
+    before = _SPEAKER_BEFORE.search(question)
+    return (before.group("who") or before.group("of")).strip() if before else ""
 
 
 def asked_sentences(text: str) -> list[str]:
@@ -855,6 +878,9 @@ def _counted_in_line(counted: str, text: str) -> bool:
                 unit = tokens[at + 1].lower() if at + 1 < len(tokens) else ""
                 # "en arbeidsgruppe" near "utskrivningsklare" is an article; "en fastlege" counts one
                 if tokens[at].lower() in _ARTICLES and at != index - 1:
+                    continue
+                # "representantene i de 5 ulike fagrådene": a number after the word counts what follows it
+                if at > index and unit.isalpha() and len(unit) >= 4 and not unit.startswith(counted):
                     continue
                 if _NUMBER_WORD.match(tokens[at]) and unit not in _NOT_A_COUNT:
                     return True

@@ -517,6 +517,10 @@ class Engine:
                 side_filters = replace(filters, doc_id=key)
             elif side.kind == "document":  # a kind several documents share: the one of the region named
                 named = self.retriever.regions_in(question)
+                if not named:  # "… pekte Partnerskapet på i høringsinnspillet": the region of the bodies named
+                    named = {self.topics.key(n) for k, n in self.topics.find(question) if k == "body"} & set(
+                        self.regions
+                    )
                 same = [
                     d.id
                     for d in self.retriever.manifest.documents.values()
@@ -609,7 +613,7 @@ class Engine:
                 )
             ):
                 continue  # "… og når ble det opprettet?": "I 2024 ble det opprettet …" is quoted above
-            asked, part_hits, draft, missing = self._part_answer(asked, part, parts[0], filters)
+            asked, part_hits, draft, missing = self._part_answer(asked, part, parts[0], filters, hits)
             all_hits.extend(h for h in part_hits if h not in all_hits)
             if draft is None or not draft.found or any(gap.startswith("noe om ") for gap in missing):
                 drafts.append(Draft(self.texts["part_missing"].format(part=part), []))
@@ -636,12 +640,15 @@ class Engine:
         return Result(answer, found, citations, passages, question)
 
     def _part_answer(
-        self, asked: str, part: str, first: str, filters: Filters
+        self, asked: str, part: str, first: str, filters: Filters, whole: list[Hit] | None = None
     ) -> tuple[str, list[Hit], Draft | None, list[str]]:
         """One part's hits, draft and gaps. A part that points back is asked with the first
         part as its context; when that finds no full answer, with only the bodies, regions
         or documents the first part names ("Hvor mange kommuner er med i HF Telemark, og
-        når ble det startet?": what started is Telemark's, not a number of kommuner)."""
+        når ble det startet?": what started is Telemark's, not a number of kommuner). Last,
+        the part is answered from the passages the whole question found (``whole``): a part
+        whose own words are few ("Hvilke paragrafer viser regelverket til?") may need the
+        other part's words to find its passage."""
         named = list(dict.fromkeys(name for _, name in self.topics.find(first)))
         candidates = [asked]
         # a part that points back, or one that names no body, region or document of its own
@@ -657,6 +664,11 @@ class Engine:
                 return candidate, hits, draft, missing
             first_try = first_try or (candidate, hits, draft, missing)
         assert first_try is not None  # there is always one candidate
+        if whole:
+            draft = self.extractive.generate(asked, whole) if self.answerable(asked, whole) else None
+            missing = self.answer_gaps(asked, self.demands(asked), draft, whole) if draft is not None else []
+            if draft is not None and draft.found and not missing:
+                return asked, whole, draft, missing
         return first_try
 
     def _counterpart(self, asked: str, standalone: str) -> str:
@@ -1110,9 +1122,13 @@ class Engine:
         section or attachment has that number (the documents name it, they do not hold it),
         or "". A question for its title ("Hva heter vedlegg 1.4?") or topic ("Hva handler
         punkt 11 om?") is answered from the list that names it."""
-        match = _REFERENCE.search(question)
-        if match is None or _ASKS_TITLE.search(question):
+        if _ASKS_TITLE.search(question):
             return ""
+        # "Hva ble endret i retningslinje 1 ved revisjonen til versjon 2?": each reference in turn
+        return next(filter(None, (self._absent_reference(question, m) for m in _REFERENCE.finditer(question))), "")
+
+    def _absent_reference(self, question: str, match: re.Match[str]) -> str:
+        """One reference of ``_absent_attachment``: its name when no document holds it, else ""."""
         kind, number = match.group("kind").lower().rstrip("."), match.group("number")
         passages = self.retriever.snapshot().passages
         if kind.startswith(("vedlegg", "bilag")):  # an attachment: a section named after it
@@ -1372,12 +1388,15 @@ _LABEL = re.compile(r"^[^:\n]{1,80}:\s")
 
 def _without_repeats(draft: Draft, quoted: set[str], said: str = "") -> Draft:
     """``draft`` without the paragraphs whose every citation quotes what an earlier part
-    quoted already, and which say nothing the earlier parts did not (``said``): two parts
-    of a question answered by one sentence, it stands once; a paragraph that quotes the
-    same sentence with the next part's answer around it stays."""
+    quoted already (alone or inside a longer quote), and which say nothing the earlier
+    parts did not (``said``): two parts of a question answered by one sentence, it stands
+    once; a paragraph that quotes the same sentence with the next part's answer around it
+    stays."""
     if not quoted:
         return draft
-    repeated = {c.id for c in draft.citations if " ".join(c.quote.split()) in quoted}
+    # a quote inside an earlier, longer one is a repeat too ("Retningslinjen dreier seg om …"
+    # after "Retningslinjen dreier seg om … . Formålet er …")
+    repeated = {c.id for c in draft.citations if any(" ".join(c.quote.split()) in earlier for earlier in quoted)}
     if not repeated:
         return draft
     earlier = " ".join(MARKER.sub(" ", said).split())

@@ -25,6 +25,15 @@ _ASKS_ORGANISATION = re.compile(
     r"\borganisasjonskart\w{0,3}\b|\bmøtestruktur\w{0,3}\b",
     re.IGNORECASE,
 )
+# "Kva for organ tek avgjerder i saker som …?", "Hvilket nivå godkjenner …?": which body does
+# one thing, answered by the passage that says so, not by the overview
+_WHICH_DOES = re.compile(
+    r"\b(?:hvilket|hvilke|kva for(?: eit| nokre)?|kva) (?:\w+ )?(?:organ|organer|organet|nivå|nivået)\b"
+    r"(?:\W+\w+){0,8}?\W+(?:tek|tar|fatter|fattar|beslutter|beslutta\w{0,2}|vedtar|vedtek|godkjenner|"
+    r"godkjenn|bestemmer|avgjør|avgjer|behandler|handsamar|prioriterer|legger|legg|"
+    r"har (?:ansvar|ansvaret|myndighet))\b",
+    re.IGNORECASE,
+)
 MAX_DEPTH = 2  # the levels an overview names: the top body, the one below, and the one below that
 ROLE_KINDS = ("rolle", "sammensetning")  # the fact that says what a body is, in this order
 
@@ -51,7 +60,8 @@ def _of_the_whole(subject: str) -> bool:
 def asks_organisation(question: str, topics: Topics) -> bool:
     """Does the question ask how a health community is organised, naming no one body?"""
     how = _HOW_ORGANISED.search(question)
-    asked = bool(_ASKS_ORGANISATION.search(question)) or (how is not None and _of_the_whole(how.group("subject")))
+    listed = bool(_ASKS_ORGANISATION.search(question)) and not _WHICH_DOES.search(question)
+    asked = listed or (how is not None and _of_the_whole(how.group("subject")))
     return asked and not any(kind == "body" for kind, _ in topics.find(question))
 
 

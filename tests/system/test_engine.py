@@ -975,3 +975,41 @@ def test_a_year_that_dates_the_document_asked_about_is_not_the_year_of_the_count
 def test_how_a_thing_is_organised_is_no_overview_of_the_bodies(engine: Engine) -> None:
     result = engine.ask("Hvordan er handlingsplanen organisert i Telemark?")
     assert "organisert slik" not in result.answer and "handlingsplan" in result.answer
+
+
+def test_two_clauses_one_region_each_are_answered_per_region(engine: Engine) -> None:
+    result = engine.ask(
+        "Hvilke instanser sitter som observatører i det strategiske utvalget i Telemark, "
+        "og hvem har observatørstatus i PSU og ASU i Trøndelag?"
+    )
+    assert result.found
+    assert "Universitetet i Sørøst-Norge" in result.answer and "KS har observatørstatus" in result.answer
+
+
+def test_a_version_the_documents_do_not_record_is_not_answered_by_the_first(engine: Engine) -> None:
+    result = engine.ask("Hva ble endret i retningslinje 1 i Telemark ved revisjonen til versjon 2?")
+    assert not result.found and "versjon 2" in result.answer
+
+
+def test_what_one_relative_gets_and_a_pilots_results_are_not_in_the_documents(engine: Engine) -> None:
+    for question in (
+        "Kan mamma få digital hjemmeoppfølging med nettbrett fra Porsgrunn kommune?",
+        "Hvilke resultater ga forprosjektet FACT i Telemark?",
+    ):
+        assert not engine.ask(question).found, question
+
+
+def test_the_body_that_wrote_the_document_is_not_the_body_asked_about(engine: Engine) -> None:
+    result = engine.ask(
+        "Var Statsforvalterens rolle i helsefellesskapet i Telemark avklart da Partnerskapet svarte på høringen i 2022?"
+    )
+    assert result.found and "ikke tydelig avklart" in result.answer
+
+
+def test_a_list_with_one_law_is_no_list_of_laws_and_a_sentence_is_quoted_once(engine: Engine) -> None:
+    result = engine.ask(
+        "Hvilke paragrafer viser Telemarks regelverk for rollefordelingen til, og hva er det den skal "
+        "klargjøre i skjæringspunktet mellom de to forvaltningsnivåene?"
+    )
+    assert "§ 3-4" in result.answer and "§ 2-1e" in result.answer
+    assert result.answer.count("Retningslinjen dreier seg om") == 1

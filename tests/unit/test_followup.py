@@ -1018,6 +1018,14 @@ def test_how_long_a_period_is_asks_for_a_duration() -> None:
             "Hvor mange utvalg på fagnivå har Telemark, og hvor mange fagråd har St. Olav-samarbeidet?",
             ["Hvor mange utvalg på fagnivå har Telemark?", "Hvor mange fagråd har St. Olav-samarbeidet (fagnivå)?"],
         ),
+        # the words for a community only lead in to the name: the clause points back
+        (
+            "Hvor mange faglige utvalg eller fagråd har Telemark, og hvor mange har helsefellesskapet rundt St. Olav?",
+            [
+                "Hvor mange faglige utvalg eller fagråd har Telemark?",
+                "Hvor mange faglige utvalg eller fagråd har St. Olav?",
+            ],
+        ),
     ],
 )
 def test_each_side_of_a_count_or_a_difference_asks_its_own_question(question: str, expected: list[str]) -> None:
@@ -1262,3 +1270,66 @@ def test_each_part_of_a_followup_carries_the_conversations_context() -> None:
     ]
     plain = "Hvem leder FSU, og hvem skal de representere?"  # no conversation: the parts as they are
     assert _with_context(question_parts(plain), plain) == question_parts(plain)
+
+
+def test_the_kind_whose_names_fall_one_to_a_clause_gives_the_sides() -> None:
+    topics = topics_of(CORPUS)
+    # two bodies of one region and two regions, one region to a clause: the regions are the sides
+    regions = (
+        "Hvilke instanser er observatører i det strategiske utvalget i Telemark, "
+        "og hvem har observatørstatus i PSU og ASU i Trøndelag?"
+    )
+    assert [s.kind for s in comparison_sides(regions, topics)] == ["region", "region"]
+    # two documents, one to a clause, while one clause names two bodies: the documents
+    documents = (
+        "Hvordan er kommunene representert i hvert faglig samarbeidsutvalg etter retningslinje 1, "
+        "og hvilken ulempe ved representasjonen i FSU pekte Partnerskapet på i høringsinnspillet?"
+    )
+    assert [s.kind for s in comparison_sides(documents, topics)] == ["document", "document"]
+    # one body to a clause stays a comparison of bodies
+    assert [s.name for s in comparison_sides("Hvem sitter i SSU, og hvem sitter i FSU?", topics)] == ["SSU", "FSU"]
+
+
+def test_a_number_after_what_is_counted_counts_the_word_that_follows_it() -> None:
+    wanted = demands_of("Hvor mange representanter har hver kommunegruppe i fagrådene?")
+    assert not meets(wanted, "Oppfølgingen av sine representanter i de 5 ulike fagrådene varierer.")
+    assert meets(wanted, "Det er 2 representanter fra kommunene.")
+    assert meets(wanted, "Antall representanter er 3 fra hver kommunegruppe.")
+
+
+def test_what_a_relative_is_entitled_to_and_results_in_the_past_are_not_said() -> None:
+    assert demands_of("Kan mamma få digital hjemmeoppfølging med nettbrett fra kommunen?").advice
+    assert demands_of("Har far min rett på korttidsopphold?").advice
+    # a relative named as context, asking what the documents say, is no such question
+    assert not demands_of("Når mormor må akutt til sykehus, hva sier helsefellesskapene om akuttkjeden?").advice
+    assert result_not_said("Hvilke resultater ga forprosjektet FACT?", ["Forprosjekt FACT vil bli fulgt opp."])
+    assert not result_not_said("Hvilke resultater ga forprosjektet?", ["Forprosjektet ga færre innleggelser."])
+
+
+def test_a_speaker_before_its_verb_or_in_a_genitive_before_its_reply() -> None:
+    assert speaker("Var rollen avklart da Partnerskapet svarte på høringen i 2022?") == (
+        "Partnerskapet svarte på høringen i 2022"
+    )
+    assert speaker("Hva var vanskelig, ifølge Telemark-partnerskapets svar til staten i 2022?") == (
+        "Telemark-partnerskapets svar til staten i 2022"
+    )
+
+
+def test_which_body_does_one_thing_is_no_question_about_the_organisation() -> None:
+    topics = topics_of(CORPUS)
+    assert not asks_organisation(
+        "Kva for organ i helsefellesskapet i Telemark tek avgjerder i saker om økonomi?", topics
+    )
+    assert not asks_organisation("Hvilket nivå godkjenner retningslinjene i Telemark?", topics)
+    assert asks_organisation("Hvilke organer har helsefellesskapet i Telemark?", topics)
+
+
+def test_a_name_in_the_other_clause_is_not_the_shared_topic() -> None:
+    topics = topics_of(CORPUS)
+    question = (
+        "Hva er hovedmålet for digital samhandling i Telemark-strategien, "
+        "og hva sa Trøndelag om digitale verktøy og Helseplattformen?"
+    )
+    sides = comparison_sides(question, topics)
+    first = side_question(question, sides[0], sides, topics)
+    assert "Helseplattformen" not in first and "verktøy" in first

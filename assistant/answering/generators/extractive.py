@@ -98,6 +98,10 @@ def load_texts(path: Path | None = None) -> dict[str, str]:
     return {str(k): str(v) for k, v in data.items()}
 
 
+# Answer types a list answers only when its items hold them: clauses, addresses, sums
+_ITEM_TYPES = frozenset({"law", "email", "link", "number", "amount"})
+
+
 @dataclass
 class _Unit:
     hit_rank: int
@@ -246,6 +250,15 @@ class ExtractiveGenerator(Generator):
                 return 0.0
             return SEMANTIC_WEIGHT * full * max(0.0, (unit.meaning - floor) / span) ** 2
 
+        def typed_share(unit: _Unit) -> float:
+            """The share of a list's items that hold the demanded value (one "§ 6-4" among
+            thirteen tasks is no list of laws); 1 for a sentence or an item, and for a count
+            (a list is what is counted)."""
+            lines = [line for line in unit.text.split("\n") if line.lstrip().startswith("- ")]
+            if unit.kind != "list" or not lines or wanted.answer_type not in _ITEM_TYPES:
+                return 1.0
+            return sum(has_answer_type(wanted.answer_type, line, role=wanted.role) for line in lines) / len(lines)
+
         def score(unit: _Unit) -> float:
             # Headings say what a unit is about: full weight for a list (its items rarely
             # repeat the subject), half for a sentence. A list counts its heading and its
@@ -263,7 +276,7 @@ class ExtractiveGenerator(Generator):
             if (why and _REASON.search(unit.text)) or (how_much and _QUANTITY.search(unit.text)):
                 overlap += 0.5 * unit_weight
             if wanted.answer_type != "any" and has_answer_type(wanted.answer_type, unit.text, role=wanted.role):
-                overlap += 0.5 * unit_weight
+                overlap += 0.5 * unit_weight * typed_share(unit)
             if wanted.listed and named_things(unit.text) >= wanted.listed:  # "Hvilke tre …": names three
                 overlap += unit_weight
             prior = unit_weight / (unit.hit_rank + 1)
@@ -304,8 +317,9 @@ class ExtractiveGenerator(Generator):
             )
             if holding is not None and score(holding) >= DEMAND_SHARE * score(best):
                 best = holding
-        elif wanted.answer_type in _PROMOTED_TYPES and not meets(wanted, best.text, known):
-            # "Kor lenge arbeidde gruppa …?": the unit that says how long answers, when near enough
+        elif wanted.answer_type in _PROMOTED_TYPES and (not meets(wanted, best.text, known) or typed_share(best) < 0.5):
+            # "Kor lenge arbeidde gruppa …?": the unit that says how long answers, when near enough;
+            # "Hvilke lovparagrafer …?": a sentence of laws, over a list of tasks with one law among them
             holding = next(
                 (u for u in ranked[1:] if u.kind != "list" and meets(wanted, u.text, known) and on_topic(u)), None
             )
