@@ -458,6 +458,9 @@ class Demands:
     # years that date a document the question points at ("ifølge notatet frå 2024"): the
     # document's date, not a year the counted events fall in; see ``answerability.demands_in``
     dating: tuple[str, ...] = ()
+    # "Hvilke kriterier bruker SSU …?", "Hvilken mal skal …?": a written specification the
+    # answer's own passages must name; a rule about the same matter is not it
+    spec: str = ""
 
 
 def _counted_stem(word: str) -> str:
@@ -538,9 +541,16 @@ def demands_of(question: str) -> Demands:
         thing.group("thing").lower() if thing and thing.group("thing").lower() not in _VAGUE_THINGS else "",
         phrase,
         bool(_DONE_BY_NOW.search(_asking_text(text))),
+        spec=spec.group("spec").lower() if (spec := _SPEC.search(_asking_text(text))) else "",
     )
 
 
+# "Hvilke kriterier …", "Hvilken mal …", "Kva slags skjema …": a written specification
+_SPEC = re.compile(
+    r"\b(?:hvilke|hvilken|hvilket|kva for(?: nokre| ein| eit| ei)?|hva slags|kva slags)\s+(?:\w+\s+)?"
+    r"(?P<spec>\w{0,12}kriteri\w{0,4}|mal|malen|maler|malar|malane|malene|\w{0,12}skjema\w{0,3}|sjekkliste\w{0,3})\b",
+    re.IGNORECASE,
+)
 _HOW_MANY = re.compile(r"\b(?:hvor|kor) mange\b", re.IGNORECASE)
 # "Hvor stort ble tilskuddet …?": how much it came to (not "hvor stor brøk var de på")
 # "Hvor mye tilskudd fikk FSU i 2025?": that year's sum, too

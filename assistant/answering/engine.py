@@ -898,6 +898,8 @@ class Engine:
         missing.extend(f"noe om {measure}" for measure in unstated_measures(question, context))
         if demands.thing and not self._thing_said(question, demands.thing, context, sources):
             missing.append(f"noe om {demands.thing}")  # "Hva er visjonen for …?" answered without one
+        if demands.spec and not self._thing_said(question, demands.spec, context, sources, strict=True):
+            missing.append(f"noe om {demands.spec}")  # "Hvilke kriterier …?" answered by the rule, not criteria
         if not missing and self._role_elsewhere(question, demands, [c.quote for c in answering]):
             missing.append(TYPE_GAPS["person"])
         if not missing and demands.answer_type == "amount" and not self._payer_said(question, answering):
@@ -1024,14 +1026,18 @@ class Engine:
         known = asked & self.retriever.corpus_tokens()
         return not known or bool(known & set(tokenize(context)))
 
-    def _thing_said(self, question: str, thing: str, context: str, sources: list[Passage]) -> bool:
+    def _thing_said(
+        self, question: str, thing: str, context: str, sources: list[Passage], strict: bool = False
+    ) -> bool:
         """Do the documents speak of the thing asked for ("visjonen") where the question
         looks: in the answer's passages, or anywhere in the documents of the region it
         names (else of the answer's region)? Its stem counts at a word's start or after a
         compound's first word ("samarbeidsvisjon", not "revisjon"), and so do the
         thesaurus's and the glossary's words for it. A thing no document speaks of cannot
         be judged (a paraphrase); one that only another region's documents treat
-        ("visjonen" of Trøndelag's health community) is not there."""
+        ("visjonen" of Trøndelag's health community) is not there. ``strict``: only the
+        answer's passages count (a written specification, "kriteriene", that they do not
+        name is not given, whether or not any document speaks of one)."""
         stems = [stem for stem in tokenize(thing) if len(stem) >= 4]
         if not stems:
             return True
@@ -1045,6 +1051,8 @@ class Engine:
 
         if speaks(words(context)):
             return True
+        if strict:
+            return False
         regions = self.retriever.regions_in(question) or {str(p["region"]) for p in sources}
         if any(speaks(self.retriever.region_words(region)) for region in regions):
             return True

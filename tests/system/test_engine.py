@@ -1013,3 +1013,8 @@ def test_a_list_with_one_law_is_no_list_of_laws_and_a_sentence_is_quoted_once(en
     )
     assert "§ 3-4" in result.answer and "§ 2-1e" in result.answer
     assert result.answer.count("Retningslinjen dreier seg om") == 1
+
+
+def test_criteria_the_passages_do_not_name_are_not_given(engine: Engine) -> None:
+    result = engine.ask("Hvilke kriterier bruker SSU når de fordeler rekrutterings- og samhandlingstilskuddet?")
+    assert not result.found and "kriterier" in result.answer

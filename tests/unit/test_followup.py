@@ -1333,3 +1333,11 @@ def test_a_name_in_the_other_clause_is_not_the_shared_topic() -> None:
     sides = comparison_sides(question, topics)
     first = side_question(question, sides[0], sides, topics)
     assert "Helseplattformen" not in first and "verktøy" in first
+
+
+def test_which_criteria_or_template_asks_for_a_written_specification() -> None:
+    assert demands_of("Hvilke kriterier bruker SSU når de fordeler tilskuddet?").spec == "kriterier"
+    assert demands_of("Hvilken mal skal sekretariatet bruke for referat?").spec == "mal"
+    assert demands_of("Kva slags søknadsskjema finst?").spec == "søknadsskjema"
+    assert demands_of("Hvem fordeler tilskuddet?").spec == ""
+    assert demands_of("Kan vi hente inn flere folk, og på hvilke vilkår?").spec == ""  # conditions, in any words
