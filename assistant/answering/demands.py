@@ -754,6 +754,7 @@ def _number_key(number: str) -> tuple[int, ...]:
 
 
 _ARTICLES = frozenset({"en", "ett", "ei", "ein", "eit"})
+_AFTER_A_TOTAL = frozenset({"totalt", "samlet", "samla", "stykker", "personer", "medlemmer", "deltakere"})
 _NUMBER_WORD = re.compile(
     r"^(?:\d[\d.,]*|en|ett|ei|to|tre|fire|fem|seks|sju|syv|åtte|ni|ti|elleve|tolv|tjue|hundre|tusen)$"
 )
@@ -889,8 +890,10 @@ def _counted_in_line(counted: str, text: str) -> bool:
                 # "en arbeidsgruppe" near "utskrivningsklare" is an article; "en fastlege" counts one
                 if tokens[at].lower() in _ARTICLES and at != index - 1:
                     continue
-                # "representantene i de 5 ulike fagrådene": a number after the word counts what follows it
-                if at > index and unit.isalpha() and len(unit) >= 4 and not unit.startswith(counted):
+                # "representantene i de 5 ulike fagrådene": a number after the word counts what
+                # follows it ("representanter er 3 totalt" still counts them)
+                follows = unit.isalpha() and len(unit) >= 4 and not unit.startswith(counted)
+                if at > index and follows and unit not in _AFTER_A_TOTAL:
                     continue
                 if _NUMBER_WORD.match(tokens[at]) and unit not in _NOT_A_COUNT:
                     return True

@@ -1299,6 +1299,7 @@ def test_a_number_after_what_is_counted_counts_the_word_that_follows_it() -> Non
     assert not meets(wanted, "Oppfølgingen av sine representanter i de 5 ulike fagrådene varierer.")
     assert meets(wanted, "Det er 2 representanter fra kommunene.")
     assert meets(wanted, "Antall representanter er 3 fra hver kommunegruppe.")
+    assert meets(wanted, "Kommunegruppene har representanter, 4 totalt i hvert fagråd.")
 
 
 def test_what_a_relative_is_entitled_to_and_results_in_the_past_are_not_said() -> None:
