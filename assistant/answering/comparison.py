@@ -106,7 +106,7 @@ def comparison_sides(question: str, topics: Topics) -> list[Side]:
     if len(candidates) > 1:
         # "Hvem er observatører i SSU i Telemark, og hvem har status i PSU og ASU i Trøndelag?":
         # two clauses, one per region; the kind whose names fall one to a clause is the sides'
-        clauses = [c for part in _CLAUSE_SPLIT.split(question) for c in NEXT_SENTENCE.split(part) if c.strip()]
+        clauses = _clauses(question)
         chosen = next((c for c in candidates if _one_per_clause(c[0], clauses, topics)), None)
         if chosen is not None:
             candidates = [chosen]
@@ -114,6 +114,11 @@ def comparison_sides(question: str, topics: Topics) -> list[Side]:
         return []
     kind, names = candidates[0]
     return [Side(kind, name) for name in names[:3]]
+
+
+def _clauses(question: str) -> list[str]:
+    """The clauses of a question: split before "og hva/hvem …" and between sentences."""
+    return [c for part in _CLAUSE_SPLIT.split(question) for c in NEXT_SENTENCE.split(part) if c.strip()]
 
 
 def _one_per_clause(kind: str, clauses: list[str], topics: Topics) -> bool:
@@ -204,7 +209,7 @@ def side_question(question: str, side: Side, sides: list[Side], topics: Topics |
             return f"Hvor mange {noun} har {side.name}?"
     # "Telemark-retningslinjen beskriver … . Hvordan stemmer det med det St. Olav forteller …?":
     # each sentence is a clause too
-    clauses = [c for part in _CLAUSE_SPLIT.split(question) for c in NEXT_SENTENCE.split(part) if c.strip()]
+    clauses = _clauses(question)
     own = [c for c in clauses if _names(c, side.name)]
     if (
         len(clauses) > 1
