@@ -112,7 +112,7 @@ class Settings(BaseSettings):
     )
     embed_base_url: str = Field("", description="OpenAI-compatible embeddings endpoint, e.g. http://host:8001/v1.")
     embed_api_key: SecretStr = Field(SecretStr(""), description="API key for the embeddings endpoint.")
-    embed_batch_size: int = Field(8, ge=1, le=512, description="Passages per embedding call when indexing.")
+    embed_batch_size: int = Field(64, ge=1, le=512, description="Passages per embedding call when indexing.")
     embed_concurrency: int = Field(
         4, ge=1, le=64, description="Most embedding requests in flight to the remote server."
     )

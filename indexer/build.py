@@ -382,7 +382,10 @@ def embed_collected(
     try:
         vectors_by_key = cache.get_many(set(keys) | set(unit_keys))
         wanted = dict(zip(keys, texts, strict=True)) | dict(zip(unit_keys, unit_texts, strict=True))
-        missing = sorted((k, t) for k, t in wanted.items() if k not in vectors_by_key)
+        # shortest first: a batch of texts of like length keeps both cores busy to its end
+        missing = sorted(
+            ((k, t) for k, t in wanted.items() if k not in vectors_by_key), key=lambda kt: (len(kt[1]), kt[0])
+        )
         report.reused = sum(1 for k in keys if k in vectors_by_key)
         report.embedded = len(keys) - report.reused
         bar = _progress(len(missing), progress)
@@ -448,7 +451,7 @@ def build_index(
     *,
     force: bool = False,
     progress: bool = True,
-    batch_size: int = 8,
+    batch_size: int = 64,
     max_file_bytes: int = MAX_FILE_BYTES,
     chroma_url: str = "",
 ) -> BuildReport:
