@@ -842,6 +842,60 @@ def unstated_measures(question: str, text: str) -> list[str]:
     return missing
 
 
+# "per døgn", "i måneden", "kvar veke", "daglig": the period an amount is asked per. A
+# year is left out: "i år" says which year, and a yearly sum is how these documents give sums.
+_PER_PERIOD = re.compile(
+    r"\b(?:per|pr\.?|hver|kvar)\s+(?P<unit>døgn|dag|time|uke|veke|måned|månad)\b|"
+    r"\bi\s+(?P<the>døgnet|timen|uka|uken|veka|måneden|månaden)\b|"
+    r"\b(?P<adj>daglig|dagleg|ukentlig|vekentleg|månedlig|månadleg)\b",
+    re.IGNORECASE,
+)
+# How a sentence says each period (its stems, at a word's start).
+_PERIOD_WORDS = {
+    "døgn": r"døgn",
+    "dag": r"dag(?:en|lig|leg|s)?\b|dagpris|dagsats",
+    "time": r"time(?:n|pris|sats)?\b",
+    "uke": r"uke(?:n|ntlig)?\b|veke|uka\b",
+    "måned": r"måned|månad",
+}
+_PERIOD_KEYS = {"veke": "uke", "uka": "uke", "uken": "uke", "veka": "uke", "månad": "måned", "døgnet": "døgn"}
+
+
+def _period(match: re.Match[str]) -> str:
+    word = (match.group("unit") or match.group("the") or match.group("adj")).lower()
+    for key in _PERIOD_WORDS:
+        if word.startswith(key):
+            return key
+    for prefix, key in _PERIOD_KEYS.items():
+        if word.startswith(prefix):
+            return key
+    return "uke" if word.startswith(("vek", "ukent")) else "måned"
+
+
+# "Hvor mye må kommunene betale …?" asks a sum of money, though "hvor mye" may ask any quantity
+_MONEY = re.compile(
+    r"\b(?:betal\w{0,4}|kost\w{0,4}|pris\w{0,3}|kroner|kr|gebyr\w{0,3}|godtgj\w{0,8}|honorar\w{0,3}|"
+    r"lønn\w{0,3}|løn|tilskot\w{0,3}|tilskudd\w{0,3}|penger|pengar|egenandel\w{0,3}|eigendel\w{0,3})\b",
+    re.IGNORECASE,
+)
+
+
+def unstated_rates(question: str, answer_type: str, quotes: str) -> list[str]:
+    """The period a question asks an amount per ("Hvor mye betaler kommunen per døgn …?")
+    that no sentence of ``quotes`` holding an amount is said per: "en årlig sum av
+    15 000,- kroner" is no price per day."""
+    money = answer_type == "amount" or (answer_type == "quantity" and _MONEY.search(question) is not None)
+    match = _PER_PERIOD.search(question) if money else None
+    if match is None:
+        return []
+    period = _period(match)
+    said = re.compile(rf"(?<!\w)(?:{_PERIOD_WORDS[period]})", re.IGNORECASE)
+    sentences = [s for s in SENTENCE_BREAK.split(quotes) if _HAS["amount"].search(s)]
+    if any(said.search(sentence) for sentence in sentences):
+        return []
+    return [f"beløp per {period}"]
+
+
 _UNIT_KEYS = {
     "prosent": "%",
     "gonger": "ganger",

@@ -54,6 +54,7 @@ from assistant.answering.demands import (
     speaker,
     unstated_amounts,
     unstated_measures,
+    unstated_rates,
 )
 from assistant.answering.followup import Topics, is_followup, naming_aliases, own_question, standalone_question
 from assistant.answering.generators.base import Generator
@@ -896,6 +897,8 @@ class Engine:
         missing.extend(f"noe om {amount}" for amount in unstated_amounts(question, evidence))
         # "Stemmer det at PSU møtes seks ganger i året?": the answer's passages say no number of times
         missing.extend(f"noe om {measure}" for measure in unstated_measures(question, context))
+        # "Hvor mye koster det per døgn?" answered by a yearly sum
+        missing.extend(f"noe om {rate}" for rate in unstated_rates(question, demands.answer_type, quotes))
         if demands.thing and not self._thing_said(question, demands.thing, context, sources):
             missing.append(f"noe om {demands.thing}")  # "Hva er visjonen for …?" answered without one
         if demands.spec and not self._thing_said(question, demands.spec, context, sources, strict=True):

@@ -31,6 +31,7 @@ from assistant.answering.demands import (
     speaker,
     unstated_amounts,
     unstated_measures,
+    unstated_rates,
 )
 from assistant.answering.engine import _not_yet_written
 from assistant.answering.followup import Topics, is_followup, own_question, standalone_question
@@ -462,6 +463,19 @@ def test_demands_are_checked_on_the_answer() -> None:
     assert unstated_measures("Møtes partnerskapet fire ganger i året?", "har to årlige møter") == []
     assert unstated_measures("Er de ansatt i 50 % stilling?", "samhandlingskoordinatorene") == ["50 %"]
     assert unstated_measures("Sitter man i tre år?", "Deltakelsen gjelder for 2 år") == []
+    # a sum asked per day, hour, week or month needs a sum said per that period
+    yearly = "Alle kommuner og sykehuset betaler en årlig sum av 15 000,- kroner."
+    assert unstated_rates(
+        "Hvor mye må kommunen betale per døgn for en utskrivningsklar pasient?", "quantity", yearly
+    ) == ["beløp per døgn"]
+    assert unstated_rates("Hva koster det i måneden å være med?", "amount", yearly) == ["beløp per måned"]
+    assert unstated_rates("Kva kostar det kvar veke?", "amount", yearly) == ["beløp per uke"]
+    assert unstated_rates("Hva er timeprisen per time?", "amount", "Prisen er 1 200 kroner per time.") == []
+    assert unstated_rates("Hva koster en plass per døgn?", "amount", "Døgnprisen er 4 000 kroner.") == []
+    # a year is how these documents give sums; "i dag" is today, not per day; "hvor mye" of time is no sum
+    assert unstated_rates("Hvor mye betaler hver kommune per år?", "quantity", yearly) == []
+    assert unstated_rates("Hvor mye koster medlemskapet i dag?", "amount", yearly) == []
+    assert unstated_rates("Hvor mye tid bruker de i uka?", "quantity", "Det forventes noe arbeid mellom møtene.") == []
     assert confirms_claim("Noen sa at tillitsvalgte ikke er med. Stemmer det?")
     assert confirms_claim("Har jeg forstått det rett at SSU møtes fire ganger?")
     assert not confirms_claim("Hvem møter ikke i den administrative delen?")
