@@ -842,6 +842,24 @@ def unstated_measures(question: str, text: str) -> list[str]:
     return missing
 
 
+# "partnerskapsmøtet 1. mars 2024", "18.mars 2022": a day the question names
+_NAMED_DAY = re.compile(
+    rf"(?<![\d.])(?P<day>\d{{1,2}})\.\s?(?P<month>{_MONTH})\b(?:\s(?P<year>\d{{4}}))?", re.IGNORECASE
+)
+
+
+def unstated_days(question: str, text: str) -> list[str]:
+    """The days a question names ("Hvilket vedtak fattet partnerskapsmøtet 1. mars 2024 …?")
+    that ``text`` (the answer's passages, their titles and dates) never names: what was
+    said or done that day is not in them. "1.mars" and "01. mars" name the same day."""
+    missing = []
+    for match in _NAMED_DAY.finditer(question):
+        day, month = int(match.group("day")), match.group("month").lower()
+        if not re.search(rf"(?<![\d.])0?{day}\.\s?{month}\b", text, re.IGNORECASE):
+            missing.append(match.group(0))
+    return missing
+
+
 # "per døgn", "i måneden", "kvar veke", "daglig": the period an amount is asked per. A
 # year is left out: "i år" says which year, and a yearly sum is how these documents give sums.
 _PER_PERIOD = re.compile(

@@ -53,6 +53,7 @@ from assistant.answering.demands import (
     role_named,
     speaker,
     unstated_amounts,
+    unstated_days,
     unstated_measures,
     unstated_rates,
 )
@@ -897,6 +898,13 @@ class Engine:
         missing.extend(f"noe om {amount}" for amount in unstated_amounts(question, evidence))
         # "Stemmer det at PSU møtes seks ganger i året?": the answer's passages say no number of times
         missing.extend(f"noe om {measure}" for measure in unstated_measures(question, context))
+        # "Hvilket vedtak fattet partnerskapsmøtet 1. mars 2024?" answered by a rule of another
+        # day: the day must be in a passage the answer cites (its title or date will do)
+        cited = [h.passage for h in hits if (h.passage["doc_id"], h.passage["section"]) in _cited_sections(draft)]
+        dated = " ".join(
+            f"{p['title']} {norwegian_date(str(p.get('date', '')))} {p.get('trail', '')} {p['text']}" for p in cited
+        )
+        missing.extend(f"noe om {day}" for day in unstated_days(own_question(question), f"{draft.answer} {dated}"))
         # "Hvor mye koster det per døgn?" answered by a yearly sum
         missing.extend(f"noe om {rate}" for rate in unstated_rates(question, demands.answer_type, quotes))
         if demands.thing and not self._thing_said(question, demands.thing, context, sources):

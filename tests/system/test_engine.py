@@ -1018,3 +1018,16 @@ def test_a_list_with_one_law_is_no_list_of_laws_and_a_sentence_is_quoted_once(en
 def test_criteria_the_passages_do_not_name_are_not_given(engine: Engine) -> None:
     result = engine.ask("Hvilke kriterier bruker SSU når de fordeler rekrutterings- og samhandlingstilskuddet?")
     assert not result.found and "kriterier" in result.answer
+
+
+def test_a_sum_per_day_and_a_decision_of_a_named_day_need_passages_that_say_them(engine: Engine) -> None:
+    result = engine.ask(
+        "Hvor mye må kommunene betale per døgn når en utskrivningsklar pasient blir liggende på Sykehuset Telemark?"
+    )
+    assert not result.found and "per døgn" in result.answer  # the yearly 15 000 kroner is no price per day
+    assert engine.ask("Hvor mye betaler hver kommune i Telemark per år?").found
+    result = engine.ask("Hvilket vedtak fattet partnerskapsmøtet 1. mars 2024 om å dele SSU i to?")
+    assert not result.found and "1. mars 2024" in result.answer
+    # the memo to that meeting is cited: the day is in the answer's passages
+    result = engine.ask("Ble retningslinje 1 anbefalt behandlet på partnerskapsmøtet 1. mars 2024?")
+    assert result.found and "tilrås ikke behandlet" in result.answer

@@ -30,6 +30,7 @@ from assistant.answering.demands import (
     result_not_said,
     speaker,
     unstated_amounts,
+    unstated_days,
     unstated_measures,
     unstated_rates,
 )
@@ -463,6 +464,13 @@ def test_demands_are_checked_on_the_answer() -> None:
     assert unstated_measures("Møtes partnerskapet fire ganger i året?", "har to årlige møter") == []
     assert unstated_measures("Er de ansatt i 50 % stilling?", "samhandlingskoordinatorene") == ["50 %"]
     assert unstated_measures("Sitter man i tre år?", "Deltakelsen gjelder for 2 år") == []
+    # a day the question names must be named where the answer looks, in any spelling
+    assert unstated_days("Hva vedtok partnerskapsmøtet 1. mars 2024?", "Partnerskapet 26. september 2024") == [
+        "1. mars 2024"
+    ]
+    assert unstated_days("Hva vedtok partnerskapsmøtet 1. mars 2024?", "Notat til partnerskapsmøtet 01.mars") == []
+    assert unstated_days("Hva skjedde 18.mars?", "vedtok i sitt møte 18. mars 2022 følgende") == []
+    assert unstated_days("Hva skjer i mars 2024?", "") == []  # a month is no day
     # a sum asked per day, hour, week or month needs a sum said per that period
     yearly = "Alle kommuner og sykehuset betaler en årlig sum av 15 000,- kroner."
     assert unstated_rates(
