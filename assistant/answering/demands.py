@@ -876,18 +876,13 @@ _PERIOD_WORDS = {
     "uke": r"uke(?:n|ntlig)?\b|veke|uka\b",
     "måned": r"måned|månad",
 }
-_PERIOD_KEYS = {"veke": "uke", "uka": "uke", "uken": "uke", "veka": "uke", "månad": "måned", "døgnet": "døgn"}
+# The period each word of ``_PER_PERIOD`` names, by its first letters ("uka", "vekentleg": uke)
+_PERIOD_OF = (("døgn", "døgn"), ("dag", "dag"), ("time", "time"), ("uk", "uke"), ("vek", "uke"), ("mån", "måned"))
 
 
 def _period(match: re.Match[str]) -> str:
     word = (match.group("unit") or match.group("the") or match.group("adj")).lower()
-    for key in _PERIOD_WORDS:
-        if word.startswith(key):
-            return key
-    for prefix, key in _PERIOD_KEYS.items():
-        if word.startswith(prefix):
-            return key
-    return "uke" if word.startswith(("vek", "ukent")) else "måned"
+    return next(period for start, period in _PERIOD_OF if word.startswith(start))
 
 
 # "Hvor mye må kommunene betale …?" asks a sum of money, though "hvor mye" may ask any quantity

@@ -960,7 +960,6 @@ class Engine:
         # "Hva ble vedtatt om forslaget …?": any proposal cited says the outcome is not there;
         # otherwise only an answer that quotes proposals alone
         named_proposal = bool(_NAMES_PROPOSAL.search(question))
-        cited = [h.passage for h in hits if (h.passage["doc_id"], h.passage["section"]) in _cited_sections(draft)]
         proposals = [p for p in (cited if named_proposal else sources) if p.get("status") == "forslag"]
         if demands.done_by_now and not demands.now and not proposals:
             missing.append(NOW_GAP)  # "Er det nå opprettet …?": "vurderes" in 2022 says nothing of now
