@@ -87,6 +87,8 @@ _AUXILIARY = r"\b(?:er|ble|blir|var|har|hadde|blitt|vart|vert|blei|vore|vorte)"
 PLANNED_GAP = "hva resultatet ble (kildene sier bare hva som bør eller skal skje)"
 CLAIM_PASSAGES = 10  # passages a status question's claim is looked for in
 PREFERRED_MARK = 3  # a sentence with the addressee or sender asked for outweighs the date and status words
+# What an inflection adds to a noun ("mal" → "malene"): a short stem counts only with one of them.
+_INFLECTED = frozenset({"", "e", "en", "et", "a", "er", "ar", "ene", "ane", "ne"})
 STATUS_PASSAGES = 40  # passages of the asked document (all, in most) searched for the sentence that states its status
 # A numbered text a question may ask about: "vedlegg 1.1", "bilag 2", "retningslinje 3", "pkt. 13"
 _REFERENCE = re.compile(
@@ -1048,16 +1050,21 @@ class Engine:
         ("visjonen" of Trøndelag's health community) is not there. ``strict``: only the
         answer's passages count (a written specification, "kriteriene", that they do not
         name is not given, whether or not any document speaks of one)."""
+        # a short word ("malen") counts only whole and inflected, and only where strict
+        short = [stem for stem in tokenize(thing) if len(stem) == 3] if strict else []
         stems = [stem for stem in tokenize(thing) if len(stem) >= 4]
-        if not stems:
+        if not stems and not short:
             return True
+        asked_stems = {*stems, *short}
         written = [
-            word for asked, found in self._synonyms(question) if set(tokenize(asked)) & set(stems) for word in found
+            word for asked, found in self._synonyms(question) if set(tokenize(asked)) & asked_stems for word in found
         ]
         said = [*stems, *(stem for word in written for stem in tokenize(word) if len(stem) >= 4)]
 
         def speaks(vocabulary: Iterable[str]) -> bool:  # at a word's start, or after 4 letters or more
-            return any(word.startswith(stem) or stem in word[4:] for word in vocabulary for stem in said)
+            return any(word.startswith(stem) or stem in word[4:] for word in vocabulary for stem in said) or any(
+                word.startswith(stem) and word[len(stem) :] in _INFLECTED for word in vocabulary for stem in short
+            )
 
         if speaks(words(context)):
             return True

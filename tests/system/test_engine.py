@@ -1018,6 +1018,10 @@ def test_a_list_with_one_law_is_no_list_of_laws_and_a_sentence_is_quoted_once(en
 def test_criteria_the_passages_do_not_name_are_not_given(engine: Engine) -> None:
     result = engine.ask("Hvilke kriterier bruker SSU når de fordeler rekrutterings- og samhandlingstilskuddet?")
     assert not result.found and "kriterier" in result.answer
+    # a short word ("mal") is checked too, whole and inflected: "målene" or "normal" are no template
+    result = engine.ask("Hvilken mal skal sekretariatet bruke når det skriver referat fra FSU-møtene?")
+    assert not result.found and "noe om mal" in result.answer
+    assert engine.ask("Hvilken mal finnes for en ny retningslinje i Telemark?").found  # "Mal for Retningslinje"
 
 
 def test_a_sum_per_day_and_a_decision_of_a_named_day_need_passages_that_say_them(engine: Engine) -> None:
