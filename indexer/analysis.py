@@ -35,6 +35,10 @@ _VARIANTS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\bhøy?ringssvar", re.IGNORECASE), "høringsinnspill"),
     # Nynorsk "kva for (ein/eit/nokre)" is "hvilken/hvilket/hvilke": a question for a list
     (re.compile(r"\bkva for(?: (?:ein|ei|eit|nokre|noko))?\b", re.IGNORECASE), "hvilke"),
+    # chat shorthand: "m/ fastlegene", "pas m sammensatte lidelser", "ordfører el kommunedir?"
+    # (not "m.m." or "m.fl.", which the documents write)
+    (re.compile(r"\bm/?(?=\s)", re.IGNORECASE), "med"),
+    (re.compile(r"\bel(?=\s|[?!,]|$)", re.IGNORECASE), "eller"),
 ]
 
 # Nynorsk (and a few dialect) forms mapped to the Bokmål the corpus is written in.
@@ -58,6 +62,8 @@ NYNORSK: dict[str, str] = {
     "samarbeidsutvalet": "samarbeidsutvalget",
     "samarbeidsutvala": "samarbeidsutvalgene",
     "sjukehus": "sykehus",
+    # chat shorthand between patients: "utskrivningsklare pas"
+    "pas": "pasienter",
     "sjukehuset": "sykehuset",
     "sjukehusa": "sykehusene",
     "helseføretak": "helseforetak",

@@ -39,6 +39,11 @@ def test_corpus_spelling_variants_and_nynorsk() -> None:
     # an abbreviation's genitive is the abbreviation; a word in lower case keeps its "s"
     assert canonical_spelling("SSUs oppgaver og FSU's mandat") == "SSU oppgaver og FSU mandat"
     assert tokenize("SSUs") == tokenize("SSU") and canonical_spelling("KS og hans") == "KS og hans"
+    # chat shorthand; the documents' own "m.m." and "m.fl." stay
+    assert canonical_spelling("utskrivningsklare pas m/ fastlegen, ordfører el kommunedir?") == (
+        "utskrivningsklare pasienter med fastlegen, ordfører eller kommunedir?"
+    )
+    assert canonical_spelling("kurs m.m. og PKO m.fl. i El-bilen") == "kurs m.m. og PKO m.fl. i El-bilen"
 
 
 def test_every_inflected_form_reaches_one_stem() -> None:
