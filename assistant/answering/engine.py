@@ -384,6 +384,9 @@ class Engine:
         body = self._asked_body(standalone, named)
         if body:  # a question about one body is answered from passages about it, not from another body's
             hits = [h for h in hits if not self._about_other(body, h.passage)] or hits
+            # then its own sections first: "Leder og nestleder i SSU" in Partnerskapet's list
+            # is not what SSU is made of
+            hits = sorted(hits, key=lambda h: not self._section_of(body, h.passage))
         return Plan(standalone, hits, passages, demands=demands)
 
     def _finish(self, draft: Draft, plan: Plan) -> Result:
@@ -1001,6 +1004,11 @@ class Engine:
         if not bodies or any(not self.topics.same(bodies[0], name) for name in bodies[1:]):
             return ""
         return "" if regions - {self.topics.key(bodies[0])} else bodies[0]
+
+    def _section_of(self, asked: str, passage: Passage) -> bool:
+        """Does a passage's section (its trail) name ``asked``, or no body at all?"""
+        named = [name for kind, name in self.topics.find(str(passage.get("trail", ""))) if kind == "body"]
+        return not named or any(self.topics.same(asked, name) for name in named)
 
     def _about_other(self, asked: str, passage: Passage) -> bool:
         """Is a passage about other bodies than ``asked``: its section names another body,

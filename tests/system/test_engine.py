@@ -651,6 +651,11 @@ def test_a_question_about_one_body_is_not_answered_from_another_bodys_section(en
     result = engine.ask("og hvem sitter der fra sykehuset?", history=history)
     assert result.found and "Klinikksjefer STHF" in result.answer
     assert "Faglig samarbeidsutvalg (FSU) › Sammensetning" not in result.answer
+    # a section of another body that names SSU ("Leder og nestleder i SSU" among Partnerskapet's
+    # members) comes after SSU's own
+    result = engine.ask("Hvilke ledere fra sykehuset møter i SSU i Telemark?")
+    assert result.citations and result.citations[0].section.startswith("2.2 Strategisk samarbeidsutvalg")
+    assert "Klinikksjefer STHF" in result.answer.split("\n\n")[0]
     # FSU members sit for two years; the documents give no term for SSU
     term = engine.ask("Hvor lang er funksjonsperioden for medlemmene i SSU i Telemark?")
     assert not term.found and "Deltakelsen gjelder for 2 år" not in term.answer.split("\n\n")[0]
