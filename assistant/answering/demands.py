@@ -356,6 +356,8 @@ _PAST_RESULT = re.compile(
 COUNT_WINDOW = 4  # words between a number and what it counts
 # "møtes minimum fire ganger", "i 2 år": a number before these says how often or how long, not how many
 _NOT_A_COUNT = frozenset({"ganger", "gonger", "gang", "år", "måneder", "månader", "uker", "veker", "dager", "timer"})
+# What is counted in times: "Hvor mange møter i året har FSU?" is answered by "møtes fire ganger i året".
+_COUNTED_IN_TIMES = ("møte", "møta", "samling", "treff")
 # "hvor mange X" counts X; "hvor mye penger" asks for an amount, not a count.
 # "hvor mange fagråd", "hvor mye av tilskuddet": what the number counts
 _COUNTED = re.compile(
@@ -959,10 +961,12 @@ def _counted_in_line(counted: str, text: str) -> bool:
                     continue
                 # "representantene i de 5 ulike fagrådene": a number after the word counts what
                 # follows it ("representanter er 3 totalt" still counts them)
-                follows = unit.isalpha() and len(unit) >= 4 and not unit.startswith(counted)
+                # "møtes minimum fire ganger i året" counts the meetings asked for
+                times = unit in ("ganger", "gonger") and counted.startswith(_COUNTED_IN_TIMES)
+                follows = unit.isalpha() and len(unit) >= 4 and not unit.startswith(counted) and not times
                 if at > index and follows and unit not in _AFTER_A_TOTAL:
                     continue
-                if _NUMBER_WORD.match(tokens[at]) and unit not in _NOT_A_COUNT:
+                if _NUMBER_WORD.match(tokens[at]) and (unit not in _NOT_A_COUNT or times):
                     return True
     return False
 

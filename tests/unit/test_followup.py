@@ -1003,6 +1003,10 @@ def test_a_count_is_a_number_before_the_noun_not_how_often() -> None:
     assert wanted.counted.startswith("samarbeidsutv")
     assert not meets(wanted, "Hvert faglig samarbeidsutvalg møtes minimum fire ganger i året.")
     assert meets(wanted, "Det er etablert seks faglige samarbeidsutvalg.")
+    # meetings are counted in times: "fire ganger i året" is how many meetings a year
+    meetings = demands_of("Hvor mange møter i året har hvert FSU minimum?")
+    assert meets(meetings, "Hvert FSU møtes minimum fire ganger i året.")
+    assert not meets(meetings, "Hvert FSU møtes jevnlig, og det er etablert seks FSU.")
 
 
 def test_how_long_a_period_is_asks_for_a_duration() -> None:
