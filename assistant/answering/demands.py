@@ -733,7 +733,8 @@ def gaps(demands: Demands, quotes: str, cited: str, evidence: str, known_words: 
 def numbered_gaps(question: str, context: str, numbered: frozenset[str]) -> list[str]:
     """The numbered things the question names ("retningslinje 2", "pkt. 13") whose kind
     the answer's passages name only with other numbers (a range counts: "retningslinje
-    2-12" names 5). "Retningslinje 1" answers nothing about retningslinje 2."""
+    2-12" names 5). "Retningslinje 1" answers nothing about retningslinje 2, nor about
+    retningslinje 2–12 (a range asked is answered by a passage naming any of it)."""
     said: dict[str, list[tuple[tuple[int, ...], tuple[int, ...]]]] = {}
     for match in NUMBERED.finditer(context):
         low = _number_key(match.group(2))
@@ -742,12 +743,14 @@ def numbered_gaps(question: str, context: str, numbered: frozenset[str]) -> list
     missing: list[str] = []
     for match in NUMBERED.finditer(question):
         word = match.group(1).lower()
-        if word not in numbered or match.group(3):
+        if word not in numbered:
             continue
-        number = _number_key(match.group(2))
+        first = _number_key(match.group(2))
+        last = _number_key(match.group(3)) if match.group(3) else first  # "retningslinje 2–12": any of them
         named = said.get(word, [])  # passages silent on the kind are judged by the other checks
-        if named and not any(low <= number <= high for low, high in named):
-            missing.append(f"noe om {match.group(1)} {match.group(2)}")
+        if named and not any(low <= last and first <= high for low, high in named):
+            span = f"{match.group(2)}–{match.group(3)}" if match.group(3) else match.group(2)
+            missing.append(f"noe om {match.group(1)} {span}")
     return missing
 
 

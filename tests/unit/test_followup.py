@@ -346,6 +346,11 @@ def test_a_numbered_thing_the_answer_names_only_by_another_number_is_a_gap() -> 
     # a range names every number in it; passages silent on the kind are left to the other checks
     assert numbered_gaps("Hvem godkjenner retningslinje 5?", "godkjenne retningslinje 2-12", numbered) == []
     assert numbered_gaps(asked, "Fristen er 23. februar.", numbered) == []
+    # a range asked is answered by a passage naming any of it, not by one naming none of it
+    ranged = "Hva er fristen for innspill til retningslinje 2–12?"
+    assert numbered_gaps(ranged, context, numbered) == ["noe om retningslinje 2–12"]
+    assert numbered_gaps(ranged, "godkjenne retningslinje 2-12", numbered) == []
+    assert numbered_gaps(ranged, "retningslinje 5 om utskrivning", numbered) == []
     assert numbered_gaps("Hva sier pkt. 13?", "Pkt. 11 Håndtering av uenighet", numbered) == ["noe om pkt 13"]
 
 
