@@ -48,7 +48,8 @@ GENERIC = frozenset(
 _PAIRED_COMPOUND = re.compile(r"\b\w+- (?:og|eller) \w+")
 # Endings a derived word adds to a stem ("tildel" + "ingsprosess", "fordel" + "ing").
 _DERIVED = ("ing", "els", "het", "else")
-_INFLECTIONS = frozenset({"e", "er", "en", "et", "ene", "a"})
+# What an inflection adds to a noun ("mal" → "malene"; the documents are in Bokmål)
+INFLECTIONS = frozenset({"e", "er", "en", "et", "ene", "a"})
 # A compound's last part says what it is ("beredskapsplanen" is a "plan"): a stem of at
 # least MIN_HEAD letters is seen in a word that ends with it, after a first part of at
 # least MIN_MODIFIER letters that joins it with an "s" ("partnerskaps|møte") or is a word
@@ -213,7 +214,7 @@ def _matches(stem: str, seen: Collection[str]) -> bool:
             return True
         # the stemmer cuts "statsforvalter" to "statsforvalt" but keeps "statsforvalter"
         # of "statsforvalteren": one stem is the other plus an inflection ending
-        if len(other) >= 5 and stem.startswith(other) and stem[len(other) :] in _INFLECTIONS:
+        if len(other) >= 5 and stem.startswith(other) and stem[len(other) :] in INFLECTIONS:
             return True
         if len(stem) >= 6 and abs(len(other) - len(stem)) <= 1 and one_edit(stem, other):
             return True

@@ -17,6 +17,7 @@ from typing import Any
 
 from assistant import guard
 from assistant.answering.answerability import (
+    INFLECTIONS,
     Vocabulary,
     answerable,
     concepts,
@@ -87,8 +88,6 @@ _AUXILIARY = r"\b(?:er|ble|blir|var|har|hadde|blitt|vart|vert|blei|vore|vorte)"
 PLANNED_GAP = "hva resultatet ble (kildene sier bare hva som bør eller skal skje)"
 CLAIM_PASSAGES = 10  # passages a status question's claim is looked for in
 PREFERRED_MARK = 3  # a sentence with the addressee or sender asked for outweighs the date and status words
-# What an inflection adds to a noun ("mal" → "malene"): a short stem counts only with one of them.
-_INFLECTED = frozenset({"", "e", "en", "et", "a", "er", "ar", "ene", "ane", "ne"})
 STATUS_PASSAGES = 40  # passages of the asked document (all, in most) searched for the sentence that states its status
 # A numbered text a question may ask about: "vedlegg 1.1", "bilag 2", "retningslinje 3", "pkt. 13"
 _REFERENCE = re.compile(
@@ -1071,7 +1070,9 @@ class Engine:
 
         def speaks(vocabulary: Iterable[str]) -> bool:  # at a word's start, or after 4 letters or more
             return any(word.startswith(stem) or stem in word[4:] for word in vocabulary for stem in said) or any(
-                word.startswith(stem) and word[len(stem) :] in _INFLECTED for word in vocabulary for stem in short
+                word == stem or (word.startswith(stem) and word[len(stem) :] in INFLECTIONS)
+                for word in vocabulary
+                for stem in short
             )
 
         if speaks(words(context)):
