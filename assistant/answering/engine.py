@@ -1004,23 +1004,23 @@ class Engine:
             return ""
         return "" if regions - {self.topics.key(bodies[0])} else bodies[0]
 
+    def _bodies(self, text: str) -> list[str]:
+        """The bodies ``text`` names (corpus data), in order."""
+        return [name for kind, name in self.topics.find(text) if kind == "body"]
+
     def _section_of(self, asked: str, passage: Passage) -> bool:
         """Does a passage's section (its trail) name ``asked``, or no body at all?"""
-        named = [name for kind, name in self.topics.find(str(passage.get("trail", ""))) if kind == "body"]
+        named = self._bodies(str(passage.get("trail", "")))
         return not named or any(self.topics.same(asked, name) for name in named)
 
     def _about_other(self, asked: str, passage: Passage) -> bool:
         """Is a passage about other bodies than ``asked``: its section names another body,
         and neither its section nor its text names ``asked``? (A section about no body in
         particular may speak of it in other words.)"""
-
-        def bodies(text: str) -> list[str]:
-            return [name for kind, name in self.topics.find(text) if kind == "body"]
-
         trail = str(passage.get("trail", ""))
-        if any(self.topics.same(asked, name) for name in bodies(f"{trail} {passage['text']}")):
+        if any(self.topics.same(asked, name) for name in self._bodies(f"{trail} {passage['text']}")):
             return False
-        return any(not self.topics.same(asked, name) for name in bodies(trail))
+        return any(not self.topics.same(asked, name) for name in self._bodies(trail))
 
     @staticmethod
     def _payer_said(question: str, answering: list[Citation]) -> bool:
