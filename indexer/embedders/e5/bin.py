@@ -150,6 +150,23 @@ class E5Bin:
             raise E5BinError(f"tensor {name!r}: unknown dtype {entry.dtype} ({entry.nbytes} bytes)")
         return values.reshape(rows, -1) if rows else values
 
+    def rows(self, name: str, width: int, ids: np.ndarray) -> np.ndarray:
+        """Rows ``ids`` of the (n, width) tensor ``name`` as float32, dequantising only
+        those rows (the word embeddings hold 250,037 of them)."""
+        if name not in self._tensors:
+            raise E5BinError(f"missing tensor {name!r}")
+        entry = self._tensors[name]
+        if entry.nbytes == 4 * entry.count:
+            table = np.frombuffer(self._data, dtype="<f4", count=entry.count, offset=entry.offset)
+            picked_floats: np.ndarray = table.reshape(-1, width)[ids].astype(np.float32)
+            return picked_floats
+        if width % QK or entry.nbytes != entry.count // QK * _Q4_BLOCK_BYTES:
+            raise E5BinError(f"tensor {name!r}: rows of {width} do not fit its layout")
+        row_bytes = width // QK * _Q4_BLOCK_BYTES
+        table = np.frombuffer(self._data, dtype=np.uint8, count=entry.nbytes, offset=entry.offset)
+        picked = table.reshape(-1, row_bytes)[ids]
+        return dequantize_q4_0(picked.tobytes(), len(ids) * width).reshape(len(ids), width)
+
 
 def dequantize_q4_0(raw: bytes, count: int) -> np.ndarray:
     """Q4_0 blocks -> float32, exactly as ``deq_row`` in e5.c."""
