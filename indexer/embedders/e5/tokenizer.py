@@ -58,16 +58,29 @@ def double_array(keys: dict[bytes, int]) -> list[int]:
     units: dict[int, int] = {0: 0}
     used_bases: set[int] = set()
     queue: deque[tuple[int, int]] = deque([(0, 0)])  # (trie node, array index)
-    scan = 1
+    # The smallest index >= i that holds no unit: a skip pointer per taken index (with path
+    # halving), so long taken runs are crossed in a step instead of one index at a time.
+    skip: dict[int, int] = {0: 1}
+
+    def first_free(i: int) -> int:
+        while i in skip:
+            nxt = skip[i]
+            if nxt in skip:
+                skip[i] = skip[nxt]
+            i = nxt
+        return i
+
+    def take(i: int, value: int) -> None:
+        units[i] = value
+        skip[i] = i + 1
+
     while queue:
         node, index = queue.popleft()
         children = trie[node]
         labels = sorted(0 if label == -1 else label for label in children)
         if not labels:
             continue
-        while scan in units:
-            scan += 1
-        free = scan
+        free = first_free(1)
         while True:  # the first base where every child slot is free
             base = free ^ labels[0]
             if (
@@ -76,9 +89,7 @@ def double_array(keys: dict[bytes, int]) -> list[int]:
                 and all((base ^ label) not in units and (base ^ label) != 0 for label in labels)
             ):
                 break
-            free += 1
-            while free in units:
-                free += 1
+            free = first_free(free + 1)
         offset = index ^ base
         if offset >= 1 << 21:
             raise ValueError("normalisation map too large for a 21-bit offset")
@@ -86,9 +97,9 @@ def double_array(keys: dict[bytes, int]) -> list[int]:
         units[index] |= (offset << 10) | ((1 << 8) if -1 in children else 0)
         for label, child in children.items():
             if label == -1:
-                units[base] = child | _LEAF
+                take(base, child | _LEAF)
             else:
-                units[base ^ label] = label
+                take(base ^ label, label)
                 queue.append((child, base ^ label))
     size = (max(max(units), max(used_bases)) // 256 + 1) * 256  # every base ^ byte stays inside
     return [units.get(i, 0) for i in range(size)]
