@@ -31,7 +31,6 @@ def embedder(settings: Settings) -> Embedder:
         settings.embed_concurrency,
         precision=settings.embed_precision,
         engine=settings.embed_engine,
-        cache_dir=Path(settings.data_dir) / "cache",
     )
 
 

