@@ -35,8 +35,10 @@ _TYPES: list[tuple[str, re.Pattern[str]]] = [
     (
         "person",
         re.compile(
-            r"\b(?:hva|kva) (?:heter|heiter) (?:den |det |de )?(?P<named>\w{0,20}?(?:leder|leiar|nestleder|nestleiar|"
-            r"styreleder|møteleder|kontaktperson|koordinator|sekretær|direktør|ordfører|ordførar|representant)\w{0,6})\b|"
+            # "Hva heter (den nye / administrerende) direktøren …", "Hva heter personen som …": a name
+            r"\b(?:hva|kva) (?:heter|heiter) (?:den |det |de )?(?:\w{2,20} ){0,2}?(?P<named>\w{0,20}?(?:leder|leiar|"
+            r"nestleder|nestleiar|styreleder|møteleder|kontaktperson|koordinator|sekretær|direktør|ordfører|"
+            r"ordførar|representant|personen|personane|personene|vedkommande|vedkommende)\w{0,6})\b|"
             r"\bnavn(?:et|a)? på (?:den |de )?(?P<named2>\w{3,20})\b|"
             r"\b(?:hvem|kven) (?P<role>leder|leiar|leiir|ledet|leia)\b|"
             r"\b(?:hvem|kven) (?:er|var|blir|vert|blei|ble) (?:den |det )?(?:nåværende |"
@@ -765,10 +767,11 @@ _NUMBER_WORD = re.compile(
 )
 
 
-# "Hvilke tre egenskaper …", "Hva heter de fem fagrådene", "Hvilke 22 kommuner": the answer
-# names that many things.
+# "Hvilke tre egenskaper …", "Hva heter de fem fagrådene", "Hvilke 22 kommuner", "hele lista
+# over de 17 kommunene": the answer names that many things.
 _LISTED = re.compile(
-    r"\b(?:hvilke|kva for|hva heter|kva heiter|nevn|list opp)\s+(?:de\s+|dei\s+)?"
+    r"\b(?:hvilke|kva for|hva heter|kva heiter|nevn|list opp|ramse opp|navnene på|namna på|"
+    r"(?:lista|listen|liste|oversikten|oversikt|oversyn)\s+(?:over|med|på))\s+(?:de\s+|dei\s+|alle\s+)?"
     r"(\d{1,3}|to|tre|fire|fem|seks|sju|syv|åtte|ni|ti|elleve|tolv)\s+[a-zæøå]",
     re.IGNORECASE,
 )

@@ -525,6 +525,12 @@ def test_demands_are_checked_on_the_answer() -> None:
     assert not demands_of("Hvem vedtar strategien?").outcome
     assert demands_of("Hva heter samhandlingskoordinatorene?").answer_type == "person"  # names of people
     assert demands_of("Hva heter det øverste organet?").answer_type == "any"
+    # a role after one or two words of its own, or "personen": still a person's name
+    assert demands_of("Hva heter administrerende direktør ved Sykehuset Telemark?").answer_type == "person"
+    assert demands_of("Hva heter den nye samhandlingskoordinatoren i Telemark?").answer_type == "person"
+    assert demands_of("Hva heter personen som er brukerrepresentant i SSU?").answer_type == "person"
+    assert demands_of("Kva heiter den nye leiaren av FSU?").answer_type == "person"
+    assert demands_of("Hva heter det nye utvalget for barn og unge?").answer_type == "any"
     assert demands_of("Hvem leder PSU?").answer_type == "person"
     assert demands_of("Kven var ordførar i Skien?").answer_type == "person"  # Nynorsk role
     assert demands_of("Hvem ble valgt til leder av SSU?").answer_type == "person"  # an election's outcome
@@ -539,6 +545,12 @@ def test_demands_are_checked_on_the_answer() -> None:
     # "Hva heter de fem fagrådene?": the answer names five things, not only how many there are
     five = demands_of("Hva heter de fem fagrådene?")
     assert five.listed == 5 and gaps(five, "oppfølgingen i de 5 ulike fagrådene.", "", "", frozenset())
+    # asked for as a list: "hele lista over de 17 kommunene" names 17, "består av alle 17" does not
+    seventeen = demands_of("Kan jeg få hele lista over de 17 kommunene i Telemark?")
+    assert seventeen.listed == 17
+    counted = "Helsefellesskapet består av alle 17 kommunene og Sykehuset Telemark HF."
+    assert gaps(seventeen, counted, "", "", frozenset())
+    assert demands_of("Gi meg en oversikt over alle fem fagrådene.").listed == 5
     three = demands_of("Hvilke tre egenskaper skal kjennetegne arbeidet?")
     assert not gaps(three, "Vi skal være engasjert, løsningsorientert og ambisiøs.", "", "", frozenset())
     # things named in different sentences are no list of them
