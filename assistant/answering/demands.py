@@ -465,6 +465,9 @@ class Demands:
     # "Hvilke kriterier bruker SSU …?", "Hvilken mal skal …?": a written specification the
     # answer's own passages must name; a rule about the same matter is not it
     spec: str = ""
+    # "Hvilke ord kom oftest opp …?", "Hvilken kommune bruker mest …?": a ranking the answer's
+    # passages must make; the superlative as asked ("oftest")
+    ranking: str = ""
 
 
 def _counted_stem(word: str) -> str:
@@ -546,6 +549,64 @@ def demands_of(question: str) -> Demands:
         phrase,
         bool(_DONE_BY_NOW.search(_asking_text(text))),
         spec=spec.group("spec").lower() if (spec := _SPEC.search(_asking_text(text))) else "",
+        ranking=_ranking(_asking_text(text)),
+    )
+
+
+def _ranking(asking: str) -> str:
+    """The superlative a question asks a ranking by (see ``_RANKING``), or "". "Hva savner de
+    mest?" asks what they miss: "mest" after a verb of wanting only stresses it."""
+    match = _RANKING.search(asking)
+    if match is None or (match.group(1).lower() == "mest" and _WANTING.search(asking)):
+        return ""
+    return match.group(1).lower()
+
+
+_WANTING = re.compile(r"\b(?:savn|sakn|ønsk|treng|mangl|behøv|etterlys)\w{0,6}\b", re.IGNORECASE)
+
+
+# A superlative said of what is asked, in its bare form: "kom oftest", "bruker mest", "var
+# størst". Not one that describes ("det høyeste organet", "de mest sårbare"), not "mest mulig".
+_RANKING = re.compile(
+    r"(?<!\bde )(?<!\bdei )(?<!\bdet )(?<!\bden )"
+    r"\b(mest|flest|oftest|størst|høyest|lavest|hyppigst|viktigst|tyngst|vanligst|sterkest|best|verst)\b"
+    r"(?! mulig)",
+    re.IGNORECASE,
+)
+# What makes a ranking in a passage: a superlative in any form ("viktigste", "størst"), a
+# comparison ("flere enn"), or a priority ("særlig", "først", "hovedutfordring")
+_SUPERLATIVE_ENDINGS = tuple(
+    f"{stem}{ending}"
+    for stem in (
+        "mest",
+        "flest",
+        "størst",
+        "høyest",
+        "lavest",
+        "minst",
+        "hyppigst",
+        "oftest",
+        "viktigst",
+        "best",
+        "verst",
+        "tyngst",
+        "vanligst",
+        "sterkest",
+        "svakest",
+        "fremst",
+    )
+    for ending in ("", "e")
+)
+_RANKING_WORDS = frozenset({"enn", "særlig", "spesielt", "særskilt", "aller", "fremst", "primært"})
+_RANKING_STARTS = ("først", "hoved", "prioriter", "topp")
+RANKING_GAP = "hva som er «{word}» (de rangerer ikke)"
+
+
+def ranks(text: str) -> bool:
+    """Does ``text`` rank or compare anything (see ``_SUPERLATIVE_ENDINGS``)?"""
+    return any(
+        word.endswith(_SUPERLATIVE_ENDINGS) or word in _RANKING_WORDS or word.startswith(_RANKING_STARTS)
+        for word in re.findall(r"\w+", text.lower())
     )
 
 
@@ -710,6 +771,8 @@ def gaps(demands: Demands, quotes: str, cited: str, evidence: str, known_words: 
         missing.append(f"hvilke alle de {demands.listed} er (bare noen av dem, eller hvor mange de er)")
     if demands.advice:
         missing.append(ADVICE_GAP)
+    if demands.ranking and not ranks(cited):
+        missing.append(RANKING_GAP.format(word=demands.ranking))
     if demands.now:
         missing.append(NOW_GAP)
     if demands.which_of and re.search(_SOME_OF + re.escape(demands.which_of), canonical_spelling(quotes).lower()):

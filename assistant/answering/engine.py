@@ -140,7 +140,9 @@ _OWNER = re.compile(r"\b(?:i|av|til|frå|fra)\s+(?:den\s+|det\s+)?(?P<owner>[a-z
 _TO_BE_WRITTEN = re.compile(
     r"\b(?:vil|skal|skulle|bør)\s+(?:\w+\s+){0,3}?(?:utarbeide|lage|utforme|skrive)\s+"
     r"(?:(?:en|et|ei|ein|eit|ny|nytt|nye|egen|eget|eiga)\s+)?(?P<object>\w{4,40})|"
-    r"\b(?P<passive>\w{4,40})\s+(?:som\s+)?(?:skal\s+|vil\s+bli\s+)?(?:utarbeides|lages|utformes|skrives)\b",
+    r"\b(?P<passive>\w{4,40})\s+(?:som\s+)?(?:skal\s+|vil\s+bli\s+)?(?:utarbeides|lages|utformes|skrives)\b|"
+    # a task in a list of tasks: "- Utarbeide årsmelding for Helsefellesskapet"
+    r"(?:^|\s-\s|\n\s{0,8}-\s{0,3})(?:utarbeide|lage|utforme|skrive)\s+(?:(?:en|et|ei|ein|eit|ny|nytt|nye)\s+)?(?P<task>\w{4,40})",
     re.IGNORECASE,
 )
 # "Hvilke tiltak står i handlingsdelen?", "Hva inneholder den?": what is inside a text, not
@@ -1323,7 +1325,7 @@ def _not_yet_written(question: str, quotes: list[str]) -> str:
     asked = set(tokenize(question))
     for quote in quotes:
         for match in _TO_BE_WRITTEN.finditer(quote):
-            written = match.group("object") or match.group("passive") or ""
+            written = match.group("object") or match.group("passive") or match.group("task") or ""
             stems = tokenize(written)
             if stems and any(stem == a or a.endswith(stem) or stem.endswith(a) for stem in stems for a in asked):
                 return written.lower()

@@ -601,7 +601,20 @@ def test_each_side_of_a_comparison_drops_the_other_sides_community_noun(engine: 
     telemark, olav = result.answer.split("\n\nSt. Olav")[:2]
     assert "digitale møter" in telemark and "digitale samhandlingsverktøy" in olav
     # a list under a long sub-heading is introduced by that heading alone, not by its parent's too
-    assert "› 2.1 Hva opplever" not in result.answer and "2.1 Hva opplever" in olav
+    assert "› 2.1 Hva opplever" not in result.answer and "Hva opplever" in olav
+
+
+def test_a_list_reads_as_a_reply_and_a_question_for_the_document_names_it_first(engine: Engine) -> None:
+    result = engine.ask("Hvem sitter i Partnerskapsmøtet i Telemark?")
+    first = result.answer.split("\n\n")[0]
+    # a plain label, then the list: no breadcrumb, no section numbers, no title, no repeated heading
+    assert first.splitlines()[0].endswith("Partnerskapsmøtet – Sammensetning:")
+    assert first.splitlines()[1] == "- Ordførere"
+    assert "›" not in first and "2.1" not in first and "(Retningslinje 1" not in first
+    # the citation still gives the section with its number, and the document
+    assert result.citations[0].section == "2.1 Partnerskapsmøtet › Sammensetning"
+    asked = engine.ask("Hvilket dokument beskriver hvordan endringer i oppgavefordelingen skal utredes i Telemark?")
+    assert asked.found and "Det står i «Retningslinje 1 – Ansvar og oppgaver i Helsefellesskapet»" in asked.answer
 
 
 def test_a_reply_its_sender_adopted_is_said_to_be_adopted_and_no_rule(engine: Engine) -> None:

@@ -18,6 +18,7 @@ from assistant.answering.comparison import (
     without_document,
 )
 from assistant.answering.demands import (
+    RANKING_GAP,
     TYPE_GAPS,
     asks_happened,
     confirms_claim,
@@ -553,6 +554,22 @@ def test_demands_are_checked_on_the_answer() -> None:
     assert demands_of("Gi meg en oversikt over alle fem fagrådene.").listed == 5
     three = demands_of("Hvilke tre egenskaper skal kjennetegne arbeidet?")
     assert not gaps(three, "Vi skal være engasjert, løsningsorientert og ambisiøs.", "", "", frozenset())
+    # "Hvilke ord kom oftest opp?" asks for a ranking: a passage that only mentions the words has none
+    often = demands_of("Hvilke ord kom oftest opp i ordskyen?")
+    cloud = "Innspillene er synliggjort i ordskyen, som er lagt til grunn for valg av visjon og verdier."
+    assert often.ranking == "oftest" and gaps(often, cloud, cloud, cloud, frozenset())
+    ranked = "Det som nevnes aller oftest, er samhandling."
+    assert not gaps(often, ranked, ranked, ranked, frozenset())
+    most = demands_of("Hvilken kommune bruker mest spesialisthelsetjenester?")
+    assert most.ranking == "mest" and RANKING_GAP.format(word="mest") not in gaps(
+        most, "", "Skien bruker flest.", "", frozenset()
+    )
+    assert RANKING_GAP.format(word="mest") in gaps(most, "", "Skien bruker tjenester.", "", frozenset())
+    assert not demands_of("Hva savner helsefellesskapet mest av støtte fra staten?").ranking  # stresses the wish
+    # a superlative that describes what is asked about asks for no ranking
+    assert not demands_of("Hvor ofte møtes det høyeste organet i Telemark?").ranking
+    assert not demands_of("Hva skiller de mest sårbare eldre fra andre?").ranking
+    assert not demands_of("Hvordan sikres mest mulig lik praksis?").ranking
     # things named in different sentences are no list of them
     spread = "Det er vanskelig å kjenne, representere og involvere en region. Det finnes 5 ulike fagråd."
     assert gaps(five, spread, "", "", frozenset())
@@ -715,6 +732,10 @@ def test_the_content_of_a_text_still_to_be_written_is_not_said() -> None:
     assert _not_yet_written("Hva skal handlingsdelen inneholde?", planned) == ""
     assert _not_yet_written("Hva står det om beredskapsplaner?", ["Kommunene skal utarbeide beredskapsplaner."]) == ""
     assert _not_yet_written("Hva står i strategien om barn?", planned) == ""
+    # a task in a list of tasks ("- Utarbeide årsmelding …") is a text still to be written, too
+    tasks = ["Oppgaver - Saksforberedelse - Utarbeide årsmelding for Helsefellesskapet i Telemark"]
+    assert _not_yet_written("Hva står det i årsmeldingen for 2024?", tasks) == "årsmelding"
+    assert _not_yet_written("Hva står det i referatet?", tasks) == ""
 
 
 def test_the_body_an_answer_named_is_what_a_follow_up_points_at() -> None:

@@ -445,7 +445,8 @@ class ExtractiveGenerator(Generator):
             before = _neighbours(units, unit)[0] if unit.kind == "sentence" and _ANAPHOR.match(unit.text) else None
             if before is not None and before.kind == "sentence" and all(before.text not in c.text for c in chosen):
                 supporting.insert(supporting.index(unit), before)
-        draft = self._compose(chosen + supporting, top, region_prefix)
+        source = bool(_ASKS_SOURCE.search(own_question(question)))
+        draft = self._compose(chosen + supporting, top, region_prefix, source)
         draft.answering = answering
         return draft
 
@@ -486,7 +487,9 @@ class ExtractiveGenerator(Generator):
         return support
 
     # -- composing ------------------------------------------------------------------
-    def _compose(self, chosen: list[_Unit], top: list[Hit], region_prefix: bool = True) -> Draft:
+    def _compose(self, chosen: list[_Unit], top: list[Hit], region_prefix: bool = True, source: bool = False) -> Draft:
+        """The answer from ``chosen``, each passage's units under one marker. ``source``:
+        the question asks which document says it, so the answer names it first."""
         citations: list[Citation] = []
         numbers: dict[int, int] = {}
         parts: list[str] = []
@@ -516,15 +519,21 @@ class ExtractiveGenerator(Generator):
             marker = f"[{numbers[first.hit_rank]}]"
             prefix = self.region_prefix(hit) if multi_region else ""
             status = self._status_mark(hit)
-            intro = self.texts["list_intro"].format(section=_heading(hit.passage), title=hit.passage["title"])
+            heading = _heading(hit.passage)
+            intro = self.texts["list_intro"].format(section=heading, title=hit.passage["title"])
+            if source and not parts:  # "Hvilket dokument beskriver …?": the document first
+                named = self.texts["source_lead"].format(title=hit.passage["title"], section=heading)
+                prefix, intro = f"{prefix}{named}", ""
             if first.kind == "list":
-                parts.append(f"{prefix}{intro}{' ' + status if status else ''}\n{first.text} {marker}")
+                listed = _without_heading_line(first.text, heading)
+                parts.append(f"{prefix}{intro}{' ' + status if status else ''}\n{listed} {marker}")
             elif first.kind == "item":
                 items = "\n".join(f"- {u.text}" for u in group)
                 parts.append(f"{prefix}{intro}{' ' + status if status else ''}\n{items} {marker}")
             else:
                 text = " ".join(" ".join(u.text.split()) for u in group)
-                parts.append(f"{prefix}{text}{' ' + status if status else ''} {marker}")
+                lead = f"{prefix} " if prefix.endswith(":") else prefix
+                parts.append(f"{lead}{text}{' ' + status if status else ''} {marker}")
         answer = self.with_abbreviation_note("\n\n".join(parts))
         return Draft(answer, citations, found=True)
 
@@ -617,19 +626,55 @@ def _own_date(passage: Mapping[str, Any]) -> re.Pattern[str] | None:
     return re.compile(rf"(?<!\d){re.escape(number)}\s?{month}\s+{year}", re.IGNORECASE)
 
 
+# "Hvilket dokument beskriver …?", "Hvor står det at …?", "I hvilken retningslinje …?"
+_ASKS_SOURCE = re.compile(
+    r"\b(?:hvilke[tn]|kva for(?: eit| ein| ei)?|hva slags)\s+(?:[^\W\d]+\s+)?(?:dokument|kilde|kjelde)\w{0,4}\b"
+    r"|\b(?:hvor|kvar) står det\b|\bi hvilke[tn] (?:[^\W\d]+ )?(?:dokument|retningslinje|avtale|notat)\w{0,4}\b",
+    re.IGNORECASE,
+)
+
+
 def _heading(passage: Mapping[str, Any]) -> str:
-    """What a list is about: its section with the section it belongs to, numbers kept
-    for citing ("3 Sekretariatfunksjon › 3.1 Oppgaver og ansvarsområde" says whose tasks
-    they are; "3.1 Oppgaver og ansvarsområde" alone does not)."""
+    """What a list is about, said as a label a reader takes in at once: its section with
+    the section it belongs to ("Sekretariatfunksjon – Oppgaver og ansvarsområde" says whose
+    tasks they are; "Oppgaver og ansvarsområde" alone does not). Section numbers, the
+    breadcrumb and the document's title stay in the citation, where a reader checks them."""
     trail = [part.strip() for part in str(passage.get("trail") or "").split("›") if part.strip()]
     section = str(passage["section"])
     parts = [part.strip() for part in section.split("›") if part.strip()]
     if len(parts) < 2 and len(trail) >= 2:
         parts = trail
-    if len([word for word in parts[-1].split() if word[:1].isalpha()]) >= LONG_HEADING_WORDS:
-        # "2.1 Hva opplever helsefellesskapet som mest krevende …" says what it is about alone
-        return parts[-1]
-    return " › ".join(parts[-2:])
+    names = [_unnumbered(part) for part in parts]
+    if len([word for word in names[-1].split() if word[:1].isalpha()]) >= LONG_HEADING_WORDS:
+        # "Hva opplever helsefellesskapet som mest krevende …" says what it is about alone
+        return names[-1]
+    if len(names) >= 2 and names[-1].casefold() in names[-2].casefold():
+        return names[-2]
+    return " – ".join(names[-2:])
+
+
+_SECTION_NUMBER = re.compile(r"(?:(?:pkt|punkt|kap|kapittel)\.?\s)?\d{1,3}(?:\.\d{1,3}){0,4}\.?\s+", re.IGNORECASE)
+MAX_HEADING_CHARS = 400
+
+
+def _unnumbered(heading: str) -> str:
+    """``heading`` without its section number ("2.1 Partnerskapsmøtet" → "Partnerskapsmøtet")."""
+    heading = heading[:MAX_HEADING_CHARS]
+    match = _SECTION_NUMBER.match(heading)
+    rest = heading[match.end() :] if match else heading
+    return rest.strip() or heading.strip()
+
+
+def _without_heading_line(listed: str, heading: str) -> str:
+    """A list without its own first line when that line only repeats the heading its
+    intro already gave ("Sammensetning" under "Partnerskapsmøtet – Sammensetning:")."""
+    first, sep, rest = listed.partition("\n")
+    label = first.strip().rstrip(":").strip().casefold()
+    last = heading.rpartition(" – ")[2].casefold()
+    cut = last.endswith("…") and label.startswith(last.rstrip("… "))  # a heading the index shortened
+    if sep and rest.strip() and label and (label == last or label == heading.casefold() or cut):
+        return rest
+    return listed
 
 
 def _fill_gaps(chosen: list[_Unit], sentences: list[_Unit]) -> list[_Unit]:
