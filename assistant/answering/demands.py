@@ -38,7 +38,7 @@ _TYPES: list[tuple[str, re.Pattern[str]]] = [
             # "Hva heter (den nye / administrerende) direktøren …", "Hva heter personen som …": a name
             r"\b(?:hva|kva) (?:heter|heiter) (?:den |det |de )?(?:\w{2,20} ){0,2}?(?P<named>\w{0,20}?(?:leder|leiar|"
             r"nestleder|nestleiar|styreleder|møteleder|kontaktperson|koordinator|sekretær|direktør|ordfører|"
-            r"ordførar|representant|personen|personane|personene|vedkommande|vedkommende)\w{0,6})\b|"
+            r"ordførar|representant|tillitsvalgt|tillitsvald|personen|personane|personene|vedkommande|vedkommende)\w{0,6})\b|"
             r"\bnavn(?:et|a)? på (?:den |de )?(?P<named2>\w{3,20})\b|"
             r"\b(?:hvem|kven) (?P<role>leder|leiar|leiir|ledet|leia)\b|"
             r"\b(?:hvem|kven) (?:er|var|blir|vert|blei|ble) (?:den |det )?(?:nåværende |"
@@ -211,7 +211,7 @@ _MODAL = r"(?:bør|burde|skal|må|anbefales|anbefaler|anbefalt|tilrås|lurt)"
 _CARE = (
     r"(?:følge opp|følgje opp|oppfølging|behandle|behandlast|behandles|handtere|håndtere|henvise|henvisning|"
     r"utrede|utgreie|vurdere|vurdera|kartlegge|kartleggje|medisiner\w*|overføre|overføringen|tiltak|gjøre|gjere|"
-    r"på plass)"
+    r"på plass|tilrettelegge|leggje til rette)"
 )
 _PATIENT = (
     r"(?:\w{0,20}pasient\w*|beboer\w*|barn(?:et)? med|eldre med|skrøpelig\w* eldre|brukeren|"
@@ -230,7 +230,11 @@ _CLINICAL_ADVICE = re.compile(
     rf"\b{_CARE}\b(?:\W+\w+){{0,6}}?\W+{_MODAL}\b(?:\W+\w+){{0,8}}?\W+{_PATIENT}|"
     # "Hvilken behandling anbefales for en pasient med …?": a treatment, asked for a patient
     rf"\b(?:hvilken|hvilke|hva slags|kva for(?: ein| nokre)?)\s+(?:\w+\s+)?(?:behandling\w{{0,3}}|medisin\w{{0,6}}|"
-    rf"medikament\w{{0,3}}|handsaming\w{{0,3}})\s+(?:\w+\s+)?{_MODAL}\b(?:\W+\w+){{0,8}}?\W+{_PATIENT}",
+    rf"medikament\w{{0,3}}|handsaming\w{{0,3}})\s+(?:\w+\s+)?{_MODAL}\b(?:\W+\w+){{0,8}}?\W+{_PATIENT}|"
+    # "Hvilke øvelser anbefaler FSU for å forebygge fall?": exercises, drugs, doses are care itself
+    rf"\b(?:hvilke|hvilken|hvilket|hva slags|kva slags|kva for(?: ein| nokre| eit)?)\s+(?:\w+\s+)?"
+    rf"(?:øvelse\w{{0,3}}|øving\w{{0,3}}|medisin\w{{0,6}}|medikament\w{{0,3}}|legemid\w{{0,5}}|terapi\w{{0,3}}|"
+    rf"dose\w{{0,2}}|dosering\w{{0,3}}|antipsykotika)\b(?:\W+\w+){{0,8}}?\W+(?:{_MODAL}|brukes|bruker|gis|gir)\b",
     re.IGNORECASE,
 )
 # "Hva er visjonen for …?", "Kva er målet til …?": the thing asked for, a noun in its definite
@@ -468,6 +472,8 @@ class Demands:
     # "Hvilke ord kom oftest opp …?", "Hvilken kommune bruker mest …?": a ranking the answer's
     # passages must make; the superlative as asked ("oftest")
     ranking: str = ""
+    # "Hvem betaler for følgetjenesten?": who pays; the answer's quotes must speak of paying
+    paid: bool = False
 
 
 def _counted_stem(word: str) -> str:
@@ -486,6 +492,8 @@ def demands_of(question: str) -> Demands:
         # "og i Trøndelag (Hvor ofte møtes SSU)?": what the conversation asked is asked again
         asking = " ".join(asked_sentences(context.strip(" ()?") + "?"))
     for kind, pattern in _TYPES:
+        if kind == "link" and _HOW_MANY.search(asking):  # "Hvor mange besøkende har nettsiden?": a count
+            continue
         # "Tallene som viser hvor mye …": a relative clause says which thing, it does not ask
         match = next(
             (
@@ -550,7 +558,45 @@ def demands_of(question: str) -> Demands:
         bool(_DONE_BY_NOW.search(_asking_text(text))),
         spec=spec.group("spec").lower() if (spec := _SPEC.search(_asking_text(text))) else "",
         ranking=_ranking(_asking_text(text)),
+        paid=bool(_WHO_PAYS.search(_asking_text(text))),
     )
+
+
+# "Hvem betaler …?", "kven finansierer …?", "hvilken part dekker kostnadene?"
+_WHO_PAYS = re.compile(
+    r"\b(?:hvem|kven|hvilken part|hvilke parter|kva for part\w{0,2})\s+(?:\w+\s+){0,3}?"
+    r"(?:betal\w{0,4}|finansier\w{0,4}|dekk\w{0,4}|bekost\w{0,4}|spleis\w{0,4})\b",
+    re.IGNORECASE,
+)
+# Words of paying, funding or money: what an answer to "Hvem betaler …?" speaks of
+_PAYING_STARTS = (
+    "betal",
+    "finansi",
+    "dekk",
+    "bekost",
+    "kost",
+    "utgift",
+    "tilskud",
+    "bevilg",
+    "midl",
+    "budsjett",
+    "kron",
+    "refus",
+    "spleis",
+    "penge",
+    "økonom",
+    "lønn",
+    "gratis",
+    "egenandel",
+    "avgift",
+    "fond",
+)
+PAYER_GAP = "hvem som betaler (ingenting om betaling eller finansiering)"
+
+
+def speaks_of_paying(text: str) -> bool:
+    """Does ``text`` speak of paying, funding or money (see ``_PAYING_STARTS``)?"""
+    return any(word.startswith(_PAYING_STARTS) for word in re.findall(r"\w+", text.lower()))
 
 
 def _ranking(asking: str) -> str:
@@ -771,6 +817,8 @@ def gaps(demands: Demands, quotes: str, cited: str, evidence: str, known_words: 
         missing.append(f"hvilke alle de {demands.listed} er (bare noen av dem, eller hvor mange de er)")
     if demands.advice:
         missing.append(ADVICE_GAP)
+    if demands.paid and not speaks_of_paying(quotes):
+        missing.append(PAYER_GAP)
     if demands.ranking and not ranks(cited):
         missing.append(RANKING_GAP.format(word=demands.ranking))
     if demands.now:

@@ -157,7 +157,9 @@ def test_one_list_item_answers_alone(engine: Engine) -> None:
     result = engine.ask("Hvem bringer aktuelle saker til Partnerskapet?")
     assert "- Bringe aktuelle saker til Partnerskapet [1]" in result.answer
     assert "Utvalget beslutter saker" not in result.answer  # not the whole task list
-    assert "2.2 Strategisk samarbeidsutvalg (SSU)" in result.answer  # the item says which list it is from
+    # the item says which list it is from, and an unnumbered sub-heading whose section it is under
+    assert "Strategisk samarbeidsutvalg (SSU) – Oppgaver:" in result.answer
+    assert "Partnerskapsmøtet – Oppgaver – Dialogdel:" in result.answer
     assert_quotes_verbatim(result)
 
 

@@ -18,6 +18,7 @@ from assistant.answering.comparison import (
     without_document,
 )
 from assistant.answering.demands import (
+    PAYER_GAP,
     RANKING_GAP,
     TYPE_GAPS,
     asks_happened,
@@ -566,6 +567,20 @@ def test_demands_are_checked_on_the_answer() -> None:
     )
     assert RANKING_GAP.format(word="mest") in gaps(most, "", "Skien bruker tjenester.", "", frozenset())
     assert not demands_of("Hva savner helsefellesskapet mest av støtte fra staten?").ranking  # stresses the wish
+    # "Hvem betaler …?" is answered by a quote that speaks of paying, not one that names the service
+    pays = demands_of("Hvem betaler for følgetjenesten for gravide med lang reisevei?")
+    escort = "Kommuner og sykehus har et etablert samarbeid om følgetjeneste og beredskap."
+    assert pays.paid and PAYER_GAP in gaps(pays, escort, escort, escort, frozenset())
+    fee = "Alle kommuner og sykehuset betaler en årlig sum av 15 000,- kroner."
+    assert PAYER_GAP not in gaps(pays, fee, fee, fee, frozenset())
+    assert not demands_of("Hva betaler kommunene i kontingent?").paid
+    # a count of a website's visitors is a count, not a link; a union representative's name is a person's
+    assert demands_of("Hvor mange besøkende har nettsiden i måneden?").answer_type == "quantity"
+    assert demands_of("Hva heter den tillitsvalgte fra NSF i SSU?").answer_type == "person"
+    # exercises and drugs are care itself; arranging a patient's home is care for that patient
+    assert demands_of("Hvilke øvelser anbefaler FSU for å forebygge fall hjemme?").advice
+    assert demands_of("Hvordan bør en ergoterapeut tilrettelegge hjemmet for en pasient med demens?").advice
+    assert not demands_of("Hvilke tiltak anbefaler FSU i strategien?").advice
     # a superlative that describes what is asked about asks for no ranking
     assert not demands_of("Hvor ofte møtes det høyeste organet i Telemark?").ranking
     assert not demands_of("Hva skiller de mest sårbare eldre fra andre?").ranking

@@ -650,6 +650,10 @@ def _heading(passage: Mapping[str, Any]) -> str:
         return names[-1]
     if len(names) >= 2 and names[-1].casefold() in names[-2].casefold():
         return names[-2]
+    numbered = [i for i, part in enumerate(parts) if _SECTION_NUMBER.match(part)]
+    if len(names) >= 3 and numbered and numbered[-1] < len(names) - 2:
+        # "Oppgaver › Dialogdel" under "2.1 Partnerskapsmøtet": whose tasks, from the numbered section
+        return " – ".join([names[numbered[-1]], *names[-2:]])
     return " – ".join(names[-2:])
 
 
