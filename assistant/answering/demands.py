@@ -88,6 +88,16 @@ _TYPES: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
     (
+        # "Hvilken app brukes …?", "Hvilket videoverktøy …?": a named product or standard
+        "product",
+        re.compile(
+            r"\b(?:hvilke|hvilken|hvilket|kva for(?: nokre| ein| ei| eit)?|hva slags|kva slags)\s+(?:\w+\s+)?"
+            r"(?:app|appen|apper|appar|appene|appane|\w{0,12}plattform\w{0,4}|\w{0,12}verktøy\w{0,4}|"
+            r"programvare\w{0,3}|\w{0,12}standard\w{0,3}|journalsystem\w{0,3}|fagsystem\w{0,3})\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
         "amount",
         re.compile(
             r"\b(?:hva|kva) (?:koster|kostar|kostet|kosta|tjener|tener|tjente|tente)\b|"
@@ -439,7 +449,7 @@ _PERSON_NAME = re.compile(r"(?<=[\s(:,])[A-ZÆØÅ][a-zæøåé]{1,20}(?:[ -][A-
 
 @dataclass(frozen=True)
 class Demands:
-    # person | response | names | amount | number | email | link | place | date | frequency | duration | percent |
+    # person | response | names | product | amount | number | email | link | place | date | frequency | duration | percent |
     # quantity | any
     answer_type: str = "any"
     role: str = ""  # "hvem leder …": a role the answer may name instead of a person ("leder")
@@ -759,8 +769,19 @@ def has_answer_type(answer_type: str, text: str, known_words: frozenset[str] = f
             and not _starts_line_or_sentence(text, m.start())
             for m in _CAPITALISED.finditer(text)
         )
+    if answer_type == "product":
+        # a name ("Helseplattformen"), an acronym the corpus data lacks, or one that names a
+        # method or a standard in a compound ("SWOT-analyse", "PLO-meldinger"; not "STHF" alone)
+        return has_answer_type("names", text, known_words) or any(
+            m.group(0).lower() not in known_words
+            or (text.startswith("-", m.end()) and text[m.end() + 1 : m.end() + 2].isalpha())
+            for m in _ACRONYM.finditer(text)
+        )
     pattern = _HAS.get(answer_type)
     return pattern is None or bool(pattern.search(text))
+
+
+_ACRONYM = re.compile(r"\b[A-ZÆØÅ]{2,12}(?=-\w|\b)")
 
 
 def _starts_line_or_sentence(text: str, start: int) -> bool:
@@ -1127,7 +1148,7 @@ _EVENT_WORDS = {
 # Answer types that name a value (a person, an amount, a date …): a passage that matches
 # the question's topic in other words does not vouch for the value.
 VALUE_TYPES = frozenset(
-    {"person", "response", "names", "amount", "number", "email", "link", "place", "date", "time", "percent"}
+    {"person", "response", "names", "product", "amount", "number", "email", "link", "place", "date", "time", "percent"}
 )
 
 NOW_GAP = "hva som gjelder akkurat nå eller skal skje fremover (dokumentene er datert)"
@@ -1135,6 +1156,7 @@ ADVICE_GAP = "hva som bør gjøres for den enkelte pasienten (de gir ikke klinis
 TYPE_GAPS = {
     "person": "hvem som har vervet (navn på personer)",
     "names": "hvilke det gjelder (navnene deres)",
+    "product": "hvilket verktøy, system eller hvilken standard det er (noe navn)",
     "response": "hva som ble svart (dokumentene har bare det som ble sendt)",
     "amount": "noe beløp i kroner for dette",
     "number": "noe telefon- eller kontonummer for dette",

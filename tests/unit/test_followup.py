@@ -577,6 +577,13 @@ def test_demands_are_checked_on_the_answer() -> None:
     # a count of a website's visitors is a count, not a link; a union representative's name is a person's
     assert demands_of("Hvor mange besøkende har nettsiden i måneden?").answer_type == "quantity"
     assert demands_of("Hva heter den tillitsvalgte fra NSF i SSU?").answer_type == "person"
+    # "Hvilken app / hvilket verktøy …?": a named product or an acronym, not a description
+    app = demands_of("Hvilken app brukes til digital hjemmeoppfølging?")
+    assert app.answer_type == "product" and TYPE_GAPS["product"] in gaps(
+        app, "Digital hjemmeoppfølging er særlig viktig.", "", "", frozenset()
+    )
+    tool = demands_of("Hvilket verktøy brukte utvalgene?")
+    assert not gaps(tool, "Deltakere i FSU og SSU har brukt SWOT-analyse.", "", "", frozenset({"fsu", "ssu"}))
     # exercises and drugs are care itself; arranging a patient's home is care for that patient
     assert demands_of("Hvilke øvelser anbefaler FSU for å forebygge fall hjemme?").advice
     assert demands_of("Hvordan bør en ergoterapeut tilrettelegge hjemmet for en pasient med demens?").advice
