@@ -449,8 +449,8 @@ _PERSON_NAME = re.compile(r"(?<=[\s(:,])[A-ZÆØÅ][a-zæøåé]{1,20}(?:[ -][A-
 
 @dataclass(frozen=True)
 class Demands:
-    # person | response | names | product | amount | number | email | link | place | date | frequency | duration | percent |
-    # quantity | any
+    # person | response | names | product | amount | number | email | link | place | date | frequency |
+    # duration | percent | quantity | any
     answer_type: str = "any"
     role: str = ""  # "hvem leder …": a role the answer may name instead of a person ("leder")
     counted: str = ""  # "hvor mange medlemmer …": the stem of what is counted, which the answer must name
