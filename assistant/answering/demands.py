@@ -543,7 +543,8 @@ def demands_of(question: str) -> Demands:
             counted = _counted_stem(match.group(1))
     which = _WHICH_OF.search(text)
     which_of = _counted_stem(which.group(1)) if which else ""
-    thing = _ASKED_THING.search(_asking_text(text))
+    asks = _asking_text(text)  # the sentences that ask, without the asker's own procedure questions
+    thing = _ASKED_THING.search(asks)
     listing = _LISTED.search(text)
     listed = _NUMBERS.get(listing.group(1).lower(), 0) if listing else 0
     if listing and listing.group(1).isdigit():
@@ -553,7 +554,7 @@ def demands_of(question: str) -> Demands:
         role,
         counted,
         years,
-        _pins_now(_asking_text(text), answer_type),
+        _pins_now(asks, answer_type),
         names,
         bool(_OUTCOME.search(text)),
         listed,
@@ -565,10 +566,10 @@ def demands_of(question: str) -> Demands:
         bool(_CLINICAL_ADVICE.search(text)),
         thing.group("thing").lower() if thing and thing.group("thing").lower() not in _VAGUE_THINGS else "",
         phrase,
-        bool(_DONE_BY_NOW.search(_asking_text(text))),
-        spec=spec.group("spec").lower() if (spec := _SPEC.search(_asking_text(text))) else "",
-        ranking=_ranking(_asking_text(text)),
-        paid=bool(_WHO_PAYS.search(_asking_text(text))),
+        bool(_DONE_BY_NOW.search(asks)),
+        spec=spec.group("spec").lower() if (spec := _SPEC.search(asks)) else "",
+        ranking=_ranking(asks),
+        paid=bool(_WHO_PAYS.search(asks)),
     )
 
 
