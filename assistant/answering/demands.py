@@ -782,7 +782,7 @@ def has_answer_type(answer_type: str, text: str, known_words: frozenset[str] = f
     return pattern is None or bool(pattern.search(text))
 
 
-_ACRONYM = re.compile(r"\b[A-ZÆØÅ]{2,12}(?=-\w|\b)")
+_ACRONYM = re.compile(r"\b[A-ZÆØÅ]{2,12}\b")
 
 
 def _starts_line_or_sentence(text: str, start: int) -> bool:
