@@ -21,8 +21,10 @@ _CUE = re.compile(
     r"\b(?:forskjell\w{0,4}|skilnad\w{0,4}|ulikhet\w{0,4}|likhet\w{0,4}|sammenlign\w{0,6}|samanlikn\w{0,6}|"
     r"sammenlikn\w{0,6}|skiller|skil seg|skiljer|versus|vs|kontra|motsetning|annerledes|differ\w{0,6}|"
     r"compare\w{0,2}|difference\w{0,2})\b|\bbåde\b.{1,80}\bog\b|\bhver for seg\b|\bhenholdsvis\b|"
-    # "oftere enn SSU", "Hvem møtes oftest, SSU eller FSU?": a comparative or a superlative
-    r"\benn\b|\b(?:oftest|sjeldnest|flest|færrest|størst|minst|mest)\b|"
+    # "oftere enn SSU", "Hvem møtes oftest, SSU eller FSU?": a comparative, or a superlative between
+    # alternatives ("Hvilket FSU får oftest gjennomslag i SSU?" ranks the FSU, it compares no sides)
+    r"\benn\b|\b(?:oftest|sjeldnest|flest|færrest|størst|minst|mest)\b(?=[^?]{0,120}\beller\b)|"
+    r"\beller\b[^?]{0,120}\b(?:oftest|sjeldnest|flest|færrest|størst|minst|mest)\b|"
     r"\b(?:fordelt|fordelast|fordeles|fordeling\w{0,2}|ansvarsfordeling\w{0,2}|arbeidsdeling\w{0,2}|"
     r"forhold\w{0,3})\s+mellom\b",
     re.IGNORECASE,

@@ -77,7 +77,7 @@ _TYPES: list[tuple[str, re.Pattern[str]]] = [
         re.compile(
             r"\b(?:hvilke|hvilken|kva for(?: nokre| ein| ei| eit)?) (?:\w+ )?(?:kommuner|kommunar|kommunene|kommunane|"
             r"kommune|fylker|fylke|byer|byar|helseforetak)\b|"
-            r"\bkva (?:kommunar|kommunane|fylke|byar)\b|"
+            r"\b(?:kva|hva) (?:kommunar|kommunane|kommune|fylke|byar)\b|"
             # "Hvilke prosjekter fikk tildelt midler?": who got the money, by name
             r"\b(?:hvilke|hvilken|hvilket|kva for(?: nokre| ein| ei| eit)?)\s+(?:\w+\s+){0,2}?(?:fikk|fekk|har fått|"
             r"har fatt|ble|vart|blei)\s+(?:\w+\s+)?(?:tildelt|innvilget|innvilga|tilsagn|støtte|midler|midlar)\b|"
@@ -88,10 +88,12 @@ _TYPES: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
     (
-        # "Hvilken app brukes …?", "Hvilket videoverktøy …?": a named product or standard
+        # "Hvilken app brukes …?", "Hvilket videoverktøy …?": a named product or standard;
+        # "hvilke to oppfølgingsverktøy" asks for two things the documents may name in plain words
         "product",
         re.compile(
-            r"\b(?:hvilke|hvilken|hvilket|kva for(?: nokre| ein| ei| eit)?|hva slags|kva slags)\s+(?:\w+\s+)?"
+            r"\b(?:hvilke|hvilken|hvilket|kva for(?: nokre| ein| ei| eit)?|hva slags|kva slags)\s+"
+            r"(?!(?:to|tre|fire|fem|seks|sju|syv|åtte|\d{1,2})\s)(?:\w+\s+)?"
             r"(?:app|appen|apper|appar|appene|appane|\w{0,12}plattform\w{0,4}|\w{0,12}verktøy\w{0,4}|"
             r"programvare\w{0,3}|\w{0,12}standard\w{0,3}|journalsystem\w{0,3}|fagsystem\w{0,3})\b",
             re.IGNORECASE,
@@ -104,7 +106,10 @@ _TYPES: list[tuple[str, re.Pattern[str]]] = [
             r"\b(?:hvor|kor) (?:mye|mykje) (?:koster|kostar|kostet|"
             r"betaler|betalar|betalte|tjener|tener|får|fikk|fekk|brukte|brukt|penger|pengar|kroner|budsjett)\b|"
             r"\b(?:hva|kva|hvor store?|kor store?) (?:er|var|blir|vert|blei|ble) (?:\w+ ){0,2}?kostnad\w{0,4}\b|"
-            r"\bpris(?:en|ar|er)?\b|"
+            # "Kva døgnpris må kommunane betale?": a price, a compound too
+            r"\b\w{0,12}pris(?:en|ar|er|ane|ene)?\b|"
+            # "Hva får representanten betalt per møte, kr?": a sum paid, in kroner
+            r"\b(?:hva|kva)\s+(?:får|fikk|fekk)\s+(?:\S+\s+){0,5}?betalt\b|\b(?:kr|nok|kroner)\.?\s*\?|"
             r"\blønn\w{0,4}\b|\bhonorar\w{0,3}\b|\bi kroner\b|"
             r"\bbeløp\w{0,3}\b|\b(?:hvor|kor) mange (?:kroner|kronar|millioner|millionar)\b|"
             # "Hvor mye av tilskuddsmidlene …?": a share of the money
@@ -209,7 +214,10 @@ _TYPES: list[tuple[str, re.Pattern[str]]] = [
             # "Har de like mange fagråd?": a count of each
             r"\b(?:hvor|kor) (?:mange|mye|mykje|stor\w{0,2})\b|\blike mange\b|\bantall\w{0,2}\b|"
             # "Hva viser tallene?": figures
-            r"\b(?:hva|kva)\s+(?:viser|sier|seier)\s+(?:tallene|tala)\b",
+            r"\b(?:hva|kva)\s+(?:viser|sier|seier)\s+(?:tallene|tala)\b|"
+            # "Hva er tallene?", "what are the actual numbers?": figures, asked in either language
+            r"\b(?:hva|kva)\s+(?:er|var)\s+(?:de\s+|dei\s+)?(?:faktiske\s+)?(?:tallene|tala)\b|"
+            r"\bhow (?:many|much)\b|\bwhat (?:are|were|is) the (?:\w+ )?(?:numbers|figures)\b",
             re.IGNORECASE,
         ),
     ),
@@ -271,7 +279,9 @@ _ASKS_NAME = re.compile(r"\bnavn(?:et|a|ene)?\b|\bnamn(?:et|a)?\b", re.IGNORECAS
 _ALTERNATIVES = re.compile(r"\b\w{3,30} eller \w{3,30}\b", re.IGNORECASE)
 # The present or the future: the documents are dated and cannot say what happens next.
 _NOW_STRONG = re.compile(
-    r"\bneste\b|\b(?:førstkommende|kommende|forrige|siste|førre) (?:møte\w{0,4}|partnerskapsmøte\w{0,4}|samling\w{0,3}|"
+    # "da den neste planen skulle lages": the next one as seen then, in the past
+    r"\bneste\b(?![^?.!]{0,60}\b(?:skulle|skulde)\b)|"
+    r"\b(?:førstkommende|kommende|forrige|siste|førre) (?:møte\w{0,4}|partnerskapsmøte\w{0,4}|samling\w{0,3}|"
     r"tildeling\w{0,3}|\w{0,12}runde\w{0,3}|"
     r"gang|frist\w{0,3}|\w{2,5}-møte\w{0,4})\b|\bi morgen\b|\bi fjor\b|\bdenne (?:uka|uken|veka|måneden|månaden|"
     r"høsten|hausten|våren)\b|\bi (?:neste|førre|forrige) (?:uke|veke|måned|månad|år)\b|\bi år\b|\bakkurat nå\b|"
@@ -330,7 +340,8 @@ _PLANNED = re.compile(
 )
 # "Ble det opprettet et felles brukerråd?": did something happen (after the documents were written)?
 _HAPPENED = re.compile(
-    r"^\s*(?:og\s+)?(?:ble|blei|vart)\s+(?:\w+\s+){0,20}?(?:opprettet|oppretta|etablert|innført|gjennomført|vedtatt|"
+    # at the start, or of a second question after a dash ("Kva kom ut av X – vart det oppretta …?")
+    r"(?:^|[–—?]\s*)\s*(?:og\s+)?(?:ble|blei|vart)\s+(?:\w+\s+){0,20}?(?:opprettet|oppretta|etablert|innført|gjennomført|vedtatt|"
     r"vedteke|vedtekne|godkjent|godkjend|besluttet|iverksatt|delt)\b|"
     # "Vedtok partnerskapsmøtet å dele SSU?"
     r"^\s*(?:og\s+)?(?:vedtok|besluttet|bestemte|godkjente|godkjende|iverksatte|opprettet|oppretta|etablerte|"
@@ -365,6 +376,8 @@ SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=[A-ZÆØÅ])")
 _PAST_RESULT = re.compile(
     r"\b(?:ble|blei|vart|har blitt|er blitt)\s+(?:\w+\s+){0,3}?(?:resultat(?:et|ene|a)|utfall(?:et|a|ene))\b|"
     # "Hva viste evalueringen av …?": what an evaluation or survey found
+    # "Kva kom ut av forprosjektet?": what came of it
+    r"\b(?:hva|kva)\s+(?:kom|har kommet|har kome)\s+(?:det\s+)?ut\s+av\b|"
     r"\b(?:hva|kva) (?:viste|vistes|synte|fant|fann|avdekket|avdekte)\s+(?:\w+\s+){0,2}?(?:evaluering|undersøkels|"
     r"kartlegging|gjennomgang|analys|rapport)\w*",
     re.I,
@@ -527,6 +540,8 @@ def demands_of(question: str) -> Demands:
                 # "hvem blir leder – kommunen eller sykehuset?": which side, so the rule will do
                 role = groups["role2"][:3].lower()
             break
+    if answer_type == "quantity" and phrase.lower().startswith("hvor mye") and _MONEY.search(asking):
+        answer_type = "amount"  # "Får de godtgjørelse for møtetiden, og hvor mye?": a sum of money
     # a capital inside a sentence marks a name; one that starts a sentence ("… prosedyre. Hvem …") does not
     names = tuple(
         dict.fromkeys(

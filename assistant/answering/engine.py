@@ -113,6 +113,13 @@ _PERSON_COST = re.compile(
 _DATE_WORDS = frozenset(tokenize("frist fristen frister dato datoen tidspunkt tidspunktet deadline innen"))
 # "Hvor mange ganger i året møtes …?": how often, not of what
 _FREQUENCY_WORDS = frozenset(tokenize("ganger gonger årlig årleg året år ofte hyppig per pr hver kvar"))
+# "Hvor ofte møttes «pandemimøtet»?", "hvor ofte er det SSU-møte": the meeting asked about, by its
+# compound ("forsamlingen" is no "for"-meeting: a bare modifier has four letters at least)
+_MEETING_NAMED = re.compile(
+    r"\b(?:hvor|kor)\s+ofte\s+(?:\w+\s+){0,3}?«?(?P<modifier>\w{4,30}?|\w{2,30}-)"
+    r"(?:møte|møtet|møta|møter|møtene|møtane|samling|samlinga|samlingen|samlingene)\b",
+    re.IGNORECASE,
+)
 # "Hvor ofte kommer det øverste leddet sammen?": a particle verb apart is still "møtes"
 _MEETS = re.compile(r"\b(?:kommer|kjem|komme|kom)\s+(?:\S+\s+){0,8}?(?:sammen|saman)\b", re.IGNORECASE)
 _ORDINALS = ("første", "andre", "tredje", "fjerde", "femte", "sjette", "sjuende", "åttende", "niende", "tiende")
@@ -1141,6 +1148,13 @@ class Engine:
             asked -= _DATE_WORDS
         if answer_type == "frequency":  # "Hvor ofte møtes fagrådene?": the meetings of what
             asked -= _FREQUENCY_WORDS
+            # "Hvor ofte møttes «pandemimøtet»?": a meeting named by a compound is that meeting,
+            # so the sentence must speak of what names it ("pandemi"), not only of meetings
+            named = _MEETING_NAMED.search(question)
+            if named:
+                modifier = named.group("modifier").lower().rstrip("-").rstrip("s")
+                if not any(t.startswith(modifier) or (len(t) >= 3 and modifier.startswith(t)) for t in said):
+                    return False
             if _MEETS.search(question):
                 asked |= set(tokenize("møtes"))
         return bool((asked - self._generic_stems) & said)

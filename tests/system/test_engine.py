@@ -1055,3 +1055,14 @@ def test_a_sum_per_day_and_a_decision_of_a_named_day_need_passages_that_say_them
     # the memo to that meeting is cited: the day is in the answer's passages
     result = engine.ask("Ble retningslinje 1 anbefalt behandlet på partnerskapsmøtet 1. mars 2024?")
     assert result.found and "tilrås ikke behandlet" in result.answer
+
+
+def test_how_often_a_named_meeting_meets_needs_a_sentence_about_that_meeting(engine: Engine) -> None:
+    # "Partnerskapet møtes to ganger årlig" says how often another meeting is held
+    result = engine.ask("Hvor ofte møttes «pandemimøtet» i Telemark?")
+    assert not result.found and "hvor ofte" in result.answer
+    result = engine.ask("Hvor ofte er det SSU-møte?")
+    assert result.found and "fire ganger årlig" in result.answer
+    # "forsamlingen" is no "for"-meeting: the body described is answered
+    question = "Hvor ofte samles den forsamlingen i Telemark der ordførerne og toppsjefene fra sykehuset sitter sammen?"
+    assert "Dokumentene sier ikke hvor ofte" not in engine.ask(question).answer

@@ -1421,3 +1421,36 @@ def test_which_criteria_or_template_asks_for_a_written_specification() -> None:
     assert demands_of("Kva slags søknadsskjema finst?").spec == "søknadsskjema"
     assert demands_of("Hvem fordeler tilskuddet?").spec == ""
     assert demands_of("Kan vi hente inn flere folk, og på hvilke vilkår?").spec == ""  # conditions, in any words
+
+
+def test_a_superlative_compares_only_between_alternatives() -> None:
+    topics = topics_of(CORPUS)
+    # "Hvilket FSU får oftest …?" ranks the FSU; it compares FSU with no SSU
+    assert comparison_sides("Hvilket FSU i Telemark får oftest gjennomslag for forslagene sine i SSU?", topics) == []
+    assert demands_of("Hvilket FSU i Telemark får oftest gjennomslag for forslagene sine i SSU?").ranking == "oftest"
+    sides = comparison_sides("Har Telemark eller St. Olav-fellesskapet flest faglige utvalg?", topics)
+    assert len(sides) == 2
+    assert len(comparison_sides("Hvem møtes oftest, SSU eller FSU?", topics)) == 2
+
+
+def test_sums_figures_and_outcomes_asked_in_other_words() -> None:
+    # money asked after the thing paid for, a price in a compound, a sum in kroner
+    assert demands_of("Får de tillitsvalgte godtgjørelse for møtetiden, og hvor mye?").answer_type == "amount"
+    assert demands_of("Hvor mye tid bruker SSU på hver sak?").answer_type == "quantity"  # no money: a quantity
+    assert demands_of("Kva døgnpris må kommunane betale for utskrivingsklare pasientar?").answer_type == "amount"
+    assert demands_of("hva får fastlegerepresentanten i ssu betalt per møte, kr?").answer_type == "amount"
+    # figures asked for in English, in a Norwegian chat
+    assert demands_of("30-dagers overlevelse i telemark – what are the actual numbers?").answer_type == "quantity"
+    # which municipality, in Nynorsk (canonical spelling turns "kva" into "hva")
+    assert demands_of("Kven er brubyggjaren, og i kva kommune er vedkomande tilsett?").answer_type == "names"
+    # "hvilke to oppfølgingsverktøy" asks for two things in plain words, not a named product
+    assert demands_of("Hvilke to oppfølgingsverktøy skal kommunene og sykehuset samarbeide om?").answer_type == "any"
+    assert demands_of("Hvilken app brukes til digital hjemmeoppfølging?").answer_type == "product"
+    # what came of a pre-project, and whether a team was set up, asked after a dash
+    question = "Kva kom ut av forprosjekt FACT i Telemark – vart det oppretta eit team i Skien?"
+    assert asks_happened(question)
+    planned = ["Oppfølging av forprosjekt FACT er forankret i Helsefellesskapet og vil bli fulgt opp i perioden."]
+    assert result_not_said(question, planned)
+    # "the next plan", as seen in the past, is no moment after the documents
+    assert not demands_of("Hva ba de staten la være når den neste nasjonale planen skulle lages?").now
+    assert demands_of("Når er neste møte i SSU?").now
