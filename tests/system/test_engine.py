@@ -1066,3 +1066,10 @@ def test_how_often_a_named_meeting_meets_needs_a_sentence_about_that_meeting(eng
     # "forsamlingen" is no "for"-meeting: the body described is answered
     question = "Hvor ofte samles den forsamlingen i Telemark der ordførerne og toppsjefene fra sykehuset sitter sammen?"
     assert "Dokumentene sier ikke hvor ofte" not in engine.ask(question).answer
+
+
+def test_an_item_answer_brings_the_lead_sentence_that_says_what_the_item_lacks(engine: Engine) -> None:
+    # "- FSU – Den akuttmedisinske kjeden" names the body; "… er det etablert seks FSU." says it exists
+    result = engine.ask("fsu for akuttmed kjede i tlm – faktisk etablert eller bare planlagt?")
+    assert "etablert seks FSU" in result.answer and "Den akuttmedisinske kjeden" in result.answer
+    assert result.answer.index("etablert seks FSU") < result.answer.index("Den akuttmedisinske kjeden")

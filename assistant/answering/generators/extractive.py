@@ -343,6 +343,12 @@ class ExtractiveGenerator(Generator):
         if best.kind == "item":  # the items of its list that answer as well as it does
             siblings = [u for u in units if u.hit_rank == best.hit_rank and u.parent == best.parent]
             chosen = [u for u in siblings if score(u) >= ITEM_SHARE * score(best)][:MAX_ITEMS]
+            # "FSU for akuttkjeden – faktisk etablert?": the list's lead sentence ("… er det etablert
+            # seks FSU.") says what the items alone do not
+            lead = _lead_sentence(units, best)
+            told = set().union(*(u.tokens for u in chosen))
+            if lead is not None and any(g & lead.tokens and not g & told for g in groups if share[g] == 1.0):
+                chosen.insert(0, lead)
         elif best.kind == "list":  # "For å imøtekomme disse utfordringene …" answers what the list lists
             following = _after_list(units, best)
             if following is not None and (_REFERS_BACK.match(following.text) or _CONCLUDES.match(following.text)):
@@ -721,6 +727,18 @@ def _neighbours(units: list[_Unit], unit: _Unit) -> tuple[_Unit | None, _Unit | 
         before if before is not None and before.hit_rank == unit.hit_rank else None,
         after if after is not None and after.hit_rank == unit.hit_rank else None,
     )
+
+
+def _lead_sentence(units: list[_Unit], item: _Unit) -> _Unit | None:
+    """The sentence that opens an item's list ("I Helsefellesskapet i Telemark er det etablert
+    seks FSU."), when the list's heading line is that sentence; else None."""
+    own = [u for u in units if u.hit_rank == item.hit_rank]
+    if not 0 < item.parent < len(own):
+        return None
+    before = own[item.parent - 1]
+    if before.kind != "sentence" or before.asks or not before.text.rstrip().endswith("."):
+        return None
+    return before if own[item.parent].text.startswith(before.text) else None
 
 
 def _after_list(units: list[_Unit], listed: _Unit) -> _Unit | None:
