@@ -1433,19 +1433,23 @@ def test_a_superlative_compares_only_between_alternatives() -> None:
     assert len(comparison_sides("Hvem møtes oftest, SSU eller FSU?", topics)) == 2
 
 
+# Money asked after the thing paid for, a price in a compound, a sum in kroner; figures asked
+# in English; which municipality in Nynorsk (canonical spelling turns "kva" into "hva"); two
+# things in plain words ("hvilke to oppfølgingsverktøy") are no named product.
+_ASKED_IN_OTHER_WORDS = {
+    "Får de tillitsvalgte godtgjørelse for møtetiden, og hvor mye?": "amount",
+    "Hvor mye tid bruker SSU på hver sak?": "quantity",
+    "Kva døgnpris må kommunane betale for utskrivingsklare pasientar?": "amount",
+    "hva får fastlegerepresentanten i ssu betalt per møte, kr?": "amount",
+    "30-dagers overlevelse i telemark – what are the actual numbers?": "quantity",
+    "Kven er brubyggjaren, og i kva kommune er vedkomande tilsett?": "names",
+    "Hvilke to oppfølgingsverktøy skal kommunene og sykehuset samarbeide om?": "any",
+    "Hvilken app brukes til digital hjemmeoppfølging?": "product",
+}
+
+
 def test_sums_figures_and_outcomes_asked_in_other_words() -> None:
-    # money asked after the thing paid for, a price in a compound, a sum in kroner
-    assert demands_of("Får de tillitsvalgte godtgjørelse for møtetiden, og hvor mye?").answer_type == "amount"
-    assert demands_of("Hvor mye tid bruker SSU på hver sak?").answer_type == "quantity"  # no money: a quantity
-    assert demands_of("Kva døgnpris må kommunane betale for utskrivingsklare pasientar?").answer_type == "amount"
-    assert demands_of("hva får fastlegerepresentanten i ssu betalt per møte, kr?").answer_type == "amount"
-    # figures asked for in English, in a Norwegian chat
-    assert demands_of("30-dagers overlevelse i telemark – what are the actual numbers?").answer_type == "quantity"
-    # which municipality, in Nynorsk (canonical spelling turns "kva" into "hva")
-    assert demands_of("Kven er brubyggjaren, og i kva kommune er vedkomande tilsett?").answer_type == "names"
-    # "hvilke to oppfølgingsverktøy" asks for two things in plain words, not a named product
-    assert demands_of("Hvilke to oppfølgingsverktøy skal kommunene og sykehuset samarbeide om?").answer_type == "any"
-    assert demands_of("Hvilken app brukes til digital hjemmeoppfølging?").answer_type == "product"
+    assert {q: demands_of(q).answer_type for q in _ASKED_IN_OTHER_WORDS} == _ASKED_IN_OTHER_WORDS
     # what came of a pre-project, and whether a team was set up, asked after a dash
     question = "Kva kom ut av forprosjekt FACT i Telemark – vart det oppretta eit team i Skien?"
     assert asks_happened(question)
