@@ -341,7 +341,7 @@ _PLANNED = re.compile(
 # "Ble det opprettet et felles brukerråd?": did something happen (after the documents were written)?
 _HAPPENED = re.compile(
     # at the start, or of a second question after a dash ("Kva kom ut av X – vart det oppretta …?")
-    r"(?:^|[–—?]\s*)\s*(?:og\s+)?(?:ble|blei|vart)\s+(?:\w+\s+){0,20}?(?:opprettet|oppretta|etablert|innført|gjennomført|vedtatt|"
+    r"(?:^|[–—?])\s*(?:og\s+)?(?:ble|blei|vart)\s+(?:\w+\s+){0,20}?(?:opprettet|oppretta|etablert|innført|gjennomført|vedtatt|"
     r"vedteke|vedtekne|godkjent|godkjend|besluttet|iverksatt|delt)\b|"
     # "Vedtok partnerskapsmøtet å dele SSU?"
     r"^\s*(?:og\s+)?(?:vedtok|besluttet|bestemte|godkjente|godkjende|iverksatte|opprettet|oppretta|etablerte|"
