@@ -95,7 +95,9 @@ _TYPES: list[tuple[str, re.Pattern[str]]] = [
             r"\b(?:hvilke|hvilken|hvilket|kva for(?: nokre| ein| ei| eit)?|hva slags|kva slags)\s+"
             r"(?!(?:to|tre|fire|fem|seks|sju|syv|åtte|\d{1,2})\s)(?:\w+\s+)?"
             r"(?:app|appen|apper|appar|appene|appane|\w{0,12}plattform\w{0,4}|\w{0,12}verktøy\w{0,4}|"
-            r"programvare\w{0,3}|\w{0,12}standard\w{0,3}|journalsystem\w{0,3}|fagsystem\w{0,3})\b",
+            r"programvare\w{0,3}|\w{0,12}standard\w{0,3}|journalsystem\w{0,3}|fagsystem\w{0,3}|"
+            # "Hvilken leverandør …?": a supplier is named as a product is
+            r"\w{0,12}leverandør\w{0,4}|firma\w{0,3}|produsent\w{0,4})\b",
             re.IGNORECASE,
         ),
     ),
@@ -204,7 +206,8 @@ _TYPES: list[tuple[str, re.Pattern[str]]] = [
             r"\b(?:hvor|kor)\s+(?:stor|høy|høg|mange)\s+(?:\w+\s+){0,2}?(?:\w{0,12}prosent\w{0,3}|\w{0,12}andel\w{0,3})\b|"
             # "Hva var 30-dagers overlevelse …?", "Hva er reinnleggelsesraten?": a rate, said in per cent
             r"\b(?:hva|kva)\s+(?:er|var|blir|ble|vart)\s+(?:\S+\s+){0,2}?(?:overlevelse\w{0,3}|overleving\w{0,3}|"
-            r"dødelighet\w{0,3}|\w{3,20}rate[n]?)\b",
+            # "Hva var svarprosenten …?": a share named by a compound of "prosent"
+            r"dødelighet\w{0,3}|\w{3,20}rate[n]?|\w{2,20}prosent(?:en|a)?)\b",
             re.IGNORECASE,
         ),
     ),
@@ -1044,7 +1047,10 @@ def _period(match: re.Match[str]) -> str:
 # "Hvor mye må kommunene betale …?" asks a sum of money, though "hvor mye" may ask any quantity
 _MONEY = re.compile(
     r"\b(?:betal\w{0,4}|kost\w{0,4}|pris\w{0,3}|kroner|kr|gebyr\w{0,3}|godtgj\w{0,8}|honorar\w{0,3}|"
-    r"lønn\w{0,3}|løn|tilskot\w{0,3}|tilskudd\w{0,3}|penger|pengar|egenandel\w{0,3}|eigendel\w{0,3})\b",
+    r"lønn\w{0,3}|løn|tilskot\w{0,3}|tilskudd\w{0,3}|penger|pengar|egenandel\w{0,3}|eigendel\w{0,3})\b|"
+    # a compound that ends in a sum paid to or by someone: "kilometergodtgjørelse", "møtehonorar"
+    # (not a grant: "hvor mye av samhandlingstilskuddet" asks a share of it)
+    r"\b\w{2,20}(?:godtgj\w{0,8}|honorar\w{0,3}|gebyr\w{0,3}|egenandel\w{0,3})\b",
     re.IGNORECASE,
 )
 
@@ -1054,15 +1060,18 @@ def unstated_rates(question: str, answer_type: str, quotes: str) -> list[str]:
     that no sentence of ``quotes`` holding an amount is said per: "en årlig sum av
     15 000,- kroner" is no price per day."""
     money = answer_type == "amount" or (answer_type == "quantity" and _MONEY.search(question) is not None)
-    match = _PER_PERIOD.search(question) if money else None
+    # "Hvor mange timer i uka …?": a count per period, as a sum is ("1 ½ time" of travel is not it)
+    count = answer_type == "quantity" and _HOW_MANY.search(question) is not None
+    match = _PER_PERIOD.search(question) if money or count else None
     if match is None:
         return []
     period = _period(match)
     said = re.compile(rf"(?<!\w)(?:{_PERIOD_WORDS[period]})", re.IGNORECASE)
-    sentences = [s for s in SENTENCE_BREAK.split(quotes) if _HAS["amount"].search(s)]
+    valued = _HAS["amount"] if money else _HAS["quantity"]
+    sentences = [s for s in SENTENCE_BREAK.split(quotes) if valued.search(s)]
     if any(said.search(sentence) for sentence in sentences):
         return []
-    return [f"beløp per {period}"]
+    return [f"beløp per {period}" if money else f"hvor mange per {period}"]
 
 
 _UNIT_KEYS = {
@@ -1172,7 +1181,7 @@ ADVICE_GAP = "hva som bør gjøres for den enkelte pasienten (de gir ikke klinis
 TYPE_GAPS = {
     "person": "hvem som har vervet (navn på personer)",
     "names": "hvilke det gjelder (navnene deres)",
-    "product": "hvilket verktøy, system eller hvilken standard det er (noe navn)",
+    "product": "hvilket verktøy, system, leverandør eller hvilken standard det er (noe navn)",
     "response": "hva som ble svart (dokumentene har bare det som ble sendt)",
     "amount": "noe beløp i kroner for dette",
     "number": "noe telefon- eller kontonummer for dette",

@@ -224,6 +224,14 @@ _ASKS_SENDER = re.compile(
     re.IGNORECASE,
 )
 _NUMBER = re.compile(r"(?<![\d,.])\d+(?:[,.]\d+)?(?![\d])")
+# A governing text of a kind, as a word or the end of a compound ("legemiddelrutiner")
+_DOCUMENT_KIND = r"(?:retningslinj|rutin|prosedyr|avtal|veilede|rettleiar|protokoll|instruks)\w{0,4}"
+# "en egen retningslinje for legemiddelsamstemming": the topic a text is said to be on
+_DOCUMENT_ON = re.compile(
+    rf"\b{_DOCUMENT_KIND}\s+(?:for|om|ved|på)\s+(?:(?:en|et|ei|ein|eit|den|det|de|dei)\s+)?(?P<topic>\w{{4,40}})",
+    re.IGNORECASE,
+)
+_KIND_COMPOUND = re.compile(rf"\w{{3,30}}{_DOCUMENT_KIND}$", re.IGNORECASE)
 _MONEY_UNITS = ("kroner", "kr", "millioner", "million", "mill", "prosent", "penger", "beløp", "sum")
 
 
@@ -614,6 +622,8 @@ class Engine:
         all_hits = list(hits)
         found = True
         quoted: set[str] = set()
+        # "Får de kilometergodtgjørelse, og hvor mye per kilometer?": the later part asks a sum
+        money = self.demands(question).answer_type == "amount"
         for index, part in enumerate(parts):
             asked = part if index == 0 else standalone_question(part, [Turn("user", parts[0])], self.topics)
             wanted = self.demands(part)
@@ -628,7 +638,7 @@ class Engine:
                 )
             ):
                 continue  # "… og når ble det opprettet?": "I 2024 ble det opprettet …" is quoted above
-            asked, part_hits, draft, missing = self._part_answer(asked, part, parts[0], filters, hits)
+            asked, part_hits, draft, missing = self._part_answer(asked, part, parts[0], filters, hits, money)
             all_hits.extend(h for h in part_hits if h not in all_hits)
             if draft is None or not draft.found or any(gap.startswith("noe om ") for gap in missing):
                 drafts.append(Draft(self.texts["part_missing"].format(part=part), []))
@@ -655,7 +665,7 @@ class Engine:
         return Result(answer, found, citations, passages, question)
 
     def _part_answer(
-        self, asked: str, part: str, first: str, filters: Filters, whole: list[Hit] | None = None
+        self, asked: str, part: str, first: str, filters: Filters, whole: list[Hit] | None = None, money: bool = False
     ) -> tuple[str, list[Hit], Draft | None, list[str]]:
         """One part's hits, draft and gaps. A part that points back is asked with the first
         part as its context; when that finds no full answer, with only the bodies, regions
@@ -663,7 +673,8 @@ class Engine:
         når ble det startet?": what started is Telemark's, not a number of kommuner). Last,
         the part is answered from the passages the whole question found (``whole``): a part
         whose own words are few ("Hvilke paragrafer viser regelverket til?") may need the
-        other part's words to find its passage."""
+        other part's words to find its passage. ``money``: the whole question asks a sum, so a
+        part's "hvor mye" asks one too."""
         named = list(dict.fromkeys(name for _, name in self.topics.find(first)))
         candidates = [asked]
         # a part that points back, or one that names no body, region or document of its own
@@ -674,17 +685,24 @@ class Engine:
         for candidate in candidates:
             hits = self.retriever.search(candidate, k=ANSWER_K, filters=filters)
             draft = self.extractive.generate(candidate, hits) if self.answerable(candidate, hits) else None
-            missing = self.answer_gaps(candidate, self.demands(candidate), draft, hits) if draft is not None else []
+            missing = self.answer_gaps(candidate, self._part_demands(candidate, money), draft, hits) if draft else []
             if draft is not None and draft.found and not missing:
                 return candidate, hits, draft, missing
             first_try = first_try or (candidate, hits, draft, missing)
         assert first_try is not None  # there is always one candidate
         if whole:
             draft = self.extractive.generate(asked, whole) if self.answerable(asked, whole) else None
-            missing = self.answer_gaps(asked, self.demands(asked), draft, whole) if draft is not None else []
+            missing = self.answer_gaps(asked, self._part_demands(asked, money), draft, whole) if draft else []
             if draft is not None and draft.found and not missing:
                 return asked, whole, draft, missing
         return first_try
+
+    def _part_demands(self, part: str, money: bool) -> Demands:
+        """A part's demands; its "hvor mye" asks a sum when the whole question does."""
+        wanted = self.demands(part)
+        if money and wanted.answer_type == "quantity" and wanted.phrase.lower().startswith(("hvor mye", "kor mykje")):
+            return replace(wanted, answer_type="amount")
+        return wanted
 
     def _counterpart(self, asked: str, standalone: str) -> str:
         """ "Hva tilsvarer Partnerskapsmøtet hos St. Olav?" (or "og hva tilsvarer det hos St.
@@ -941,6 +959,9 @@ class Engine:
             # "15 000 kroner" a year per member, asked of a fee per meeting; "Nasjonal helse- og
             # sykehusplan 2024 – 2027", asked when the health community was set up
             missing.append(TYPE_GAPS[demands.answer_type])
+        topic = self._unknown_document_topic(question)
+        if topic:  # "Har de en retningslinje for legemiddelsamstemming?": no document speaks of it
+            missing.append(f"noe om {topic}")
         attachment = self._absent_attachment(question)
         if attachment:  # "Hvilke steg beskriver vedlegg 1.1?": the documents list it, it is not among them
             template = "absent_version" if attachment.startswith("versjon") else "absent_attachment"
@@ -1165,6 +1186,16 @@ class Engine:
         what the corpus calls a health community, and units of money."""
         names = [w for r in self.regions.values() for w in (r.name, *r.aliases)]
         return frozenset(tokenize(" ".join([*names, *self.topics.community_words, *_MONEY_UNITS])))
+
+    def _unknown_document_topic(self, question: str) -> str:
+        """A guideline, routine or agreement the question takes for granted on a topic no
+        indexed word covers ("en egen retningslinje for legemiddelsamstemming", "Hvilke
+        legemiddelrutiner står i …?"), or "": the documents cannot hold what they never name."""
+        unknown = self._unknown_concepts(question)
+        if not unknown:
+            return ""
+        topics = {m.group("topic").lower() for m in _DOCUMENT_ON.finditer(question)}
+        return next((w for w in unknown if w.lower() in topics or _KIND_COMPOUND.match(w)), "")
 
     def _absent_attachment(self, question: str) -> str:
         """The numbered text a question asks the content of ("Hvilke steg beskriver vedlegg

@@ -30,6 +30,8 @@ _IS_A_DECISION = re.compile(
 # "Har helsefellesskapet en vedtatt handlingsplan?": asks what exists, not a document's status
 _HAS_DECIDED = re.compile(
     r"^\s*(?:og\s+)?(?:har|hadde|fins|finnes)\b(?:\s+[\w.-]+){0,10}?\s+(?:en|et|ei|eit|ein|noen|nokon)\s+"
+    # "en egen vedtatt strategi", "ein felles godkjend plan"
+    r"(?:(?:egen|eget|eiga|eige|felles|ny|nytt|skriftlig|skriftleg|formell|formelt)\s+)?"
     r"(?:vedtatt|vedteke|godkjent|godkjend|gjeldende|gjeldande)\b",
     re.IGNORECASE,
 )

@@ -1073,3 +1073,23 @@ def test_an_item_answer_brings_the_lead_sentence_that_says_what_the_item_lacks(e
     result = engine.ask("fsu for akuttmed kjede i tlm – faktisk etablert eller bare planlagt?")
     assert "etablert seks FSU" in result.answer and "Den akuttmedisinske kjeden" in result.answer
     assert result.answer.index("etablert seks FSU") < result.answer.index("Den akuttmedisinske kjeden")
+
+
+def test_an_item_with_sub_items_brings_them(engine: Engine) -> None:
+    # "Sykehusdirektører" alone does not say who: its sub-items do, indented under it
+    result = engine.ask("Hvem fra Sykehuset Telemark sitter i Partnerskapet?")
+    assert "- Sykehusdirektører\n  - Administrerende direktør\n  - Fagdirektør" in result.answer
+
+
+def test_a_text_on_a_topic_no_document_names_is_not_answered(engine: Engine) -> None:
+    for question in (
+        "Har STHF og kommunene i Telemark en egen retningslinje for legemiddelsamstemming ved utskrivning?",
+        "Hvilke legemiddelrutiner står i «Anbefalte samarbeidsrutiner mellom fastleger og St Olavs hospital»?",
+    ):
+        result = engine.ask(question)
+        assert not result.found and "legemiddel" in result.answer, question
+
+
+def test_a_later_part_asks_a_sum_when_the_first_speaks_of_one(engine: Engine) -> None:
+    result = engine.ask("Får brukerrepresentanter i FSU i Telemark kilometergodtgjørelse, og hvor mye per kilometer?")
+    assert not result.found

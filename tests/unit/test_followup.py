@@ -391,6 +391,7 @@ def test_status_questions_are_recognised() -> None:
     assert status_ask("Hvor ofte møtes SSU?", names_document=False) is None
     having = "Har helsefellesskapet rundt St. Olav en vedtatt handlingsplan?"  # what they have, not a status
     assert status_ask(having, names_document=False) is None
+    assert status_ask("Har helsefellesskapet rundt St. Olav en egen vedtatt strategi?", names_document=True) is None
     noun = status_ask("Er innspillet fra St. Olav et vedtak?", names_document=True)  # the noun asks it too
     assert noun is not None and noun.asks_decided
     assert status_ask("Kan SSU fatte vedtak?", names_document=False) is None  # what SSU may do, not a status
@@ -1445,6 +1446,10 @@ _ASKED_IN_OTHER_WORDS = {
     "Kven er brubyggjaren, og i kva kommune er vedkomande tilsett?": "names",
     "Hvilke to oppfølgingsverktøy skal kommunene og sykehuset samarbeide om?": "any",
     "Hvilken app brukes til digital hjemmeoppfølging?": "product",
+    # a sum paid named by a compound, a share by a compound of "prosent", a supplier by name
+    "Får de kilometergodtgjørelse for reisen, og hvor mye?": "amount",
+    "Hva var svarprosenten i spørreundersøkelsen?": "percent",
+    "Hvilken leverandør av digital hjemmeoppfølging har kommunene valgt?": "product",
 }
 
 
@@ -1458,3 +1463,13 @@ def test_sums_figures_and_outcomes_asked_in_other_words() -> None:
     # "the next plan", as seen in the past, is no moment after the documents
     assert not demands_of("Hva ba de staten la være når den neste nasjonale planen skulle lages?").now
     assert demands_of("Når er neste møte i SSU?").now
+
+
+def test_a_count_per_period_needs_a_number_said_per_that_period() -> None:
+    travel = "Kommuner og sykehus samarbeider der reisetiden til sykehus overstiger 1 ½ time."
+    assert unstated_rates("Hvor mange timer hjemmesykepleie i uka får en eldre?", "quantity", travel) == [
+        "hvor mange per uke"
+    ]
+    weekly = "Pasienten får 10 timer i uka."
+    assert unstated_rates("Hvor mange timer hjemmesykepleie i uka får en eldre?", "quantity", weekly) == []
+    assert unstated_rates("Hvor mange timer varer møtet?", "quantity", travel) == []

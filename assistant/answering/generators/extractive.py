@@ -112,6 +112,7 @@ class _Unit:
     items: list[set[str]] = field(default_factory=list)  # a list's items, one token set each
     parent: int = -1  # an item's list, as an index into the passage's units
     meaning: float | None = None  # cosine of the unit's vector to the question (None: no vector)
+    depth: int = 0  # an item's indentation in its list: a sub-item ("  - Fagdirektør") is deeper
 
     @property
     def asks(self) -> bool:
@@ -137,7 +138,34 @@ def _units(rank: int, hit: Hit) -> list[_Unit]:
             units.append(
                 _Unit(rank, unit.text, tokens, unit.kind, context, parent=unit.parent, meaning=scores.get(index))
             )
+    for listed in units:  # each item's indentation, read from its list's lines in order
+        if listed.kind == "list":
+            lines = listed.text.split("\n")
+            depths = iter(len(line) - len(line.lstrip()) for line in lines if _ITEM_LINE.match(line))
+            for item in (u for u in units if u.kind == "item" and units[u.parent] is listed):
+                item.depth = next(depths, 0)
     return units
+
+
+_ITEM_LINE = re.compile(r"^\s*- ")
+
+
+def _with_sub_items(siblings: list[_Unit], chosen: list[_Unit]) -> list[_Unit]:
+    """``chosen`` items with the sub-items under each ("Sykehusdirektører" and its
+    "Administrerende direktør", "Fagdirektør" …) and the item above a chosen sub-item, in the
+    list's order: a sub-item alone does not say whose it is, nor an item what it holds."""
+    keep = {id(u) for u in chosen}
+    for index, item in enumerate(siblings):
+        if id(item) not in keep:
+            continue
+        for below in siblings[index + 1 :]:  # the deeper items straight after it
+            if below.depth <= item.depth:
+                break
+            keep.add(id(below))
+        above = next((u for u in reversed(siblings[:index]) if u.depth < item.depth), None)
+        if above is not None:
+            keep.add(id(above))
+    return [u for u in siblings if id(u) in keep]
 
 
 class ExtractiveGenerator(Generator):
@@ -343,6 +371,7 @@ class ExtractiveGenerator(Generator):
         if best.kind == "item":  # the items of its list that answer as well as it does
             siblings = [u for u in units if u.hit_rank == best.hit_rank and u.parent == best.parent]
             chosen = [u for u in siblings if score(u) >= ITEM_SHARE * score(best)][:MAX_ITEMS]
+            chosen = _with_sub_items(siblings, chosen)
             # "FSU for akuttkjeden – faktisk etablert?": the list's lead sentence ("… er det etablert
             # seks FSU.") says what the items alone do not
             lead = _lead_sentence(units, best)
@@ -534,7 +563,7 @@ class ExtractiveGenerator(Generator):
                 listed = _without_heading_line(first.text, heading)
                 parts.append(f"{prefix}{intro}{' ' + status if status else ''}\n{listed} {marker}")
             elif first.kind == "item":
-                items = "\n".join(f"- {u.text}" for u in group)
+                items = "\n".join(f"{'  ' if u.depth else ''}- {u.text}" for u in group)
                 parts.append(f"{prefix}{intro}{' ' + status if status else ''}\n{items} {marker}")
             else:
                 text = " ".join(" ".join(u.text.split()) for u in group)
