@@ -110,8 +110,8 @@ _TYPES: list[tuple[str, re.Pattern[str]]] = [
             r"\b(?:hva|kva|hvor store?|kor store?) (?:er|var|blir|vert|blei|ble) (?:\w+ ){0,2}?kostnad\w{0,4}\b|"
             # "Kva døgnpris må kommunane betale?": a price, a compound too
             r"\b\w{0,12}pris(?:en|ar|er|ane|ene)?\b|"
-            # "Hva får representanten betalt per møte, kr?": a sum paid, in kroner
-            r"\b(?:hva|kva)\s+(?:får|fikk|fekk)\s+(?:\S+\s+){0,5}?betalt\b|\b(?:kr|nok|kroner)\.?\s*\?|"
+            # "Hva får representanten betalt per møte, kr?": a sum paid, in kroner ("NOK", not "godt nok?")
+            r"\b(?:hva|kva)\s+(?:får|fikk|fekk)\s+(?:\S+\s+){0,5}?betalt\b|\b(?:kr|(?-i:NOK)|kroner)\.?\s*\?|"
             r"\blønn\w{0,4}\b|\bhonorar\w{0,3}\b|\bi kroner\b|"
             r"\bbeløp\w{0,3}\b|\b(?:hvor|kor) mange (?:kroner|kronar|millioner|millionar)\b|"
             # "Hvor mye av tilskuddsmidlene …?": a share of the money

@@ -231,7 +231,7 @@ _DOCUMENT_ON = re.compile(
     rf"\b{_DOCUMENT_KIND}\s+(?:for|om|ved|på)\s+(?:(?:en|et|ei|ein|eit|den|det|de|dei)\s+)?(?P<topic>\w{{4,40}})",
     re.IGNORECASE,
 )
-_KIND_COMPOUND = re.compile(rf"\w{{3,30}}{_DOCUMENT_KIND}$", re.IGNORECASE)
+_KIND_COMPOUND = re.compile(rf"(?P<topic>\w{{3,30}}?)s?{_DOCUMENT_KIND}$", re.IGNORECASE)
 _MONEY_UNITS = ("kroner", "kr", "millioner", "million", "mill", "prosent", "penger", "beløp", "sum")
 
 
@@ -1195,7 +1195,13 @@ class Engine:
         if not unknown:
             return ""
         topics = {m.group("topic").lower() for m in _DOCUMENT_ON.finditer(question)}
-        return next((w for w in unknown if w.lower() in topics or _KIND_COMPOUND.match(w)), "")
+        corpus = self.retriever.corpus_tokens()
+
+        def unknown_topic(word: str) -> bool:  # "legemiddelrutiner": legemiddel; not "ansvarsretningslinjen"
+            match = _KIND_COMPOUND.match(word)
+            return match is not None and not set(tokenize(match.group("topic"))) & corpus
+
+        return next((w for w in unknown if w.lower() in topics or unknown_topic(w)), "")
 
     def _absent_attachment(self, question: str) -> str:
         """The numbered text a question asks the content of ("Hvilke steg beskriver vedlegg

@@ -1450,6 +1450,8 @@ _ASKED_IN_OTHER_WORDS = {
     "Får de kilometergodtgjørelse for reisen, og hvor mye?": "amount",
     "Hva var svarprosenten i spørreundersøkelsen?": "percent",
     "Hvilken leverandør av digital hjemmeoppfølging har kommunene valgt?": "product",
+    "Fungerer kommunikasjonen mellom legevakt og akutten godt nok?": "any",  # "nok" is enough, not NOK
+    "Hva koster det, NOK?": "amount",
 }
 
 
