@@ -622,8 +622,6 @@ class Engine:
         all_hits = list(hits)
         found = True
         quoted: set[str] = set()
-        # "Får de kilometergodtgjørelse, og hvor mye per kilometer?": the later part asks a sum
-        money = self.demands(question).answer_type == "amount"
         for index, part in enumerate(parts):
             asked = part if index == 0 else standalone_question(part, [Turn("user", parts[0])], self.topics)
             wanted = self.demands(part)
@@ -638,7 +636,7 @@ class Engine:
                 )
             ):
                 continue  # "… og når ble det opprettet?": "I 2024 ble det opprettet …" is quoted above
-            asked, part_hits, draft, missing = self._part_answer(asked, part, parts[0], filters, hits, money)
+            asked, part_hits, draft, missing = self._part_answer(asked, part, parts[0], filters, hits)
             all_hits.extend(h for h in part_hits if h not in all_hits)
             if draft is None or not draft.found or any(gap.startswith("noe om ") for gap in missing):
                 drafts.append(Draft(self.texts["part_missing"].format(part=part), []))
@@ -665,7 +663,7 @@ class Engine:
         return Result(answer, found, citations, passages, question)
 
     def _part_answer(
-        self, asked: str, part: str, first: str, filters: Filters, whole: list[Hit] | None = None, money: bool = False
+        self, asked: str, part: str, first: str, filters: Filters, whole: list[Hit] | None = None
     ) -> tuple[str, list[Hit], Draft | None, list[str]]:
         """One part's hits, draft and gaps. A part that points back is asked with the first
         part as its context; when that finds no full answer, with only the bodies, regions
@@ -673,8 +671,7 @@ class Engine:
         når ble det startet?": what started is Telemark's, not a number of kommuner). Last,
         the part is answered from the passages the whole question found (``whole``): a part
         whose own words are few ("Hvilke paragrafer viser regelverket til?") may need the
-        other part's words to find its passage. ``money``: the whole question asks a sum, so a
-        part's "hvor mye" asks one too."""
+        other part's words to find its passage."""
         named = list(dict.fromkeys(name for _, name in self.topics.find(first)))
         candidates = [asked]
         # a part that points back, or one that names no body, region or document of its own
@@ -685,24 +682,17 @@ class Engine:
         for candidate in candidates:
             hits = self.retriever.search(candidate, k=ANSWER_K, filters=filters)
             draft = self.extractive.generate(candidate, hits) if self.answerable(candidate, hits) else None
-            missing = self.answer_gaps(candidate, self._part_demands(candidate, money), draft, hits) if draft else []
+            missing = self.answer_gaps(candidate, self.demands(candidate), draft, hits) if draft is not None else []
             if draft is not None and draft.found and not missing:
                 return candidate, hits, draft, missing
             first_try = first_try or (candidate, hits, draft, missing)
         assert first_try is not None  # there is always one candidate
         if whole:
             draft = self.extractive.generate(asked, whole) if self.answerable(asked, whole) else None
-            missing = self.answer_gaps(asked, self._part_demands(asked, money), draft, whole) if draft else []
+            missing = self.answer_gaps(asked, self.demands(asked), draft, whole) if draft is not None else []
             if draft is not None and draft.found and not missing:
                 return asked, whole, draft, missing
         return first_try
-
-    def _part_demands(self, part: str, money: bool) -> Demands:
-        """A part's demands; its "hvor mye" asks a sum when the whole question does."""
-        wanted = self.demands(part)
-        if money and wanted.answer_type == "quantity" and wanted.phrase.lower().startswith(("hvor mye", "kor mykje")):
-            return replace(wanted, answer_type="amount")
-        return wanted
 
     def _counterpart(self, asked: str, standalone: str) -> str:
         """ "Hva tilsvarer Partnerskapsmøtet hos St. Olav?" (or "og hva tilsvarer det hos St.
@@ -1197,11 +1187,17 @@ class Engine:
         topics = {m.group("topic").lower() for m in _DOCUMENT_ON.finditer(question)}
         corpus = self.retriever.corpus_tokens()
 
+        def known(part: str) -> bool:
+            return bool(set(tokenize(part)) & corpus)
+
         def unknown_topic(word: str) -> bool:  # "legemiddelrutiner": legemiddel; not "ansvarsretningslinjen"
             match = _KIND_COMPOUND.match(word)
-            return match is not None and not set(tokenize(match.group("topic"))) & corpus
+            return match is not None and not known(match.group("topic"))
 
-        return next((w for w in unknown if w.lower() in topics or unknown_topic(w)), "")
+        def no_known_part(word: str) -> bool:  # "statistikkverktøyet" (statistikk, verktøy) paraphrases a tool
+            return not any(known(word[:i]) or known(word[i:]) for i in range(6, len(word) - 5))
+
+        return next((w for w in unknown if (w.lower() in topics and no_known_part(w)) or unknown_topic(w)), "")
 
     def _absent_attachment(self, question: str) -> str:
         """The numbered text a question asks the content of ("Hvilke steg beskriver vedlegg
