@@ -10,7 +10,7 @@ its document is not in force. Abbreviations are spelled out the first time.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
@@ -138,12 +138,12 @@ def _units(rank: int, hit: Hit) -> list[_Unit]:
             units.append(
                 _Unit(rank, unit.text, tokens, unit.kind, context, parent=unit.parent, meaning=scores.get(index))
             )
-    for listed in units:  # each item's indentation, read from its list's lines in order
-        if listed.kind == "list":
-            lines = listed.text.split("\n")
-            depths = iter(len(line) - len(line.lstrip()) for line in lines if _ITEM_LINE.match(line))
-            for item in (u for u in units if u.kind == "item" and units[u.parent] is listed):
-                item.depth = next(depths, 0)
+    depths: Iterator[int] = iter(())
+    for built in units:  # each item's indentation, from its list's lines (the items follow their list)
+        if built.kind == "list":
+            depths = iter(len(line) - len(line.lstrip()) for line in built.text.split("\n") if _ITEM_LINE.match(line))
+        elif built.kind == "item":
+            built.depth = next(depths, 0)
     return units
 
 
