@@ -232,7 +232,7 @@ _MODAL = r"(?:bør|burde|skal|må|anbefales|anbefaler|anbefalt|tilrås|lurt)"
 _CARE = (
     r"(?:følge opp|følgje opp|oppfølging|behandle|behandlast|behandles|handtere|håndtere|henvise|henvisning|"
     r"utrede|utgreie|vurdere|vurdera|kartlegge|kartleggje|medisiner\w*|overføre|overføringen|tiltak|gjøre|gjere|"
-    r"på plass|tilrettelegge|leggje til rette)"
+    r"på plass|tilrettelegge|leggje til rette|observere|observera|overvåke|overvake|legge inn|leggje inn)"
 )
 _PATIENT = (
     r"(?:\w{0,20}pasient\w*|beboer\w*|barn(?:et)? med|eldre med|skrøpelig\w* eldre|brukeren|"
@@ -282,8 +282,9 @@ _ASKS_NAME = re.compile(r"\bnavn(?:et|a|ene)?\b|\bnamn(?:et|a)?\b", re.IGNORECAS
 _ALTERNATIVES = re.compile(r"\b\w{3,30} eller \w{3,30}\b", re.IGNORECASE)
 # The present or the future: the documents are dated and cannot say what happens next.
 _NOW_STRONG = re.compile(
-    # "da den neste planen skulle lages": the next one as seen then, in the past
-    r"\bneste\b(?![^?.!]{0,60}\b(?:skulle|skulde)\b)|"
+    # "da den neste planen skulle lages": the next one as seen then, in the past; "de neste
+    # årene" is a plan's horizon, which a strategy speaks of
+    r"\bneste\b(?![^?.!]{0,60}\b(?:skulle|skulde)\b)(?!\s+(?:\w+\s+)?(?:årene|åra)\b)|"
     r"\b(?:førstkommende|kommende|forrige|siste|førre) (?:møte\w{0,4}|partnerskapsmøte\w{0,4}|samling\w{0,3}|"
     r"tildeling\w{0,3}|\w{0,12}runde\w{0,3}|"
     r"gang|frist\w{0,3}|\w{2,5}-møte\w{0,4})\b|\bi morgen\b|\bi fjor\b|\bdenne (?:uka|uken|veka|måneden|månaden|"
@@ -336,6 +337,20 @@ _OUTCOME = re.compile(
     r"\b(?:ble|blei|vart|er blitt|har blitt)\s+(?:\S+\s+){0,4}?faktisk\b",
     re.IGNORECASE,
 )
+# "Hvem skal vedta den til slutt?": who is to decide last, a step of the process, not its outcome
+_ASKED_AHEAD = re.compile(r"\b(?:skal|skulle|må|bør|vil|kan|kommer til å)\b[^?.!]{0,60}$", re.IGNORECASE)
+
+
+def _asks_outcome(text: str) -> bool:
+    """Does the question ask what was finally decided or came of something? "til slutt"
+    after a modal ("Hvem skal vedta avtalen til slutt?") asks the last step of a process."""
+    return any(
+        match.group(0).lower() != "til slutt"
+        or not _ASKED_AHEAD.search(text[max(0, match.start() - 60) : match.start()])
+        for match in _OUTCOME.finditer(text)
+    )
+
+
 # What should, will or may happen: no outcome ("… bør evalueres", "skal utarbeides").
 _PLANNED = re.compile(
     r"\b(?:bør|skal|vil|planlegges|planlagt|foreslås|foreslår|under utprøving|ønskelig|vurderes|utredes)\b",
@@ -359,19 +374,21 @@ _RESULTS_SO_FAR = re.compile(
     r"\b(?:hvilke|hvilken|kva for(?: nokre| ein)?|hva|kva)\s+(?:\w+\s+)?"
     r"(?:resultat\w{0,4}|effekt\w{0,3}|gevinst\w{0,3})\s+"
     r"(?:(?:har|hadde)\s+(?:\S+\s+){0,8}?(?:gitt|gjeve|hatt|ført til|oppnådd)|ga|gav|brakte|førte til)\b|"
-    r"\b(?:så langt|hittil|til nå)\b(?:\W+\w+){0,6}?\W+(?:resultat\w{0,4}|effekt\w{0,3})\b",
+    r"\b(?:så langt|hittil|til nå)\b(?:\W+\w+){0,6}?\W+(?:resultat\w{0,4}|effekt\w{0,3})\b|"
+    # "Hva var hovedfunnene i … sin evaluering?": what it found
+    r"\b(?:hoved)?funn(?:ene|a)\s+(?:i|fra|frå|av|som)\b",
     re.IGNORECASE,
 )
 # A sentence that states a result ("har gitt", "førte til", "redusert").
 _RESULT_SAID = re.compile(
     r"\b(?:resultat\w{0,4}|effekt\w{0,3}|redusert|reduksjon\w{0,2}|økt|økning\w{0,2}|færre|forbedr\w{0,4}|"
-    r"førte til|ført til|har gitt|ga|gav|bidratt til|oppnådd|lyktes)\b",
+    r"førte til|ført til|har gitt|ga|gav|bidratt til|oppnådd|lyktes|(?:viste|viser|fant|fann|synte) at|funn\w{0,4})\b",
     re.IGNORECASE,
 )
 # Words for results and time so far, which tie no result to its subject
 _RESULT_WORDS = re.compile(
     r"\b(?:resultat\w{0,4}|effekt\w{0,3}|gevinst\w{0,3}|utbytte|gitt|gjeve|hatt|oppnådd|så langt|hittil|til nå|"
-    r"foreløpig|helsefellesskap\w{0,4}|helsefelleskap\w{0,4}|sykehus\w{0,4}|kommun\w{0,4})\b",
+    r"foreløpig|(?:hoved)?funn\w{0,4}|helsefellesskap\w{0,4}|helsefelleskap\w{0,4}|sykehus\w{0,4}|kommun\w{0,4})\b",
     re.IGNORECASE,
 )
 SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=[A-ZÆØÅ])")
@@ -574,7 +591,7 @@ def demands_of(question: str) -> Demands:
         years,
         _pins_now(asks, answer_type),
         names,
-        bool(_OUTCOME.search(text)),
+        _asks_outcome(text),
         listed,
         bool(years)
         and bool(_PAST_EVENT.search(text))
@@ -812,7 +829,10 @@ def _starts_line_or_sentence(text: str, start: int) -> bool:
 def role_named(role: str, text: str) -> bool:
     """Does ``text`` name the role a "Hvem leder …?" asks about ("leder", "leiar")?"""
     ending = r"(?:er|es|et|ere|eren|erne|ar|aren|ast)\b"
-    return bool(role) and re.search(rf"\b{re.escape(role)}{ending}", text, re.IGNORECASE) is not None
+    # "- Leder og nestleder i SSU", "Leder av brukerutvalget": a seat held by someone else's
+    # leader, which says nothing of who leads
+    seat = r"(?!\s+(?:og\s+nest\w{3,6}\s+)?(?:i|av|for|ved|fra|frå)\s)"
+    return bool(role) and re.search(rf"\b{re.escape(role)}{ending}{seat}", text, re.IGNORECASE) is not None
 
 
 def named_person(text: str, known_words: frozenset[str]) -> bool:
@@ -1209,6 +1229,11 @@ def _shares_head(stems: set[str], others: list[str]) -> bool:
     return any(a == b or (min(len(a), len(b)) >= 5 and (a.endswith(b) or b.endswith(a))) for a in stems for b in others)
 
 
+def plans_only(quotes: list[str]) -> bool:
+    """Do all these quotes say only what should, will or may happen ("… bør evalueres")?"""
+    return bool(quotes) and all(_PLANNED.search(q) for q in quotes)
+
+
 def result_not_said(question: str, quotes: list[str]) -> bool:
     """Does the question ask what came of something ("Hva ble resultatet av …?", "Ble det
     opprettet …?") while every quote says only what should, will or may happen ("… bør
@@ -1227,4 +1252,4 @@ def result_not_said(question: str, quotes: list[str]) -> bool:
             for s in sentences
         )
     asked = bool(_PAST_RESULT.search(question)) or asks_happened(question)
-    return bool(quotes) and asked and all(_PLANNED.search(q) for q in quotes)
+    return asked and plans_only(quotes)

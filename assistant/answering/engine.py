@@ -50,6 +50,7 @@ from assistant.answering.demands import (
     meets,
     named_person,
     numbered_gaps,
+    plans_only,
     result_not_said,
     role_named,
     speaker,
@@ -86,6 +87,7 @@ _DECISION = re.compile(
 # The auxiliaries before a participle ("er plukket ut", "ble slått sammen").
 _AUXILIARY = r"\b(?:er|ble|blir|var|har|hadde|blitt|vart|vert|blei|vore|vorte)"
 PLANNED_GAP = "hva resultatet ble (kildene sier bare hva som bør eller skal skje)"
+RESULT_GAP = "hva resultatet ble"
 CLAIM_PASSAGES = 10  # passages a status question's claim is looked for in
 PREFERRED_MARK = 3  # a sentence with the addressee or sender asked for outweighs the date and status words
 STATUS_PASSAGES = 40  # passages of the asked document (all, in most) searched for the sentence that states its status
@@ -332,7 +334,9 @@ class Engine:
         history = [turn for turn in history or [] if not personal_data(turn.content)]
         standalone = self.standalone(question, history)
         elsewhere = self.uncovered_region(standalone)
-        if not elsewhere and asks_organisation(standalone, self.topics):  # "Hvilke organer har …?"
+        # "Hvilke organer har …?"; "Ifølge notatet: hvor er møtestrukturen bestemt?" asks what one
+        # document says, which its own passages answer
+        if not elsewhere and asks_organisation(standalone, self.topics) and not self._names_document(standalone):
             named = self.asked_regions(standalone)
             regions = [r for r in self.regions if (r in named or not named) and r == (filters.region or r)]
             organised = organisation_draft(self.retriever, regions, filters, self.texts["organisation_intro"])
@@ -991,8 +995,9 @@ class Engine:
             missing.append(OUTCOME_GAP)
         elif demands.outcome and answering and not any(_DECISION.search(c.quote) for c in answering):
             missing.append(DECISION_UNSAID)  # "Hvilke tiltak ble vedtatt …?": no quote records a decision
-        elif result_not_said(question, [c.quote for c in answering]):
-            missing.append(PLANNED_GAP)  # "… bør evalueres": what came of it is not there
+        elif result_not_said(question, answered := [c.quote for c in answering]):
+            # "… bør evalueres": what came of it is not there
+            missing.append(PLANNED_GAP if plans_only(answered) else RESULT_GAP)
         named = self.asked_regions(question)
         if len(named) == 1 and sources and not any(p["region"] in named for p in sources):
             missing.append(f"noe om dette for {self.regions[next(iter(named))].name}")
@@ -1000,6 +1005,15 @@ class Engine:
             other = self._other_body(question, named, sources)
             if other:  # "Hvor lang er funksjonsperioden i SSU?" answered by what FSU's section says
                 missing.append(f"noe om dette for {other}")
+            elif len(named) == 1:  # "Skal Telemark ta i bruk Helseplattformen?": a Trøndelag name
+                region = next(iter(named))
+                # a name the thesaurus gives the documents' words for ("Teams-møter": digitale møter) is no gap
+                everyday = " ".join(written for written, _ in self._synonyms(question)).lower()
+                missing += [
+                    f"noe om {name} for {self.regions[region].name}"
+                    for name in self._names_elsewhere(question, demands.names, region)
+                    if name.lower() not in everyday
+                ]
         return missing
 
     def asked_regions(self, standalone: str) -> set[str]:

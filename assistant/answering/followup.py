@@ -238,6 +238,11 @@ _DEICTIC = re.compile(
     r"dei|hit|samme|sånn|sånne|sånt|slik|slike|slikt|desse|same|her|hen|han|hun|ho|vedkommende|vedkomande)\b",
     re.IGNORECASE,
 )
+# "finnes det noe sånt i Trondheim?", "har de en slik ordning?": the thing just talked about
+_LIKE_THAT = re.compile(
+    r"\b(?:noe|noko|noen|nokon|et|eit|en|ein|ei)\s+(?:sånt|slikt|sånn|slik|sånne|slike|lignende|liknande|liknende)\b",
+    re.IGNORECASE,
+)
 _WHAT_ABOUT = re.compile(
     # "hva med mulighetene, da?": a filler word after the topic is no part of it
     r"^\s*(?:og|men|enn)?\s*(?:hva|kva)\s+med\s+(?P<topic>.{1,200}?)(?:,?\s+(?:da|då|så|egentlig|eigentleg))?\s*\??\s*$|"
@@ -289,6 +294,8 @@ def is_followup(question: str, topics: Topics = EMPTY_TOPICS) -> bool:
     # "hvem har sekretariatet for det?": it names a body, and ends pointing back at the topic
     if len(question.split()) <= 10 and _POINTING_END.search(question[-MAX_RESOLVE_CHARS:]):
         return True
+    if len(question.split()) <= 16 and _LIKE_THAT.search(question[:MAX_RESOLVE_CHARS]):
+        return True  # "finnes det noe sånt i Trondheim?" names a place, and points back at the thing
     if topics.find(question):
         return False
     # "Hvem sitter der?", and a short question that names nothing ("hva går pengene til?");

@@ -1094,3 +1094,25 @@ def test_a_text_on_a_topic_no_document_names_is_not_answered(engine: Engine) -> 
         "Kva seier retningslinja om statistikkverktøyet for kvar kommune?",
     ):
         assert not engine._unknown_document_topic(paraphrase), paraphrase
+
+
+def test_a_name_only_the_other_regions_documents_use_is_not_answered_for_one_region(engine: Engine) -> None:
+    result = engine.ask("Skal Sykehuset Telemark og kommunene i Telemark ta i bruk Helseplattformen?")
+    assert not result.found and "Helseplattformen" in result.answer
+    # a name the thesaurus puts in the documents' words is asked of them as those words
+    assert engine.ask("fungerer Teams-møter for dialogen i samarbeidet i Telemark?").found
+
+
+def test_what_one_document_says_of_the_structure_is_not_the_overview(engine: Engine) -> None:
+    result = engine.ask("Ifølge notatet fra mars 2024: hvor er møtestrukturen i helsefellesskapene bestemt?")
+    assert result.found and "Nasjonal helse- og sykehusplan 2020-2023" in result.answer
+    assert "organisert slik" in engine.ask("Hvordan er møtestrukturen i Telemark?").answer
+
+
+def test_something_like_that_in_the_other_region_is_the_thing_just_talked_about(engine: Engine) -> None:
+    history = [
+        Turn("user", "Hva sier Telemark-strategien om FACT?"),
+        Turn("assistant", "Oppfølging av forprosjekt FACT er forankret i Helsefellesskapet."),
+    ]
+    result = engine.ask("finnes det noe sånt i trondheim?", history=history)
+    assert result.found and "Trondheim kommune" in result.answer

@@ -29,6 +29,7 @@ from assistant.answering.demands import (
     meets,
     named_person,
     numbered_gaps,
+    plans_only,
     result_not_said,
     speaker,
     unstated_amounts,
@@ -705,6 +706,15 @@ def test_results_so_far_need_a_sentence_that_states_one() -> None:
     assert result_not_said(asked, started)  # an establishment and a plan to share results: no result
     assert not result_not_said(asked, ["Nettverket har gitt færre reinnleggelser."])
     assert not result_not_said("Hvilke resultater skal nettverket måles på?", started)  # not "so far"
+
+
+def test_the_findings_of_an_evaluation_need_a_sentence_that_states_them() -> None:
+    asked = "Hva var hovedfunnene i universitetets evaluering av helsefellesskapet?"
+    member = ["Universitetet i Sørøst-Norge (Observatør med talerett)"]
+    assert result_not_said(asked, member)  # the evaluator named, nothing found
+    assert not plans_only(member)  # so the answer says the result is missing, not that only plans are cited
+    assert not result_not_said(asked, ["Evalueringen viste at universitetet ga nyttige innspill."])
+    assert not result_not_said("Hvilke funn har dere gjort?", member)  # no findings "i/fra" something asked for
 
 
 def test_an_ordinal_points_at_an_item_of_the_list_just_given() -> None:
@@ -1475,3 +1485,29 @@ def test_a_count_per_period_needs_a_number_said_per_that_period() -> None:
     weekly = "Pasienten får 10 timer i uka."
     assert unstated_rates("Hvor mange timer hjemmesykepleie i uka får en eldre?", "quantity", weekly) == []
     assert unstated_rates("Hvor mange timer varer møtet?", "quantity", travel) == []
+
+
+def test_a_plans_horizon_and_the_last_step_of_a_process() -> None:
+    # "de neste årene" is the horizon a strategy plans for, not a moment after the documents
+    assert not demands_of("Hvilket team skal videreføres i Telemark de neste årene?").now
+    assert demands_of("Hva står på sakslista til neste møte i SSU?").now
+    # "hvem skal vedta … til slutt?" asks who takes the last step, not what was decided
+    assert not demands_of("og hvem skal vedta og skrive under til slutt?").outcome
+    assert demands_of("Hva ble til slutt vedtatt om delingen av SSU?").outcome
+    # watching a patient is care, which the governing documents do not advise on
+    assert demands_of("Hvor lenge bør vi observere en pasient med brystsmerter før innleggelse?").advice
+
+
+def test_a_seat_held_by_another_bodys_leader_says_nothing_of_who_leads() -> None:
+    asked = demands_of("Hvem leder partnerskapsmøtet?")
+    assert asked.role == "led"
+    assert not has_answer_type("person", "- Leder og nestleder i SSU", role=asked.role)
+    assert not has_answer_type("person", "- To brukerrepresentanter (Leder av brukerutvalget)", role=asked.role)
+    assert has_answer_type("person", "Hvert FSU utnevner en leder og en nestleder.", role=asked.role)
+
+
+def test_something_like_that_points_back_even_when_a_place_is_named() -> None:
+    topics = topics_of(CORPUS)
+    assert is_followup("finnes det noe sånt i Trondheim?", topics)
+    assert is_followup("Har de en slik ordning i Trøndelag?", topics)
+    assert not is_followup("Finnes det et eget fagråd for legesamarbeid i Trøndelag?", topics)
