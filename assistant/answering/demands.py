@@ -828,11 +828,11 @@ def _starts_line_or_sentence(text: str, start: int) -> bool:
 
 def role_named(role: str, text: str) -> bool:
     """Does ``text`` name the role a "Hvem leder …?" asks about ("leder", "leiar")?"""
-    ending = r"(?:er|es|et|ere|eren|erne|ar|aren|ast)\b"
     # "- Leder og nestleder i SSU", "Leder av brukerutvalget": a seat held by someone else's
-    # leader, which says nothing of who leads
+    # leader, which says nothing of who leads ("ledes av", "ledet av" say who does)
     seat = r"(?!\s+(?:og\s+nest\w{3,6}\s+)?(?:i|av|for|ved|fra|frå)\s)"
-    return bool(role) and re.search(rf"\b{re.escape(role)}{ending}{seat}", text, re.IGNORECASE) is not None
+    ending = rf"(?:(?:er|ere|eren|erne|ar|aren)\b{seat}|(?:es|et|ast)\b)"
+    return bool(role) and re.search(rf"\b{re.escape(role)}{ending}", text, re.IGNORECASE) is not None
 
 
 def named_person(text: str, known_words: frozenset[str]) -> bool:

@@ -1504,6 +1504,7 @@ def test_a_seat_held_by_another_bodys_leader_says_nothing_of_who_leads() -> None
     assert not has_answer_type("person", "- Leder og nestleder i SSU", role=asked.role)
     assert not has_answer_type("person", "- To brukerrepresentanter (Leder av brukerutvalget)", role=asked.role)
     assert has_answer_type("person", "Hvert FSU utnevner en leder og en nestleder.", role=asked.role)
+    assert has_answer_type("person", "Fagrådet ledes av kommuneoverlegen i Skien.", role=asked.role)
 
 
 def test_something_like_that_points_back_even_when_a_place_is_named() -> None:
