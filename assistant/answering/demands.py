@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from assistant.answering.followup import own_question
 from indexer.analysis import MONTHS, NUMBERED, YEAR, canonical_spelling, normalize_text, one_edit, tokenize
@@ -277,6 +278,9 @@ _VAGUE_THINGS = frozenset(
     }
 )
 _RELATIVE_BEFORE = re.compile(r"\bsom\s+\w{2,20}\s+$", re.IGNORECASE)  # "som viser ", "som sier "
+# "Hvor kan kommunen se hvor mye …?": where to look, and what can be seen there; not the amount
+_WHERE_TO_SEE = re.compile(r"^\s*(?:og\s+)?(?:hvor|kor)\s+(?:kan|finner|får|ser)\b", re.IGNORECASE)
+_SEE_BEFORE = re.compile(r"\b(?:se|finne|sjekke|finne ut|få vite|få oversikt over|oversikt over)\s+$", re.IGNORECASE)
 # "… trenger navn", "navnet på": a person's name, not what the documents say of the role
 _ASKS_NAME = re.compile(r"\bnavn(?:et|a|ene)?\b|\bnamn(?:et|a)?\b", re.IGNORECASE)
 _ALTERNATIVES = re.compile(r"\b\w{3,30} eller \w{3,30}\b", re.IGNORECASE)
@@ -334,7 +338,9 @@ _OUTCOME = re.compile(
     r"\b(?:tok|tek|har tatt|har teke)\s+(?:\S+\s+){0,6}?(?:med|inn|hensyn til|omsyn til)\s+"
     r"(?:\S+\s+){0,3}?(?:forslag\w{0,4}|innspill\w{0,4}|innspel\w{0,4}|anbefaling\w{0,4}|tilråding\w{0,4})\b|"
     # "Ble SSU faktisk delt …?": what was in fact done, after the documents
-    r"\b(?:ble|blei|vart|er blitt|har blitt)\s+(?:\S+\s+){0,4}?faktisk\b",
+    r"\b(?:ble|blei|vart|er blitt|har blitt)\s+(?:\S+\s+){0,4}?faktisk\b|"
+    # "Hvordan stemte kommunestyret over avtalen?": how a vote went
+    r"\b(?:hvordan|korleis|hva|kva)\s+(?:\w+\s+){0,3}?(?:stemte|røystet|røysta|voterte)\b",
     re.IGNORECASE,
 )
 # "Hvem skal vedta den til slutt?": who is to decide last, a step of the process, not its outcome
@@ -376,7 +382,13 @@ _RESULTS_SO_FAR = re.compile(
     r"(?:(?:har|hadde)\s+(?:\S+\s+){0,8}?(?:gitt|gjeve|hatt|ført til|oppnådd)|ga|gav|brakte|førte til)\b|"
     r"\b(?:så langt|hittil|til nå)\b(?:\W+\w+){0,6}?\W+(?:resultat\w{0,4}|effekt\w{0,3})\b|"
     # "Hva var hovedfunnene i … sin evaluering?": what it found
-    r"\b(?:hoved)?funn(?:ene|a)\s+(?:i|fra|frå|av|som)\b",
+    r"\b(?:hoved)?funn(?:ene|a)\s+(?:i|fra|frå|av|som)\b|"
+    # "Hvilken vurdering fikk Telemark i evalueringen?": the verdict something was given
+    r"\b(?:hvilken|hvilke|hva slags|kva slags|kva for|hva|kva)\s+(?:\w+\s+){0,2}?(?:vurdering\w{0,2}|karakter\w{0,2}|"
+    r"tilbakemelding\w{0,3}|konklusjon\w{0,3}|omtale|dom)\s+(?:fikk|fekk|har fått|har fenge)\b|"
+    # "Hva viste evalueringen av stillingene?": what a review found
+    r"\b(?:hva|kva)\s+(?:viste|viser|synte|syner|konkluderte|fant|fann)\s+(?:\S+\s+){0,2}?(?:evaluering\w{0,3}|"
+    r"gjennomgang\w{0,3}|kartlegging\w{0,3}|undersøkels\w{0,3}|analyse\w{0,3})\b",
     re.IGNORECASE,
 )
 # A sentence that states a result ("har gitt", "førte til", "redusert").
@@ -543,6 +555,7 @@ def demands_of(question: str) -> Demands:
                 m
                 for m in pattern.finditer(asking)
                 if not _RELATIVE_BEFORE.search(asking[max(0, m.start() - 40) : m.start()])
+                and not (m.start() > 0 and _WHERE_TO_SEE.match(asking) and _SEE_BEFORE.search(asking[: m.start()]))
             ),
             None,
         )
@@ -1164,7 +1177,16 @@ def _compound_of_known(word: str, known_words: frozenset[str]) -> bool:
             continue
         if any(len(tail) - end >= 4 and tail[: len(tail) - end] in known_words for end in range(4)):
             return True
+        # "Trondheimsregionen": a form of a word the documents use ("regionens"), by its stem
+        if len(tail) >= 5 and set(tokenize(tail)[:1]) & _stems_of(known_words):
+            return True
     return False
+
+
+@lru_cache(maxsize=4)
+def _stems_of(known_words: frozenset[str]) -> frozenset[str]:
+    """The stems of a set of known words (made once per set)."""
+    return frozenset(stem for word in known_words for stem in tokenize(word)[:1])
 
 
 def _one_edit_from(word: str, text: str) -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any
@@ -18,6 +18,7 @@ from typing import Any
 from assistant import guard
 from assistant.answering.answerability import (
     INFLECTIONS,
+    Concept,
     Vocabulary,
     answerable,
     concepts,
@@ -322,7 +323,7 @@ class Engine:
         warning = guard.check(question or "")
         if warning:
             return Result(warning, False, guarded=True)
-        question = self.retriever.restored_letters(validate_question(question))
+        question = self._without_situation(self.retriever.restored_letters(validate_question(question)))
         filters = filters or Filters()
         term = asked_term(question, self.retriever.glossary.terms)
         if term is not None:  # "Hva betyr USHT?": the glossary, cited where the corpus uses it
@@ -394,10 +395,7 @@ class Engine:
                 return self.closest(standalone, hits, passages)
             return self.refusal(standalone, hits, passages)
         named = self.asked_regions(standalone)
-        if len(named) == 1:  # a question about one health community is answered from its documents
-            hits = [h for h in hits if h.passage["region"] in named] + [
-                h for h in hits if h.passage["region"] not in named
-            ]
+        hits = self._region_first(standalone, hits)
         said = self._said_in(standalone, named) if not filters.doc_id else ""
         if said:  # "Hva sa Telemark i 2022 om …?": the answer is what that document says
             hits = [h for h in hits if h.passage["doc_id"] == said] or hits
@@ -684,19 +682,33 @@ class Engine:
             candidates.append(f"{part.rstrip(' ?')} ({', '.join(named)})?")
         first_try: tuple[str, list[Hit], Draft | None, list[str]] | None = None
         for candidate in candidates:
-            hits = self.retriever.search(candidate, k=ANSWER_K, filters=filters)
+            hits = self._region_first(candidate, self.retriever.search(candidate, k=ANSWER_K, filters=filters))
             draft = self.extractive.generate(candidate, hits) if self.answerable(candidate, hits) else None
-            missing = self.answer_gaps(candidate, self.demands(candidate), draft, hits) if draft is not None else []
+            missing = (
+                self.answer_gaps(candidate, self.demands(own_question(candidate)), draft, hits)
+                if draft is not None
+                else []
+            )
             if draft is not None and draft.found and not missing:
                 return candidate, hits, draft, missing
             first_try = first_try or (candidate, hits, draft, missing)
         assert first_try is not None  # there is always one candidate
         if whole:
             draft = self.extractive.generate(asked, whole) if self.answerable(asked, whole) else None
-            missing = self.answer_gaps(asked, self.demands(asked), draft, whole) if draft is not None else []
+            missing = (
+                self.answer_gaps(asked, self.demands(own_question(asked)), draft, whole) if draft is not None else []
+            )
             if draft is not None and draft.found and not missing:
                 return asked, whole, draft, missing
         return first_try
+
+    def _region_first(self, question: str, hits: list[Hit]) -> list[Hit]:
+        """``hits`` with the passages of the one region a question names first: a question about
+        one health community is answered from its documents."""
+        named = self.asked_regions(question)
+        if len(named) != 1:
+            return hits
+        return [h for h in hits if h.passage["region"] in named] + [h for h in hits if h.passage["region"] not in named]
 
     def _counterpart(self, asked: str, standalone: str) -> str:
         """ "Hva tilsvarer Partnerskapsmøtet hos St. Olav?" (or "og hva tilsvarer det hos St.
@@ -968,6 +980,9 @@ class Engine:
         unwritten = _not_yet_written(question, [c.quote for c in answering])
         if unwritten:  # "Hvilke tiltak står i handlingsdelen?": "SSU vil utarbeide en handlingsdel"
             missing.append(self.texts["not_yet_written"].format(document=unwritten))
+        kind = self._unknown_kind(question, demands)
+        if kind:  # "Hvilken sykehusfarmasøyt sitter i FSU?": the documents never speak of one
+            missing.append(f"noe om {kind}")
         if demands.answer_type != "any" and not near(hits):
             # an amount, a date, a name … of something the documents never name, and
             # nothing close in meaning either ("Hva koster en parkeringsplass?")
@@ -1303,6 +1318,40 @@ class Engine:
             self._known = (ordinary, self.topics.known_words() | ordinary)
         return self._known[1]
 
+    def _without_situation(self, question: str) -> str:
+        """``question`` without a first sentence in which the asker tells of their own work
+        in words the documents never use ("Jeg planlegger hjemreiser fra en sengepost. Hvem
+        …?"): it says who asks, not what. A sentence that names a body, region or document,
+        or tells what the asker has heard or read, stays."""
+        match = _SITUATION.match(question[:MAX_SITUATION_CHARS])
+        if match is None or "?" not in question[match.start("rest") :] or _REPORTED.search(match.group("first")):
+            return question
+        first = match.group("first")
+        if self.topics.find(first):
+            return question
+        said = [c for c in concepts(first, self.vocabulary) if len(c.label) > 3]
+        unknown = self._unknown_concepts(first)
+        if len(said) < 2 or 2 * len(unknown) < len(said):
+            return question
+        return question[match.start("rest") :]
+
+    def _unknown_kind(self, question: str, demands: Demands) -> str:
+        """The kind a "hvilken X" question asks which one of, when the documents speak of X
+        only through its first part and never of what it is ("Hvilken sykehusfarmasøyt
+        …?": sykehus, no farmasøyt), or "". A plain word they lack may still be answered by
+        what it describes ("Hvilken metode …?": SWOT-analyse)."""
+        if not demands.which_of:
+            return ""
+        corpus = self.retriever.corpus_tokens()
+        return next(
+            (
+                c.label
+                for c in concepts(question, self.vocabulary)
+                if canonical_spelling(c.label).lower().startswith(demands.which_of) and _head_unknown(c, corpus)
+            ),
+            "",
+        )
+
     def _unknown_concepts(self, question: str) -> list[str]:
         """The question's concepts that no word of the indexed documents covers: things,
         not a short word ("be om") or a verb after its auxiliary ("er plukket ut")."""
@@ -1311,7 +1360,7 @@ class Engine:
         return [
             c.label
             for c in concepts(question, self.vocabulary)
-            if not c.covered_by(corpus)
+            if (not c.covered_by(corpus) or _head_unknown(c, corpus))
             and (len(c.label) > 3 or c.label.isdigit())
             and not re.search(rf"{_AUXILIARY}\s+{re.escape(c.label.lower())}\b", text)
         ]
@@ -1375,6 +1424,35 @@ class Engine:
                 p = hit.passage
                 lines.append(f"- {p['title']}, {p['section']} (s. {p['page']})")
         return Result("\n".join(lines), False, [], passages, question)
+
+
+# "Jeg leder en sengepost og planlegger hjemreiser. Hvordan …?": the asker's own situation first
+_SITUATION = re.compile(r"(?P<first>(?:jeg|eg|vi|me)\b[^.?!]{3,200}[.!])\s+(?P<rest>\S)", re.IGNORECASE)
+# "Jeg har hørt at …", "Vi har lest at …": what the asker heard is what they ask about
+_REPORTED = re.compile(
+    r"\b(?:hørt|høyrt|lest|sett|notert|skjønt|forstått|fått med meg|fått høre|fått høyre|lagt merke til|fått vite)\b",
+    re.IGNORECASE,
+)
+MAX_SITUATION_CHARS = 240
+
+
+def _head_unknown(concept: Concept, corpus: Collection[str]) -> bool:
+    """Is a compound the documents never use seen only through its first part
+    ("sykehusfarmasøyt": sykehus), while what it is, its last part ("farmasøyt"), is no word
+    of theirs either? A kind of person or thing the documents do not speak of."""
+    if " " in concept.label or concept.phrases:
+        return False
+    whole = tokenize(concept.label)[:1]
+    if not whole or Concept(concept.label, frozenset(whole)).covered_by(corpus):
+        return False
+    heads = [whole[0][len(stem) :] for stem in concept.stems if stem != whole[0] and whole[0].startswith(stem)]
+    variants: set[str] = set()
+    for head in heads:  # with or without a linking letter ("partnerskap|s|møte", "kommun|e|sjef")
+        for variant in {head, head[1:] if head[:1] in "se" else head}:
+            if len(variant) < 5:  # a short head says too little
+                return False
+            variants.add(variant)
+    return bool(variants) and not any(Concept(v, frozenset({v})).covered_by(corpus) for v in variants)
 
 
 def _not_yet_written(question: str, quotes: list[str]) -> str:

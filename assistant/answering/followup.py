@@ -264,7 +264,7 @@ _POINTING = re.compile(
     re.IGNORECASE,
 )
 _POINTING_END = re.compile(
-    r"\b(?:av|med|om|for|fra|frå|mot|til|i)\s+(?:det|dette|dem|dei|disse|desse)\s*\??\s*$", re.IGNORECASE
+    r"\b(?:av|med|om|for|fra|frå|mot|til|i|på)\s+(?:det|dette|dem|dei|disse|desse)\s*\??\s*$", re.IGNORECASE
 )
 # "hva med i Trøndelag – hvilken gruppe …?": the new place, then a question of its own
 _OWN_QUESTION = re.compile(
@@ -304,7 +304,7 @@ def is_followup(question: str, topics: Topics = EMPTY_TOPICS) -> bool:
     return (
         size <= SHORT_QUESTION
         or (size <= 10 and bool(_DEICTIC.search(question)))
-        or (size <= 16 and bool(_POINTING.search(question)))
+        or (size <= 16 and bool(_POINTING.search(question) or _POINTING_END.search(question[-MAX_RESOLVE_CHARS:])))
         # "er det en bestemt pasientgruppe de vil se spesielt på der?": "der" points back
         or (size <= 16 and bool(_THERE.search(question)))
     )

@@ -1116,3 +1116,39 @@ def test_something_like_that_in_the_other_region_is_the_thing_just_talked_about(
     ]
     result = engine.ask("finnes det noe sånt i trondheim?", history=history)
     assert result.found and "Trondheim kommune" in result.answer
+
+
+def test_the_askers_own_situation_in_words_the_documents_lack_is_not_what_is_asked(engine: Engine) -> None:
+    asked = (
+        "I Trøndelag ble det satt ned et team som så på folk som er ferdige på sykehuset, men som blir"
+        " værende fordi de ikke kan reise hjem. Hvem var med, hvor lenge holdt de på?"
+    )
+    result = engine.ask(f"Jeg planlegger hjemreiser fra en sengepost. {asked}")
+    assert result.found and "ca. 6 mndr" in result.answer
+    assert engine._without_situation(f"Jeg planlegger hjemreiser fra en sengepost. {asked}") == asked
+    # what the asker heard, or a situation in the documents' words, is part of the question
+    heard = "Jeg har hørt at SSU skal deles i to. Hvem foreslo det?"
+    assert engine._without_situation(heard) == heard
+    plain = "Jeg er fastlege i en kommune i Telemark. Hvem sitter i FSU?"
+    assert engine._without_situation(plain) == plain
+
+
+def test_which_one_of_a_kind_the_documents_never_speak_of_is_not_answered(engine: Engine) -> None:
+    result = engine.ask("Hvilken sykehusfarmasøyt representerer STHF i FSU for skrøpelige eldre?")
+    assert not result.found and "sykehusfarmasøyt" in result.answer
+    # a plain word they lack may still be answered by what it describes
+    result = engine.ask(
+        "Hvilken metode brukte deltakerne i FSU og SSU i Telemark for å finne utfordringer og muligheter?"
+    )
+    assert result.found and "SWOT" in result.answer
+
+
+def test_a_place_compound_of_a_region_and_a_vote_or_verdict_after_the_documents(engine: Engine) -> None:
+    result = engine.ask("Hva ønsket samarbeidet i Trondheimsregionen fra staten om koordinator og kontaktlege?")
+    assert result.found and "Trondheimsregionen" not in result.answer
+    vote = engine.ask(
+        "Hvordan stemte kommunestyret i Skien over den nye samarbeidsavtalen etter partnerskapsmøtet i 2024?"
+    )
+    assert not vote.found
+    verdict = engine.ask("Hvilken vurdering fikk Helsefellesskapet i Telemark i Helsedirektoratets evaluering?")
+    assert not verdict.found

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from assistant.answering.answerability import Vocabulary, with_counted_terms
+from assistant.answering.answerability import Vocabulary, concepts, with_counted_terms
 from assistant.answering.comparison import (
     asks_equivalent,
     comparison_sides,
@@ -37,12 +37,13 @@ from assistant.answering.demands import (
     unstated_measures,
     unstated_rates,
 )
-from assistant.answering.engine import _not_yet_written
+from assistant.answering.engine import _head_unknown, _not_yet_written
 from assistant.answering.followup import Topics, is_followup, own_question, standalone_question
 from assistant.answering.organisation import asks_organisation
 from assistant.answering.status import claim, other_time, status_ask
 from assistant.domain import Turn
 from assistant.retrieval.hybrid import own_headings
+from indexer.analysis import tokenize
 from indexer.manifest import load_glossary, load_manifest
 from tests.conftest import CORPUS
 
@@ -1512,3 +1513,39 @@ def test_something_like_that_points_back_even_when_a_place_is_named() -> None:
     assert is_followup("finnes det noe sånt i Trondheim?", topics)
     assert is_followup("Har de en slik ordning i Trøndelag?", topics)
     assert not is_followup("Finnes det et eget fagråd for legesamarbeid i Trøndelag?", topics)
+
+
+def test_a_vote_a_verdict_and_what_a_review_showed_are_outcomes_and_results() -> None:
+    assert demands_of("Hvordan stemte kommunestyret i Skien over den nye samarbeidsavtalen?").outcome
+    assert not demands_of("Hvem kan stemme i SSU?").outcome
+    proposal = ["Samarbeidsavtalen anbefales behandles som vedtakssak i kommunestyrene."]
+    assert result_not_said("Hvilken vurdering fikk Telemark i Helsedirektoratets evaluering?", proposal)
+    plan = ["Stillingene bør evalueres etter to år."]
+    assert result_not_said("Hva viste evalueringen av de to stillingene?", plan)
+    found = ["Evalueringen av stillingene viste at ventetiden ble redusert."]
+    assert not result_not_said("Hva viste evalueringen av de to stillingene?", found)
+
+
+def test_a_region_in_a_compound_with_a_form_of_a_known_word_is_that_region() -> None:
+    known = frozenset({"trondheim", "regionens"})  # "region" itself is not written, "regionens" is
+    assert not gaps(demands_of("Hva ønsket samarbeidet i Trondheimsregionen?"), "", "", "", known)
+    assert gaps(demands_of("Hva ønsket samarbeidet i Bergensregionen?"), "", "", "", known)
+
+
+def test_a_compound_seen_only_through_its_first_part_names_an_unknown_kind() -> None:
+    corpus = frozenset(tokenize("Sykehuset har to deltakere i FSU. Sekretariatet har en funksjon."))
+    (pharmacist,) = [c for c in concepts("Hvilken sykehusfarmasøyt?") if c.label == "sykehusfarmasøyt"]
+    assert _head_unknown(pharmacist, corpus)  # sykehus is known, farmasøyt is not
+    (function,) = [c for c in concepts("Hvilken sekretariatfunksjon?") if c.label == "sekretariatfunksjon"]
+    assert not _head_unknown(function, corpus)  # what it is, a funksjon, is a word of theirs
+
+
+def test_a_question_that_ends_on_a_pronoun_after_pa_points_back() -> None:
+    topics = topics_of(CORPUS)
+    assert is_followup("Hvem trekker kommunene fram som viktige for å bøte på det?", topics)
+
+
+def test_where_to_see_how_much_asks_where_not_the_amount() -> None:
+    assert demands_of("Hvor kan kommunen se hvor mye innbyggerne bruker sykehuset?").answer_type != "quantity"
+    assert demands_of("Hvor mye bruker innbyggerne sykehuset?").answer_type == "quantity"
+    assert demands_of("Kan du si hvor mange kommuner som er med?").answer_type == "quantity"
