@@ -1486,24 +1486,39 @@ def _only_unspecified(question: str, quotes: list[str]) -> str:
     they name that kind only as unspecified ("forslag til tiltak", "ett av fagrådene") and
     list none: "hvilke tiltak det gjelder", "hva fagrådet heter"; else ""."""
     match = _WHICH_THINGS.search(question)
-    # a list names them (a quote of one item, "- En brukerrepresentant", names no kind of its own)
-    if match is None or not quotes or any(len(_LIST_LINE.findall(quote)) >= 2 for quote in quotes):
+    if match is None or not quotes:
         return ""
     asked = match.group("kind") or match.group("named")
     stem = tokenize(asked)[:1]  # a compound's parts follow its own stem
     if not stem:
         return ""
+    # the word itself, or a compound that is one ("oppfølgingsteam" is a team)
     mentions = [
         (quote, m.start())
         for quote in quotes
         for m in re.finditer(r"\w{4,40}", quote)
-        if tokenize(m.group(0))[:1] == stem
+        if (found := tokenize(m.group(0))[:1]) and (found == stem or (len(stem[0]) >= 4 and found[0].endswith(stem[0])))
     ]
-    if not mentions or not all(_UNSPECIFIED.search(quote[max(0, at - 20) : at]) for quote, at in mentions):
+    # a list names them: one the mention introduces ("flere tiltak:\n- …\n- …"), or one of its
+    # own (a quote of one item, "- En brukerrepresentant", names no kind of its own); the items
+    # after a mention inside an item ("- … flere FACT-team ift andre diagnosegrupper") do not
+    mentioned = {id(quote) for quote, _ in mentions}
+    if any(len(_LIST_LINE.findall(quote)) >= 2 for quote in quotes if id(quote) not in mentioned):
+        return ""
+    if not mentions or not all(
+        _UNSPECIFIED.search(quote[max(0, at - 20) : at]) and not _introduces_list(quote, at) for quote, at in mentions
+    ):
         return ""
     if match.group("named"):
         return f"hva {asked.lower()} heter"
     return f"{match.group('which').lower()} {asked.lower()} det gjelder"
+
+
+def _introduces_list(quote: str, at: int) -> bool:
+    """Does the line of ``quote`` from ``at`` end with a colon before a list ("flere tiltak:")?"""
+    end = quote.find("\n", at)
+    line = quote[at:] if end < 0 else quote[at:end]
+    return line.rstrip().endswith(":") and len(_LIST_LINE.findall(quote[at:])) >= 2
 
 
 def _hospital_names(hospital: str) -> list[str]:

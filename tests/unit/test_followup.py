@@ -1247,6 +1247,17 @@ def test_a_kind_named_only_as_unspecified() -> None:
     assert not _only_unspecified(question, ["Forslag til tiltak: Tiltaket er et felles mottak."])
     assert not _only_unspecified(question, ["- Felles mottak\n- Ambulant team"])  # a list names them
     assert not _only_unspecified("Hva gjør arbeidsgruppen?", ["vurdert mulige tiltak"])  # asks no "hvilke"
+    # a list the vague mention introduces names them; the items after an item that mentions them do not
+    assert not _only_unspecified(question, ["Gruppen foreslo flere tiltak:\n- Felles mottak\n- Ambulant team"])
+    groups = "Hvilke diagnosegrupper skal de nye teamene rettes mot?"
+    items = (
+        "- Teamet fungerer godt, og flere team ift andre pasient-/diagnosegrupper vurderes.\n- Et mottak\n- En telefon"
+    )
+    assert _only_unspecified(groups, [items]) == "hvilke diagnosegrupper det gjelder"
+    # a compound that is one of the kind names it ("oppfølgingsteam" is a team)
+    named = "- Samarbeid om ambulante oppfølgingsteam (nå FACT). Det vurderes flere FACT-team."
+    assert not _only_unspecified("Hvilke team har de drevet sammen lenge?", [named])
+    assert _only_unspecified("Hvilke team har de drevet sammen lenge?", ["Det vurderes flere FACT-team."])
 
 
 def test_one_of_them_or_some_other_ones_does_not_say_which() -> None:
