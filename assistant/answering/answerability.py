@@ -202,6 +202,25 @@ def is_head_of(stem: str, word: str, seen: Collection[str]) -> bool:
     return first.endswith("s") or first in seen or first.removesuffix("e") in seen
 
 
+def head_unknown(concept: Concept, seen: Collection[str]) -> bool:
+    """Is a compound the documents never use seen only through its first part
+    ("sykehusfarmasøyt": sykehus), while what it is, its last part ("farmasøyt"), is no word
+    of theirs either? A kind of person or thing the documents do not speak of."""
+    if " " in concept.label or concept.phrases:
+        return False
+    whole = tokenize(concept.label)[:1]
+    if not whole or _matches(whole[0], seen):
+        return False
+    heads = [whole[0][len(stem) :] for stem in concept.stems if stem != whole[0] and whole[0].startswith(stem)]
+    variants: set[str] = set()
+    for head in heads:  # with or without a linking letter ("partnerskap|s|møte", "kommun|e|sjef")
+        for variant in {head, head[1:] if head[:1] in "se" else head}:
+            if len(variant) < 5:  # a short head says too little
+                return False
+            variants.add(variant)
+    return bool(variants) and not any(_matches(variant, seen) for variant in variants)
+
+
 def _matches(stem: str, seen: Collection[str]) -> bool:
     if stem in seen:
         return True

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any
@@ -18,13 +18,13 @@ from typing import Any
 from assistant import guard
 from assistant.answering.answerability import (
     INFLECTIONS,
-    Concept,
     Vocabulary,
     answerable,
     concepts,
     coverage,
     demands_in,
     document_pattern,
+    head_unknown,
     near,
 )
 from assistant.answering.comparison import (
@@ -1347,7 +1347,7 @@ class Engine:
             (
                 c.label
                 for c in concepts(question, self.vocabulary)
-                if canonical_spelling(c.label).lower().startswith(demands.which_of) and _head_unknown(c, corpus)
+                if canonical_spelling(c.label).lower().startswith(demands.which_of) and head_unknown(c, corpus)
             ),
             "",
         )
@@ -1360,7 +1360,7 @@ class Engine:
         return [
             c.label
             for c in concepts(question, self.vocabulary)
-            if (not c.covered_by(corpus) or _head_unknown(c, corpus))
+            if (not c.covered_by(corpus) or head_unknown(c, corpus))
             and (len(c.label) > 3 or c.label.isdigit())
             and not re.search(rf"{_AUXILIARY}\s+{re.escape(c.label.lower())}\b", text)
         ]
@@ -1434,25 +1434,6 @@ _REPORTED = re.compile(
     re.IGNORECASE,
 )
 MAX_SITUATION_CHARS = 240
-
-
-def _head_unknown(concept: Concept, corpus: Collection[str]) -> bool:
-    """Is a compound the documents never use seen only through its first part
-    ("sykehusfarmasøyt": sykehus), while what it is, its last part ("farmasøyt"), is no word
-    of theirs either? A kind of person or thing the documents do not speak of."""
-    if " " in concept.label or concept.phrases:
-        return False
-    whole = tokenize(concept.label)[:1]
-    if not whole or Concept(concept.label, frozenset(whole)).covered_by(corpus):
-        return False
-    heads = [whole[0][len(stem) :] for stem in concept.stems if stem != whole[0] and whole[0].startswith(stem)]
-    variants: set[str] = set()
-    for head in heads:  # with or without a linking letter ("partnerskap|s|møte", "kommun|e|sjef")
-        for variant in {head, head[1:] if head[:1] in "se" else head}:
-            if len(variant) < 5:  # a short head says too little
-                return False
-            variants.add(variant)
-    return bool(variants) and not any(Concept(v, frozenset({v})).covered_by(corpus) for v in variants)
 
 
 def _not_yet_written(question: str, quotes: list[str]) -> str:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from assistant.answering.answerability import Vocabulary, concepts, with_counted_terms
+from assistant.answering.answerability import Vocabulary, concepts, head_unknown, with_counted_terms
 from assistant.answering.comparison import (
     asks_equivalent,
     comparison_sides,
@@ -37,7 +37,7 @@ from assistant.answering.demands import (
     unstated_measures,
     unstated_rates,
 )
-from assistant.answering.engine import _head_unknown, _not_yet_written
+from assistant.answering.engine import _not_yet_written
 from assistant.answering.followup import Topics, is_followup, own_question, standalone_question
 from assistant.answering.organisation import asks_organisation
 from assistant.answering.status import claim, other_time, status_ask
@@ -1546,9 +1546,9 @@ def test_a_region_in_a_compound_with_a_form_of_a_known_word_is_that_region() -> 
 def test_a_compound_seen_only_through_its_first_part_names_an_unknown_kind() -> None:
     corpus = frozenset(tokenize("Sykehuset har to deltakere i FSU. Sekretariatet har en funksjon."))
     (pharmacist,) = [c for c in concepts("Hvilken sykehusfarmasøyt?") if c.label == "sykehusfarmasøyt"]
-    assert _head_unknown(pharmacist, corpus)  # sykehus is known, farmasøyt is not
+    assert head_unknown(pharmacist, corpus)  # sykehus is known, farmasøyt is not
     (function,) = [c for c in concepts("Hvilken sekretariatfunksjon?") if c.label == "sekretariatfunksjon"]
-    assert not _head_unknown(function, corpus)  # what it is, a funksjon, is a word of theirs
+    assert not head_unknown(function, corpus)  # what it is, a funksjon, is a word of theirs
 
 
 def test_a_question_that_ends_on_a_pronoun_after_pa_points_back() -> None:
