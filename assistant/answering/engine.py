@@ -395,7 +395,7 @@ class Engine:
                 return self.closest(standalone, hits, passages)
             return self.refusal(standalone, hits, passages)
         named = self.asked_regions(standalone)
-        hits = self._region_first(standalone, hits)
+        hits = _region_first(named, hits)
         said = self._said_in(standalone, named) if not filters.doc_id else ""
         if said:  # "Hva sa Telemark i 2022 om …?": the answer is what that document says
             hits = [h for h in hits if h.passage["doc_id"] == said] or hits
@@ -682,7 +682,9 @@ class Engine:
             candidates.append(f"{part.rstrip(' ?')} ({', '.join(named)})?")
         first_try: tuple[str, list[Hit], Draft | None, list[str]] | None = None
         for candidate in candidates:
-            hits = self._region_first(candidate, self.retriever.search(candidate, k=ANSWER_K, filters=filters))
+            hits = _region_first(
+                self.asked_regions(candidate), self.retriever.search(candidate, k=ANSWER_K, filters=filters)
+            )
             draft = self.extractive.generate(candidate, hits) if self.answerable(candidate, hits) else None
             missing = (
                 self.answer_gaps(candidate, self.demands(own_question(candidate)), draft, hits)
@@ -701,14 +703,6 @@ class Engine:
             if draft is not None and draft.found and not missing:
                 return asked, whole, draft, missing
         return first_try
-
-    def _region_first(self, question: str, hits: list[Hit]) -> list[Hit]:
-        """``hits`` with the passages of the one region a question names first: a question about
-        one health community is answered from its documents."""
-        named = self.asked_regions(question)
-        if len(named) != 1:
-            return hits
-        return [h for h in hits if h.passage["region"] in named] + [h for h in hits if h.passage["region"] not in named]
 
     def _counterpart(self, asked: str, standalone: str) -> str:
         """ "Hva tilsvarer Partnerskapsmøtet hos St. Olav?" (or "og hva tilsvarer det hos St.
@@ -1475,24 +1469,34 @@ def _only_unspecified(question: str, quotes: list[str]) -> str:
         return ""
     # the word itself, or a compound that is one ("oppfølgingsteam" is a team)
     mentions = [
-        (quote, m.start())
-        for quote in quotes
+        (index, quote, m.start())
+        for index, quote in enumerate(quotes)
         for m in re.finditer(r"\w{4,40}", quote)
         if (found := tokenize(m.group(0))[:1]) and (found == stem or (len(stem[0]) >= 4 and found[0].endswith(stem[0])))
     ]
     # a list names them: one the mention introduces ("flere tiltak:\n- …\n- …"), or one of its
     # own (a quote of one item, "- En brukerrepresentant", names no kind of its own); the items
     # after a mention inside an item ("- … flere FACT-team ift andre diagnosegrupper") do not
-    mentioned = {id(quote) for quote, _ in mentions}
-    if any(len(_LIST_LINE.findall(quote)) >= 2 for quote in quotes if id(quote) not in mentioned):
+    mentioned = {index for index, _, _ in mentions}
+    if any(len(_LIST_LINE.findall(quote)) >= 2 for index, quote in enumerate(quotes) if index not in mentioned):
         return ""
     if not mentions or not all(
-        _UNSPECIFIED.search(quote[max(0, at - 20) : at]) and not _introduces_list(quote, at) for quote, at in mentions
+        _UNSPECIFIED.search(quote[max(0, at - 20) : at]) and not _introduces_list(quote, at)
+        for _, quote, at in mentions
     ):
         return ""
     if match.group("named"):
         return f"hva {asked.lower()} heter"
     return f"{match.group('which').lower()} {asked.lower()} det gjelder"
+
+
+def _region_first(named: set[str], hits: list[Hit]) -> list[Hit]:
+    """``hits`` with the passages of the one region a question names (``named``, from
+    ``Engine.asked_regions``) first: a question about one health community is answered from
+    its documents."""
+    if len(named) != 1:
+        return hits
+    return [h for h in hits if h.passage["region"] in named] + [h for h in hits if h.passage["region"] not in named]
 
 
 def _introduces_list(quote: str, at: int) -> bool:
